@@ -26,6 +26,7 @@ export default defineConfig({
   paths: {
     sources: "./contracts",
     tests: { solidity: "./test/contracts", nodejs: "./test/integration" },
+    ignition: "./deploy/ignition",
   },
   test: {
     solidity: {
@@ -34,6 +35,12 @@ export default defineConfig({
     },
   },
   networks: {
-    localhost: { type: "http", url: "http://127.0.0.1:8545", chainType: "l1" },
+    // The local node `npm start` runs, or any RPC given with EAI_RPC_URL (and EAI_DEPLOYER_KEY for a real chain).
+    localhost: {
+      type: "http",
+      url: process.env.EAI_RPC_URL ?? "http://127.0.0.1:8545",
+      chainType: "l1",
+      ...(process.env.EAI_DEPLOYER_KEY ? { accounts: [process.env.EAI_DEPLOYER_KEY] } : {}),
+    },
   },
 });
