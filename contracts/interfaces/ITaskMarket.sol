@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ITaskMarketErrors} from "./ITaskMarketErrors.sol";
+import {ITaskMarketEvents} from "./ITaskMarketEvents.sol";
+import {ProofLib} from "../libraries/ProofLib.sol";
+
+/// @title ITaskMarket
+/// @notice The EAI task market: escrowed tasks, claims with bonds, ZK proofs and commit-reveal majorities,
+///         expiry, pull payments and governed fees.
+/// @dev Only a 24-byte hash of each task's spec is stored; every call that needs the spec takes it back as
+///      calldata (clients read it from `TaskSubmitted`). A guardian may pause submissions and claims; everything
+///      else, withdrawals included, keeps working while paused.
+interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
+    /// @notice Submits a task and pulls `request.reward` of `request.paymentToken` into escrow.
+    /// @param request What to run and under which conditions.
+    /// @return taskId The new task's id.
+    function submitTask(TaskRequest calldata request) external returns (uint256 taskId);
+
+    /// @notice Like {submitTask}, with an ERC-2612 permit for the reward so no separate approve is needed.
+    /// @dev A permit that was front-run (already used) does not make the call fail if the allowance suffices.
+    /// @param request What to run.
+    /// @param permitDeadline Permit deadline.
+    /// @param v Signature v.
+    /// @param r Signature r.
+    /// @param s Signature s.
+    /// @return taskId The new task's id.
+    function submitTaskWithPermit(
+        TaskRequest calldata request,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external returns (uint256 taskId);
+
+    /// @notice Cancels an Open task that nobody has claimed; the reward is credited back to the requester.
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    function cancelTask(uint256 taskId, TaskSpec calldata spec) external;
+
+    /// @notice Claims a task (or one REDUNDANT slot) for the caller's provider and locks the bond.
+    /// @dev The caller may be the provider or an operator it authorised. The provider must be active, neither
+    ///      suspended nor banned, hold the minimum stake, meet the tier (tier 3 during the priority window) and the
+    ///      resources, and have enough free stake for the bond.
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    function claimTask(uint256 taskId, TaskSpec calldata spec) external;
+
+    /// @notice Settles a ZK task with a Groth16 proof: verifies it on-chain and credits the payouts.
+    /// @dev Public signals: the model's weights commitment, `spec.inputCommitment`, `outputCommitment` and the task
+    ///      binding of the caller's provider (ProofLib). A claimed task can be settled only by its claimant; an
+    ///      unclaimed one by any eligible provider (first valid proof wins; not while paused).
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    /// @param outputCommitment Poseidon commitment of `output`.
+    /// @param output The output, emitted for the requester.
+    /// @param proof The proof.
+    function submitProof(
+        uint256 taskId,
+        TaskSpec calldata spec,
+        uint256 outputCommitment,
+        bytes calldata output,
+        ProofLib.Proof calldata proof
+    ) external;
+
+    /// @notice Commits to a REDUNDANT result: `keccak256(abi.encode(chainid, market, taskId, provider, resultHash, salt))`.
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    /// @param commitment The commitment.
+    function commitResult(uint256 taskId, TaskSpec calldata spec, bytes32 commitment) external;
+
+    /// @notice Reveals a committed REDUNDANT result. The last reveal settles the task.
+    /// @dev Opens once every claimant has committed or the commit deadline has passed; closes at the commit
+    ///      deadline plus the reveal window.
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    /// @param resultHash keccak256 of the result bytes.
+    /// @param salt The salt used in the commitment.
+    /// @param resultURI Where the result blob is.
+    function revealResult(
+        uint256 taskId,
+        TaskSpec calldata spec,
+        bytes32 resultHash,
+        bytes32 salt,
+        string calldata resultURI
+    ) external;
+
+    /// @notice Settles a REDUNDANT task after its reveal window: the strict majority of `redundancy` is paid,
+    ///         the minority and non-revealers are slashed; without a majority the requester is refunded.
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    function finalizeTask(uint256 taskId, TaskSpec calldata spec) external;
+
+    /// @notice Handles a missed deadline. ZK claimed past its delivery deadline: slashes the bond and reopens the
+    ///         task (or refunds it when no new claim could finish in time). Open past `spec.deadline`: refunds the
+    ///         requester and returns any REDUNDANT bonds. Anyone may call it.
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    function expireTask(uint256 taskId, TaskSpec calldata spec) external;
+
+    /// @notice Sends the caller everything credited to it in `token` (payouts, fees, refunds).
+    /// @param token The token.
+    function withdraw(address token) external;
+
+    /// @notice Pauses submissions and claims (GUARDIAN_ROLE). Nothing else stops.
+    function pause() external;
+
+    /// @notice Lifts the pause (GUARDIAN_ROLE or the admin).
+    function unpause() external;
+
+    /// @notice Sets the governed market parameters (admin: the timelock).
+    /// @param params New parameters; the fee split must sum to 10 000.
+    function setMarketParams(MarketParams calldata params) external;
+
+    /// @notice Sets the bond floor and the minimum active stake a provider needs to claim (admin).
+    /// @param bondFloor Smallest bond in EAI wei.
+    /// @param minProviderStake Minimum active stake in EAI wei.
+    function setStakeParams(uint128 bondFloor, uint128 minProviderStake) external;
+
+    /// @notice Allowlists or delists a payment token (admin). Fee-on-transfer and rebasing tokens must never be
+    ///         allowlisted: escrow accounting assumes exact transfers.
+    /// @param token The token.
+    /// @param allowed Whether it is accepted for new tasks.
+    /// @param eaiPerToken EAI wei per 1e18 units of the token, used to size bonds (1e18 for EAI itself).
+    function setPaymentToken(address token, bool allowed, uint256 eaiPerToken) external;
+
+    /// @notice Sets the treasury that receives the treasury fee (admin).
+    /// @param treasury New treasury.
+    function setTreasury(address treasury) external;
+
+    /// @notice The stored state of a task.
+    /// @param taskId The task.
+    function getTaskState(uint256 taskId) external view returns (TaskState memory);
+
+    /// @notice The ZK claimant of a task (address(0) when unclaimed or REDUNDANT).
+    /// @param taskId The task.
+    function claimantOf(uint256 taskId) external view returns (address);
+
+    /// @notice The providers holding REDUNDANT claims on a task, in claim order.
+    /// @param taskId The task.
+    function claimantsOf(uint256 taskId) external view returns (address[] memory);
+
+    /// @notice A provider's commit/reveal position on a REDUNDANT task.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    function redundantClaimOf(uint256 taskId, address provider) external view returns (RedundantClaim memory);
+
+    /// @notice Amount of `token` credited to `account` and withdrawable.
+    /// @param account The account.
+    /// @param token The token.
+    function creditOf(address account, address token) external view returns (uint256);
+
+    /// @notice The hash a spec is stored under (first 24 bytes of keccak256(abi.encode(spec))).
+    /// @param spec The spec.
+    function hashSpec(TaskSpec calldata spec) external pure returns (bytes24);
+
+    /// @notice The bond a task with this reward in this token and mode would require now.
+    /// @param token Payment token.
+    /// @param reward Reward.
+    /// @param mode Verification mode.
+    function bondFor(address token, uint256 reward, VerificationMode mode) external view returns (uint256);
+
+    /// @notice The commitment a provider must send for a REDUNDANT result.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param resultHash keccak256 of the result.
+    /// @param salt Secret salt.
+    function resultCommitment(
+        uint256 taskId,
+        address provider,
+        bytes32 resultHash,
+        bytes32 salt
+    ) external view returns (bytes32);
+
+    /// @notice Number of tasks submitted so far (ids run from 1 to this value).
+    function taskCount() external view returns (uint256);
+
+    /// @notice Current governed market parameters.
+    function marketParams() external view returns (MarketParams memory);
+
+    /// @notice Smallest bond in EAI wei.
+    function bondFloor() external view returns (uint256);
+
+    /// @notice Minimum active stake to claim.
+    function minProviderStake() external view returns (uint256);
+
+    /// @notice Whether `token` is accepted, and its EAI rate for bond sizing.
+    /// @param token The token.
+    function paymentToken(address token) external view returns (bool allowed, uint256 eaiPerToken);
+
+    /// @notice The treasury.
+    function treasury() external view returns (address);
+}
