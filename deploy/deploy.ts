@@ -1,0 +1,98 @@
+/**
+ * Deploys the whole protocol through the Ignition module (the same one the tests use) and writes
+ * deploy/deployments/<chainId>.json with every contract's address and start block.
+ *
+ *   npx hardhat run deploy/run.ts --network localhost     (or: npm run deploy)
+ *
+ * Environment: EAI_GUARDIAN (address, defaults to the deployer), EAI_DEPLOYMENTS_DIR (output folder).
+ */
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Address, PublicClient } from "viem";
+import type { NetworkConnection } from "hardhat/types/network";
+
+import EAIProtocol from "./ignition/modules/EAIProtocol.ts";
+import { PROTOCOL_CONTRACTS, parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
+
+export const DEPLOYMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "deployments");
+
+export interface DeployOptions {
+  /** Ignition parameters of the EAIProtocol module. */
+  parameters?: Record<string, string | number | bigint | boolean>;
+  /** Folder for <chainId>.json; `null` writes nothing. Defaults to deploy/deployments. */
+  outDir?: string | null;
+  /** Print progress. */
+  log?: (line: string) => void;
+}
+
+/** First block at which `address` has code (binary search between `from` and `to`). */
+export async function creationBlock(client: PublicClient, address: Address, from: bigint, to: bigint): Promise<bigint> {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) / 2n;
+    const code = await client.getCode({ address, blockNumber: mid });
+    if (code && code !== "0x") hi = mid;
+    else lo = mid + 1n;
+  }
+  return lo;
+}
+
+/** Deploys EAIProtocol on `connection` and returns the viem contracts and the deployment record. */
+export async function deployProtocol(connection: NetworkConnection, options: DeployOptions = {}) {
+  const log = options.log ?? (() => {});
+  const publicClient = await connection.viem.getPublicClient();
+  const [deployer] = await connection.viem.getWalletClients();
+  if (!deployer) throw new Error("the network has no account to deploy from");
+  const chainId = await publicClient.getChainId();
+  const fromBlock = await publicClient.getBlockNumber();
+
+  if (chainId === 31337 && connection.networkConfig.type === "http") {
+    // A local node starts empty each time: drop Ignition's journal from an earlier run of it.
+    await rm(join(dirname(fileURLToPath(import.meta.url)), "ignition/deployments/chain-31337"), {
+      recursive: true,
+      force: true,
+    });
+  }
+
+  log(`deploying EAIProtocol to chain ${chainId} from ${deployer.account.address}`);
+  const contracts = await connection.ignition.deploy(EAIProtocol, {
+    parameters: { EAIProtocol: options.parameters ?? {} },
+    displayUi: false,
+  });
+  const toBlock = await publicClient.getBlockNumber();
+
+  const names: Record<(typeof PROTOCOL_CONTRACTS)[number], keyof typeof contracts> = {
+    EAIToken: "token",
+    EAITimelock: "timelock",
+    EAIGovernor: "governor",
+    StakingVault: "vault",
+    ProviderRegistry: "providers",
+    ModelRegistry: "models",
+    Reputation: "reputation",
+    TaskMarket: "market",
+  };
+  const entries: [string, { address: Address; startBlock: number }][] = [];
+  for (const name of PROTOCOL_CONTRACTS) {
+    const address = contracts[names[name]].address;
+    const startBlock = await creationBlock(publicClient, address, fromBlock, toBlock);
+    entries.push([name, { address, startBlock: Number(startBlock) }]);
+    log(`  ${name.padEnd(17)} ${address}  block ${startBlock}`);
+  }
+  const deployment: Deployment = parseDeployment({
+    chainId,
+    deployedAt: new Date().toISOString(),
+    deployer: deployer.account.address,
+    contracts: Object.fromEntries(entries),
+  });
+
+  const outDir = options.outDir === undefined ? DEPLOYMENTS_DIR : options.outDir;
+  if (outDir !== null) {
+    await mkdir(outDir, { recursive: true });
+    const file = join(outDir, `${chainId}.json`);
+    await writeFile(file, `${JSON.stringify(deployment, null, 2)}\n`);
+    log(`wrote ${file}`);
+  }
+  return { contracts, deployment };
+}

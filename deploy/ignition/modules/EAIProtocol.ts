@@ -1,0 +1,96 @@
+import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { keccak256, toHex, zeroAddress } from "viem";
+
+/** Role identifiers, computed the way the contracts compute them. */
+export const ROLES = {
+  DEFAULT_ADMIN: `0x${"00".repeat(32)}` as const,
+  MINTER: keccak256(toHex("MINTER_ROLE")),
+  MARKET: keccak256(toHex("MARKET_ROLE")),
+  REPORTER: keccak256(toHex("REPORTER_ROLE")),
+  GUARDIAN: keccak256(toHex("GUARDIAN_ROLE")),
+  PROPOSER: keccak256(toHex("PROPOSER_ROLE")),
+  CANCELLER: keccak256(toHex("CANCELLER_ROLE")),
+  EXECUTOR: keccak256(toHex("EXECUTOR_ROLE")),
+} as const;
+
+/**
+ * The whole EAI protocol: token, governance (governor + timelock), staking vault, registries, reputation and the
+ * task market, wired together. At the end every contract's admin role belongs to the timelock and the deployer
+ * keeps none: from then on parameters change only through a governance vote. The guardian can only pause
+ * submissions and claims.
+ *
+ * Parameters (all optional; defaults suit a local network, see docs/PARAMETERS.md):
+ *   initialSupply, cap (wei), unbondingPeriod (s), slashTreasuryBps, timelockMinDelay (s), votingDelay (s),
+ *   votingPeriod (s), proposalThreshold (wei), quorumNumerator (%), mediumScore, highScore, guardian (address,
+ *   defaults to the deployer).
+ */
+export default buildModule("EAIProtocol", (m) => {
+  const deployer = m.getAccount(0);
+  const guardian = m.getParameter("guardian", deployer);
+
+  const token = m.contract("EAIToken", [
+    deployer,
+    deployer,
+    m.getParameter("initialSupply", 100_000_000n * 10n ** 18n),
+    m.getParameter("cap", 1_000_000_000n * 10n ** 18n),
+  ]);
+
+  const timelock = m.contract("EAITimelock", [
+    m.getParameter("timelockMinDelay", 60n),
+    [],
+    [zeroAddress], // anyone may execute a proposal once its delay has passed
+    deployer,
+  ]);
+  const governor = m.contract("EAIGovernor", [
+    token,
+    timelock,
+    m.getParameter("votingDelay", 1n),
+    m.getParameter("votingPeriod", 300n),
+    m.getParameter("proposalThreshold", 0n),
+    m.getParameter("quorumNumerator", 4n),
+  ]);
+  const proposer = m.call(timelock, "grantRole", [ROLES.PROPOSER, governor], { id: "timelock_grant_proposer" });
+  const canceller = m.call(timelock, "grantRole", [ROLES.CANCELLER, governor], { id: "timelock_grant_canceller" });
+
+  const vault = m.contract("StakingVault", [
+    token,
+    deployer,
+    timelock,
+    m.getParameter("unbondingPeriod", 7n * 24n * 3600n),
+    m.getParameter("slashTreasuryBps", 5000n),
+  ]);
+  const providers = m.contract("ProviderRegistry", [
+    deployer,
+    m.getParameter("mediumScore", 1000n),
+    m.getParameter("highScore", 5000n),
+  ]);
+  const models = m.contract("ModelRegistry", [deployer]);
+  const reputation = m.contract("Reputation", [deployer]);
+  const market = m.contract("TaskMarket", [deployer, vault, providers, models, reputation, token, timelock]);
+
+  const wiring = [
+    m.call(vault, "grantRole", [ROLES.MARKET, market], { id: "vault_grant_market" }),
+    m.call(reputation, "grantRole", [ROLES.REPORTER, market], { id: "reputation_grant_market" }),
+    m.call(market, "grantRole", [ROLES.GUARDIAN, guardian], { id: "market_grant_guardian" }),
+    proposer,
+    canceller,
+  ];
+
+  const owned = { token, vault, providers, models, reputation, market } as const;
+  for (const [name, contract] of Object.entries(owned)) {
+    const grant = m.call(contract, "grantRole", [ROLES.DEFAULT_ADMIN, timelock], {
+      id: `${name}_grant_admin_timelock`,
+      after: wiring,
+    });
+    m.call(contract, "renounceRole", [ROLES.DEFAULT_ADMIN, deployer], {
+      id: `${name}_renounce_admin`,
+      after: [grant],
+    });
+  }
+  m.call(timelock, "renounceRole", [ROLES.DEFAULT_ADMIN, deployer], {
+    id: "timelock_renounce_admin",
+    after: wiring,
+  });
+
+  return { token, timelock, governor, vault, providers, models, reputation, market };
+});
