@@ -233,22 +233,26 @@ contract ProviderRegistry is AccessControl, IProviderRegistry {
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev The status slot of `account`, reverting when it is not a registered provider.
     function _requireRegistered(address account) private view returns (Status storage status) {
         status = _status[account];
         if (status.registeredAt == 0) revert ProviderRegistryNotRegistered(account);
     }
 
+    /// @dev `account` itself when registered, else the provider it operates for (zero address when none).
     function _resolveProvider(address account) private view returns (address) {
         if (_status[account].registeredAt != 0) return account;
         return _operatorOwner[account];
     }
 
+    /// @dev Class of `score` under the current thresholds (one storage slot).
     function _classOf(uint32 score) private view returns (BenchmarkClass) {
         if (score >= _highScore) return BenchmarkClass.High;
         if (score >= _mediumScore) return BenchmarkClass.Medium;
         return BenchmarkClass.Low;
     }
 
+    /// @dev Checks string lengths, a non-zero key, and non-zero CPU cores and RAM.
     function _validateProfile(
         Resources calldata resources,
         string calldata gpuModel,
@@ -267,6 +271,7 @@ contract ProviderRegistry is AccessControl, IProviderRegistry {
         }
     }
 
+    /// @dev Stores the caller's resources (one slot) and its key and strings.
     function _writeProfile(
         Resources calldata resources,
         string calldata gpuModel,
@@ -281,6 +286,7 @@ contract ProviderRegistry is AccessControl, IProviderRegistry {
         });
     }
 
+    /// @dev Validates `mediumScore < highScore`, stores both in one slot, emits.
     function _setClassThresholds(uint32 mediumScore, uint32 highScore) private {
         if (mediumScore >= highScore) revert ProviderRegistryInvalidThresholds(mediumScore, highScore);
         (uint32 oldMedium, uint32 oldHigh) = (_mediumScore, _highScore);

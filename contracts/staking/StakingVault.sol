@@ -376,6 +376,7 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
         emit Credited(account, amount, newCredit);
     }
 
+    /// @dev Validates `newPeriod` against `[MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD]`, stores it, emits.
     function _setUnbondingPeriod(uint64 newPeriod) private {
         if (newPeriod < MIN_UNBONDING_PERIOD || newPeriod > MAX_UNBONDING_PERIOD) {
             revert StakingVaultInvalidUnbondingPeriod(newPeriod, MIN_UNBONDING_PERIOD, MAX_UNBONDING_PERIOD);
@@ -385,6 +386,7 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
         emit UnbondingPeriodUpdated(old, newPeriod);
     }
 
+    /// @dev Validates `newBps <= MAX_SLASH_TREASURY_BPS`, stores it, emits.
     function _setSlashTreasuryBps(uint16 newBps) private {
         if (newBps > MAX_SLASH_TREASURY_BPS) revert StakingVaultInvalidSlashTreasuryBps(newBps, MAX_SLASH_TREASURY_BPS);
         uint16 old = _slashTreasuryBps;
@@ -392,6 +394,7 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
         emit SlashTreasuryBpsUpdated(old, newBps);
     }
 
+    /// @dev Rejects the zero address and the vault itself (its credit could never be claimed), stores, emits.
     function _setTreasury(address newTreasury) private {
         if (newTreasury == address(0) || newTreasury == address(this)) revert StakingVaultInvalidTreasury(newTreasury);
         address old = _treasury;
@@ -399,6 +402,7 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
         emit TreasuryUpdated(old, newTreasury);
     }
 
+    /// @dev Narrows a stake total to the packed 128-bit field, reverting with a diagnostic error instead of truncating.
     function _toUint128(address provider, uint256 value) private pure returns (uint128) {
         if (value > type(uint128).max) revert StakingVaultStakeOverflow(provider, value);
         return uint128(value);

@@ -36,9 +36,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
     ///         taken than was available). Recorded rather than reverted, since the config does not fail on reverts.
     uint256 public ghostSlashErrors;
 
-    /// @notice How often each action actually changed state (to see that the run was not vacuous).
-    mapping(bytes32 action => uint256) public calls;
-
     constructor(StakingVault vault_, address market_, address slasher_, address admin_, address[] memory providers_) {
         vault = vault_;
         token = vault_.stakeToken();
@@ -74,7 +71,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         vault.stake(amount);
         ghostActive += amount;
         ghostDeposited += amount;
-        ++calls["stake"];
     }
 
     function stakeFor(uint256 funderSeed, uint256 providerSeed, uint256 amount) external {
@@ -86,7 +82,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         vault.stakeFor(provider, amount);
         ghostActive += amount;
         ghostDeposited += amount;
-        ++calls["stakeFor"];
     }
 
     function requestUnstake(uint256 providerSeed, uint256 amount) external {
@@ -97,7 +92,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         vault.requestUnstake(amount);
         ghostActive -= amount;
         ghostUnbonding += amount;
-        ++calls["requestUnstake"];
     }
 
     function cancelUnstake(uint256 providerSeed, uint256 amount) external {
@@ -109,7 +103,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         vault.cancelUnstake(amount);
         ghostUnbonding -= amount;
         ghostActive += amount;
-        ++calls["cancelUnstake"];
     }
 
     function withdraw(uint256 providerSeed) external {
@@ -121,7 +114,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         vault.withdraw();
         ghostUnbonding -= unbonding;
         ghostPaidOut += unbonding;
-        ++calls["withdraw"];
     }
 
     function lockBond(uint256 providerSeed, uint256 amount) external {
@@ -131,7 +123,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         vm.prank(market);
         vault.lockBond(provider, amount);
         ghostLocked += amount;
-        ++calls["lockBond"];
     }
 
     function releaseBond(uint256 providerSeed, uint256 amount) external {
@@ -141,7 +132,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         vm.prank(market);
         vault.releaseBond(provider, amount);
         ghostLocked -= amount;
-        ++calls["releaseBond"];
     }
 
     function slashBond(uint256 providerSeed, uint256 amount, uint256 harmedSeed) external {
@@ -154,7 +144,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         ghostActive -= amount;
         ghostLocked -= amount;
         ghostCredits += amount;
-        ++calls["slashBond"];
     }
 
     function slash(uint256 providerSeed, uint256 amount, uint256 harmedSeed) external {
@@ -171,7 +160,6 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         ghostActive -= fromActive;
         ghostUnbonding -= fromUnbonding;
         ghostCredits += fromActive + fromUnbonding;
-        if (slashed != 0) ++calls["slash"];
     }
 
     function claimCredit(uint256 accountSeed) external {
@@ -182,13 +170,11 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         vault.claimCredit();
         ghostCredits -= credit;
         ghostPaidOut += credit;
-        ++calls["claimCredit"];
     }
 
     function setSlashTreasuryBps(uint256 bps) external {
         vm.prank(admin);
         vault.setSlashTreasuryBps(uint16(bound(bps, 0, 10_000)));
-        ++calls["setSlashTreasuryBps"];
     }
 
     function warp(uint256 seconds_) external {
