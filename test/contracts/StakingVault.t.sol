@@ -1,0 +1,936 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Test} from "forge-std/Test.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {EAIToken} from "../../contracts/token/EAIToken.sol";
+import {StakingVault} from "../../contracts/staking/StakingVault.sol";
+import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
+import {ReentrantERC20} from "../../contracts/mocks/ReentrantERC20.sol";
+
+contract StakingVaultTest is Test {
+    uint64 private constant PERIOD = 7 days;
+    uint16 private constant BPS = 1_000; // 10% to the treasury
+
+    EAIToken private token;
+    StakingVault private vault;
+
+    address private admin = makeAddr("admin");
+    address private treasury = makeAddr("treasury");
+    address private market = makeAddr("market");
+    address private slasher = makeAddr("slasher");
+    address private alice = makeAddr("alice");
+    address private bob = makeAddr("bob");
+    address private requester = makeAddr("requester");
+
+    bytes32 private marketRole;
+    bytes32 private slasherRole;
+    bytes32 private adminRole;
+
+    function setUp() public {
+        vm.warp(1_700_000_000);
+        token = new EAIToken(admin, address(this), 1_000_000 ether, 1_000_000_000 ether);
+        vault = new StakingVault(token, admin, treasury, PERIOD, BPS);
+        marketRole = vault.MARKET_ROLE();
+        slasherRole = vault.SLASHER_ROLE();
+        adminRole = vault.DEFAULT_ADMIN_ROLE();
+        vm.startPrank(admin);
+        vault.grantRole(marketRole, market);
+        vault.grantRole(slasherRole, slasher);
+        vm.stopPrank();
+
+        address[2] memory users = [alice, bob];
+        for (uint256 i; i < users.length; ++i) {
+            token.transfer(users[i], 10_000 ether);
+            vm.prank(users[i]);
+            token.approve(address(vault), type(uint256).max);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                HELPERS
+    //////////////////////////////////////////////////////////////*/
+
+    function _stake(address who, uint256 amount) private {
+        vm.prank(who);
+        vault.stake(amount);
+    }
+
+    function _lock(address who, uint256 amount) private {
+        vm.prank(market);
+        vault.lockBond(who, amount);
+    }
+
+    function _requestUnstake(address who, uint256 amount) private {
+        vm.prank(who);
+        vault.requestUnstake(amount);
+    }
+
+    function _unauthorized(address caller, bytes32 role) private pure returns (bytes memory) {
+        return abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, caller, role);
+    }
+
+    /// @dev INV-06 for the accounts these tests touch.
+    function _assertBalanceMatchesAccounting() private view {
+        address[5] memory accts = [alice, bob, treasury, requester, admin];
+        uint256 sum;
+        for (uint256 i; i < accts.length; ++i) {
+            (uint256 unbonding, ) = vault.unbondingOf(accts[i]);
+            sum += vault.stakeOf(accts[i]) + unbonding + vault.creditOf(accts[i]);
+        }
+        assertEq(token.balanceOf(address(vault)), sum, "INV-06");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    function test_constructor_SetsParametersAndRoles() public view {
+        assertEq(address(vault.stakeToken()), address(token));
+        assertEq(vault.treasury(), treasury);
+        assertEq(vault.unbondingPeriod(), PERIOD);
+        assertEq(vault.slashTreasuryBps(), BPS);
+        assertTrue(vault.hasRole(adminRole, admin));
+        assertEq(marketRole, keccak256("MARKET_ROLE"));
+        assertEq(slasherRole, keccak256("SLASHER_ROLE"));
+        assertFalse(vault.hasRole(marketRole, admin));
+        assertFalse(vault.hasRole(slasherRole, admin));
+    }
+
+    function test_constructor_EmitsParameterEvents() public {
+        vm.expectEmit();
+        emit IStakingVault.TreasuryUpdated(address(0), treasury);
+        vm.expectEmit();
+        emit IStakingVault.UnbondingPeriodUpdated(0, PERIOD);
+        vm.expectEmit();
+        emit IStakingVault.SlashTreasuryBpsUpdated(0, BPS);
+        new StakingVault(token, admin, treasury, PERIOD, BPS);
+    }
+
+    function test_constructor_RevertWhen_TokenZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultZeroAddress.selector, "stakeToken"));
+        new StakingVault(IERC20(address(0)), admin, treasury, PERIOD, BPS);
+    }
+
+    function test_constructor_RevertWhen_AdminZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultZeroAddress.selector, "admin"));
+        new StakingVault(token, address(0), treasury, PERIOD, BPS);
+    }
+
+    function test_constructor_RevertWhen_TreasuryZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultInvalidTreasury.selector, address(0)));
+        new StakingVault(token, admin, address(0), PERIOD, BPS);
+    }
+
+    function test_constructor_RevertWhen_TreasuryIsVault() public {
+        address next = vm.computeCreateAddress(address(this), vm.getNonce(address(this)));
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultInvalidTreasury.selector, next));
+        new StakingVault(token, admin, next, PERIOD, BPS);
+    }
+
+    function test_constructor_RevertWhen_PeriodOutOfBounds() public {
+        uint64 min = vault.MIN_UNBONDING_PERIOD();
+        uint64 max = vault.MAX_UNBONDING_PERIOD();
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInvalidUnbondingPeriod.selector, min - 1, min, max)
+        );
+        new StakingVault(token, admin, treasury, min - 1, BPS);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInvalidUnbondingPeriod.selector, max + 1, min, max)
+        );
+        new StakingVault(token, admin, treasury, max + 1, BPS);
+    }
+
+    function test_constructor_RevertWhen_BpsAboveMax() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInvalidSlashTreasuryBps.selector, 10_001, 10_000)
+        );
+        new StakingVault(token, admin, treasury, PERIOD, 10_001);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 STAKE
+    //////////////////////////////////////////////////////////////*/
+
+    function test_stake_AddsActiveStake() public {
+        vm.expectEmit(address(vault));
+        emit IStakingVault.Staked(alice, alice, 100 ether, 100 ether);
+        _stake(alice, 100 ether);
+        vm.expectEmit(address(vault));
+        emit IStakingVault.Staked(alice, alice, 50 ether, 150 ether);
+        _stake(alice, 50 ether);
+
+        assertEq(vault.stakeOf(alice), 150 ether);
+        assertEq(vault.freeStakeOf(alice), 150 ether);
+        assertEq(vault.lockedOf(alice), 0);
+        assertEq(token.balanceOf(address(vault)), 150 ether);
+        assertEq(token.balanceOf(alice), 10_000 ether - 150 ether);
+    }
+
+    function test_stake_RevertWhen_ZeroAmount() public {
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        _stake(alice, 0);
+    }
+
+    function test_stake_RevertWhen_NoAllowance() public {
+        address carol = makeAddr("carol");
+        token.transfer(carol, 1 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(vault), 0, 1 ether)
+        );
+        _stake(carol, 1 ether);
+    }
+
+    function test_stake_RevertWhen_Above128Bits() public {
+        ReentrantERC20 big = new ReentrantERC20();
+        StakingVault v = new StakingVault(big, admin, treasury, PERIOD, BPS);
+        uint256 max = type(uint128).max;
+        big.mint(alice, max + 1);
+        vm.startPrank(alice);
+        big.approve(address(v), type(uint256).max);
+        v.stake(max);
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultStakeOverflow.selector, alice, max + 1));
+        v.stake(1);
+        vm.stopPrank();
+    }
+
+    function test_stakeFor_FundedByCaller() public {
+        vm.expectEmit(address(vault));
+        emit IStakingVault.Staked(alice, bob, 70 ether, 70 ether);
+        vm.prank(bob);
+        vault.stakeFor(alice, 70 ether);
+        assertEq(vault.stakeOf(alice), 70 ether);
+        assertEq(vault.stakeOf(bob), 0);
+        assertEq(token.balanceOf(bob), 10_000 ether - 70 ether);
+        assertEq(token.balanceOf(alice), 10_000 ether);
+    }
+
+    function test_stakeFor_RevertWhen_ProviderZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultZeroAddress.selector, "provider"));
+        vm.prank(bob);
+        vault.stakeFor(address(0), 1 ether);
+    }
+
+    function test_stakeFor_RevertWhen_ZeroAmount() public {
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        vm.prank(bob);
+        vault.stakeFor(alice, 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                UNSTAKE
+    //////////////////////////////////////////////////////////////*/
+
+    function test_requestUnstake_MovesFreeStakeToUnbonding() public {
+        _stake(alice, 100 ether);
+        uint64 releaseAt = uint64(block.timestamp) + PERIOD;
+        vm.expectEmit(address(vault));
+        emit IStakingVault.UnstakeRequested(alice, 40 ether, 60 ether, 40 ether, releaseAt);
+        _requestUnstake(alice, 40 ether);
+
+        assertEq(vault.stakeOf(alice), 60 ether);
+        assertEq(vault.freeStakeOf(alice), 60 ether);
+        (uint256 amount, uint64 gotReleaseAt) = vault.unbondingOf(alice);
+        assertEq(amount, 40 ether);
+        assertEq(gotReleaseAt, releaseAt);
+        assertEq(token.balanceOf(address(vault)), 100 ether);
+    }
+
+    function test_requestUnstake_AddsUpAndResetsReleaseAt() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 40 ether);
+        vm.warp(block.timestamp + 3 days);
+        uint64 releaseAt = uint64(block.timestamp) + PERIOD;
+        vm.expectEmit(address(vault));
+        emit IStakingVault.UnstakeRequested(alice, 10 ether, 50 ether, 50 ether, releaseAt);
+        _requestUnstake(alice, 10 ether);
+        (uint256 amount, uint64 gotReleaseAt) = vault.unbondingOf(alice);
+        assertEq(amount, 50 ether);
+        assertEq(gotReleaseAt, releaseAt);
+    }
+
+    function test_requestUnstake_RevertWhen_ZeroAmount() public {
+        _stake(alice, 100 ether);
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        _requestUnstake(alice, 0);
+    }
+
+    function test_requestUnstake_RevertWhen_AboveFreeStake() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientFreeStake.selector, alice, 70 ether, 71 ether)
+        );
+        _requestUnstake(alice, 71 ether);
+    }
+
+    function test_requestUnstake_RevertWhen_NoStake() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientFreeStake.selector, bob, 0, 1));
+        _requestUnstake(bob, 1);
+    }
+
+    function test_cancelUnstake_PartialKeepsReleaseAt() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 40 ether);
+        uint64 releaseAt = uint64(block.timestamp) + PERIOD;
+        vm.warp(block.timestamp + 1 days);
+
+        vm.expectEmit(address(vault));
+        emit IStakingVault.UnstakeCancelled(alice, 15 ether, 75 ether, 25 ether, releaseAt);
+        vm.prank(alice);
+        vault.cancelUnstake(15 ether);
+        assertEq(vault.stakeOf(alice), 75 ether);
+        (uint256 amount, uint64 gotReleaseAt) = vault.unbondingOf(alice);
+        assertEq(amount, 25 ether);
+        assertEq(gotReleaseAt, releaseAt);
+    }
+
+    function test_cancelUnstake_FullClearsReleaseAt() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 40 ether);
+        vm.expectEmit(address(vault));
+        emit IStakingVault.UnstakeCancelled(alice, 40 ether, 100 ether, 0, 0);
+        vm.prank(alice);
+        vault.cancelUnstake(40 ether);
+        (uint256 amount, uint64 gotReleaseAt) = vault.unbondingOf(alice);
+        assertEq(amount, 0);
+        assertEq(gotReleaseAt, 0);
+        assertEq(vault.stakeOf(alice), 100 ether);
+    }
+
+    function test_cancelUnstake_RevertWhen_ZeroAmount() public {
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        vm.prank(alice);
+        vault.cancelUnstake(0);
+    }
+
+    function test_cancelUnstake_RevertWhen_AboveUnbonding() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 40 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IStakingVault.StakingVaultInsufficientUnbonding.selector,
+                alice,
+                40 ether,
+                40 ether + 1
+            )
+        );
+        vm.prank(alice);
+        vault.cancelUnstake(40 ether + 1);
+    }
+
+    function test_withdraw_AfterReleaseAt() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 40 ether);
+        vm.warp(block.timestamp + PERIOD);
+
+        vm.expectEmit(address(vault));
+        emit IStakingVault.Withdrawn(alice, 40 ether);
+        vm.prank(alice);
+        vault.withdraw();
+        assertEq(token.balanceOf(alice), 10_000 ether - 60 ether);
+        (uint256 amount, uint64 gotReleaseAt) = vault.unbondingOf(alice);
+        assertEq(amount, 0);
+        assertEq(gotReleaseAt, 0);
+        assertEq(vault.stakeOf(alice), 60 ether);
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_withdraw_RevertWhen_NotMatured() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 40 ether);
+        uint64 releaseAt = uint64(block.timestamp) + PERIOD;
+        vm.warp(releaseAt - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IStakingVault.StakingVaultUnbondingNotMatured.selector,
+                alice,
+                releaseAt,
+                releaseAt - 1
+            )
+        );
+        vm.prank(alice);
+        vault.withdraw();
+    }
+
+    function test_withdraw_RevertWhen_NothingUnbonding() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultNothingToWithdraw.selector, alice));
+        vm.prank(alice);
+        vault.withdraw();
+    }
+
+    function test_withdraw_UsesPeriodAtRequestTime() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 40 ether);
+        vm.prank(admin);
+        vault.setUnbondingPeriod(30 days);
+        vm.warp(block.timestamp + PERIOD);
+        vm.prank(alice);
+        vault.withdraw();
+        assertEq(token.balanceOf(alice), 10_000 ether - 60 ether);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 BONDS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_lockBond_LocksFreeStake() public {
+        _stake(alice, 100 ether);
+        vm.expectEmit(address(vault));
+        emit IStakingVault.BondLocked(alice, market, 30 ether, 30 ether);
+        _lock(alice, 30 ether);
+        vm.expectEmit(address(vault));
+        emit IStakingVault.BondLocked(alice, market, 70 ether, 100 ether);
+        _lock(alice, 70 ether);
+        assertEq(vault.stakeOf(alice), 100 ether);
+        assertEq(vault.lockedOf(alice), 100 ether);
+        assertEq(vault.freeStakeOf(alice), 0);
+    }
+
+    function test_lockBond_RevertWhen_AboveFreeStake() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 60 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientFreeStake.selector, alice, 40 ether, 41 ether)
+        );
+        _lock(alice, 41 ether);
+    }
+
+    function test_lockBond_RevertWhen_OnlyUnbondingStake() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 100 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientFreeStake.selector, alice, 0, 1 ether)
+        );
+        _lock(alice, 1 ether);
+    }
+
+    function test_lockBond_RevertWhen_ZeroAmount() public {
+        _stake(alice, 100 ether);
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        _lock(alice, 0);
+    }
+
+    function test_lockBond_RevertWhen_CallerNotMarket() public {
+        _stake(alice, 100 ether);
+        address[3] memory callers = [admin, slasher, alice];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.expectRevert(_unauthorized(callers[i], marketRole));
+            vm.prank(callers[i]);
+            vault.lockBond(alice, 1 ether);
+        }
+    }
+
+    function test_releaseBond_ReturnsToFreeStake() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        vm.expectEmit(address(vault));
+        emit IStakingVault.BondReleased(alice, market, 20 ether, 10 ether);
+        vm.prank(market);
+        vault.releaseBond(alice, 20 ether);
+        assertEq(vault.lockedOf(alice), 10 ether);
+        assertEq(vault.freeStakeOf(alice), 90 ether);
+        assertEq(vault.stakeOf(alice), 100 ether);
+    }
+
+    function test_releaseBond_RevertWhen_AboveLocked() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientLocked.selector, alice, 30 ether, 31 ether)
+        );
+        vm.prank(market);
+        vault.releaseBond(alice, 31 ether);
+    }
+
+    function test_releaseBond_RevertWhen_ZeroAmount() public {
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        vm.prank(market);
+        vault.releaseBond(alice, 0);
+    }
+
+    function test_releaseBond_RevertWhen_CallerNotMarket() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        vm.expectRevert(_unauthorized(admin, marketRole));
+        vm.prank(admin);
+        vault.releaseBond(alice, 1 ether);
+        vm.expectRevert(_unauthorized(alice, marketRole));
+        vm.prank(alice);
+        vault.releaseBond(alice, 1 ether);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               SLASH BOND
+    //////////////////////////////////////////////////////////////*/
+
+    function test_slashBond_SplitsAndCredits() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 20 ether);
+        _lock(alice, 30 ether);
+
+        vm.expectEmit(address(vault));
+        emit IStakingVault.ProviderSlashed(
+            alice,
+            requester,
+            market,
+            marketRole,
+            30 ether,
+            27 ether,
+            3 ether,
+            IStakingVault.ProviderBalances({stake: 50 ether, locked: 0, unbonding: 20 ether})
+        );
+        vm.expectEmit(address(vault));
+        emit IStakingVault.Credited(requester, 27 ether, 27 ether);
+        vm.expectEmit(address(vault));
+        emit IStakingVault.Credited(treasury, 3 ether, 3 ether);
+        vm.prank(market);
+        (uint256 harmedShare, uint256 treasuryShare) = vault.slashBond(alice, 30 ether, requester);
+
+        assertEq(harmedShare, 27 ether);
+        assertEq(treasuryShare, 3 ether);
+        assertEq(vault.stakeOf(alice), 50 ether);
+        assertEq(vault.lockedOf(alice), 0);
+        assertEq(vault.creditOf(requester), 27 ether);
+        assertEq(vault.creditOf(treasury), 3 ether);
+        (uint256 unbonding, ) = vault.unbondingOf(alice);
+        assertEq(unbonding, 20 ether);
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_slashBond_NoHarmedPartyAllToTreasury() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        vm.prank(market);
+        (uint256 harmedShare, uint256 treasuryShare) = vault.slashBond(alice, 30 ether, address(0));
+        assertEq(harmedShare, 0);
+        assertEq(treasuryShare, 30 ether);
+        assertEq(vault.creditOf(treasury), 30 ether);
+        assertEq(vault.creditOf(address(0)), 0);
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_slashBond_ZeroTreasuryBpsAllToHarmed() public {
+        vm.prank(admin);
+        vault.setSlashTreasuryBps(0);
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        vm.prank(market);
+        (uint256 harmedShare, uint256 treasuryShare) = vault.slashBond(alice, 30 ether, requester);
+        assertEq(harmedShare, 30 ether);
+        assertEq(treasuryShare, 0);
+        assertEq(vault.creditOf(treasury), 0);
+    }
+
+    function test_slashBond_RevertWhen_AboveLocked() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientLocked.selector, alice, 30 ether, 31 ether)
+        );
+        vm.prank(market);
+        vault.slashBond(alice, 31 ether, requester);
+    }
+
+    function test_slashBond_RevertWhen_ZeroAmount() public {
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        vm.prank(market);
+        vault.slashBond(alice, 0, requester);
+    }
+
+    function test_slashBond_RevertWhen_CallerNotMarket() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        address[3] memory callers = [admin, slasher, requester];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.expectRevert(_unauthorized(callers[i], marketRole));
+            vm.prank(callers[i]);
+            vault.slashBond(alice, 1 ether, callers[i]);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 SLASH
+    //////////////////////////////////////////////////////////////*/
+
+    function test_slash_TakesFreeStakeFirst() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        _requestUnstake(alice, 20 ether);
+
+        vm.expectEmit(address(vault));
+        emit IStakingVault.ProviderSlashed(
+            alice,
+            requester,
+            slasher,
+            slasherRole,
+            40 ether,
+            36 ether,
+            4 ether,
+            IStakingVault.ProviderBalances({stake: 40 ether, locked: 30 ether, unbonding: 20 ether})
+        );
+        vm.prank(slasher);
+        uint256 slashed = vault.slash(alice, 40 ether, requester);
+        assertEq(slashed, 40 ether);
+        assertEq(vault.freeStakeOf(alice), 10 ether);
+        assertEq(vault.lockedOf(alice), 30 ether);
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_slash_ThenUnbondingAndCapsAtAvailable() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        _requestUnstake(alice, 20 ether);
+        // free = 50, unbonding = 20, locked = 30 (untouchable by slash)
+
+        vm.prank(slasher);
+        uint256 slashed = vault.slash(alice, 1_000 ether, address(0));
+        assertEq(slashed, 70 ether);
+        assertEq(vault.stakeOf(alice), 30 ether);
+        assertEq(vault.lockedOf(alice), 30 ether);
+        assertEq(vault.freeStakeOf(alice), 0);
+        (uint256 unbonding, uint64 releaseAt) = vault.unbondingOf(alice);
+        assertEq(unbonding, 0);
+        assertEq(releaseAt, 0);
+        assertEq(vault.creditOf(treasury), 70 ether);
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_slash_PartiallyFromUnbondingKeepsReleaseAt() public {
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 60 ether);
+        uint64 releaseAt = uint64(block.timestamp) + PERIOD;
+        vm.prank(slasher);
+        uint256 slashed = vault.slash(alice, 50 ether, requester);
+        assertEq(slashed, 50 ether);
+        assertEq(vault.stakeOf(alice), 0);
+        (uint256 unbonding, uint64 gotReleaseAt) = vault.unbondingOf(alice);
+        assertEq(unbonding, 50 ether);
+        assertEq(gotReleaseAt, releaseAt);
+    }
+
+    function test_slash_NothingAvailableReturnsZero() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 100 ether);
+        vm.recordLogs();
+        vm.prank(slasher);
+        uint256 slashed = vault.slash(alice, 10 ether, requester);
+        assertEq(slashed, 0);
+        assertEq(vm.getRecordedLogs().length, 0);
+        assertEq(vault.stakeOf(alice), 100 ether);
+        assertEq(vault.creditOf(requester), 0);
+    }
+
+    function test_slash_RevertWhen_ZeroAmount() public {
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        vm.prank(slasher);
+        vault.slash(alice, 0, requester);
+    }
+
+    function test_slash_RevertWhen_CallerNotSlasher() public {
+        _stake(alice, 100 ether);
+        address[3] memory callers = [admin, market, requester];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.expectRevert(_unauthorized(callers[i], slasherRole));
+            vm.prank(callers[i]);
+            vault.slash(alice, 1 ether, callers[i]);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                CREDITS
+    //////////////////////////////////////////////////////////////*/
+
+    function test_claimCredit_TransfersWholeCredit() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 50 ether);
+        vm.startPrank(market);
+        vault.slashBond(alice, 20 ether, requester);
+        vault.slashBond(alice, 10 ether, requester);
+        vm.stopPrank();
+        assertEq(vault.creditOf(requester), 27 ether);
+
+        vm.expectEmit(address(vault));
+        emit IStakingVault.CreditClaimed(requester, 27 ether);
+        vm.prank(requester);
+        vault.claimCredit();
+        assertEq(token.balanceOf(requester), 27 ether);
+        assertEq(vault.creditOf(requester), 0);
+
+        vm.prank(treasury);
+        vault.claimCredit();
+        assertEq(token.balanceOf(treasury), 3 ether);
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_claimCredit_RevertWhen_NoCredit() public {
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultNoCredit.selector, requester));
+        vm.prank(requester);
+        vault.claimCredit();
+    }
+
+    function test_setTreasury_OldTreasuryKeepsCredit() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 10 ether);
+        vm.prank(market);
+        vault.slashBond(alice, 10 ether, address(0));
+        address newTreasury = makeAddr("newTreasury");
+        vm.prank(admin);
+        vault.setTreasury(newTreasury);
+        assertEq(vault.creditOf(treasury), 10 ether);
+        vm.prank(treasury);
+        vault.claimCredit();
+        assertEq(token.balanceOf(treasury), 10 ether);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ADMIN
+    //////////////////////////////////////////////////////////////*/
+
+    function test_setUnbondingPeriod_UpdatesWithinBounds() public {
+        uint64 min = vault.MIN_UNBONDING_PERIOD();
+        uint64 max = vault.MAX_UNBONDING_PERIOD();
+        vm.startPrank(admin);
+        vm.expectEmit(address(vault));
+        emit IStakingVault.UnbondingPeriodUpdated(PERIOD, min);
+        vault.setUnbondingPeriod(min);
+        vault.setUnbondingPeriod(max);
+        vm.stopPrank();
+        assertEq(vault.unbondingPeriod(), max);
+    }
+
+    function test_setUnbondingPeriod_RevertWhen_OutOfBounds() public {
+        uint64 min = vault.MIN_UNBONDING_PERIOD();
+        uint64 max = vault.MAX_UNBONDING_PERIOD();
+        vm.startPrank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInvalidUnbondingPeriod.selector, min - 1, min, max)
+        );
+        vault.setUnbondingPeriod(min - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInvalidUnbondingPeriod.selector, max + 1, min, max)
+        );
+        vault.setUnbondingPeriod(max + 1);
+        vm.stopPrank();
+    }
+
+    function test_setUnbondingPeriod_RevertWhen_CallerNotAdmin() public {
+        vm.expectRevert(_unauthorized(market, adminRole));
+        vm.prank(market);
+        vault.setUnbondingPeriod(2 days);
+    }
+
+    function test_setSlashTreasuryBps_Updates() public {
+        vm.expectEmit(address(vault));
+        emit IStakingVault.SlashTreasuryBpsUpdated(BPS, 10_000);
+        vm.prank(admin);
+        vault.setSlashTreasuryBps(10_000);
+        assertEq(vault.slashTreasuryBps(), 10_000);
+    }
+
+    function test_setSlashTreasuryBps_RevertWhen_AboveMax() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInvalidSlashTreasuryBps.selector, 10_001, 10_000)
+        );
+        vm.prank(admin);
+        vault.setSlashTreasuryBps(10_001);
+    }
+
+    function test_setSlashTreasuryBps_RevertWhen_CallerNotAdmin() public {
+        vm.expectRevert(_unauthorized(slasher, adminRole));
+        vm.prank(slasher);
+        vault.setSlashTreasuryBps(0);
+    }
+
+    function test_setTreasury_Updates() public {
+        address newTreasury = makeAddr("newTreasury");
+        vm.expectEmit(address(vault));
+        emit IStakingVault.TreasuryUpdated(treasury, newTreasury);
+        vm.prank(admin);
+        vault.setTreasury(newTreasury);
+        assertEq(vault.treasury(), newTreasury);
+    }
+
+    function test_setTreasury_RevertWhen_ZeroOrVault() public {
+        vm.startPrank(admin);
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultInvalidTreasury.selector, address(0)));
+        vault.setTreasury(address(0));
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultInvalidTreasury.selector, address(vault)));
+        vault.setTreasury(address(vault));
+        vm.stopPrank();
+    }
+
+    function test_setTreasury_RevertWhen_CallerNotAdmin() public {
+        vm.expectRevert(_unauthorized(alice, adminRole));
+        vm.prank(alice);
+        vault.setTreasury(alice);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               REENTRANCY
+    //////////////////////////////////////////////////////////////*/
+
+    function _reentrantSetup() private returns (ReentrantERC20 evil, StakingVault v) {
+        evil = new ReentrantERC20();
+        v = new StakingVault(evil, admin, treasury, PERIOD, BPS);
+        bytes32 role = v.MARKET_ROLE();
+        vm.prank(admin);
+        v.grantRole(role, market);
+        evil.mint(alice, 1_000 ether);
+        vm.prank(alice);
+        evil.approve(address(v), type(uint256).max);
+    }
+
+    function test_stake_RevertWhen_TokenReentersWithdraw() public {
+        (ReentrantERC20 evil, StakingVault v) = _reentrantSetup();
+        evil.arm(address(v), abi.encodeCall(IStakingVault.withdraw, ()));
+        vm.expectRevert(ReentrancyGuard.ReentrancyGuardReentrantCall.selector);
+        vm.prank(alice);
+        v.stake(100 ether);
+        assertEq(v.stakeOf(alice), 0);
+    }
+
+    function test_withdraw_RevertWhen_TokenReentersWithdraw() public {
+        (ReentrantERC20 evil, StakingVault v) = _reentrantSetup();
+        vm.startPrank(alice);
+        v.stake(100 ether);
+        v.requestUnstake(100 ether);
+        vm.stopPrank();
+        vm.warp(block.timestamp + PERIOD);
+
+        evil.arm(address(v), abi.encodeCall(IStakingVault.withdraw, ()));
+        vm.expectRevert(ReentrancyGuard.ReentrancyGuardReentrantCall.selector);
+        vm.prank(alice);
+        v.withdraw();
+        (uint256 unbonding, ) = v.unbondingOf(alice);
+        assertEq(unbonding, 100 ether);
+        assertEq(evil.balanceOf(address(v)), 100 ether);
+    }
+
+    function test_claimCredit_RevertWhen_TokenReentersClaim() public {
+        (ReentrantERC20 evil, StakingVault v) = _reentrantSetup();
+        vm.prank(alice);
+        v.stake(100 ether);
+        vm.startPrank(market);
+        v.lockBond(alice, 100 ether);
+        v.slashBond(alice, 100 ether, requester);
+        vm.stopPrank();
+
+        evil.arm(address(v), abi.encodeCall(IStakingVault.claimCredit, ()));
+        vm.expectRevert(ReentrancyGuard.ReentrancyGuardReentrantCall.selector);
+        vm.prank(requester);
+        v.claimCredit();
+        assertEq(v.creditOf(requester), 90 ether);
+        assertEq(evil.balanceOf(requester), 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  FUZZ
+    //////////////////////////////////////////////////////////////*/
+
+    function testFuzz_stake_UnstakeWithdrawRoundTrip(uint256 stakeAmount, uint256 unstakeAmount) public {
+        stakeAmount = bound(stakeAmount, 1, 10_000 ether);
+        unstakeAmount = bound(unstakeAmount, 1, stakeAmount);
+        _stake(alice, stakeAmount);
+        _requestUnstake(alice, unstakeAmount);
+        assertEq(vault.stakeOf(alice), stakeAmount - unstakeAmount);
+        vm.warp(block.timestamp + PERIOD);
+        vm.prank(alice);
+        vault.withdraw();
+        assertEq(token.balanceOf(alice), 10_000 ether - stakeAmount + unstakeAmount);
+        assertEq(token.balanceOf(address(vault)), stakeAmount - unstakeAmount);
+        _assertBalanceMatchesAccounting();
+    }
+
+    function testFuzz_lockBond_UpdatesFreeStake(uint256 stakeAmount, uint256 lock1, uint256 lock2, uint256 rel) public {
+        stakeAmount = bound(stakeAmount, 1, 10_000 ether);
+        lock1 = bound(lock1, 1, stakeAmount);
+        _stake(alice, stakeAmount);
+        _lock(alice, lock1);
+        assertEq(vault.freeStakeOf(alice), stakeAmount - lock1);
+
+        lock2 = bound(lock2, 1, type(uint128).max);
+        if (lock2 > stakeAmount - lock1) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IStakingVault.StakingVaultInsufficientFreeStake.selector,
+                    alice,
+                    stakeAmount - lock1,
+                    lock2
+                )
+            );
+            _lock(alice, lock2);
+            lock2 = 0;
+        } else {
+            _lock(alice, lock2);
+        }
+        uint256 locked = lock1 + lock2;
+        assertEq(vault.lockedOf(alice), locked);
+
+        rel = bound(rel, 1, locked);
+        vm.prank(market);
+        vault.releaseBond(alice, rel);
+        assertEq(vault.lockedOf(alice), locked - rel);
+        assertEq(vault.freeStakeOf(alice), stakeAmount - locked + rel);
+        assertEq(vault.stakeOf(alice), stakeAmount);
+    }
+
+    function testFuzz_slashBond_SplitSumsToAmount(uint256 amount, uint16 bps, bool withHarmed) public {
+        bps = uint16(bound(bps, 0, 10_000));
+        amount = bound(amount, 1, 10_000 ether);
+        vm.prank(admin);
+        vault.setSlashTreasuryBps(bps);
+        _stake(alice, 10_000 ether);
+        _lock(alice, amount);
+        address harmed = withHarmed ? requester : address(0);
+
+        vm.prank(market);
+        (uint256 harmedShare, uint256 treasuryShare) = vault.slashBond(alice, amount, harmed);
+        assertEq(harmedShare + treasuryShare, amount);
+        assertEq(treasuryShare, withHarmed ? (amount * bps) / 10_000 : amount);
+        assertEq(vault.creditOf(requester), harmedShare);
+        assertEq(vault.creditOf(treasury), treasuryShare);
+        assertEq(vault.stakeOf(alice), 10_000 ether - amount);
+        assertEq(vault.lockedOf(alice), 0);
+        _assertBalanceMatchesAccounting();
+    }
+
+    function testFuzz_slash_TakesFreeThenUnbonding(
+        uint256 stakeAmount,
+        uint256 locked,
+        uint256 unbond,
+        uint256 amount,
+        uint16 bps
+    ) public {
+        bps = uint16(bound(bps, 0, 10_000));
+        vm.prank(admin);
+        vault.setSlashTreasuryBps(bps);
+        stakeAmount = bound(stakeAmount, 1, 10_000 ether);
+        unbond = bound(unbond, 0, stakeAmount);
+        locked = bound(locked, 0, stakeAmount - unbond);
+        amount = bound(amount, 1, 20_000 ether);
+        _stake(alice, stakeAmount);
+        if (unbond > 0) _requestUnstake(alice, unbond);
+        if (locked > 0) _lock(alice, locked);
+
+        uint256 free = stakeAmount - unbond - locked;
+        uint256 expectedActive = amount < free ? amount : free;
+        uint256 rest = amount - expectedActive;
+        uint256 expectedUnbonding = rest < unbond ? rest : unbond;
+
+        vm.prank(slasher);
+        uint256 slashed = vault.slash(alice, amount, requester);
+        assertEq(slashed, expectedActive + expectedUnbonding);
+        assertEq(vault.stakeOf(alice), stakeAmount - unbond - expectedActive);
+        assertEq(vault.lockedOf(alice), locked);
+        (uint256 unbondingLeft, ) = vault.unbondingOf(alice);
+        assertEq(unbondingLeft, unbond - expectedUnbonding);
+        assertEq(vault.creditOf(requester) + vault.creditOf(treasury), slashed);
+        assertEq(vault.creditOf(treasury), (slashed * bps) / 10_000);
+        assertLe(vault.lockedOf(alice), vault.stakeOf(alice), "INV-03");
+        _assertBalanceMatchesAccounting();
+    }
+}
