@@ -4,9 +4,11 @@ pragma solidity ^0.8.28;
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {MarketFixture} from "./utils/MarketFixture.sol";
 import {TaskMarket} from "../../contracts/market/TaskMarket.sol";
+import {ReentrantERC20} from "../../contracts/mocks/ReentrantERC20.sol";
 import {ITaskMarket} from "../../contracts/interfaces/ITaskMarket.sol";
 import {ITaskMarketErrors} from "../../contracts/interfaces/ITaskMarketErrors.sol";
 import {ITaskMarketTypes} from "../../contracts/interfaces/ITaskMarketTypes.sol";
@@ -1104,6 +1106,46 @@ contract TaskMarketTest is MarketFixture {
         vm.prank(requester);
         market.withdraw(address(token));
         assertEq(market.creditOf(requester, address(token)), 0);
+    }
+
+    /// @notice Attack: an allowlisted token re-enters `withdraw` while paying out; the guard stops it and the
+    ///         credit stays intact.
+    function test_withdraw_RevertWhen_ReentrantToken() public {
+        ReentrantERC20 evil = new ReentrantERC20();
+        vm.prank(admin);
+        market.setPaymentToken(address(evil), true, 1 ether);
+        evil.mint(requester, 100 ether);
+        vm.prank(requester);
+        evil.approve(address(market), type(uint256).max);
+        ITaskMarketTypes.TaskRequest memory r = _zkRequest();
+        r.paymentToken = address(evil);
+        (uint256 id, ITaskMarketTypes.TaskSpec memory spec) = _submit(r);
+        vm.prank(requester);
+        market.cancelTask(id, spec);
+
+        evil.arm(address(market), abi.encodeCall(market.withdraw, (address(evil))));
+        vm.prank(requester);
+        vm.expectRevert(ReentrancyGuard.ReentrancyGuardReentrantCall.selector);
+        market.withdraw(address(evil));
+        assertEq(market.creditOf(requester, address(evil)), REWARD);
+        assertEq(evil.balanceOf(address(market)), REWARD);
+    }
+
+    /// @notice Attack: a token re-enters `submitTask` while the reward is pulled.
+    function test_submitTask_RevertWhen_ReentrantToken() public {
+        ReentrantERC20 evil = new ReentrantERC20();
+        vm.prank(admin);
+        market.setPaymentToken(address(evil), true, 1 ether);
+        evil.mint(requester, 100 ether);
+        vm.prank(requester);
+        evil.approve(address(market), type(uint256).max);
+        ITaskMarketTypes.TaskRequest memory r = _zkRequest();
+        r.paymentToken = address(evil);
+        evil.arm(address(market), abi.encodeCall(market.submitTask, (r)));
+        vm.prank(requester);
+        vm.expectRevert(ReentrancyGuard.ReentrancyGuardReentrantCall.selector);
+        market.submitTask(r);
+        assertEq(market.taskCount(), 0);
     }
 
     // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
