@@ -45,8 +45,10 @@ contract ModelRegistryTest is Test {
     }
 
     function _registerOnnx() internal returns (uint64 id) {
+        uint256 artifactHash = uint256(sha256("model")); // before the prank: sha256 is a precompile call
         vm.prank(creator);
-        id = registry.registerModel(ModelKind.ONNX, uint256(sha256("model")), address(0), URI, 3, 1, _resources());
+        id = registry.registerModel(ModelKind.ONNX, artifactHash, address(0), URI, 3, 1, _resources());
+        assertEq(registry.getModel(id).creator, creator);
     }
 
     function _uri(uint256 length) internal pure returns (string memory) {
