@@ -72,7 +72,7 @@ interface IReputation {
     /// @param tier3Availability Minimum availability for tier 3 (bps).
     /// @param tier3Completed Minimum completed tasks for tier 3.
     /// @param suspendThreshold A failure leaving trust below this suspends the provider (bps).
-    /// @param suspensionPeriod Length of a suspension in seconds.
+    /// @param suspensionPeriod Length of a suspension in seconds; 0 switches suspensions off.
     /// @param maxViolations Number of violations at which a provider is banned for good.
     struct Params {
         uint16 initialScore;
@@ -114,7 +114,7 @@ interface IReputation {
         uint16 violations
     );
 
-    /// @notice Emitted when a failure leaves trust below the suspend threshold (also when it extends a suspension).
+    /// @notice Emitted when a failure leaves trust below the suspend threshold and starts or extends a suspension.
     /// @param provider The provider.
     /// @param until The provider is suspended while `block.timestamp < until`.
     event ProviderSuspended(address indexed provider, uint40 until);
@@ -204,6 +204,22 @@ interface IReputation {
     /// @param provider The provider.
     /// @return True once banned.
     function isBanned(address provider) external view returns (bool);
+
+    /// @notice Highest score, in basis points.
+    /// @return 10_000.
+    function MAX_SCORE() external view returns (uint16);
+
+    /// @notice Shortest half-life {setParams} accepts.
+    /// @return 1 day, in seconds.
+    function MIN_HALF_LIFE() external view returns (uint32);
+
+    /// @notice Longest half-life {setParams} accepts.
+    /// @return 730 days, in seconds.
+    function MAX_HALF_LIFE() external view returns (uint32);
+
+    /// @notice Longest suspension period {setParams} accepts.
+    /// @return 365 days, in seconds.
+    function MAX_SUSPENSION_PERIOD() external view returns (uint32);
 
     /// @notice Role allowed to {record} outcomes.
     /// @return keccak256("REPORTER_ROLE").

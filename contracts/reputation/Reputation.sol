@@ -34,16 +34,16 @@ contract Reputation is IReputation, AccessControl {
     /// @inheritdoc IReputation
     bytes32 public constant REPORTER_ROLE = keccak256("REPORTER_ROLE");
 
-    /// @notice Highest score, in basis points.
+    /// @inheritdoc IReputation
     uint16 public constant MAX_SCORE = 10_000;
-    /// @notice Denominator of the weights.
-    uint256 public constant BPS = 10_000;
-    /// @notice Shortest half-life governance may set.
+    /// @inheritdoc IReputation
     uint32 public constant MIN_HALF_LIFE = 1 days;
-    /// @notice Longest half-life governance may set.
+    /// @inheritdoc IReputation
     uint32 public constant MAX_HALF_LIFE = 730 days;
-    /// @notice Longest suspension governance may set.
+    /// @inheritdoc IReputation
     uint32 public constant MAX_SUSPENSION_PERIOD = 365 days;
+    /// @dev Denominator of the weights (basis points).
+    uint256 private constant _BPS = 10_000;
     /// @notice Number of whole half-lives after which every deviation (< 2^14) has decayed to zero.
     uint256 private constant _FULL_DECAY_HALVINGS = 14;
 
@@ -108,10 +108,13 @@ contract Reputation is IReputation, AccessControl {
         }
         r.lastUpdate = uint40(block.timestamp);
 
-        bool suspend = outcome != Outcome.Success && r.trust < p.suspendThreshold;
-        if (suspend) {
+        // A failure leaving trust below the threshold suspends, or extends a running suspension; a zero
+        // suspension period switches suspensions off.
+        bool suspend;
+        if (outcome != Outcome.Success && r.trust < p.suspendThreshold) {
             uint40 until = uint40(block.timestamp + p.suspensionPeriod);
-            if (until > r.suspendedUntil) r.suspendedUntil = until;
+            suspend = until > r.suspendedUntil && p.suspensionPeriod != 0;
+            if (suspend) r.suspendedUntil = until;
         }
         bool ban = !r.banned && r.violations >= p.maxViolations;
         if (ban) r.banned = true;
@@ -224,17 +227,18 @@ contract Reputation is IReputation, AccessControl {
 
     /// @dev A success: closes `weightBps` of the gap to `MAX_SCORE`, rounded down.
     function _raise(uint16 score, uint16 weightBps) private pure returns (uint16) {
-        // unchecked: score <= MAX_SCORE and weightBps <= BPS, so the gain is at most the gap and the sum <= MAX_SCORE.
+        // unchecked: score <= MAX_SCORE and weightBps <= _BPS, so the gain is at most the gap and the sum is at
+        // most MAX_SCORE.
         unchecked {
-            return score + uint16((uint256(MAX_SCORE - score) * weightBps) / BPS);
+            return score + uint16((uint256(MAX_SCORE - score) * weightBps) / _BPS);
         }
     }
 
     /// @dev A failure: removes `weightBps` of the score, rounded up (a positive score always drops).
     function _lower(uint16 score, uint16 weightBps) private pure returns (uint16) {
-        // unchecked: score <= MAX_SCORE and weightBps <= BPS, so the loss (rounded up) is at most the score.
+        // unchecked: score <= MAX_SCORE and weightBps <= _BPS, so the loss (rounded up) is at most the score.
         unchecked {
-            return score - uint16((uint256(score) * weightBps + BPS - 1) / BPS);
+            return score - uint16((uint256(score) * weightBps + _BPS - 1) / _BPS);
         }
     }
 
@@ -253,7 +257,7 @@ contract Reputation is IReputation, AccessControl {
     function _validate(Params memory p) private pure {
         if (p.initialScore > MAX_SCORE) _invalid(ParamField.InitialScore, p.initialScore, MAX_SCORE);
         if (p.successWeightBps == 0) _invalid(ParamField.SuccessWeight, 0, 1);
-        if (p.failureWeightBps > BPS) _invalid(ParamField.FailureWeight, p.failureWeightBps, BPS);
+        if (p.failureWeightBps > _BPS) _invalid(ParamField.FailureWeight, p.failureWeightBps, _BPS);
         if (p.failureWeightBps <= p.successWeightBps) {
             _invalid(ParamField.FailureWeight, p.failureWeightBps, p.successWeightBps);
         }

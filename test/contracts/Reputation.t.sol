@@ -511,6 +511,18 @@ contract ReputationTest is Test {
         assertFalse(rep.isSuspended(alice));
     }
 
+    function test_suspension_ZeroPeriodSwitchesSuspensionsOff() public {
+        IReputation.Params memory p = _defaults();
+        p.suspensionPeriod = 0;
+        _setParams(p);
+        vm.recordLogs();
+        _recordN(alice, IReputation.Outcome.WrongResult, 4); // trust 2_048
+        assertEq(vm.getRecordedLogs().length, 4); // ReputationUpdated only
+        assertEq(rep.getRecord(alice).suspendedUntil, 0);
+        (, bool eligible) = rep.standingOf(alice);
+        assertTrue(eligible);
+    }
+
     function test_ban_AtMaxViolationsIsPermanent() public {
         _recordN(alice, IReputation.Outcome.MissedDeadline, 4);
         assertFalse(rep.isBanned(alice));
