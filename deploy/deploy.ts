@@ -27,7 +27,12 @@ export interface DeployOptions {
 }
 
 /** First block at which `address` has code (binary search between `from` and `to`). */
-export async function creationBlock(client: PublicClient, address: Address, from: bigint, to: bigint): Promise<bigint> {
+export async function creationBlock(
+  client: PublicClient,
+  address: Address,
+  from: bigint,
+  to: bigint,
+): Promise<bigint> {
   let lo = from;
   let hi = to;
   while (lo < hi) {

@@ -30,7 +30,7 @@ const Artifact = z.object({ contractName: z.string(), abi: z.array(z.unknown()) 
 
 /** `EAIToken` -> `eaiTokenAbi`, `TaskMarket` -> `taskMarketAbi`, `Groth16Verifier` -> `groth16VerifierAbi`. */
 export function exportName(contract: string): string {
-  const head = contract.match(/^[A-Z]+(?=[A-Z][a-z])/)?.[0] ?? contract[0]!;
+  const head = contract.match(/^[A-Z]+(?=[A-Z][a-z])/)?.[0] ?? contract.charAt(0);
   return `${head.toLowerCase()}${contract.slice(head.length)}Abi`;
 }
 
@@ -44,7 +44,9 @@ export async function render(): Promise<string> {
     try {
       raw = await readFile(join(ROOT, "artifacts/contracts", path), "utf8");
     } catch {
-      throw new Error(`artifact for ${name} not found at artifacts/contracts/${path}: run \`npx hardhat build\``);
+      throw new Error(
+        `artifact for ${name} not found at artifacts/contracts/${path}: run \`npx hardhat build\``,
+      );
     }
     const artifact = Artifact.parse(JSON.parse(raw));
     parts.push(`export const ${exportName(name)} = ${JSON.stringify(artifact.abi, null, 2)} as const;`, "");

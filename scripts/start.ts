@@ -26,16 +26,41 @@ if (args.values.help) {
   console.log("usage: npm start [-- --port N] [-- --rpc URL]");
   process.exit(0);
 }
-const port = z.coerce.number().int().min(1024).max(65_535).parse(args.values.port, { path: ["--port"] });
-const rpcUrl = args.values.rpc ?? `http://127.0.0.1:${port}`;
-z.string().url().parse(rpcUrl, { path: ["--rpc"] });
+function option<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    console.error(
+      `${name}: ${result.error.issues.map((i) => i.message).join("; ")} (got ${JSON.stringify(value)})`,
+    );
+    process.exit(2);
+  }
+  return result.data;
+}
+const port = option("--port", z.coerce.number().int().min(1024).max(65_535), args.values.port);
+const rpcUrl = option(
+  "--rpc",
+  z.url({ protocol: /^https?$/ }),
+  args.values.rpc ?? `http://127.0.0.1:${port}`,
+);
 
 /** Hardhat's well-known development accounts (public test keys; never use them on a real chain). */
 const DEV_ACCOUNTS = [
-  ["0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"],
-  ["0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"],
-  ["0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC", "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"],
-  ["0x90F79bf6EB2c4f870365E785982E1f101E93b906", "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"],
+  [
+    "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  ],
+  [
+    "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  ],
+  [
+    "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
+    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+  ],
+  [
+    "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
+    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
+  ],
 ] as const;
 
 const children: ChildProcess[] = [];
@@ -68,7 +93,8 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   const start = Date.now();
   while (!(await check())) {
     if (stopping) throw new Error("stopped");
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));
   }
   console.log(`✓ ${what} ready (${((Date.now() - start) / 1000).toFixed(1)} s)`);
@@ -78,13 +104,16 @@ function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, argv, { stdio: "inherit", env: { ...process.env, ...env } });
     children.push(child);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${argv.join(" ")} exited ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${argv.join(" ")} exited ${code}`)),
+    );
   });
 }
 
 async function main(): Promise<void> {
   if (!args.values.rpc) {
-    if (await rpcReady(rpcUrl)) throw new Error(`something already answers on ${rpcUrl}; stop it or pass --port`);
+    if (await rpcReady(rpcUrl))
+      throw new Error(`something already answers on ${rpcUrl}; stop it or pass --port`);
     console.log(`starting the local chain on ${rpcUrl}…`);
     const node = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
       stdio: ["ignore", "ignore", "inherit"],
@@ -116,7 +145,8 @@ async function main(): Promise<void> {
 
   console.log("\nEAI network is up");
   console.log(`  RPC            ${rpcUrl} (chain ${chainId})`);
-  for (const [name, c] of Object.entries(deployment.contracts)) console.log(`  ${name.padEnd(16)} ${c.address}`);
+  for (const [name, c] of Object.entries(deployment.contracts))
+    console.log(`  ${name.padEnd(16)} ${c.address}`);
   if (!args.values.rpc) {
     console.log("\nFunded development accounts (10 000 ETH each; the first holds the EAI supply):");
     for (const [address, key] of DEV_ACCOUNTS) console.log(`  ${address}  key ${key}`);

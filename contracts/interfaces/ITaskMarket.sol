@@ -178,11 +178,10 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
     /// @notice Current governed market parameters.
     function marketParams() external view returns (MarketParams memory);
 
-    /// @notice Smallest bond in EAI wei.
-    function bondFloor() external view returns (uint256);
-
-    /// @notice Minimum active stake to claim.
-    function minProviderStake() external view returns (uint256);
+    /// @notice The bond floor and the minimum active stake a provider needs to claim, both in EAI wei.
+    /// @return bondFloor Smallest bond.
+    /// @return minProviderStake Minimum active stake.
+    function stakeParams() external view returns (uint256 bondFloor, uint256 minProviderStake);
 
     /// @notice Whether `token` is accepted, and its EAI rate for bond sizing.
     /// @param token The token.

@@ -59,6 +59,10 @@ interface ITaskMarketErrors is ITaskMarketTypes {
     /// @param mode The requested mode.
     error TaskMarketModelKindMismatch(uint64 modelId, ModelKind kind, VerificationMode mode);
 
+    /// @notice Thrown when the requested minimum resources are below the model's minimum.
+    /// @param modelId The model.
+    error TaskMarketBelowModelMinimum(uint64 modelId);
+
     /// @notice Thrown when a commitment is zero or, for ZK tasks, not a field element.
     /// @param commitment The commitment.
     error TaskMarketInvalidCommitment(uint256 commitment);
@@ -161,9 +165,9 @@ interface ITaskMarketErrors is ITaskMarketTypes {
     error TaskMarketInvalidFeeSplit(uint16 providerBps, uint16 treasuryBps, uint16 creatorBps);
 
     /// @notice Thrown when a governed parameter is outside its bounds.
-    /// @param name Parameter name.
+    /// @param param Which parameter.
     /// @param value The rejected value.
-    error TaskMarketInvalidParam(string name, uint256 value);
+    error TaskMarketInvalidParam(MarketParam param, uint256 value);
 
     /// @notice Thrown when an address parameter is zero.
     error TaskMarketZeroAddress();

@@ -38,7 +38,8 @@ interface ITaskMarketTypes {
     /// @param mode Verification mode; ZK requires a ZK_MLP model.
     /// @param redundancy Providers that must agree: 1 for ZK, odd and ≥ 3 for REDUNDANT.
     /// @param minTier Minimum reputation tier (1-3) a claimant needs.
-    /// @param minResources Minimum resources a claimant needs (merged field by field with the model's minimum).
+    /// @param minResources Minimum resources a claimant needs; must meet the model's own minimum field by field
+    ///        (clients copy the model's minimum in when they need nothing more).
     /// @param inputCommitment Commitment of the input: a Poseidon field element for ZK tasks, any non-zero hash
     ///        otherwise.
     /// @param inputURI Where the (possibly encrypted) input blob can be fetched; emitted, not stored.
@@ -63,6 +64,9 @@ interface ITaskMarketTypes {
     /// @param reward Escrowed reward.
     /// @param bond EAI each claimant locks from free stake (snapshot of the bond rules at submission).
     /// @param modelId Model to run.
+    /// @param modelCreator The model's creator (receives the creator share), snapshot at submission.
+    /// @param verifier ZK: the model's Groth16 verifier, snapshot at submission (0 for other kinds).
+    /// @param modelCommitment The model's weights commitment (public signal 0 of ZK proofs).
     /// @param createdAt Submission time.
     /// @param priorityUntil Until this time only top-tier providers may claim.
     /// @param deadline Settlement deadline.
@@ -71,7 +75,7 @@ interface ITaskMarketTypes {
     /// @param mode Verification mode.
     /// @param redundancy Number of providers.
     /// @param minTier Minimum tier.
-    /// @param minResources Effective minimum resources (task minimum merged with the model's).
+    /// @param minResources Minimum resources (at least the model's minimum).
     /// @param inputCommitment Input commitment.
     struct TaskSpec {
         address requester;
@@ -79,6 +83,9 @@ interface ITaskMarketTypes {
         uint128 reward;
         uint128 bond;
         uint64 modelId;
+        address modelCreator;
+        address verifier;
+        uint256 modelCommitment;
         uint40 createdAt;
         uint40 priorityUntil;
         uint40 deadline;
@@ -110,6 +117,17 @@ interface ITaskMarketTypes {
     struct RedundantClaim {
         bytes32 commitment;
         bytes32 resultHash;
+    }
+
+    /// @notice Names of the bounded governed parameters, for {ITaskMarketErrors.TaskMarketInvalidParam}.
+    enum MarketParam {
+        ZkBondRatioBps,
+        RedundantBondRatioBps,
+        PriorityWindow,
+        RevealWindow,
+        MaxRedundancy,
+        BondFloor,
+        EaiPerToken
     }
 
     /// @notice Governed market parameters, packed into one slot.

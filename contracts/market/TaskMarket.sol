@@ -8,7 +8,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
@@ -24,7 +24,7 @@ import {ModelKind, Resources, ResourcesLib} from "../types/Resources.sol";
 /// @dev Storage per task is one slot (a 24-byte spec hash, status, claim count, phase deadline) plus the ZK
 ///      claimant; the full spec travels in the `TaskSubmitted` event and comes back as calldata. Every parameter is
 ///      governed by the admin (the timelock). The guardian can only pause submissions and claims.
-contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
+contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using ResourcesLib for Resources;
 
@@ -225,13 +225,13 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
         }
 
         (address provider, bool claimed) = _proofProvider(taskId, spec, st);
-        address creator = _checkProof(taskId, spec, provider, outputCommitment, proof);
+        _checkProof(taskId, spec, provider, outputCommitment, proof);
 
         st.status = TaskStatus.Completed;
         emit ProofAccepted(taskId, provider, outputCommitment, output);
         address[] memory winners = new address[](1);
         winners[0] = provider;
-        _creditPayouts(taskId, spec, creator, winners, 1, bytes32(outputCommitment));
+        _creditPayouts(taskId, spec, winners, 1, bytes32(outputCommitment));
 
         if (claimed) _vault.releaseBond(provider, spec.bond);
         _reputation.record(provider, IReputation.Outcome.Success);
@@ -415,10 +415,7 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @inheritdoc ITaskMarket
-    function redundantClaimOf(
-        uint256 taskId,
-        address provider
-    ) external view override returns (RedundantClaim memory) {
+    function redundantClaimOf(uint256 taskId, address provider) external view override returns (RedundantClaim memory) {
         return _redundant[taskId][provider];
     }
 
@@ -460,13 +457,8 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
     }
 
     /// @inheritdoc ITaskMarket
-    function bondFloor() external view override returns (uint256) {
-        return _bondFloor;
-    }
-
-    /// @inheritdoc ITaskMarket
-    function minProviderStake() external view override returns (uint256) {
-        return _minProviderStake;
+    function stakeParams() external view override returns (uint256 bondFloor, uint256 minProviderStake) {
+        return (_bondFloor, _minProviderStake);
     }
 
     /// @inheritdoc ITaskMarket
@@ -478,19 +470,6 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
     /// @inheritdoc ITaskMarket
     function treasury() external view override returns (address) {
         return _treasury;
-    }
-
-    /// @notice The contracts this market is wired to.
-    /// @return vault Staking vault.
-    /// @return providers Provider registry.
-    /// @return models Model registry.
-    /// @return reputation Reputation.
-    function dependencies()
-        external
-        view
-        returns (IStakingVault vault, IProviderRegistry providers, IModelRegistry models, IReputation reputation)
-    {
-        return (_vault, _providers, _models, _reputation);
     }
 
     // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -535,11 +514,7 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
             if (request.inputCommitment == 0) revert TaskMarketInvalidCommitment(0);
         }
 
-        (ModelKind kind, bool active, , , , Resources memory modelMin) = _models.modelForTask(request.modelId);
-        if (!active) revert TaskMarketModelInactive(request.modelId);
-        if (request.mode == VerificationMode.ZK && kind != ModelKind.ZK_MLP) {
-            revert TaskMarketModelKindMismatch(request.modelId, kind, request.mode);
-        }
+        _applyModel(spec, request);
 
         uint256 priorityUntil = block.timestamp + p.priorityWindow;
         uint256 revealWindow = request.mode == VerificationMode.REDUNDANT ? p.revealWindow : 0;
@@ -550,7 +525,6 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
         spec.paymentToken = request.paymentToken;
         spec.reward = request.reward;
         spec.bond = SafeCast.toUint128(_bondFor(cfg.eaiPerToken, request.reward, request.mode));
-        spec.modelId = request.modelId;
         spec.createdAt = uint40(block.timestamp);
         spec.priorityUntil = uint40(priorityUntil);
         spec.deadline = request.deadline;
@@ -559,8 +533,30 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
         spec.mode = request.mode;
         spec.redundancy = request.redundancy;
         spec.minTier = request.minTier;
-        spec.minResources = _merge(request.minResources, modelMin);
         spec.inputCommitment = request.inputCommitment;
+    }
+
+    /// @dev Checks the model against the request and snapshots what settlement needs from it into the spec.
+    function _applyModel(TaskSpec memory spec, TaskRequest calldata request) private view {
+        (
+            ModelKind kind,
+            bool active,
+            address verifier,
+            address creator,
+            uint256 modelCommitment,
+            Resources memory modelMin
+        ) = _models.modelForTask(request.modelId);
+        if (!active) revert TaskMarketModelInactive(request.modelId);
+        if (request.mode == VerificationMode.ZK && kind != ModelKind.ZK_MLP) {
+            revert TaskMarketModelKindMismatch(request.modelId, kind, request.mode);
+        }
+        Resources memory minResources = request.minResources;
+        if (!minResources.meets(modelMin)) revert TaskMarketBelowModelMinimum(request.modelId);
+        spec.modelId = request.modelId;
+        spec.modelCreator = creator;
+        spec.verifier = verifier;
+        spec.modelCommitment = modelCommitment;
+        spec.minResources = minResources;
     }
 
     /// @dev Loads a task and checks the spec passed back against its stored hash.
@@ -615,24 +611,21 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
         }
     }
 
-    /// @dev Verifies a ZK task's proof against the model's verifier and returns the model's creator.
+    /// @dev Verifies a ZK task's proof against the verifier and weights commitment snapshot in its spec.
     function _checkProof(
         uint256 taskId,
         TaskSpec calldata spec,
         address provider,
         uint256 outputCommitment,
         ProofLib.Proof calldata proof
-    ) private view returns (address creator) {
-        address verifier;
-        uint256 weightsCommitment;
-        (, , verifier, creator, weightsCommitment, ) = _models.modelForTask(spec.modelId);
+    ) private view {
         uint256[4] memory signals = ProofLib.publicSignals(
-            weightsCommitment,
+            spec.modelCommitment,
             spec.inputCommitment,
             outputCommitment,
             ProofLib.taskBinding(address(this), taskId, provider)
         );
-        _verifyProof(taskId, verifier, signals, proof);
+        _verifyProof(taskId, spec.verifier, signals, proof);
     }
 
     /// @dev Calls the model's verifier; a false result, a revert (malformed points) or an out-of-gas pairing all
@@ -669,8 +662,7 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
             for (uint256 i; i < n; ++i) {
                 if (results[i] == majority) winners[w++] = claimants[i];
             }
-            (, , , address creator, , ) = _models.modelForTask(spec.modelId);
-            _creditPayouts(taskId, spec, creator, winners, votes, majority);
+            _creditPayouts(taskId, spec, winners, votes, majority);
         } else {
             _refund(taskId, spec, st, true);
         }
@@ -722,7 +714,6 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
     function _creditPayouts(
         uint256 taskId,
         TaskSpec calldata spec,
-        address creator,
         address[] memory winners,
         uint256 count,
         bytes32 result
@@ -738,7 +729,7 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
             _credits[winners[i]][token] += perProvider;
             emit ProviderPaid(taskId, winners[i], token, perProvider);
         }
-        _credits[creator][token] += creatorFee;
+        _credits[spec.modelCreator][token] += creatorFee;
         _credits[_treasury][token] += treasuryFee;
         emit TaskCompleted(taskId, result, token, providerTotal, treasuryFee, creatorFee, uint8(count));
     }
@@ -768,43 +759,31 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
         return keccak256(abi.encode(block.chainid, address(this), taskId, provider, resultHash, salt));
     }
 
-    /// @dev Field-by-field maximum of two requirements; a task's region wins over the model's.
-    function _merge(Resources calldata a, Resources memory b) private pure returns (Resources memory m) {
-        m.vramMiB = a.vramMiB > b.vramMiB ? a.vramMiB : b.vramMiB;
-        m.computeCapability = a.computeCapability > b.computeCapability ? a.computeCapability : b.computeCapability;
-        m.cpuCores = a.cpuCores > b.cpuCores ? a.cpuCores : b.cpuCores;
-        m.ramMiB = a.ramMiB > b.ramMiB ? a.ramMiB : b.ramMiB;
-        m.storageGiB = a.storageGiB > b.storageGiB ? a.storageGiB : b.storageGiB;
-        m.bandwidthMbps = a.bandwidthMbps > b.bandwidthMbps ? a.bandwidthMbps : b.bandwidthMbps;
-        m.benchmarkScore = a.benchmarkScore > b.benchmarkScore ? a.benchmarkScore : b.benchmarkScore;
-        m.region = a.region != 0 ? a.region : b.region;
-    }
-
     function _setMarketParams(MarketParams memory params) private {
         if (uint256(params.providerBps) + params.treasuryBps + params.creatorBps != BPS) {
             revert TaskMarketInvalidFeeSplit(params.providerBps, params.treasuryBps, params.creatorBps);
         }
         if (params.zkBondRatioBps > MAX_BOND_RATIO_BPS) {
-            revert TaskMarketInvalidParam("zkBondRatioBps", params.zkBondRatioBps);
+            revert TaskMarketInvalidParam(MarketParam.ZkBondRatioBps, params.zkBondRatioBps);
         }
         if (params.redundantBondRatioBps > MAX_BOND_RATIO_BPS) {
-            revert TaskMarketInvalidParam("redundantBondRatioBps", params.redundantBondRatioBps);
+            revert TaskMarketInvalidParam(MarketParam.RedundantBondRatioBps, params.redundantBondRatioBps);
         }
         if (params.priorityWindow > MAX_PRIORITY_WINDOW) {
-            revert TaskMarketInvalidParam("priorityWindow", params.priorityWindow);
+            revert TaskMarketInvalidParam(MarketParam.PriorityWindow, params.priorityWindow);
         }
         if (params.revealWindow < MIN_REVEAL_WINDOW || params.revealWindow > MAX_REVEAL_WINDOW) {
-            revert TaskMarketInvalidParam("revealWindow", params.revealWindow);
+            revert TaskMarketInvalidParam(MarketParam.RevealWindow, params.revealWindow);
         }
         if (params.maxRedundancy < 3 || params.maxRedundancy > MAX_REDUNDANCY_LIMIT) {
-            revert TaskMarketInvalidParam("maxRedundancy", params.maxRedundancy);
+            revert TaskMarketInvalidParam(MarketParam.MaxRedundancy, params.maxRedundancy);
         }
         _params = params;
         emit MarketParamsUpdated(params);
     }
 
     function _setStakeParams(uint128 bondFloor_, uint128 minProviderStake_) private {
-        if (bondFloor_ == 0) revert TaskMarketInvalidParam("bondFloor", 0);
+        if (bondFloor_ == 0) revert TaskMarketInvalidParam(MarketParam.BondFloor, 0);
         _bondFloor = bondFloor_;
         _minProviderStake = minProviderStake_;
         emit StakeParamsUpdated(bondFloor_, minProviderStake_);
@@ -813,7 +792,7 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuard {
     function _setPaymentToken(address token, bool allowed, uint256 eaiPerToken) private {
         if (token == address(0)) revert TaskMarketZeroAddress();
         if (allowed && (eaiPerToken == 0 || eaiPerToken > type(uint128).max)) {
-            revert TaskMarketInvalidParam("eaiPerToken", eaiPerToken);
+            revert TaskMarketInvalidParam(MarketParam.EaiPerToken, eaiPerToken);
         }
         _tokens[token] = TokenConfig({allowed: allowed, eaiPerToken: uint248(eaiPerToken)});
         emit PaymentTokenUpdated(token, allowed, eaiPerToken);

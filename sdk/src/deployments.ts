@@ -25,10 +25,9 @@ const deployedContract = z.object({
   startBlock: z.number().int().nonnegative(),
 });
 
-const contractsShape = Object.fromEntries(PROTOCOL_CONTRACTS.map((name) => [name, deployedContract])) as Record<
-  ProtocolContract,
-  typeof deployedContract
->;
+const contractsShape = Object.fromEntries(
+  PROTOCOL_CONTRACTS.map((name) => [name, deployedContract]),
+) as Record<ProtocolContract, typeof deployedContract>;
 
 /** Schema of deploy/deployments/<chainId>.json, written by every deployment. */
 export const deploymentSchema = z.object({
@@ -63,7 +62,9 @@ export async function loadDeployment(chainId: number, dir: string): Promise<Depl
   try {
     text = await readFile(file, "utf8");
   } catch {
-    throw new Error(`no deployment for chain ${chainId}: ${file} does not exist (deploy first: npm run deploy)`);
+    throw new Error(
+      `no deployment for chain ${chainId}: ${file} does not exist (deploy first: npm run deploy)`,
+    );
   }
   const deployment = parseDeployment(JSON.parse(text));
   if (deployment.chainId !== chainId) {

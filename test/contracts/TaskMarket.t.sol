@@ -9,7 +9,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {MarketFixture} from "./utils/MarketFixture.sol";
 import {TaskMarket} from "../../contracts/market/TaskMarket.sol";
 import {ReentrantERC20} from "../../contracts/mocks/ReentrantERC20.sol";
-import {ITaskMarket} from "../../contracts/interfaces/ITaskMarket.sol";
+import {ITaskMarketEvents} from "../../contracts/interfaces/ITaskMarketEvents.sol";
 import {ITaskMarketErrors} from "../../contracts/interfaces/ITaskMarketErrors.sol";
 import {ITaskMarketTypes} from "../../contracts/interfaces/ITaskMarketTypes.sol";
 import {IStakingVault} from "../../contracts/interfaces/IStakingVault.sol";
@@ -30,8 +30,9 @@ contract TaskMarketTest is MarketFixture {
         assertEq(p.treasuryBps, 1500);
         assertEq(p.creatorBps, 500);
         assertEq(p.maxRedundancy, 9);
-        assertEq(market.bondFloor(), 1 ether);
-        assertEq(market.minProviderStake(), 100 ether);
+        (uint256 floor, uint256 minStake) = market.stakeParams();
+        assertEq(floor, 1 ether);
+        assertEq(minStake, 100 ether);
         assertEq(market.treasury(), treasury);
         (bool allowed, uint256 rate) = market.paymentToken(address(token));
         assertTrue(allowed);
@@ -72,7 +73,7 @@ contract TaskMarketTest is MarketFixture {
         assertEq(spec.revealWindow, 600);
     }
 
-    function test_submitTask_MergesModelMinimumResources() public {
+    function test_submitTask_RevertWhen_BelowModelMinimumResources() public {
         Resources memory modelMin;
         modelMin.vramMiB = 8000;
         modelMin.region = 840;
@@ -81,6 +82,12 @@ contract TaskMarketTest is MarketFixture {
         ITaskMarketTypes.TaskRequest memory r = _redundantRequest();
         r.modelId = id;
         r.minResources.cpuCores = 8;
+        vm.prank(requester);
+        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketBelowModelMinimum.selector, id));
+        market.submitTask(r);
+
+        r.minResources.vramMiB = 8000;
+        r.minResources.region = 840;
         (, ITaskMarketTypes.TaskSpec memory spec) = _submit(r);
         assertEq(spec.minResources.vramMiB, 8000);
         assertEq(spec.minResources.cpuCores, 8);
@@ -168,10 +175,7 @@ contract TaskMarketTest is MarketFixture {
         r.inputCommitment = ProofLib.SNARK_SCALAR_FIELD;
         vm.prank(requester);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                ITaskMarketErrors.TaskMarketInvalidCommitment.selector,
-                ProofLib.SNARK_SCALAR_FIELD
-            )
+            abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidCommitment.selector, ProofLib.SNARK_SCALAR_FIELD)
         );
         market.submitTask(r);
         r = _redundantRequest();
@@ -300,7 +304,7 @@ contract TaskMarketTest is MarketFixture {
     function test_cancelTask_CreditsRefund() public {
         (uint256 id, ITaskMarketTypes.TaskSpec memory spec) = _submitZk();
         vm.expectEmit(true, true, false, true, address(market));
-        emit ITaskMarket.TaskCancelled(id, requester, REWARD);
+        emit ITaskMarketEvents.TaskCancelled(id, requester, REWARD);
         vm.prank(requester);
         market.cancelTask(id, spec);
         assertEq(uint8(market.getTaskState(id).status), uint8(ITaskMarketTypes.TaskStatus.Cancelled));
@@ -366,7 +370,7 @@ contract TaskMarketTest is MarketFixture {
         (uint256 id, ITaskMarketTypes.TaskSpec memory spec) = _submitZk();
         _afterPriority(spec);
         vm.expectEmit(true, true, false, true, address(market));
-        emit ITaskMarket.TaskClaimed(id, p1, p1, spec.bond, 1, uint40(block.timestamp + 1 hours));
+        emit ITaskMarketEvents.TaskClaimed(id, p1, p1, spec.bond, 1, uint40(block.timestamp + 1 hours));
         _claim(p1, id, spec);
         ITaskMarketTypes.TaskState memory st = market.getTaskState(id);
         assertEq(uint8(st.status), uint8(ITaskMarketTypes.TaskStatus.Claimed));
@@ -553,7 +557,7 @@ contract TaskMarketTest is MarketFixture {
         _afterPriority(spec);
         _claim(p1, id, spec);
         vm.expectEmit(true, true, false, true, address(market));
-        emit ITaskMarket.ProofAccepted(id, p1, OUTPUT, abi.encode(uint256(7)));
+        emit ITaskMarketEvents.ProofAccepted(id, p1, OUTPUT, abi.encode(uint256(7)));
         _prove(p1, id, spec, p1);
         assertEq(uint8(market.getTaskState(id).status), uint8(ITaskMarketTypes.TaskStatus.Completed));
         assertEq(market.creditOf(p1, address(token)), 8 ether);
@@ -630,10 +634,7 @@ contract TaskMarketTest is MarketFixture {
         ProofLib.Proof memory proof = _proof(id, p1);
         vm.prank(p1);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                ITaskMarketErrors.TaskMarketInvalidCommitment.selector,
-                ProofLib.SNARK_SCALAR_FIELD
-            )
+            abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidCommitment.selector, ProofLib.SNARK_SCALAR_FIELD)
         );
         market.submitProof(id, spec, ProofLib.SNARK_SCALAR_FIELD, "", proof);
     }
@@ -763,7 +764,7 @@ contract TaskMarketTest is MarketFixture {
         _reveal(p1, id, spec, good, s1);
         _reveal(p2, id, spec, bad, s2);
         vm.expectEmit(true, true, false, true, address(market));
-        emit ITaskMarket.ProviderPenalized(id, p2, spec.bond, IReputation.Outcome.WrongResult);
+        emit ITaskMarketEvents.ProviderPenalized(id, p2, spec.bond, IReputation.Outcome.WrongResult);
         _reveal(p3, id, spec, good, s3);
         assertEq(market.creditOf(p1, address(token)), 4 ether);
         assertEq(market.creditOf(p3, address(token)), 4 ether);
@@ -784,7 +785,7 @@ contract TaskMarketTest is MarketFixture {
         _reveal(p1, id, spec, keccak256("a"), s1);
         _reveal(p2, id, spec, keccak256("b"), s2);
         vm.expectEmit(true, true, false, true, address(market));
-        emit ITaskMarket.TaskRefunded(id, requester, REWARD, true);
+        emit ITaskMarketEvents.TaskRefunded(id, requester, REWARD, true);
         _reveal(p3, id, spec, keccak256("c"), s3);
         assertEq(uint8(market.getTaskState(id).status), uint8(ITaskMarketTypes.TaskStatus.Refunded));
         assertEq(market.creditOf(requester, address(token)), REWARD);
@@ -803,9 +804,7 @@ contract TaskMarketTest is MarketFixture {
         _reveal(p2, id, spec, h, s2);
         uint256 revealDeadline = uint256(market.getTaskState(id).phaseDeadline) + spec.revealWindow;
         vm.prank(stranger);
-        vm.expectRevert(
-            abi.encodeWithSelector(ITaskMarketErrors.TaskMarketTooEarly.selector, id, revealDeadline + 1)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketTooEarly.selector, id, revealDeadline + 1));
         market.finalizeTask(id, spec);
         vm.warp(revealDeadline + 1);
         vm.prank(stranger);
@@ -1009,7 +1008,7 @@ contract TaskMarketTest is MarketFixture {
         _claim(p1, id, spec);
         vm.warp(uint256(market.getTaskState(id).phaseDeadline) + 1);
         vm.expectEmit(true, true, false, true, address(market));
-        emit ITaskMarket.TaskExpired(id, p1, true);
+        emit ITaskMarketEvents.TaskExpired(id, p1, true);
         vm.prank(stranger);
         market.expireTask(id, spec);
         ITaskMarketTypes.TaskState memory st = market.getTaskState(id);
@@ -1086,7 +1085,7 @@ contract TaskMarketTest is MarketFixture {
         _prove(p1, id, spec, p1);
         uint256 before = token.balanceOf(p1);
         vm.expectEmit(true, true, false, true, address(market));
-        emit ITaskMarket.Withdrawn(p1, address(token), 8 ether);
+        emit ITaskMarketEvents.Withdrawn(p1, address(token), 8 ether);
         vm.prank(p1);
         market.withdraw(address(token));
         assertEq(token.balanceOf(p1), before + 8 ether);
@@ -1153,27 +1152,21 @@ contract TaskMarketTest is MarketFixture {
     // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
     function test_pause_RevertWhen_NotGuardian() public {
+        bytes32 role = market.GUARDIAN_ROLE();
         vm.prank(stranger);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector,
-                stranger,
-                market.GUARDIAN_ROLE()
-            )
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role)
         );
         market.pause();
     }
 
     function test_unpause_ByGuardianOrAdminOnly() public {
+        bytes32 role = market.GUARDIAN_ROLE();
         vm.prank(guardian);
         market.pause();
         vm.prank(stranger);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector,
-                stranger,
-                market.GUARDIAN_ROLE()
-            )
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, stranger, role)
         );
         market.unpause();
         vm.prank(admin);
@@ -1210,35 +1203,49 @@ contract TaskMarketTest is MarketFixture {
         p.treasuryBps = 2000;
         p.creatorBps = 1000;
         vm.expectEmit(false, false, false, true, address(market));
-        emit ITaskMarket.MarketParamsUpdated(p);
+        emit ITaskMarketEvents.MarketParamsUpdated(p);
         vm.prank(admin);
         market.setMarketParams(p);
         assertEq(market.marketParams().providerBps, 7000);
 
         p.creatorBps = 1001;
         vm.prank(admin);
-        vm.expectRevert(
-            abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidFeeSplit.selector, 7000, 2000, 1001)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidFeeSplit.selector, 7000, 2000, 1001));
         market.setMarketParams(p);
 
         p = market.marketParams();
         p.maxRedundancy = 17;
         vm.prank(admin);
-        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidParam.selector, "maxRedundancy", 17));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                ITaskMarketTypes.MarketParam.MaxRedundancy,
+                17
+            )
+        );
         market.setMarketParams(p);
 
         p = market.marketParams();
         p.revealWindow = 10;
         vm.prank(admin);
-        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidParam.selector, "revealWindow", 10));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                ITaskMarketTypes.MarketParam.RevealWindow,
+                10
+            )
+        );
         market.setMarketParams(p);
 
         p = market.marketParams();
         p.priorityWindow = 2 hours;
         vm.prank(admin);
         vm.expectRevert(
-            abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidParam.selector, "priorityWindow", 2 hours)
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                ITaskMarketTypes.MarketParam.PriorityWindow,
+                2 hours
+            )
         );
         market.setMarketParams(p);
 
@@ -1246,7 +1253,11 @@ contract TaskMarketTest is MarketFixture {
         p.zkBondRatioBps = 50_001;
         vm.prank(admin);
         vm.expectRevert(
-            abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidParam.selector, "zkBondRatioBps", 50_001)
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                ITaskMarketTypes.MarketParam.ZkBondRatioBps,
+                50_001
+            )
         );
         market.setMarketParams(p);
     }
@@ -1254,10 +1265,17 @@ contract TaskMarketTest is MarketFixture {
     function test_setStakeParams_UpdatesAndValidates() public {
         vm.prank(admin);
         market.setStakeParams(2 ether, 50 ether);
-        assertEq(market.bondFloor(), 2 ether);
-        assertEq(market.minProviderStake(), 50 ether);
+        (uint256 floor, uint256 minStake) = market.stakeParams();
+        assertEq(floor, 2 ether);
+        assertEq(minStake, 50 ether);
         vm.prank(admin);
-        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidParam.selector, "bondFloor", 0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                ITaskMarketTypes.MarketParam.BondFloor,
+                0
+            )
+        );
         market.setStakeParams(0, 50 ether);
     }
 
@@ -1270,7 +1288,13 @@ contract TaskMarketTest is MarketFixture {
         assertEq(rate, 2 ether);
         assertEq(market.bondFor(usdc, 100 ether, ITaskMarketTypes.VerificationMode.ZK), 20 ether);
         vm.prank(admin);
-        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidParam.selector, "eaiPerToken", 0));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                ITaskMarketTypes.MarketParam.EaiPerToken,
+                0
+            )
+        );
         market.setPaymentToken(usdc, true, 0);
         vm.prank(admin);
         vm.expectRevert(ITaskMarketErrors.TaskMarketZeroAddress.selector);
@@ -1288,14 +1312,6 @@ contract TaskMarketTest is MarketFixture {
         vm.prank(admin);
         vm.expectRevert(ITaskMarketErrors.TaskMarketZeroAddress.selector);
         market.setTreasury(address(0));
-    }
-
-    function test_views_DependenciesAndClaims() public view {
-        (IStakingVault v, IProviderRegistry pr, IModelRegistry m, IReputation rep) = market.dependencies();
-        assertEq(address(v), address(vault));
-        assertEq(address(pr), address(providers));
-        assertEq(address(m), address(models));
-        assertEq(address(rep), address(reputation));
     }
 
     // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -1319,9 +1335,10 @@ contract TaskMarketTest is MarketFixture {
         (uint256 id, ITaskMarketTypes.TaskSpec memory spec) = _submit(r);
         _afterPriority(spec);
         _prove(p1, id, spec, p1);
-        uint256 paid = market.creditOf(p1, address(token)) +
-            market.creditOf(treasury, address(token)) +
-            market.creditOf(creator, address(token));
+        uint256 paid =
+            market.creditOf(p1, address(token)) +
+                market.creditOf(treasury, address(token)) +
+                market.creditOf(creator, address(token));
         assertEq(paid, reward);
         assertEq(market.creditOf(p1, address(token)), (uint256(reward) * providerBps) / 10_000);
     }
@@ -1339,7 +1356,8 @@ contract TaskMarketTest is MarketFixture {
         (uint128 lo, uint128 hi) = a < b ? (a, b) : (b, a);
         uint256 bondLo = market.bondFor(address(0xCAFE), lo, ITaskMarketTypes.VerificationMode.ZK);
         uint256 bondHi = market.bondFor(address(0xCAFE), hi, ITaskMarketTypes.VerificationMode.ZK);
-        assertGe(bondLo, market.bondFloor());
+        (uint256 floor, ) = market.stakeParams();
+        assertGe(bondLo, floor);
         assertLe(bondLo, bondHi);
         uint256 expected = (((uint256(hi) * rate) / 1e18) * ratio) / 10_000;
         assertEq(bondHi, expected > 1 ether ? expected : 1 ether);
@@ -1362,11 +1380,12 @@ contract TaskMarketTest is MarketFixture {
         _reveal(p1, id, spec, good, s1);
         _reveal(p2, id, spec, good, s2);
         _reveal(p3, id, spec, h3, s3);
-        uint256 paid = market.creditOf(p1, address(token)) +
-            market.creditOf(p2, address(token)) +
-            market.creditOf(p3, address(token)) +
-            market.creditOf(treasury, address(token)) +
-            market.creditOf(creator, address(token));
+        uint256 paid =
+            market.creditOf(p1, address(token)) +
+                market.creditOf(p2, address(token)) +
+                market.creditOf(p3, address(token)) +
+                market.creditOf(treasury, address(token)) +
+                market.creditOf(creator, address(token));
         assertEq(paid, reward);
         assertEq(vault.stakeOf(p3), liars == 1 ? PROVIDER_STAKE - spec.bond : PROVIDER_STAKE);
     }

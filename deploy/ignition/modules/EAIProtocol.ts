@@ -49,8 +49,12 @@ export default buildModule("EAIProtocol", (m) => {
     m.getParameter("proposalThreshold", 0n),
     m.getParameter("quorumNumerator", 4n),
   ]);
-  const proposer = m.call(timelock, "grantRole", [ROLES.PROPOSER, governor], { id: "timelock_grant_proposer" });
-  const canceller = m.call(timelock, "grantRole", [ROLES.CANCELLER, governor], { id: "timelock_grant_canceller" });
+  const proposer = m.call(timelock, "grantRole", [ROLES.PROPOSER, governor], {
+    id: "timelock_grant_proposer",
+  });
+  const canceller = m.call(timelock, "grantRole", [ROLES.CANCELLER, governor], {
+    id: "timelock_grant_canceller",
+  });
 
   const vault = m.contract("StakingVault", [
     token,

@@ -20,6 +20,7 @@ contract TaskMarketInvariantTest is MarketFixture {
             vault,
             reputation,
             market,
+            models,
             guardian,
             WEIGHTS,
             zkModel,

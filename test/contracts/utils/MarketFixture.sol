@@ -11,7 +11,7 @@ import {ModelRegistry} from "../../../contracts/registry/ModelRegistry.sol";
 import {Reputation} from "../../../contracts/reputation/Reputation.sol";
 import {TaskMarket} from "../../../contracts/market/TaskMarket.sol";
 import {MockVerifier} from "../../../contracts/mocks/MockVerifier.sol";
-import {ITaskMarket} from "../../../contracts/interfaces/ITaskMarket.sol";
+import {ITaskMarketEvents} from "../../../contracts/interfaces/ITaskMarketEvents.sol";
 import {ITaskMarketTypes} from "../../../contracts/interfaces/ITaskMarketTypes.sol";
 import {ProofLib} from "../../../contracts/libraries/ProofLib.sol";
 import {ModelKind, Resources} from "../../../contracts/types/Resources.sol";
@@ -55,7 +55,7 @@ abstract contract MarketFixture is Test {
         models = new ModelRegistry(admin);
         reputation = new Reputation(admin);
         market = new TaskMarket(admin, vault, providers, models, reputation, IERC20(address(token)), treasury);
-        verifier = new MockVerifier();
+        verifier = new MockVerifier(address(this));
 
         vm.startPrank(admin);
         vault.grantRole(vault.MARKET_ROLE(), address(market));
@@ -137,7 +137,7 @@ abstract contract MarketFixture is Test {
 
     function _specFromLogs(uint256 taskId) internal returns (ITaskMarketTypes.TaskSpec memory spec) {
         Vm.Log[] memory logs = vm.getRecordedLogs();
-        bytes32 sig = ITaskMarket.TaskSubmitted.selector;
+        bytes32 sig = ITaskMarketEvents.TaskSubmitted.selector;
         for (uint256 i; i < logs.length; ++i) {
             if (logs[i].topics[0] == sig && uint256(logs[i].topics[1]) == taskId) {
                 (spec, ) = abi.decode(logs[i].data, (ITaskMarketTypes.TaskSpec, string));
@@ -174,7 +174,8 @@ abstract contract MarketFixture is Test {
         s[0] = weights;
         s[1] = input;
         s[2] = output;
-        s[3] = uint256(keccak256(abi.encode(block.chainid, address(market), taskId, provider))) %
+        s[3] =
+            uint256(keccak256(abi.encode(block.chainid, address(market), taskId, provider))) %
             ProofLib.SNARK_SCALAR_FIELD;
     }
 

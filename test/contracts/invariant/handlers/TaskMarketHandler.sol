@@ -7,6 +7,7 @@ import {EAIToken} from "../../../../contracts/token/EAIToken.sol";
 import {StakingVault} from "../../../../contracts/staking/StakingVault.sol";
 import {Reputation} from "../../../../contracts/reputation/Reputation.sol";
 import {TaskMarket} from "../../../../contracts/market/TaskMarket.sol";
+import {ModelRegistry} from "../../../../contracts/registry/ModelRegistry.sol";
 import {IReputation} from "../../../../contracts/interfaces/IReputation.sol";
 import {ITaskMarketTypes} from "../../../../contracts/interfaces/ITaskMarketTypes.sol";
 import {ProofLib} from "../../../../contracts/libraries/ProofLib.sol";
@@ -18,6 +19,7 @@ contract TaskMarketHandler is Test {
     StakingVault internal immutable _vault;
     Reputation internal immutable _reputation;
     TaskMarket internal immutable _market;
+    ModelRegistry internal immutable _models;
     address internal immutable _guardian;
     uint256 internal immutable _weights;
     uint64 internal immutable _zkModel;
@@ -42,6 +44,7 @@ contract TaskMarketHandler is Test {
         StakingVault vault,
         Reputation reputation,
         TaskMarket market,
+        ModelRegistry models,
         address guardian,
         uint256 weights,
         uint64 zkModel,
@@ -53,6 +56,7 @@ contract TaskMarketHandler is Test {
         _vault = vault;
         _reputation = reputation;
         _market = market;
+        _models = models;
         _guardian = guardian;
         _weights = weights;
         _zkModel = zkModel;
@@ -91,6 +95,7 @@ contract TaskMarketHandler is Test {
         s.reward = reward;
         s.bond = uint128(_market.bondFor(address(_token), reward, r.mode));
         s.modelId = r.modelId;
+        (, , s.verifier, s.modelCreator, s.modelCommitment, ) = _models.modelForTask(r.modelId);
         s.createdAt = uint40(block.timestamp);
         s.priorityUntil = uint40(block.timestamp + _market.marketParams().priorityWindow);
         s.deadline = r.deadline;
@@ -123,7 +128,8 @@ contract TaskMarketHandler is Test {
         s[0] = _weights;
         s[1] = spec.inputCommitment;
         s[2] = 7;
-        s[3] = uint256(keccak256(abi.encode(block.chainid, address(_market), id, provider))) % ProofLib.SNARK_SCALAR_FIELD;
+        s[3] =
+            uint256(keccak256(abi.encode(block.chainid, address(_market), id, provider))) % ProofLib.SNARK_SCALAR_FIELD;
         ProofLib.Proof memory proof;
         proof.a[0] = uint256(keccak256(abi.encode(s)));
         vm.prank(provider);

@@ -1,0 +1,173 @@
+/**
+ * Gas per protocol operation, measured on the bytecode that is deployed.
+ *
+ *   npm run bench:gas            (ROUNDS=20 by default)
+ *
+ * Deploys the protocol through the Ignition module on Hardhat's in-process network (test verifier for ZK),
+ * then runs ROUNDS ZK task life cycles and ROUNDS REDUNDANT ones in a row, so the medians describe a running
+ * market (providers withdraw every WITHDRAW_EVERY tasks, as payouts are meant to accumulate). For each
+ * operation it reports the transaction's gasUsed (what a sender pays, including the 21,000 base cost and
+ * calldata) and the execution gas (gasUsed − 21,000 − calldata cost). `submitProof` is also reported without the
+ * verifier call (the test verifier's own cost is measured and subtracted; a real Groth16 verifier is measured by
+ * the circuit benchmark). Prints a table next to the targets and writes bench/results/gas-<date>.json.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { network } from "hardhat";
+import { encodeAbiParameters, hexToBytes, keccak256, type Hex, type TransactionReceipt } from "viem";
+
+import { INPUT, Mode, WEIGHTS, mockProof, setupProtocol, taskBinding } from "../test/integration/fixture.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ROUNDS = Number(process.env.ROUNDS ?? 20);
+const WITHDRAW_EVERY = 5;
+
+/** Targets from the protocol-core issue, compared with execution gas. */
+const TARGETS: Record<string, number> = {
+  submitTask: 130_000,
+  claimTask: 100_000,
+  "submitProof (without verifier)": 70_000,
+  withdraw: 40_000,
+};
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
+}
+
+function calldataGas(input: Hex): number {
+  let gas = 0;
+  for (const byte of hexToBytes(input)) gas += byte === 0 ? 4 : 16;
+  return gas;
+}
+
+const p = await setupProtocol(await network.connect());
+const { market, token } = p.contracts;
+const [alice, bob, carol] = p.wallets.providers;
+const samples = new Map<string, { tx: number[]; exec: number[] }>();
+
+async function record(op: string, receipt: TransactionReceipt): Promise<void> {
+  const tx = await p.publicClient.getTransaction({ hash: receipt.transactionHash });
+  const gas = Number(receipt.gasUsed);
+  const entry = samples.get(op) ?? { tx: [], exec: [] };
+  entry.tx.push(gas);
+  entry.exec.push(gas - 21_000 - calldataGas(tx.input));
+  samples.set(op, entry);
+}
+
+// Cost of the test verifier inside submitProof, to report submitProof without it.
+const probeSignals = [WEIGHTS, INPUT, 1n, 2n] as const;
+const probe = mockProof(probeSignals);
+const verifierGas =
+  Number(
+    await p.publicClient.estimateGas({
+      to: p.verifier.address,
+      data: (await import("viem")).encodeFunctionData({
+        abi: p.verifier.abi,
+        functionName: "verifyProof",
+        args: [probe.a, probe.b, probe.c, probeSignals],
+      }),
+    }),
+  ) - 21_000;
+
+console.log(`running ${ROUNDS} ZK and ${ROUNDS} REDUNDANT task life cycles…`);
+for (let i = 0; i < ROUNDS; ++i) {
+  const zk = await p.submit(Mode.ZK);
+  await record("submitTask", zk.receipt);
+  await record(
+    "claimTask",
+    await p.send(market.write.claimTask([zk.taskId, zk.spec], { account: alice.account })),
+  );
+  const output = BigInt(1000 + i);
+  const binding = taskBinding(p.chainId, market.address, zk.taskId, alice.account.address);
+  const proof = mockProof([WEIGHTS, INPUT, output, binding]);
+  await record(
+    "submitProof",
+    await p.send(
+      market.write.submitProof([zk.taskId, zk.spec, output, "0x01020304", proof], { account: alice.account }),
+    ),
+  );
+  if ((i + 1) % WITHDRAW_EVERY === 0) {
+    await record(
+      "withdraw",
+      await p.send(market.write.withdraw([token.address], { account: alice.account })),
+    );
+  }
+
+  const rd = await p.submit(Mode.REDUNDANT);
+  await record("submitTask (REDUNDANT)", rd.receipt);
+  const result = keccak256(encodeAbiParameters([{ type: "uint256" }], [BigInt(i)]));
+  for (const provider of [alice, bob, carol]) {
+    await record(
+      "claimTask (REDUNDANT slot)",
+      await p.send(market.write.claimTask([rd.taskId, rd.spec], { account: provider.account })),
+    );
+  }
+  const salts: Hex[] = [];
+  for (const [j, provider] of [alice, bob, carol].entries()) {
+    const salt = keccak256(
+      encodeAbiParameters([{ type: "uint256" }, { type: "uint256" }], [BigInt(i), BigInt(j)]),
+    );
+    salts.push(salt);
+    const c = await market.read.resultCommitment([rd.taskId, provider.account.address, result, salt]);
+    await record(
+      "commitResult",
+      await p.send(market.write.commitResult([rd.taskId, rd.spec, c], { account: provider.account })),
+    );
+  }
+  for (const [j, provider] of [alice, bob, carol].entries()) {
+    const receipt = await p.send(
+      market.write.revealResult([rd.taskId, rd.spec, result, salts[j]!, "eai://blob/out"], {
+        account: provider.account,
+      }),
+    );
+    await record(j === 2 ? "revealResult (last: settles 3 providers)" : "revealResult", receipt);
+  }
+}
+
+const rows = [...samples.entries()].map(([operation, s]) => ({
+  operation,
+  calls: s.tx.length,
+  txGasMedian: median(s.tx),
+  execGasMedian: median(s.exec),
+  target: TARGETS[operation],
+}));
+const proofRow = rows.find((r) => r.operation === "submitProof");
+if (proofRow) {
+  rows.push({
+    operation: "submitProof (without verifier)",
+    calls: proofRow.calls,
+    txGasMedian: proofRow.txGasMedian - verifierGas,
+    execGasMedian: proofRow.execGasMedian - verifierGas,
+    target: TARGETS["submitProof (without verifier)"],
+  });
+}
+const zkLifecycle = ["submitTask", "claimTask", "submitProof"].reduce(
+  (sum, op) => sum + (rows.find((r) => r.operation === op)?.txGasMedian ?? 0),
+  0,
+);
+
+console.log(
+  `\n${"operation".padEnd(42)} ${"calls".padStart(5)} ${"tx gas".padStart(9)} ${"exec gas".padStart(9)} ${"target".padStart(8)}  ok`,
+);
+for (const r of rows) {
+  const ok = r.target === undefined ? "" : r.execGasMedian <= r.target ? "yes" : "NO";
+  console.log(
+    `${r.operation.padEnd(42)} ${String(r.calls).padStart(5)} ${String(r.txGasMedian).padStart(9)} ${String(r.execGasMedian).padStart(9)} ${(r.target === undefined ? "" : String(r.target)).padStart(8)}  ${ok}`,
+  );
+}
+console.log(`\ntest verifier inside submitProof: ${verifierGas} gas (subtracted above)`);
+console.log(`ZK task life cycle (submit + claim + proof, tx gas, test verifier): ${zkLifecycle}`);
+
+const date = new Date().toISOString().slice(0, 10);
+const dir = join(ROOT, "bench/results");
+await mkdir(dir, { recursive: true });
+const file = join(dir, `gas-${date}.json`);
+await writeFile(
+  file,
+  `${JSON.stringify({ date, rounds: ROUNDS, withdrawEvery: WITHDRAW_EVERY, verifierGas, zkLifecycleTxGas: zkLifecycle, rows }, null, 2)}\n`,
+);
+console.log(`wrote ${file}`);
+process.exit(0);
