@@ -77,6 +77,7 @@ export async function setupProtocol(connection: NetworkConnection) {
     throw new Error("the network needs 6 accounts");
   }
   const providers = [alice, bob, carol] as const;
+  const requesterAccount = requester.account;
   const chainId = BigInt(await publicClient.getChainId());
 
   const { contracts, deployment } = await deployProtocol(connection, { outDir: null });
@@ -138,7 +139,7 @@ export async function setupProtocol(connection: NetworkConnection) {
             inputURI: "eai://blob/sha256-input",
           },
         ],
-        { account: requester.account },
+        { account: requesterAccount },
       ),
     );
     const [event] = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "TaskSubmitted" });
