@@ -125,11 +125,11 @@ export const workerConfigSchema = z
       .default({ maxInputBytes: 16 * 1024 * 1024, wasmMemoryMiB: 256, wasmTimeoutMs: 10_000 }),
     prover: z
       .object({
-        threads: int(1, 64, "an integer between 1 and 64").default(1),
+        processes: int(1, 64, "an integer between 1 and 64").default(1),
         jobTimeoutMs: int(1_000, 3_600_000, "milliseconds between 1000 and 3600000").default(300_000),
       })
       .strict()
-      .default({ threads: 1, jobTimeoutMs: 300_000 }),
+      .default({ processes: 1, jobTimeoutMs: 300_000 }),
     logLevel: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
         error: "expected fatal, error, warn, info, debug, trace or silent",
@@ -172,7 +172,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_MAX_INPUT_BYTES: { path: ["limits", "maxInputBytes"], kind: "int" },
   EAI_WORKER_WASM_MEMORY_MIB: { path: ["limits", "wasmMemoryMiB"], kind: "int" },
   EAI_WORKER_WASM_TIMEOUT_MS: { path: ["limits", "wasmTimeoutMs"], kind: "int" },
-  EAI_WORKER_PROVER_THREADS: { path: ["prover", "threads"], kind: "int" },
+  EAI_WORKER_PROVER_PROCESSES: { path: ["prover", "processes"], kind: "int" },
   EAI_WORKER_PROVER_JOB_TIMEOUT_MS: { path: ["prover", "jobTimeoutMs"], kind: "int" },
   EAI_WORKER_LOG_LEVEL: { path: ["logLevel"], kind: "string" },
 };
