@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: [
       "sdk/src/**/*.test.ts",
+      "worker/src/**/*.test.ts",
       "circuits/tests/**/*.test.ts",
       "scripts/**/*.test.ts",
       "bench/**/*.test.ts",

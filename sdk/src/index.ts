@@ -1,0 +1,3 @@
+export * from "./deployments.ts";
+export * from "./storage/index.ts";
+export * from "./crypto/index.ts";

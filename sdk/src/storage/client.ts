@@ -1,0 +1,208 @@
+/**
+ * Client for the content-addressed blob store: upload by hash, fetch with a size cap and hash check.
+ * Works with `eai://blob/sha256-<hex>` URIs (resolved against a store's base URL) and plain http(s) URLs.
+ */
+import { createHash } from "node:crypto";
+import type { StoredBlob } from "./server.ts";
+import {
+  BLOB_URI_PREFIX,
+  blobHttpUrl,
+  blobId,
+  blobUri,
+  normaliseSha256,
+  sha256Hex,
+  type Sha256Hex,
+} from "./uri.ts";
+
+export type BlobErrorCode =
+  "malformed-uri" | "not-found" | "too-large" | "hash-mismatch" | "http" | "network";
+
+/** Every failure of the blob client; `code` says which kind. */
+export class BlobError extends Error {
+  readonly code: BlobErrorCode;
+  constructor(code: BlobErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "BlobError";
+    this.code = code;
+  }
+}
+
+export type BlobRef = StoredBlob;
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+}
+
+/**
+ * Uploads `data` with `PUT /blobs/<sha256>` (idempotent: uploading the same bytes twice is harmless).
+ * @returns the stored blob's id, hash, size and `eai://` URI.
+ */
+export async function uploadBlob(
+  baseUrl: string,
+  data: Uint8Array,
+  options: UploadOptions = {},
+): Promise<BlobRef> {
+  const sha256 = sha256Hex(data);
+  const url = blobHttpUrl(baseUrl, sha256);
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "PUT",
+      body: new Uint8Array(data), // a copy backed by a plain ArrayBuffer, as BodyInit requires
+      headers: { "content-type": "application/octet-stream" },
+      signal: options.signal,
+    });
+  } catch (err) {
+    throw new BlobError("network", `upload to ${url} failed: ${(err as Error).message}`, { cause: err });
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    const code: BlobErrorCode =
+      res.status === 413 ? "too-large" : res.status === 422 ? "hash-mismatch" : "http";
+    throw new BlobError(code, `upload to ${url} failed with HTTP ${res.status}: ${errorText(text)}`);
+  }
+  const body = JSON.parse(text) as Partial<StoredBlob>;
+  if (body.sha256 !== sha256 || body.size !== data.byteLength) {
+    throw new BlobError(
+      "hash-mismatch",
+      `store at ${baseUrl} acknowledged sha256 ${String(body.sha256)} size ${String(body.size)}, expected ${sha256} size ${data.byteLength}`,
+    );
+  }
+  return { id: blobId(sha256), sha256, size: data.byteLength, uri: blobUri(sha256) };
+}
+
+export interface FetchBlobOptions {
+  /** Store base URL; required for `eai://blob/...` URIs. */
+  baseUrl?: string;
+  /** Expected sha256 (hex, 0x-hex or sha256-hex). For `eai://` URIs it must equal the URI's hash. */
+  expectedSha256?: string;
+  /** Size cap in bytes; the download stops as soon as it is exceeded. */
+  maxBytes: number;
+  signal?: AbortSignal;
+}
+
+/** Where to download `uri` from and which hash the bytes must have (if known). */
+export function resolveBlobLocation(
+  uri: string,
+  options: Pick<FetchBlobOptions, "baseUrl" | "expectedSha256">,
+): { url: string; sha256: Sha256Hex | undefined } {
+  let expected: Sha256Hex | undefined;
+  try {
+    expected =
+      options.expectedSha256 === undefined
+        ? undefined
+        : normaliseSha256(options.expectedSha256, "expectedSha256");
+  } catch (err) {
+    throw new BlobError("malformed-uri", (err as Error).message);
+  }
+  if (uri.startsWith("eai://")) {
+    if (!uri.startsWith(BLOB_URI_PREFIX) || !/^[0-9a-f]{64}$/.test(uri.slice(BLOB_URI_PREFIX.length))) {
+      throw new BlobError(
+        "malformed-uri",
+        `blob URI: expected "${BLOB_URI_PREFIX}<64 lowercase hex>", got ${JSON.stringify(uri)}`,
+      );
+    }
+    const fromUri = uri.slice(BLOB_URI_PREFIX.length);
+    if (expected !== undefined && expected !== fromUri) {
+      throw new BlobError("hash-mismatch", `blob URI names sha256 ${fromUri} but ${expected} was expected`);
+    }
+    if (options.baseUrl === undefined) {
+      throw new BlobError("malformed-uri", `baseUrl: required to resolve ${uri}`);
+    }
+    return { url: blobHttpUrl(options.baseUrl, fromUri), sha256: fromUri };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    throw new BlobError(
+      "malformed-uri",
+      `blob URI: expected eai://blob/sha256-<hex> or an http(s) URL, got ${JSON.stringify(uri)}`,
+    );
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new BlobError(
+      "malformed-uri",
+      `blob URI: unsupported scheme ${JSON.stringify(parsed.protocol)} in ${JSON.stringify(uri)}`,
+    );
+  }
+  return { url: parsed.toString(), sha256: expected };
+}
+
+/**
+ * Downloads a blob, stopping as soon as more than `maxBytes` arrive, and checks its sha256 against the
+ * URI's hash and/or `expectedSha256`.
+ * @throws BlobError with code `malformed-uri`, `not-found`, `too-large`, `hash-mismatch`, `http` or `network`.
+ */
+export async function fetchBlob(uri: string, options: FetchBlobOptions): Promise<Uint8Array> {
+  if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 0) {
+    throw new BlobError(
+      "malformed-uri",
+      `maxBytes: expected a non-negative integer, got ${String(options.maxBytes)}`,
+    );
+  }
+  const { url, sha256: expected } = resolveBlobLocation(uri, options);
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: options.signal });
+  } catch (err) {
+    throw new BlobError("network", `fetching ${url} failed: ${(err as Error).message}`, { cause: err });
+  }
+  if (res.status === 404) {
+    await res.body?.cancel();
+    throw new BlobError("not-found", `blob not found at ${url}`);
+  }
+  if (!res.ok) {
+    const text = await res.text().catch(() => "");
+    throw new BlobError("http", `fetching ${url} failed with HTTP ${res.status}: ${errorText(text)}`);
+  }
+  const declared = res.headers.get("content-length");
+  if (declared !== null && Number(declared) > options.maxBytes) {
+    await res.body?.cancel();
+    throw new BlobError(
+      "too-large",
+      `blob at ${url} is ${declared} bytes, over the limit of ${options.maxBytes}`,
+    );
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const hash = createHash("sha256");
+  if (res.body) {
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > options.maxBytes) {
+        await reader.cancel();
+        throw new BlobError("too-large", `blob at ${url} exceeds the limit of ${options.maxBytes} bytes`);
+      }
+      hash.update(value);
+      chunks.push(value);
+    }
+  }
+  const actual = hash.digest("hex");
+  if (expected !== undefined && actual !== expected) {
+    throw new BlobError(
+      "hash-mismatch",
+      `blob at ${url}: expected sha256 ${expected}, got ${actual} (${size} bytes)`,
+    );
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function errorText(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    if (typeof body.error === "string") return body.error;
+  } catch {
+    // not JSON
+  }
+  return text.slice(0, 200);
+}

@@ -1,0 +1,3 @@
+export * from "./uri.ts";
+export * from "./client.ts";
+export * from "./server.ts";

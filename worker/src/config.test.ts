@@ -1,0 +1,134 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, loadWorkerConfig, parseWorkerConfig } from "./config.ts";
+
+const TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+const base = {
+  rpcUrl: "http://127.0.0.1:8545",
+  chainId: 31337,
+  deploymentsDir: "deploy/deployments",
+  stateDir: ".state/worker-1",
+  blobStoreUrl: "http://127.0.0.1:7070",
+  maxBond: "1000000000000000000",
+  minReward: { [TOKEN]: "5000" },
+  bandwidthMbps: 1000,
+};
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "eai-config-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("worker config", () => {
+  it("fills defaults and resolves paths against the config folder", () => {
+    const cfg = parseWorkerConfig(base, {}, "/etc/eai");
+    expect(cfg.stateDir).toBe("/etc/eai/.state/worker-1");
+    expect(cfg.deploymentsDir).toBe("/etc/eai/deploy/deployments");
+    expect(cfg.maxBond).toBe(10n ** 18n);
+    expect(cfg.minReward[TOKEN]).toBe(5000n);
+    expect(cfg.executors).toEqual(["zk-mlp", "onnx", "wasm"]);
+    expect(cfg.metrics).toEqual({ host: "127.0.0.1", port: 9464 });
+    expect(cfg.gasHeadroomPercent).toBe(20);
+    expect(cfg.region).toBe(0);
+    expect(cfg.pollIntervalMs).toBe(2000);
+  });
+
+  it("names the field, the expectation and the value", () => {
+    expect(() => parseWorkerConfig({ ...base, rpcUrl: "foo" })).toThrow(
+      'rpcUrl: expected an http(s) URL, got "foo"',
+    );
+    expect(() => parseWorkerConfig({ ...base, chainId: -1 })).toThrow(
+      "chainId: expected a positive integer chain id, got -1",
+    );
+    expect(() => parseWorkerConfig({ ...base, executors: ["onnx", "cuda"] })).toThrow(
+      'executors.1: expected one of zk-mlp, onnx, wasm, got "cuda"',
+    );
+    expect(() => parseWorkerConfig({ ...base, maxBond: "1e18" })).toThrow(
+      /maxBond: expected a non-negative integer amount/,
+    );
+    expect(() => parseWorkerConfig({ ...base, minReward: { "0x12": "1" } })).toThrow(
+      /minReward.0x12: expected a 0x-prefixed 20-byte hex address/,
+    );
+    expect(() => parseWorkerConfig({ ...base, metrics: { host: "0.0.0.0" } })).toThrow(
+      /metrics.host: expected a loopback address/,
+    );
+    expect(() => parseWorkerConfig({ ...base, rpcUrll: "x" })).toThrow(/Unrecognized key: "rpcUrll"/);
+    const { deploymentsDir: _omit, ...noAddresses } = base;
+    expect(() => parseWorkerConfig(noAddresses)).toThrow(
+      /deploymentsDir: expected deploymentsDir .* or contracts/,
+    );
+  });
+
+  it("reports every bad field at once", () => {
+    const err = (() => {
+      try {
+        parseWorkerConfig({ ...base, rpcUrl: 1, gasHeadroomPercent: 900 });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error("expected an error");
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain("rpcUrl: expected an http(s) URL, got 1");
+    expect(err.message).toContain(
+      "gasHeadroomPercent: expected an integer percentage between 0 and 500, got 900",
+    );
+  });
+
+  it("accepts explicit contract addresses instead of a deployments folder", () => {
+    const { deploymentsDir: _omit, ...rest } = base;
+    const contracts = {
+      TaskMarket: TOKEN,
+      ProviderRegistry: TOKEN,
+      StakingVault: TOKEN,
+      ModelRegistry: TOKEN,
+      EAIToken: TOKEN,
+    };
+    expect(parseWorkerConfig({ ...rest, contracts }).contracts?.TaskMarket).toBe(TOKEN);
+  });
+
+  it("applies EAI_WORKER_* overrides and names the variable in errors", () => {
+    const cfg = parseWorkerConfig(base, {
+      EAI_WORKER_RPC_URL: "https://rpc.example",
+      EAI_WORKER_METRICS_PORT: "9100",
+      EAI_WORKER_EXECUTORS: "onnx, wasm",
+      EAI_WORKER_MIN_REWARD: `${TOKEN}=7`,
+      EAI_WORKER_OPERATOR_OWNER: TOKEN,
+      EAI_WORKER_PRIVATE_KEY: "0xnot-a-config-field",
+      PATH: "/usr/bin",
+    });
+    expect(cfg.rpcUrl).toBe("https://rpc.example");
+    expect(cfg.metrics.port).toBe(9100);
+    expect(cfg.executors).toEqual(["onnx", "wasm"]);
+    expect(cfg.minReward[TOKEN]).toBe(7n);
+    expect(cfg.operator?.owner).toBe(TOKEN);
+    expect(() => parseWorkerConfig(base, { EAI_WORKER_RPC_URL: "foo" })).toThrow(
+      'rpcUrl (from EAI_WORKER_RPC_URL): expected an http(s) URL, got "foo"',
+    );
+    expect(() => parseWorkerConfig(base, { EAI_WORKER_CHAIN_ID: "abc" })).toThrow(
+      /chainId \(from EAI_WORKER_CHAIN_ID\): expected a positive integer chain id, got "abc"/,
+    );
+    expect(() => parseWorkerConfig(base, { EAI_WORKER_RPCURL: "x" })).toThrow(
+      /unknown environment variable\(s\) EAI_WORKER_RPCURL/,
+    );
+  });
+
+  it("loads a file named by EAI_WORKER_CONFIG and explains unreadable or invalid files", async () => {
+    const file = join(dir, "worker.json");
+    await writeFile(file, JSON.stringify(base));
+    const cfg = await loadWorkerConfig({ env: { EAI_WORKER_CONFIG: file } });
+    expect(cfg.stateDir).toBe(join(dir, ".state/worker-1"));
+    await expect(loadWorkerConfig({ file: join(dir, "missing.json"), env: {} })).rejects.toThrow(
+      /cannot read worker config .*missing.json: ENOENT/,
+    );
+    await writeFile(join(dir, "bad.json"), "{ nope");
+    await expect(loadWorkerConfig({ file: join(dir, "bad.json"), env: {} })).rejects.toThrow(
+      /is not valid JSON/,
+    );
+  });
+});

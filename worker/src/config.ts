@@ -1,0 +1,306 @@
+/**
+ * Worker configuration: a JSON file plus `EAI_WORKER_*` environment overrides, validated with zod.
+ * Errors name the field, where its value came from, what was expected and what was given, e.g.
+ * `rpcUrl (from EAI_WORKER_RPC_URL): expected an http(s) URL, got "foo"`.
+ *
+ * Secrets are not part of the config: the signing key comes from a keystore (`keystorePath` +
+ * `EAI_WORKER_KEYSTORE_PASSWORD[_FILE]`) or `EAI_WORKER_PRIVATE_KEY` (see keystore.ts).
+ * Reference: docs/WORKER.md.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { formatIssues } from "./zod-errors.ts";
+
+export const EXECUTOR_KINDS = ["zk-mlp", "onnx", "wasm"] as const;
+export type ExecutorKind = (typeof EXECUTOR_KINDS)[number];
+
+/** Contracts the worker talks to when addresses are given instead of a deployments folder. */
+export const REQUIRED_CONTRACTS = [
+  "TaskMarket",
+  "ProviderRegistry",
+  "StakingVault",
+  "ModelRegistry",
+  "EAIToken",
+] as const;
+
+const address = z
+  .string({ error: "expected a 0x-prefixed 20-byte hex address" })
+  .regex(/^0x[0-9a-fA-F]{40}$/, { error: "expected a 0x-prefixed 20-byte hex address" })
+  .transform((a) => a as `0x${string}`);
+
+const httpUrl = z.string({ error: "expected an http(s) URL" }).refine(
+  (value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "http:" || url.protocol === "https:";
+    } catch {
+      return false;
+    }
+  },
+  { error: "expected an http(s) URL" },
+);
+
+const amount = z
+  .union([z.string(), z.number()], { error: "expected a non-negative integer amount in base units" })
+  .refine((v) => (typeof v === "number" ? Number.isSafeInteger(v) && v >= 0 : /^\d+$/.test(v)), {
+    error: "expected a non-negative integer amount in base units (decimal string)",
+  })
+  .transform((v) => BigInt(v));
+
+const int = (min: number, max: number, what: string) =>
+  z
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .min(min, { error: `expected ${what}` })
+    .max(max, { error: `expected ${what}` });
+
+const path = z.string({ error: "expected a path" }).min(1, { error: "expected a non-empty path" });
+
+const loopback = z.string().refine((h) => h === "127.0.0.1" || h === "::1" || h === "localhost", {
+  error: "expected a loopback address (127.0.0.1, ::1 or localhost); expose metrics through a proxy",
+});
+
+export const workerConfigSchema = z
+  .object({
+    rpcUrl: httpUrl,
+    chainId: int(1, 2 ** 53 - 1, "a positive integer chain id"),
+    deploymentsDir: path.optional(),
+    contracts: z
+      .object(
+        Object.fromEntries(REQUIRED_CONTRACTS.map((n) => [n, address])) as Record<
+          (typeof REQUIRED_CONTRACTS)[number],
+          typeof address
+        >,
+      )
+      .strict()
+      .optional(),
+    stateDir: path,
+    blobStoreUrl: httpUrl,
+    executors: z
+      .array(z.enum(EXECUTOR_KINDS, { error: `expected one of ${EXECUTOR_KINDS.join(", ")}` }))
+      .min(1, { error: "expected at least one executor" })
+      .default(["zk-mlp", "onnx", "wasm"]),
+    /** Minimum reward per payment token (address → base units); tokens not listed are never claimed. */
+    minReward: z
+      .record(z.string(), amount)
+      .superRefine((record, ctx) => {
+        for (const key of Object.keys(record)) {
+          if (!/^0x[0-9a-fA-F]{40}$/.test(key)) {
+            ctx.addIssue({
+              code: "custom",
+              path: [key],
+              input: key,
+              message: "expected a 0x-prefixed 20-byte hex address as token key",
+            });
+          }
+        }
+      })
+      .transform((record) => record as Record<`0x${string}`, bigint>)
+      .default({}),
+    /** Largest claim bond (EAI base units) the worker accepts to lock. */
+    maxBond: amount,
+    pollIntervalMs: int(100, 600_000, "an integer between 100 and 600000 (ms)").default(2_000),
+    metrics: z
+      .object({
+        host: loopback.default("127.0.0.1"),
+        port: int(0, 65_535, "a TCP port (0-65535)").default(9464),
+      })
+      .strict()
+      .default({ host: "127.0.0.1", port: 9464 }),
+    /** Operator mode: this worker's key acts for `owner`, who authorised it in ProviderRegistry. */
+    operator: z.object({ owner: address }).strict().optional(),
+    bandwidthMbps: int(1, 2 ** 32 - 1, "a positive integer (Mbit/s)"),
+    /** ISO 3166-1 numeric region code, 0 for "any". */
+    region: int(0, 999, "an ISO 3166-1 numeric code (0-999, 0 = any)").default(0),
+    gasHeadroomPercent: int(0, 500, "an integer percentage between 0 and 500").default(20),
+    keystorePath: path.optional(),
+    limits: z
+      .object({
+        maxInputBytes: int(1, 1 << 30, "a positive number of bytes (≤ 1 GiB)").default(16 * 1024 * 1024),
+        wasmMemoryMiB: int(1, 4096, "MiB between 1 and 4096").default(256),
+        wasmTimeoutMs: int(10, 3_600_000, "milliseconds between 10 and 3600000").default(10_000),
+      })
+      .strict()
+      .default({ maxInputBytes: 16 * 1024 * 1024, wasmMemoryMiB: 256, wasmTimeoutMs: 10_000 }),
+    prover: z
+      .object({
+        processes: int(1, 64, "an integer between 1 and 64").default(1),
+        jobTimeoutMs: int(1_000, 3_600_000, "milliseconds between 1000 and 3600000").default(300_000),
+      })
+      .strict()
+      .default({ processes: 1, jobTimeoutMs: 300_000 }),
+    logLevel: z
+      .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+        error: "expected fatal, error, warn, info, debug, trace or silent",
+      })
+      .default("info"),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    if (cfg.deploymentsDir === undefined && cfg.contracts === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["deploymentsDir"],
+        message: `expected deploymentsDir (folder with <chainId>.json) or contracts { ${REQUIRED_CONTRACTS.join(", ")} }`,
+      });
+    }
+  });
+
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+type EnvKind = "string" | "int" | "list" | "map";
+
+/** Every supported override: env var → config path and how its text is read. */
+export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; kind: EnvKind }>> = {
+  EAI_WORKER_RPC_URL: { path: ["rpcUrl"], kind: "string" },
+  EAI_WORKER_CHAIN_ID: { path: ["chainId"], kind: "int" },
+  EAI_WORKER_DEPLOYMENTS_DIR: { path: ["deploymentsDir"], kind: "string" },
+  EAI_WORKER_STATE_DIR: { path: ["stateDir"], kind: "string" },
+  EAI_WORKER_BLOB_STORE_URL: { path: ["blobStoreUrl"], kind: "string" },
+  EAI_WORKER_EXECUTORS: { path: ["executors"], kind: "list" },
+  EAI_WORKER_MIN_REWARD: { path: ["minReward"], kind: "map" },
+  EAI_WORKER_MAX_BOND: { path: ["maxBond"], kind: "string" },
+  EAI_WORKER_POLL_INTERVAL_MS: { path: ["pollIntervalMs"], kind: "int" },
+  EAI_WORKER_METRICS_HOST: { path: ["metrics", "host"], kind: "string" },
+  EAI_WORKER_METRICS_PORT: { path: ["metrics", "port"], kind: "int" },
+  EAI_WORKER_OPERATOR_OWNER: { path: ["operator", "owner"], kind: "string" },
+  EAI_WORKER_BANDWIDTH_MBPS: { path: ["bandwidthMbps"], kind: "int" },
+  EAI_WORKER_REGION: { path: ["region"], kind: "int" },
+  EAI_WORKER_GAS_HEADROOM_PERCENT: { path: ["gasHeadroomPercent"], kind: "int" },
+  EAI_WORKER_KEYSTORE_PATH: { path: ["keystorePath"], kind: "string" },
+  EAI_WORKER_MAX_INPUT_BYTES: { path: ["limits", "maxInputBytes"], kind: "int" },
+  EAI_WORKER_WASM_MEMORY_MIB: { path: ["limits", "wasmMemoryMiB"], kind: "int" },
+  EAI_WORKER_WASM_TIMEOUT_MS: { path: ["limits", "wasmTimeoutMs"], kind: "int" },
+  EAI_WORKER_PROVER_PROCESSES: { path: ["prover", "processes"], kind: "int" },
+  EAI_WORKER_PROVER_JOB_TIMEOUT_MS: { path: ["prover", "jobTimeoutMs"], kind: "int" },
+  EAI_WORKER_LOG_LEVEL: { path: ["logLevel"], kind: "string" },
+};
+
+/** `EAI_WORKER_*` variables read elsewhere (secrets and the config file path), not config overrides. */
+export const NON_CONFIG_ENV = [
+  "EAI_WORKER_CONFIG",
+  "EAI_WORKER_PRIVATE_KEY",
+  "EAI_WORKER_KEYSTORE_PASSWORD",
+  "EAI_WORKER_KEYSTORE_PASSWORD_FILE",
+];
+
+function readEnvValue(kind: EnvKind, text: string): unknown {
+  switch (kind) {
+    case "string":
+      return text;
+    case "int":
+      return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+    case "list":
+      return text
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+    case "map": {
+      // "0xToken=100,0xOther=5"
+      const out: Record<string, string> = {};
+      for (const pair of text
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const [k, v] = pair.split("=");
+        out[(k ?? "").trim()] = (v ?? "").trim();
+      }
+      return out;
+    }
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== "object" || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Validates a raw config object after applying env overrides. Relative paths are resolved against
+ * `baseDir` (the config file's folder).
+ * @throws ConfigError naming every bad field.
+ */
+export function parseWorkerConfig(
+  raw: unknown,
+  env: Readonly<Record<string, string | undefined>> = {},
+  baseDir: string = process.cwd(),
+): WorkerConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ConfigError("invalid worker config: (root): expected a JSON object");
+  }
+  const merged = structuredClone(raw) as Record<string, unknown>;
+  const origins = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith("EAI_WORKER_") || value === undefined) continue;
+    const override = ENV_OVERRIDES[name];
+    if (!override) {
+      if (!NON_CONFIG_ENV.includes(name)) unknown.push(name);
+      continue;
+    }
+    setPath(merged, override.path, readEnvValue(override.kind, value));
+    origins.set(override.path.join("."), name);
+  }
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      `invalid worker config: unknown environment variable(s) ${unknown.join(", ")}; supported: ${Object.keys(ENV_OVERRIDES).join(", ")}`,
+    );
+  }
+  const result = workerConfigSchema.safeParse(merged, { reportInput: true });
+  if (!result.success) {
+    const origin = (p: string) => {
+      for (const [key, name] of origins) if (p === key || p.startsWith(`${key}.`)) return name;
+      return undefined;
+    };
+    throw new ConfigError(`invalid worker config: ${formatIssues(result.error.issues, origin)}`);
+  }
+  const cfg = result.data;
+  const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  return {
+    ...cfg,
+    stateDir: abs(cfg.stateDir),
+    deploymentsDir: cfg.deploymentsDir === undefined ? undefined : abs(cfg.deploymentsDir),
+    keystorePath: cfg.keystorePath === undefined ? undefined : abs(cfg.keystorePath),
+  };
+}
+
+/**
+ * Loads the config file (`file`, else `EAI_WORKER_CONFIG`), applies `EAI_WORKER_*` overrides and validates.
+ * Without any file the config comes from the environment alone.
+ * @throws ConfigError naming the file or every bad field.
+ */
+export async function loadWorkerConfig(
+  options: { file?: string; env?: Readonly<Record<string, string | undefined>> } = {},
+): Promise<WorkerConfig> {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env.EAI_WORKER_CONFIG;
+  if (file === undefined) return parseWorkerConfig({}, env);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(
+      `cannot read worker config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`worker config ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseWorkerConfig(raw, env, dirname(resolve(file)));
+}

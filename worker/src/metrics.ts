@@ -1,0 +1,183 @@
+/**
+ * Prometheus metrics (prom-client, own registry) and an HTTP server on a loopback address serving
+ * `/metrics` and `/healthz`. Health is the conjunction of registered checks (503 when any fails).
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Logger } from "./logger.ts";
+import { silentLogger } from "./logger.ts";
+
+export interface WorkerMetrics {
+  registry: Registry;
+  tasksClaimed: Counter<"executor">;
+  tasksCompleted: Counter<"executor">;
+  tasksFailed: Counter<"executor" | "reason">;
+  executionSeconds: Histogram<"executor">;
+  proofSeconds: Histogram<never>;
+  /** 1 for the backend each executor uses (onnx: cuda|cpu; wasm: sandbox; zk-mlp: snarkjs). */
+  executorBackend: Gauge<"executor" | "backend">;
+  proverQueue: Gauge<never>;
+}
+
+/** A fresh registry with the worker's metrics (and Node's default process metrics unless disabled). */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): WorkerMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "eai_worker_" });
+  return {
+    registry,
+    tasksClaimed: new Counter({
+      name: "eai_worker_tasks_claimed_total",
+      help: "Tasks claimed",
+      labelNames: ["executor"],
+      registers: [registry],
+    }),
+    tasksCompleted: new Counter({
+      name: "eai_worker_tasks_completed_total",
+      help: "Tasks completed and accepted",
+      labelNames: ["executor"],
+      registers: [registry],
+    }),
+    tasksFailed: new Counter({
+      name: "eai_worker_tasks_failed_total",
+      help: "Tasks that failed, by executor and reason (error code)",
+      labelNames: ["executor", "reason"],
+      registers: [registry],
+    }),
+    executionSeconds: new Histogram({
+      name: "eai_worker_execution_seconds",
+      help: "Model execution time",
+      labelNames: ["executor"],
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60],
+      registers: [registry],
+    }),
+    proofSeconds: new Histogram({
+      name: "eai_worker_proof_seconds",
+      help: "Groth16 proving time (witness + proof)",
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+    executorBackend: new Gauge({
+      name: "eai_worker_executor_backend",
+      help: "1 for the backend each executor runs on",
+      labelNames: ["executor", "backend"],
+      registers: [registry],
+    }),
+    proverQueue: new Gauge({
+      name: "eai_worker_prover_queue",
+      help: "Proof jobs waiting",
+      registers: [registry],
+    }),
+  };
+}
+
+export interface HealthResult {
+  ok: boolean;
+  detail?: string;
+}
+export type HealthCheck = () => HealthResult | Promise<HealthResult>;
+
+/** Named health checks; a check that throws or takes longer than `timeoutMs` counts as failing. */
+export class HealthChecks {
+  readonly #checks = new Map<string, HealthCheck>();
+  readonly timeoutMs: number;
+  constructor(timeoutMs = 2_000) {
+    this.timeoutMs = timeoutMs;
+  }
+  register(name: string, check: HealthCheck): void {
+    this.#checks.set(name, check);
+  }
+  unregister(name: string): void {
+    this.#checks.delete(name);
+  }
+  async run(): Promise<{ ok: boolean; checks: Record<string, HealthResult> }> {
+    const entries = await Promise.all(
+      [...this.#checks].map(async ([name, check]): Promise<[string, HealthResult]> => {
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          const timeout = new Promise<HealthResult>((resolve) => {
+            timer = setTimeout(
+              () => resolve({ ok: false, detail: `check timed out after ${this.timeoutMs} ms` }),
+              this.timeoutMs,
+            );
+          });
+          return [name, await Promise.race([Promise.resolve().then(check), timeout])];
+        } catch (err) {
+          return [name, { ok: false, detail: (err as Error).message }];
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
+    const checks = Object.fromEntries(entries);
+    return { ok: entries.every(([, r]) => r.ok), checks };
+  }
+}
+
+export interface MetricsServerOptions {
+  metrics: WorkerMetrics;
+  health: HealthChecks;
+  /** Loopback address only (default 127.0.0.1). */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  logger?: Logger;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export async function startMetricsServer(
+  options: MetricsServerOptions,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+  const host = options.host ?? "127.0.0.1";
+  if (!LOOPBACK.has(host))
+    throw new Error(
+      `metrics host: expected a loopback address (127.0.0.1, ::1, localhost), got ${JSON.stringify(host)}`,
+    );
+  const log = options.logger ?? silentLogger();
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    const respond = async () => {
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res
+          .writeHead(405, { allow: "GET, HEAD", "content-type": "application/json" })
+          .end(JSON.stringify({ error: "method not allowed" }));
+        return;
+      }
+      if (path === "/metrics") {
+        const body = await options.metrics.registry.metrics();
+        res.writeHead(200, { "content-type": options.metrics.registry.contentType }).end(body);
+      } else if (path === "/healthz") {
+        const result = await options.health.run();
+        res
+          .writeHead(result.ok ? 200 : 503, { "content-type": "application/json" })
+          .end(JSON.stringify(result));
+      } else {
+        res
+          .writeHead(404, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: "not found" }));
+      }
+    };
+    respond().catch((err: unknown) => {
+      log.error({ err: (err as Error).message }, "metrics server error");
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: "internal error" }));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  log.info({ url }, "metrics server listening");
+  return {
+    url,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

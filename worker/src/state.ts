@@ -1,0 +1,213 @@
+/**
+ * Persisted worker state for crash safety: `<stateDir>/worker-state.json` holding the last processed
+ * block and the tasks this worker has claimed and not yet finished (spec, phase, commit-reveal salt,
+ * timestamps). The watcher and submitter (not built yet) resume from it after a restart.
+ *
+ * Every update is serialised (one at a time, in call order), applied to a copy, written to a temp file,
+ * fsynced, renamed over the old file (atomic) and the folder fsynced; only then does the in-memory
+ * state change. A crash at any point leaves either the old or the new file, never a torn one.
+ */
+import { randomBytes } from "node:crypto";
+import * as fsp from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { formatIssues } from "./zod-errors.ts";
+
+export const STATE_FILE = "worker-state.json";
+
+export const TASK_PHASES = [
+  "claimed",
+  "executing",
+  "executed",
+  "proving",
+  "proved",
+  "committed",
+  "revealed",
+  "submitted",
+  "failed",
+] as const;
+export type TaskPhase = (typeof TASK_PHASES)[number];
+
+const jsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
+);
+
+const taskSchema = z
+  .object({
+    taskId: z.string().regex(/^\d+$/, { error: "expected a decimal task id" }),
+    /** The task spec as emitted on-chain (bigints as decimal strings). */
+    spec: z.record(z.string(), jsonValue),
+    phase: z.enum(TASK_PHASES),
+    /** REDUNDANT mode: the commit-reveal salt, kept until the reveal is mined. */
+    salt: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, { error: "expected a 0x-prefixed 32-byte hex salt" })
+      .optional(),
+    resultHash: z.string().optional(),
+    outputUri: z.string().optional(),
+    txHashes: z.array(z.string()).default([]),
+    error: z.string().optional(),
+    claimedAt: z.number().int().nonnegative(),
+    updatedAt: z.number().int().nonnegative(),
+  })
+  .strict();
+
+const stateSchema = z
+  .object({
+    version: z.literal(1, { error: "expected state version 1" }),
+    lastProcessedBlock: z.string().regex(/^\d+$/, { error: "expected a decimal block number" }),
+    tasks: z.record(z.string(), taskSchema),
+  })
+  .strict();
+
+export type InFlightTask = z.infer<typeof taskSchema>;
+
+export interface WorkerState {
+  lastProcessedBlock: bigint;
+  tasks: Record<string, InFlightTask>;
+}
+
+export interface StateStoreOptions {
+  /** File-system functions (tests inject a failing rename to simulate a crash). */
+  fs?: Pick<typeof fsp, "rename">;
+}
+
+export class StateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "StateError";
+  }
+}
+
+function serialise(state: WorkerState): string {
+  return `${JSON.stringify({ version: 1, lastProcessedBlock: state.lastProcessedBlock.toString(), tasks: state.tasks }, null, 2)}\n`;
+}
+
+function clone(state: WorkerState): WorkerState {
+  return { lastProcessedBlock: state.lastProcessedBlock, tasks: structuredClone(state.tasks) };
+}
+
+export class StateStore {
+  readonly file: string;
+  readonly #dir: string;
+  readonly #rename: (from: string, to: string) => Promise<void>;
+  #state: WorkerState;
+  #chain: Promise<unknown> = Promise.resolve();
+
+  private constructor(dir: string, state: WorkerState, options: StateStoreOptions) {
+    this.#dir = dir;
+    this.file = join(dir, STATE_FILE);
+    this.#state = state;
+    this.#rename = options.fs?.rename ?? fsp.rename;
+  }
+
+  /**
+   * Opens (or creates) the state in `stateDir`; removes temp files left by a crash.
+   * @throws StateError naming the bad field when the file is corrupt (it is never overwritten silently).
+   */
+  static async open(stateDir: string, options: StateStoreOptions = {}): Promise<StateStore> {
+    await fsp.mkdir(stateDir, { recursive: true });
+    for (const name of await fsp.readdir(stateDir)) {
+      if (name.startsWith(`${STATE_FILE}.`) && name.endsWith(".tmp"))
+        await fsp.rm(join(stateDir, name), { force: true });
+    }
+    const file = join(stateDir, STATE_FILE);
+    let text: string | undefined;
+    try {
+      text = await fsp.readFile(file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    if (text === undefined) return new StateStore(stateDir, { lastProcessedBlock: 0n, tasks: {} }, options);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new StateError(`${file} is not valid JSON; move it away to start from scratch`);
+    }
+    const parsed = stateSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) throw new StateError(`${file}: ${formatIssues(parsed.error.issues)}`);
+    return new StateStore(
+      stateDir,
+      { lastProcessedBlock: BigInt(parsed.data.lastProcessedBlock), tasks: parsed.data.tasks },
+      options,
+    );
+  }
+
+  /** A copy of the current state. */
+  get(): WorkerState {
+    return clone(this.#state);
+  }
+
+  /**
+   * Applies `mutate` to a copy of the state and persists it atomically. Updates run one at a time in call
+   * order; if `mutate` throws or the write fails, nothing changes.
+   */
+  update(mutate: (draft: WorkerState) => void | Promise<void>): Promise<WorkerState> {
+    const run = async () => {
+      const draft = clone(this.#state);
+      await mutate(draft);
+      const checked = stateSchema.safeParse(JSON.parse(serialise(draft)));
+      if (!checked.success)
+        throw new StateError(`refusing to save invalid state: ${formatIssues(checked.error.issues)}`);
+      await this.#write(serialise(draft));
+      this.#state = draft;
+      return clone(draft);
+    };
+    const result = this.#chain.then(run, run);
+    this.#chain = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Records the last fully processed block (never moves backwards). */
+  setLastProcessedBlock(block: bigint): Promise<WorkerState> {
+    return this.update((s) => {
+      if (block > s.lastProcessedBlock) s.lastProcessedBlock = block;
+    });
+  }
+
+  /** Adds or changes an in-flight task; `updatedAt` is set to now. */
+  upsertTask(
+    task: Omit<InFlightTask, "updatedAt" | "txHashes"> & Partial<Pick<InFlightTask, "txHashes">>,
+  ): Promise<WorkerState> {
+    return this.update((s) => {
+      s.tasks[task.taskId] = { txHashes: [], ...s.tasks[task.taskId], ...task, updatedAt: Date.now() };
+    });
+  }
+
+  removeTask(taskId: string): Promise<WorkerState> {
+    return this.update((s) => {
+      s.tasks = Object.fromEntries(Object.entries(s.tasks).filter(([id]) => id !== taskId));
+    });
+  }
+
+  async #write(text: string): Promise<void> {
+    const tmp = join(this.#dir, `${STATE_FILE}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+    const handle = await fsp.open(tmp, "wx", 0o600);
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await this.#rename(tmp, this.file);
+    } catch (err) {
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    const dir = await fsp.open(this.#dir, "r");
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  }
+}
