@@ -1,3 +1,4 @@
+export * from "./generated/abis.ts";
 export * from "./deployments.ts";
 export * from "./storage/index.ts";
 export * from "./crypto/index.ts";
