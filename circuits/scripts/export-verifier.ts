@@ -18,11 +18,9 @@ export const CONTRACT_NAME = "MnistMlpVerifier";
 /** The verifier source for a zkey, byte-deterministic for a given zkey and snarkjs version. */
 export async function renderVerifier(zkeyPath: string = repoPath(ZKEY_PATH)): Promise<string> {
   const require = createRequire(import.meta.url);
-  const templatePath = join(
-    dirname(require.resolve("snarkjs/package.json")),
-    "templates",
-    "verifier_groth16.sol.ejs",
-  );
+  // snarkjs' "exports" hide package.json: its CommonJS entry is <root>/build/main.cjs
+  const root = dirname(dirname(require.resolve("snarkjs")));
+  const templatePath = join(root, "templates", "verifier_groth16.sol.ejs");
   const source = await snarkjs.zKey.exportSolidityVerifier(zkeyPath, {
     groth16: readFileSync(templatePath, "utf8"),
   });

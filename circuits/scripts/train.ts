@@ -1,5 +1,5 @@
 /**
- * Deterministic training of the mnist_mlp model: a 64-18-10 ReLU MLP trained in float (Adam, seeded PRNG), then
+ * Deterministic training of the mnist_mlp model: a 49-18-10 ReLU MLP trained in float (Adam, seeded PRNG), then
  * quantised to integers with power-of-two scales. Writes circuits/models/mnist-mlp.json and the committed test
  * samples data/mnist-test-samples.json.
  *
@@ -165,7 +165,7 @@ const clampW = (w: number): number => Math.max(-wLim, Math.min(wLim - 1, w));
 
 const floatTest = floatAccuracy(testSet);
 const draft = {
-  name: "mnist-mlp-64-18-10",
+  name: "mnist-mlp-49-18-10",
   version: 1 as const,
   circuit: "mnist_mlp" as const,
   architecture: {

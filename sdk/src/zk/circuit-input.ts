@@ -32,7 +32,7 @@ export interface MnistMlpPublicSignals {
 
 export interface BuildCircuitInputParams {
   model: QuantisedModel;
-  /** Quantised input (64 values in 0..15), e.g. from quantiseImage. */
+  /** Quantised input (49 values in 0..15), e.g. from quantiseImage. */
   input: readonly number[];
   /** Task binding (taskBinding()) already reduced below p. */
   taskBinding: bigint;

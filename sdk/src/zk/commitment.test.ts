@@ -45,27 +45,28 @@ describe("packing", () => {
     expect(() => packSigned([8192], 14)).toThrow(/signed 14-bit/);
   });
 
-  it("packs the model as [header, 64 columns, b1, 18 columns, b2]", () => {
+  it("packs the model as [header, 49 columns, b1, 18 columns, b2]", () => {
     const p = packModel(model);
-    expect(p.elements).toHaveLength(1 + 64 + 1 + 18 + 1);
+    expect(p.elements).toHaveLength(1 + 49 + 1 + 18 + 1);
     expect(p.header).toBe(modelHeader());
     expect(p.header & 0xffffn).toBe(1n);
-    expect((p.header >> 16n) & 0xffffn).toBe(64n);
+    expect((p.header >> 16n) & 0xffffn).toBe(49n);
     expect(p.elements.every((e) => e >= 0n && e < SNARK_SCALAR_FIELD)).toBe(true);
   });
 
-  it("packs the input as 4-bit pixels, 63 per chunk", () => {
-    const x = Array.from({ length: 64 }, (_, i) => i % 16);
+  it("packs the input as 4-bit pixels, first pixel lowest, in one element (63 pixels per element)", () => {
+    const x = Array.from({ length: 49 }, (_, i) => i % 16);
     const [c0 = -1n, c1] = packInput(x);
     expect(c0 & 0xfn).toBe(0n);
     expect((c0 >> 4n) & 0xfn).toBe(1n);
-    expect(c1).toBe(BigInt(63 % 16));
+    expect(c1).toBeUndefined();
+    expect(c0 >> 192n).toBe(48n % 16n);
   });
 
   it("round-trips logits through the unsigned output packing", () => {
-    const logits = [-524288, 524287, 0, -1, 1, 100, -100, 7, 8, 9];
+    const logits = [-131072, 131071, 0, -1, 1, 100, -100, 7, 8, 9];
     expect(unpackOutput(packOutput(logits))).toEqual(logits);
-    expect(() => packOutput([524288, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toThrow(/20-bit/);
+    expect(() => packOutput([131072, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toThrow(/18-bit/);
   });
 });
 
@@ -75,10 +76,10 @@ describe("commitments", () => {
   });
 
   it("input commitment depends on every pixel and the salt; output on every logit", async () => {
-    const x = new Array(64).fill(3);
+    const x = new Array(49).fill(3);
     const base = await inputCommitment(x);
     expect(await inputCommitment(x, 1n)).not.toBe(base);
-    expect(await inputCommitment([...x.slice(0, 63), 4])).not.toBe(base);
+    expect(await inputCommitment([...x.slice(0, 48), 4])).not.toBe(base);
     const logits = new Array(10).fill(0);
     expect(await outputCommitment(logits)).toBe(await poseidon([packOutput(logits)]));
     expect(await outputCommitment([...logits.slice(0, 9), 1])).not.toBe(await outputCommitment(logits));

@@ -14,7 +14,7 @@ import { MNIST_MLP_SPEC, type MnistMlpSpec } from "./spec.ts";
  *           w2Packed[i] = sum_k w2[k][i] * 2^(k2 k) mod p   (one signed k2-bit slot per logit k)
  *           b2Packed   = sum_k b2[k]    * 2^(k2 k) mod p
  *           "mod p": the signed integer is reduced into [0, p); a negative one becomes p - |v|.
- * input   = Poseidon([xPacked[0], ..., xPacked[c-1], salt]) with 63 pixels (4 bits each) per chunk,
+ * input   = Poseidon([xPacked[0], ..., xPacked[c-1], salt]) with 63 pixels (4 bits each) per chunk (49 pixels: one chunk),
  *           xPacked[c] = sum_k x[63 c + k] * 2^(4 k), salt a private field element (0 = no hiding).
  * output  = Poseidon([sum_k (logit[k] + 2^(k2-1)) * 2^(k2 k)]): the logits as unsigned k2-bit slots.
  *

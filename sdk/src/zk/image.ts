@@ -16,9 +16,9 @@ export function unitToBytes(pixels: ArrayLike<number>): Uint8Array {
 }
 
 /**
- * Quantises a 28 x 28 grayscale image (row-major bytes, 0 = background) to the circuit input: crop 2 pixels from
- * every border (24 x 24), sum each 3 x 3 block (0..2295) and keep `floor(sum / 144)`, i.e. the block mean's top
- * 4 bits (0..15). Integer-only, so every implementation agrees bit for bit. Returns 64 values, row-major.
+ * Quantises a 28 x 28 grayscale image (row-major bytes, 0 = background) to the circuit input: take rows and columns
+ * 3..23 (21 x 21), sum each 3 x 3 block (0..2295) and keep `floor(sum / 144)`, i.e. the block mean's top 4 bits
+ * (0..15). Integer-only, so every implementation agrees bit for bit. Returns 49 values (7 x 7), row-major.
  */
 export function quantiseImage(image: Uint8Array, spec: MnistMlpSpec = MNIST_MLP_SPEC): number[] {
   const side = spec.imageSide;

@@ -50,6 +50,6 @@ describe("infer (committed model)", () => {
   });
 
   it("rejects out-of-range inputs", () => {
-    expect(() => infer(model, new Array(64).fill(16))).toThrow(/outside/);
+    expect(() => infer(model, new Array(49).fill(16))).toThrow(/outside/);
   });
 });

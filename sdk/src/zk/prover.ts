@@ -36,7 +36,7 @@ export interface InferenceProof {
 
 export interface ProveInferenceParams {
   model: QuantisedModel;
-  /** Either a quantised input (64 values 0..15) or a 28 x 28 byte image. */
+  /** Either a quantised input (49 values 0..15) or a 28 x 28 byte image. */
   input: readonly number[] | Uint8Array;
   taskBinding: bigint;
   inputSalt?: bigint;

@@ -5,14 +5,14 @@
 export const MNIST_MLP_SPEC = {
   /** Side of the source image (MNIST: 28 x 28, row-major, one byte per pixel). */
   imageSide: 28,
-  /** Pixels cropped from every border before pooling (28 - 2 * 2 = 24). */
-  crop: 2,
-  /** Side of the average-pooling window (24 / 3 = 8). */
+  /** First row and column of the pooled window: rows/columns 3..23 (21 x 21, the digit's 20 x 20 box). */
+  crop: 3,
+  /** Side of the average-pooling window (21 / 3 = 7). */
   pool: 3,
   /** Side of the quantised input grid. */
-  gridSide: 8,
-  /** Input pixels: 8 x 8, row-major. */
-  nIn: 64,
+  gridSide: 7,
+  /** Input pixels: 7 x 7, row-major. */
+  nIn: 49,
   /** Hidden ReLU neurons. */
   nHidden: 18,
   /** Logits (digits 0..9). */
@@ -24,7 +24,7 @@ export const MNIST_MLP_SPEC = {
   /** Requantisation shift: h = ReLU(floor(z / 2^shift)). */
   shift: 4,
   /** Signed slot width of a logit (|logit| < 2^(k2-1)). */
-  k2: 20,
+  k2: 18,
 } as const;
 
 export type MnistMlpSpec = typeof MNIST_MLP_SPEC;
