@@ -16,6 +16,8 @@ export const manifestSchema = z.object({
   compiler: z.string(),
   source: z.object({ sha256: hex64, files: z.record(z.string(), hex64) }),
   constraints: z.number().int(),
+  /** log2 of the QAP domain: constraints + public inputs + 1 <= 2^domainPower (the ptau must be at least this). */
+  domainPower: z.number().int(),
   wires: z.number().int(),
   privateInputs: z.number().int(),
   /** Build outputs not committed (r1cs is ~4 MB) but pinned by hash: check.ts recompiles and compares. */
@@ -25,7 +27,6 @@ export const manifestSchema = z.object({
   ptau: z.object({
     name: z.string(),
     sha256: hex64,
-    power: z.number().int(),
     origin: z.string(),
     productionSafe: z.boolean(),
   }),

@@ -177,6 +177,7 @@ const manifest: Manifest = manifestSchema.parse({
     return { sha256: s.combined, files: s.files };
   })(),
   constraints: info.nConstraints,
+  domainPower: minPower,
   wires: info.nVars,
   privateInputs: info.nPrvInputs,
   build: { r1csSha256: sha256(compiled.r1cs), wasmSha256: sha256(compiled.wasm) },
@@ -184,7 +185,6 @@ const manifest: Manifest = manifestSchema.parse({
   ptau: {
     name: basename(ptauPath),
     sha256: ptauSha,
-    power: minPower,
     origin: ptauOrigin,
     productionSafe: args.production,
   },
