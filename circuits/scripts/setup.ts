@@ -105,7 +105,9 @@ if (args["generate-ptau"] !== undefined) {
   log(`powers of tau: contribution hash ${hex(c1)}`);
   log("powers of tau: beacon");
   await snarkjs.powersOfTau.beacon(p("0001"), p("beacon"), "EAI local beacon", beaconHex, 10, logger);
-  log("powers of tau: prepare phase 2 (the slow step: ~4 min at 2^12, ~12 min at 2^14 on 2 cores)");
+  log(
+    "powers of tau: prepare phase 2 (the slow step: measured here ~1.5 min at 2^12, ~6 min at 2^13 on 2 shared cores)",
+  );
   await snarkjs.powersOfTau.preparePhase2(p("beacon"), p("final"), logger);
   log("powers of tau: verify");
   if (!(await snarkjs.powersOfTau.verify(p("final"), logger)))
@@ -113,7 +115,9 @@ if (args["generate-ptau"] !== undefined) {
   ptauPath = p("final");
   ptauOrigin =
     args["ptau-origin"] ??
-    `generated locally by circuits/scripts/setup.ts --generate-ptau ${power} (1 contribution + beacon)`;
+    `generated locally by circuits/scripts/setup.ts --generate-ptau ${power}: new bn128 2^${power}, ` +
+      `1 random contribution (hash ${hex(c1)}), beacon ${beaconHex} (2^10 iterations), prepare phase2, verified. ` +
+      "Development only.";
 } else {
   ptauPath = args.ptau as string;
   ptauOrigin = args["ptau-origin"] ?? `given by --ptau ${basename(ptauPath)}`;
