@@ -43,7 +43,7 @@ function calldataGas(input: Hex): number {
   return gas;
 }
 
-const p = await setupProtocol(await network.connect());
+const p = await setupProtocol(await network.create());
 const { market, token } = p.contracts;
 const [alice, bob, carol] = p.wallets.providers;
 const samples = new Map<string, { tx: number[]; exec: number[] }>();

@@ -77,6 +77,7 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
     ModelRegistry: "models",
     Reputation: "reputation",
     TaskMarket: "market",
+    MnistMlpVerifier: "mnistVerifier",
   };
   const entries: [string, { address: Address; startBlock: number }][] = [];
   for (const name of PROTOCOL_CONTRACTS) {

@@ -6,7 +6,7 @@
 import { network } from "hardhat";
 import { DEPLOYMENTS_DIR, deployProtocol } from "./deploy.ts";
 
-const connection = await network.connect();
+const connection = await network.create();
 const guardian = process.env.EAI_GUARDIAN;
 await deployProtocol(connection, {
   parameters: guardian ? { guardian } : {},

@@ -11,6 +11,7 @@ export const PROTOCOL_CONTRACTS = [
   "ModelRegistry",
   "Reputation",
   "TaskMarket",
+  "MnistMlpVerifier",
 ] as const;
 
 export type ProtocolContract = (typeof PROTOCOL_CONTRACTS)[number];

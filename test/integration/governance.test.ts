@@ -10,7 +10,7 @@ import { encodeFunctionData, keccak256, parseEther, toHex } from "viem";
 import { Mode, setupProtocol } from "./fixture.ts";
 
 describe("governance and guardian", async () => {
-  const connection = await network.connect();
+  const connection = await network.create();
   const p = await setupProtocol(connection);
   const { token, market, governor } = p.contracts;
   const { deployer, requester, providers } = p.wallets;

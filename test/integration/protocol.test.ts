@@ -13,7 +13,7 @@ import { INPUT, Mode, WEIGHTS, mockProof, setupProtocol, taskBinding } from "./f
 const OUTPUT = 0x9abcn;
 
 describe("EAI protocol end to end", async () => {
-  const p = await setupProtocol(await network.connect());
+  const p = await setupProtocol(await network.create());
   const { token, vault, market, timelock } = p.contracts;
   const { deployer, creator, requester, providers } = p.wallets;
   const [alice, bob, carol] = providers;

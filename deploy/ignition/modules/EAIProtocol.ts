@@ -1,5 +1,19 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { keccak256, toHex, zeroAddress } from "viem";
+
+/** The committed MNIST MLP circuit: its weights commitment and the content address of its model file. */
+const CIRCUIT_MANIFEST = JSON.parse(
+  readFileSync(new URL("../../../circuits/artifacts/manifest.json", import.meta.url), "utf8"),
+) as { modelCommitment: string };
+const MODEL_FILE = readFileSync(new URL("../../../circuits/models/mnist-mlp.json", import.meta.url));
+export const MNIST_MLP = {
+  commitment: BigInt(CIRCUIT_MANIFEST.modelCommitment),
+  artifactURI: `eai://blob/sha256-${createHash("sha256").update(MODEL_FILE).digest("hex")}`,
+  inputSize: 49,
+  outputSize: 10,
+} as const;
 
 /** Role identifiers, computed the way the contracts compute them. */
 export const ROLES = {
@@ -17,7 +31,7 @@ export const ROLES = {
  * The whole EAI protocol: token, governance (governor + timelock), staking vault, registries, reputation and the
  * task market, wired together. At the end every contract's admin role belongs to the timelock and the deployer
  * keeps none: from then on parameters change only through a governance vote. The guardian can only pause
- * submissions and claims.
+ * submissions and claims. It also deploys the MNIST MLP verifier and registers that model (model id 1).
  *
  * Parameters (all optional; defaults suit a local network, see docs/PARAMETERS.md):
  *   initialSupply, cap (wei), unbondingPeriod (s), slashTreasuryBps, timelockMinDelay (s), votingDelay (s),
@@ -72,6 +86,33 @@ export default buildModule("EAIProtocol", (m) => {
   const reputation = m.contract("Reputation", [deployer]);
   const market = m.contract("TaskMarket", [deployer, vault, providers, models, reputation, token, timelock]);
 
+  // The first ZK model: the MNIST digits MLP with its generated Groth16 verifier (creator: the deployer).
+  const mnistVerifier = m.contract("MnistMlpVerifier");
+  const noResources = {
+    vramMiB: 0,
+    computeCapability: 0,
+    cpuCores: 0,
+    ramMiB: 0,
+    storageGiB: 0,
+    bandwidthMbps: 0,
+    benchmarkScore: 0,
+    region: 0,
+  };
+  m.call(
+    models,
+    "registerModel",
+    [
+      0,
+      MNIST_MLP.commitment,
+      mnistVerifier,
+      MNIST_MLP.artifactURI,
+      MNIST_MLP.inputSize,
+      MNIST_MLP.outputSize,
+      noResources,
+    ],
+    { id: "register_mnist_mlp" },
+  );
+
   const wiring = [
     m.call(vault, "grantRole", [ROLES.MARKET, market], { id: "vault_grant_market" }),
     m.call(reputation, "grantRole", [ROLES.REPORTER, market], { id: "reputation_grant_market" }),
@@ -96,5 +137,5 @@ export default buildModule("EAIProtocol", (m) => {
     after: wiring,
   });
 
-  return { token, timelock, governor, vault, providers, models, reputation, market };
+  return { token, timelock, governor, vault, providers, models, reputation, market, mnistVerifier };
 });

@@ -29,7 +29,13 @@ export type {
   MnistMlpCircuitInput,
   MnistMlpPublicSignals,
 } from "./circuit-input.ts";
-export { computeWitness, proveInference, toSolidityProof, verifyInferenceProof } from "./prover.ts";
+export {
+  computeWitness,
+  proveInference,
+  releaseProverThreads,
+  toSolidityProof,
+  verifyInferenceProof,
+} from "./prover.ts";
 export type {
   Groth16Proof,
   InferenceProof,

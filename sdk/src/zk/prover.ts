@@ -113,3 +113,14 @@ export async function verifyInferenceProof(
 ): Promise<boolean> {
   return snarkjs.groth16.verify(vkey, [...publicSignals], proof);
 }
+
+/**
+ * Stops the worker threads snarkjs keeps for the BN254 curve (cached on `globalThis.curve_bn128`), so a process
+ * that has finished proving can exit. Proving again afterwards builds the curve anew.
+ */
+export async function releaseProverThreads(): Promise<void> {
+  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
+  const curve = g.curve_bn128;
+  g.curve_bn128 = null;
+  await curve?.terminate();
+}

@@ -1,0 +1,242 @@
+/**
+ * Verifiable inference end to end with REAL Groth16 proofs: the MNIST MLP model registered by the deployment
+ * (MnistMlpVerifier generated from the committed zkey), a proof generated with the SDK reference implementation
+ * and snarkjs, settled through TaskMarket.submitProof on the in-process network. Then the attacks: tampered
+ * output, replay on another task, a proof copied by another provider, a proof for another model, malformed points.
+ */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { after, before, describe, it } from "node:test";
+import { network } from "hardhat";
+import { parseEther, parseEventLogs, type Address } from "viem";
+
+import {
+  inputCommitment,
+  loadMnistMlpModel,
+  mnistMlpArtifacts,
+  outputCommitment,
+  packOutput,
+  proveInference,
+  quantiseImage,
+  releaseProverThreads,
+  taskBinding,
+  type InferenceProof,
+  type QuantisedModel,
+} from "../../sdk/src/zk/index.ts";
+import { MNIST_MLP } from "../../deploy/ignition/modules/EAIProtocol.ts";
+import { NO_RESOURCES, setupProtocol } from "./fixture.ts";
+
+interface Sample {
+  label: number;
+  image: string;
+}
+
+describe("ZK inference settled on-chain with a real proof", async () => {
+  const p = await setupProtocol(await network.create());
+  const { market, models, token, mnistVerifier } = p.contracts;
+  const { requester, providers, deployer } = p.wallets;
+  const [alice, bob] = providers;
+  const time = p.connection.networkHelpers.time;
+  let model: QuantisedModel;
+  let input: number[];
+  let label: number;
+  let commitment: bigint;
+
+  after(releaseProverThreads);
+
+  before(async () => {
+    model = await loadMnistMlpModel();
+    const data = JSON.parse(
+      await readFile(new URL("../../data/mnist-test-samples.json", import.meta.url), "utf8"),
+    ) as {
+      samples: Sample[];
+    };
+    const sample = data.samples[7]!;
+    label = sample.label;
+    input = quantiseImage(new Uint8Array(Buffer.from(sample.image, "base64")));
+    commitment = await inputCommitment(input);
+  });
+
+  it("deployment registered the MNIST model with its verifier and commitment", async () => {
+    const m = await models.read.getModel([1n]);
+    assert.equal(m.verifier.toLowerCase(), mnistVerifier.address.toLowerCase());
+    assert.equal(m.weightsCommitment, MNIST_MLP.commitment);
+    assert.equal(m.creator.toLowerCase(), deployer.account.address.toLowerCase());
+    assert.equal(m.kind, 0);
+  });
+
+  async function submitDigitTask(modelId = 1n) {
+    const now = BigInt(await time.latest());
+    const receipt = await p.send(
+      market.write.submitTask(
+        [
+          {
+            modelId,
+            paymentToken: token.address,
+            reward: parseEther("10"),
+            deadline: Number(now + 86_400n),
+            execWindow: 3600,
+            mode: 0,
+            redundancy: 1,
+            minTier: 1,
+            minResources: NO_RESOURCES,
+            inputCommitment: commitment,
+            inputURI: "eai://blob/sha256-digit",
+          },
+        ],
+        { account: requester.account },
+      ),
+    );
+    const [event] = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "TaskSubmitted" });
+    assert.ok(event);
+    await time.increaseTo(event.args.spec.priorityUntil);
+    return { taskId: event.args.taskId, spec: event.args.spec };
+  }
+
+  async function prove(taskId: bigint, provider: Address): Promise<InferenceProof> {
+    return proveInference({
+      model,
+      input,
+      taskBinding: taskBinding({ chainId: p.chainId, market: market.address, taskId, provider }),
+      artifacts: await mnistMlpArtifacts(),
+    });
+  }
+
+  const outputBytes = (proof: InferenceProof) =>
+    `0x${packOutput(proof.trace.logits).toString(16).padStart(64, "0")}` as const;
+
+  let settled: { taskId: bigint; proof: InferenceProof };
+
+  it("settles a claimed digits task with a real proof and pays the provider", async () => {
+    const { taskId, spec } = await submitDigitTask();
+    await p.send(market.write.claimTask([taskId, spec], { account: alice.account }));
+    const proof = await prove(taskId, alice.account.address);
+    assert.equal(proof.trace.predicted, label, "the committed model classifies this sample correctly");
+    const out = proof.calldata.publicSignals[2];
+    const receipt = await p.send(
+      market.write.submitProof([taskId, spec, out, outputBytes(proof), proof.calldata.proof], {
+        account: alice.account,
+        gas: 1_000_000n,
+      }),
+    );
+    const [accepted] = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "ProofAccepted" });
+    assert.ok(accepted);
+    // anyone can check the emitted output against the proven commitment
+    assert.equal(await outputCommitment(proof.trace.logits), accepted.args.outputCommitment);
+    assert.equal((await market.read.getTaskState([taskId])).status, 3);
+
+    const before = await token.read.balanceOf([alice.account.address]);
+    await p.send(market.write.withdraw([token.address], { account: alice.account }));
+    assert.equal(await token.read.balanceOf([alice.account.address]), before + parseEther("8"));
+    settled = { taskId, proof };
+  });
+
+  async function expectInvalid(promise: Promise<unknown>) {
+    await assert.rejects(promise, /TaskMarketInvalidProof/);
+  }
+
+  it("rejects a tampered output commitment", async () => {
+    const { taskId, spec } = await submitDigitTask();
+    const proof = await prove(taskId, alice.account.address);
+    const out = proof.calldata.publicSignals[2];
+    await expectInvalid(
+      market.write.submitProof([taskId, spec, out + 1n, outputBytes(proof), proof.calldata.proof], {
+        account: alice.account,
+        gas: 1_000_000n,
+      }),
+    );
+    // and the honest one still settles
+    await p.send(
+      market.write.submitProof([taskId, spec, out, outputBytes(proof), proof.calldata.proof], {
+        account: alice.account,
+        gas: 1_000_000n,
+      }),
+    );
+  });
+
+  it("rejects a proof replayed on another task and one copied by another provider", async () => {
+    const { taskId, spec } = await submitDigitTask();
+    const replayed = settled.proof;
+    await expectInvalid(
+      market.write.submitProof(
+        [taskId, spec, replayed.calldata.publicSignals[2], outputBytes(replayed), replayed.calldata.proof],
+        { account: alice.account, gas: 1_000_000n },
+      ),
+    );
+    const alicesProof = await prove(taskId, alice.account.address);
+    await expectInvalid(
+      market.write.submitProof(
+        [
+          taskId,
+          spec,
+          alicesProof.calldata.publicSignals[2],
+          outputBytes(alicesProof),
+          alicesProof.calldata.proof,
+        ],
+        { account: bob.account, gas: 1_000_000n },
+      ),
+    );
+  });
+
+  it("rejects a proof made for another model", async () => {
+    // a second ZK model (other weights commitment) that shares the verifier
+    const receipt = await p.send(
+      models.write.registerModel(
+        [
+          0,
+          MNIST_MLP.commitment + 1n,
+          mnistVerifier.address,
+          "eai://blob/sha256-other",
+          49,
+          10,
+          NO_RESOURCES,
+        ],
+        { account: deployer.account },
+      ),
+    );
+    const [registered] = parseEventLogs({
+      abi: models.abi,
+      logs: receipt.logs,
+      eventName: "ModelRegistered",
+    });
+    assert.ok(registered);
+    const { taskId, spec } = await submitDigitTask(registered.args.modelId);
+    const proof = await prove(taskId, alice.account.address); // proves the real model's weights
+    await expectInvalid(
+      market.write.submitProof(
+        [taskId, spec, proof.calldata.publicSignals[2], outputBytes(proof), proof.calldata.proof],
+        {
+          account: alice.account,
+          gas: 1_000_000n,
+        },
+      ),
+    );
+  });
+
+  it("rejects malformed proof points", async () => {
+    const { taskId, spec } = await submitDigitTask();
+    const q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n; // base field
+    const proof = await prove(taskId, alice.account.address);
+    const out = proof.calldata.publicSignals[2];
+    const bad = [
+      { ...proof.calldata.proof, a: [q, proof.calldata.proof.a[1]] as const }, // coordinate out of the field
+      { ...proof.calldata.proof, a: [1n, 3n] as const }, // not on the curve
+      {
+        a: [0n, 0n],
+        b: [
+          [0n, 0n],
+          [0n, 0n],
+        ],
+        c: [0n, 0n],
+      } as const, // all zero
+    ];
+    for (const b of bad) {
+      await expectInvalid(
+        market.write.submitProof([taskId, spec, out, outputBytes(proof), b], {
+          account: alice.account,
+          gas: 1_000_000n,
+        }),
+      );
+    }
+  });
+});
