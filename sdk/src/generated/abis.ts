@@ -6707,6 +6707,21 @@ export const taskMarketAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
+          },
+          {
             "internalType": "uint40",
             "name": "createdAt",
             "type": "uint40"
@@ -7046,6 +7061,21 @@ export const taskMarketAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
+          },
+          {
             "internalType": "uint40",
             "name": "createdAt",
             "type": "uint40"
@@ -7181,6 +7211,21 @@ export const taskMarketAbi = [
             "internalType": "uint64",
             "name": "modelId",
             "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
           },
           {
             "internalType": "uint40",
@@ -7358,6 +7403,21 @@ export const taskMarketAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
+          },
+          {
             "internalType": "uint40",
             "name": "createdAt",
             "type": "uint40"
@@ -7524,6 +7584,21 @@ export const taskMarketAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
+          },
+          {
             "internalType": "uint40",
             "name": "createdAt",
             "type": "uint40"
@@ -7659,6 +7734,21 @@ export const taskMarketAbi = [
             "internalType": "uint64",
             "name": "modelId",
             "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
           },
           {
             "internalType": "uint40",
@@ -7893,6 +7983,21 @@ export const taskMarketAbi = [
             "internalType": "uint64",
             "name": "modelId",
             "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
           },
           {
             "internalType": "uint40",
@@ -8225,6 +8330,21 @@ export const taskMarketAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
+          },
+          {
             "internalType": "uint40",
             "name": "createdAt",
             "type": "uint40"
@@ -8520,6 +8640,21 @@ export const taskMarketAbi = [
             "internalType": "uint64",
             "name": "modelId",
             "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
           },
           {
             "internalType": "uint40",
