@@ -184,6 +184,8 @@ export interface Harness {
   worker(name: string, account: number, options?: Partial<WorkerOptions> & { config?: Record<string, unknown> }): Promise<ProviderWorker>;
   taskStatus(taskId: bigint): Promise<number>;
   mine(seconds?: number): Promise<void>;
+  /** Stops every worker built so far (call in afterEach, so a failed test leaves none running). */
+  stopWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -320,6 +322,9 @@ export async function startHarness(): Promise<Harness> {
       worker,
       taskStatus,
       mine,
+      stopWorkers: async () => {
+        await Promise.allSettled(workers.splice(0).map((w) => w.stop(0)));
+      },
       close: async () => {
         await Promise.allSettled(workers.map((w) => w.stop(0)));
         await store.close();

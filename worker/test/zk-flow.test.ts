@@ -4,7 +4,7 @@
  * withdrawal, tasks it must not claim (unservable, malformed / oversized / hash-mismatched inputs), a crash and
  * restart mid-task, and an RPC outage mid-task.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseEther } from "viem";
 import { TaskStatus } from "../../sdk/src/tasks/index.ts";
 import { ACCOUNT, startHarness, TcpProxy, waitFor, type Harness } from "./harness.ts";
@@ -15,6 +15,9 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
+});
+afterEach(async () => {
+  await h?.stopWorkers();
 });
 afterAll(async () => {
   await h?.close();
