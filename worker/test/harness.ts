@@ -181,7 +181,11 @@ export interface Harness {
   registerModel(kind: 0 | 1 | 2, commitment: bigint, verifier: Address, artifact: Uint8Array): Promise<bigint>;
   submit(args: SubmitArgs): Promise<{ taskId: bigint; spec: TaskSpec }>;
   config(name: string, overrides?: Record<string, unknown>): WorkerConfig;
-  worker(name: string, account: number, options?: Partial<WorkerOptions> & { config?: Record<string, unknown> }): Promise<ProviderWorker>;
+  worker(
+    name: string,
+    account: number,
+    options?: Partial<Omit<WorkerOptions, "config">> & { config?: Record<string, unknown> },
+  ): Promise<ProviderWorker>;
   taskStatus(taskId: bigint): Promise<number>;
   mine(seconds?: number): Promise<void>;
   /** Stops every worker built so far (call in afterEach, so a failed test leaves none running). */

@@ -48,7 +48,11 @@ const input = (seed: number) =>
 describe("worker, REDUNDANT mode", () => {
   it("three workers, one lying: the liar is slashed and the honest two are paid", async () => {
     const { market, token, vault } = h.p.contracts;
-    const [alice, bob, carol] = h.p.wallets.providers.map((w) => w.account);
+    const [alice, bob, carol] = h.p.wallets.providers.map((w) => w.account) as [
+      (typeof h.p.wallets.providers)[0]["account"],
+      (typeof h.p.wallets.providers)[0]["account"],
+      (typeof h.p.wallets.providers)[0]["account"],
+    ];
     const workers = [
       await h.worker("r-alice", ACCOUNT.alice, { executors: { onnx } }),
       await h.worker("r-bob", ACCOUNT.bob, { executors: { onnx } }),
@@ -68,7 +72,7 @@ describe("worker, REDUNDANT mode", () => {
     expect(paid.every((e) => e.args.amount === parseEther("4"))).toBe(true); // 80% of 10 EAI split in two
     expect(penalized.map((e) => [e.args.provider.toLowerCase(), e.args.outcome])).toEqual([[carol.address.toLowerCase(), 1]]); // WrongResult
     expect(await vault.read.stakeOf([carol.address])).toBe(stakeBefore - spec.bond);
-    for (const a of [alice, bob]) expect(await market.read.creditOf([a.address, token.address])).toBe(parseEther("4"));
+    for (const a of [alice, bob] as const) expect(await market.read.creditOf([a.address, token.address])).toBe(parseEther("4"));
     await waitFor("states cleaned", async () => workers.every((w) => Object.keys(w.store.get().tasks).length === 0));
     const completed = await workers[0]!.metrics.tasksCompleted.get();
     expect(completed.values.reduce((a, v) => a + v.value, 0)).toBe(1);
