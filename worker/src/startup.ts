@@ -1,4 +1,5 @@
 /** Hardware detection and the benchmark, mapped to the on-chain `Resources` the worker declares. */
+import { mkdir } from "node:fs/promises";
 import { runBenchmark } from "./benchmark.ts";
 import type { WorkerConfig } from "./config.ts";
 import { detectHardware, toResources, type HardwareInfo, type Resources } from "./hardware.ts";
@@ -8,6 +9,7 @@ export async function benchmarkResources(
   config: WorkerConfig,
   log: Logger,
 ): Promise<{ resources: Resources; gpuModel: string; hardware: HardwareInfo }> {
+  await mkdir(config.stateDir, { recursive: true, mode: 0o700 });
   const hardware = await detectHardware({ stateDir: config.stateDir });
   const bench = await runBenchmark();
   const resources = toResources(hardware, {
