@@ -15,7 +15,9 @@ if (major >= 24) {
   try {
     pinned = createRequire(import.meta.url).resolve("node/bin/node");
   } catch {
-    console.error(`eai-worker: needs Node 24 or newer (this is ${process.version}) and the pinned one is not installed; run npm install`);
+    console.error(
+      `eai-worker: needs Node 24 or newer (this is ${process.version}) and the pinned one is not installed; run npm install`,
+    );
     process.exit(1);
   }
   const child = spawn(pinned, [entry, ...process.argv.slice(2)], { stdio: "inherit" });

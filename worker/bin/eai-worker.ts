@@ -12,7 +12,13 @@
  * from keystorePath + EAI_WORKER_KEYSTORE_PASSWORD[_FILE] or EAI_WORKER_PRIVATE_KEY.
  */
 import { parseArgs } from "node:util";
-import { eaiTokenAbi, providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
+import {
+  eaiTokenAbi,
+  providerRegistryAbi,
+  reputationAbi,
+  stakingVaultAbi,
+  taskMarketAbi,
+} from "@eai/sdk/abis";
 import { formatEther, parseEther } from "viem";
 import {
   ConfigError,
@@ -62,7 +68,8 @@ class UsageError extends Error {}
 
 function amountArg(value: string | undefined, what: string): bigint {
   if (value === undefined) throw new UsageError(`${what}: expected an amount of EAI (e.g. 1000 or 0.5)`);
-  if (!/^\d+(\.\d{1,18})?$/.test(value)) throw new UsageError(`${what}: expected a decimal amount of EAI, got "${value}"`);
+  if (!/^\d+(\.\d{1,18})?$/.test(value))
+    throw new UsageError(`${what}: expected a decimal amount of EAI, got "${value}"`);
   const wei = parseEther(value);
   if (wei === 0n) throw new UsageError(`${what}: amount must be above zero`);
   return wei;
@@ -75,7 +82,11 @@ async function setup(configFile: string | undefined) {
   return { config, signer, logger };
 }
 
-async function createExecutors(config: WorkerConfig, gpuAvailable: boolean, logger: ReturnType<typeof createLogger>) {
+async function createExecutors(
+  config: WorkerConfig,
+  gpuAvailable: boolean,
+  logger: ReturnType<typeof createLogger>,
+) {
   const executors: { onnx?: Executor; wasm?: Executor } = {};
   let pool: ProverPool | undefined;
   let zk: ZkMlpExecutor | undefined;
@@ -87,7 +98,11 @@ async function createExecutors(config: WorkerConfig, gpuAvailable: boolean, logg
       logger,
     });
   if (config.executors.includes("zk-mlp")) {
-    pool = new ProverPool({ size: config.prover.processes, jobTimeoutMs: config.prover.jobTimeoutMs, logger });
+    pool = new ProverPool({
+      size: config.prover.processes,
+      jobTimeoutMs: config.prover.jobTimeoutMs,
+      logger,
+    });
     zk = new ZkMlpExecutor({ pool });
   }
   return {
@@ -125,8 +140,17 @@ async function start(configFile: string | undefined): Promise<void> {
     const block = await worker.ctx.publicClient.getBlockNumber({ cacheTime: 0 });
     return { ok: true, detail: `block ${block}` };
   });
-  health.register("shutdown", () => ({ ok: !worker.status().stopping, detail: worker.status().stopping ? "stopping" : "running" }));
-  const server = await startMetricsServer({ metrics, health, host: config.metrics.host, port: config.metrics.port, logger });
+  health.register("shutdown", () => ({
+    ok: !worker.status().stopping,
+    detail: worker.status().stopping ? "stopping" : "running",
+  }));
+  const server = await startMetricsServer({
+    metrics,
+    health,
+    host: config.metrics.host,
+    port: config.metrics.port,
+    logger,
+  });
   worker.start();
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -154,17 +178,57 @@ async function status(configFile: string | undefined, json: boolean): Promise<vo
   const ctx = await connectChain(config, signer);
   const { publicClient: pc, addresses: a, provider } = ctx;
   const [registered, stake, free, unbonding, standing, credit, state] = await Promise.all([
-    pc.readContract({ address: a.ProviderRegistry, abi: providerRegistryAbi, functionName: "isRegistered", args: [provider] }),
-    pc.readContract({ address: a.StakingVault, abi: stakingVaultAbi, functionName: "stakeOf", args: [provider] }),
-    pc.readContract({ address: a.StakingVault, abi: stakingVaultAbi, functionName: "freeStakeOf", args: [provider] }),
-    pc.readContract({ address: a.StakingVault, abi: stakingVaultAbi, functionName: "unbondingOf", args: [provider] }),
-    pc.readContract({ address: a.Reputation, abi: reputationAbi, functionName: "standingOf", args: [provider] }),
-    pc.readContract({ address: a.TaskMarket, abi: taskMarketAbi, functionName: "creditOf", args: [provider, a.EAIToken] }),
+    pc.readContract({
+      address: a.ProviderRegistry,
+      abi: providerRegistryAbi,
+      functionName: "isRegistered",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.StakingVault,
+      abi: stakingVaultAbi,
+      functionName: "stakeOf",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.StakingVault,
+      abi: stakingVaultAbi,
+      functionName: "freeStakeOf",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.StakingVault,
+      abi: stakingVaultAbi,
+      functionName: "unbondingOf",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.Reputation,
+      abi: reputationAbi,
+      functionName: "standingOf",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.TaskMarket,
+      abi: taskMarketAbi,
+      functionName: "creditOf",
+      args: [provider, a.EAIToken],
+    }),
     StateStore.open(config.stateDir).then((s) => s.get()),
   ]);
-  const balance = await pc.readContract({ address: a.EAIToken, abi: eaiTokenAbi, functionName: "balanceOf", args: [provider] });
+  const balance = await pc.readContract({
+    address: a.EAIToken,
+    abi: eaiTokenAbi,
+    functionName: "balanceOf",
+    args: [provider],
+  });
   const info = registered
-    ? await pc.readContract({ address: a.ProviderRegistry, abi: providerRegistryAbi, functionName: "getProvider", args: [provider] })
+    ? await pc.readContract({
+        address: a.ProviderRegistry,
+        abi: providerRegistryAbi,
+        functionName: "getProvider",
+        args: [provider],
+      })
     : undefined;
   const out = {
     chainId: config.chainId,
@@ -185,7 +249,11 @@ async function status(configFile: string | undefined, json: boolean): Promise<vo
     balanceEAI: formatEther(balance),
     creditEAI: formatEther(credit),
     lastProcessedBlock: state.lastProcessedBlock.toString(),
-    tasks: Object.values(state.tasks).map((t) => ({ taskId: t.taskId, phase: t.phase, updatedAt: new Date(t.updatedAt).toISOString() })),
+    tasks: Object.values(state.tasks).map((t) => ({
+      taskId: t.taskId,
+      phase: t.phase,
+      updatedAt: new Date(t.updatedAt).toISOString(),
+    })),
   };
   if (json) {
     console.log(JSON.stringify(out, null, 2));
@@ -208,13 +276,19 @@ async function withSubmitter(configFile: string | undefined) {
 
 async function register(configFile: string | undefined): Promise<void> {
   const { config, ctx, submitter, logger } = await withSubmitter(configFile);
-  if (ctx.operatorMode) throw new UsageError("register: in operator mode the owner registers its own profile");
+  if (ctx.operatorMode)
+    throw new UsageError("register: in operator mode the owner registers its own profile");
   const keys = await loadOrCreateX25519Keys(config.stateDir);
   const hw = await benchmarkResources(config, logger);
   const action = await ensureProfile(
     ctx,
     submitter,
-    { resources: hw.resources, gpuModel: hw.gpuModel, x25519PublicKey: keys.publicKey, metadataURI: config.metadataURI },
+    {
+      resources: hw.resources,
+      gpuModel: hw.gpuModel,
+      x25519PublicKey: keys.publicKey,
+      metadataURI: config.metadataURI,
+    },
     logger,
   );
   console.log(`provider ${ctx.provider}: ${action}`);
@@ -224,13 +298,43 @@ async function stake(configFile: string | undefined, amount: bigint): Promise<vo
   const { ctx, submitter } = await withSubmitter(configFile);
   if (ctx.operatorMode) throw new UsageError("stake: in operator mode the owner stakes");
   const { publicClient: pc, addresses: a, provider } = ctx;
-  const balance = await pc.readContract({ address: a.EAIToken, abi: eaiTokenAbi, functionName: "balanceOf", args: [provider] });
-  if (balance < amount) throw new UsageError(`stake: ${provider} holds ${formatEther(balance)} EAI, less than ${formatEther(amount)}`);
-  const allowance = await pc.readContract({ address: a.EAIToken, abi: eaiTokenAbi, functionName: "allowance", args: [provider, a.StakingVault] });
+  const balance = await pc.readContract({
+    address: a.EAIToken,
+    abi: eaiTokenAbi,
+    functionName: "balanceOf",
+    args: [provider],
+  });
+  if (balance < amount)
+    throw new UsageError(
+      `stake: ${provider} holds ${formatEther(balance)} EAI, less than ${formatEther(amount)}`,
+    );
+  const allowance = await pc.readContract({
+    address: a.EAIToken,
+    abi: eaiTokenAbi,
+    functionName: "allowance",
+    args: [provider, a.StakingVault],
+  });
   if (allowance < amount)
-    await submitter.send({ label: "approve", address: a.EAIToken, abi: eaiTokenAbi, functionName: "approve", args: [a.StakingVault, amount] });
-  await submitter.send({ label: "stake", address: a.StakingVault, abi: stakingVaultAbi, functionName: "stake", args: [amount] });
-  const now = await pc.readContract({ address: a.StakingVault, abi: stakingVaultAbi, functionName: "stakeOf", args: [provider] });
+    await submitter.send({
+      label: "approve",
+      address: a.EAIToken,
+      abi: eaiTokenAbi,
+      functionName: "approve",
+      args: [a.StakingVault, amount],
+    });
+  await submitter.send({
+    label: "stake",
+    address: a.StakingVault,
+    abi: stakingVaultAbi,
+    functionName: "stake",
+    args: [amount],
+  });
+  const now = await pc.readContract({
+    address: a.StakingVault,
+    abi: stakingVaultAbi,
+    functionName: "stakeOf",
+    args: [provider],
+  });
   console.log(`staked ${formatEther(amount)} EAI; stake is now ${formatEther(now)} EAI`);
 }
 
@@ -244,8 +348,14 @@ async function unstake(configFile: string | undefined, amount: bigint | undefine
     return;
   }
   await submitter.send({ label: "requestUnstake", ...vault, functionName: "requestUnstake", args: [amount] });
-  const [unbonding, releaseAt] = await ctx.publicClient.readContract({ ...vault, functionName: "unbondingOf", args: [ctx.provider] });
-  console.log(`unbonding ${formatEther(unbonding)} EAI until ${new Date(Number(releaseAt) * 1000).toISOString()}`);
+  const [unbonding, releaseAt] = await ctx.publicClient.readContract({
+    ...vault,
+    functionName: "unbondingOf",
+    args: [ctx.provider],
+  });
+  console.log(
+    `unbonding ${formatEther(unbonding)} EAI until ${new Date(Number(releaseAt) * 1000).toISOString()}`,
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -297,7 +407,12 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`eai-worker: ${err.message}`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof KeystoreError || err instanceof ChainSetupError || err instanceof TxRevertedError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof KeystoreError ||
+      err instanceof ChainSetupError ||
+      err instanceof TxRevertedError
+    ) {
       console.error(`eai-worker: ${err.message}`);
       return 1;
     }
@@ -305,7 +420,6 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("eai-worker.js")) {
   process.exit(await main(process.argv.slice(2)));

@@ -119,7 +119,10 @@ export const workerConfigSchema = z
     /** How long a shutdown waits for in-flight steps before persisting the rest for resume. */
     shutdownGraceMs: int(0, 600_000, "milliseconds between 0 and 600000").default(30_000),
     /** Published in the provider profile (ProviderRegistry.metadataURI). */
-    metadataURI: z.string({ error: "expected a string" }).max(256, { error: "expected at most 256 characters" }).default(""),
+    metadataURI: z
+      .string({ error: "expected a string" })
+      .max(256, { error: "expected at most 256 characters" })
+      .default(""),
     metrics: z
       .object({
         host: loopback.default("127.0.0.1"),

@@ -71,14 +71,18 @@ export function evaluateTask(spec: TaskSpec, ctx: FilterContext): Decision {
   if (!ctx.model) return skip("unknown-model", `model ${spec.modelId} is not registered`);
   if (!ctx.model.active) return skip("model-inactive", `model ${spec.modelId} is inactive`);
   if (!ctx.executors.has(ctx.model.kind))
-    return skip("unsupported-model", `model ${spec.modelId} is ${ctx.model.kind}; enabled: ${[...ctx.executors].join(", ")}`);
+    return skip(
+      "unsupported-model",
+      `model ${spec.modelId} is ${ctx.model.kind}; enabled: ${[...ctx.executors].join(", ")}`,
+    );
   const short = resourceShortfalls(ctx.resources, spec.minResources);
   if (short.length > 0) return skip("insufficient-resources", short.join(", "));
   if (!ctx.standing.eligible) return skip("provider-ineligible", "provider is suspended or banned");
   if (ctx.standing.tier < spec.minTier)
     return skip("tier-too-low", `tier ${ctx.standing.tier} < required ${spec.minTier}`);
   const floor = ctx.minReward.get(spec.paymentToken.toLowerCase());
-  if (floor === undefined) return skip("token-not-accepted", `no minReward configured for ${spec.paymentToken}`);
+  if (floor === undefined)
+    return skip("token-not-accepted", `no minReward configured for ${spec.paymentToken}`);
   if (spec.reward < floor) return skip("reward-too-low", `reward ${spec.reward} < floor ${floor}`);
   if (spec.bond > ctx.maxBond) return skip("bond-too-high", `bond ${spec.bond} > maxBond ${ctx.maxBond}`);
   const work = spec.execWindow + (spec.mode === VerificationMode.REDUNDANT ? spec.revealWindow : 0);
@@ -95,6 +99,10 @@ export function evaluateTask(spec: TaskSpec, ctx: FilterContext): Decision {
   if (ctx.activeTasks >= ctx.maxConcurrentTasks)
     return { action: "defer", reason: "at-capacity", detail: `${ctx.activeTasks} tasks in flight` };
   if (spec.bond > ctx.freeStake)
-    return { action: "defer", reason: "insufficient-free-stake", detail: `bond ${spec.bond} > free stake ${ctx.freeStake}` };
+    return {
+      action: "defer",
+      reason: "insufficient-free-stake",
+      detail: `bond ${spec.bond} > free stake ${ctx.freeStake}`,
+    };
   return { action: "claim", executor: ctx.model.kind };
 }

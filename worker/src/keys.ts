@@ -37,7 +37,9 @@ export async function loadOrCreateX25519Keys(stateDir: string): Promise<X25519Ke
     const pair = generateX25519KeyPair();
     const handle = await open(file, "wx", 0o600);
     try {
-      await handle.writeFile(`${JSON.stringify({ version: 1, publicKey: pair.publicKey, privateKey: pair.privateKey })}\n`);
+      await handle.writeFile(
+        `${JSON.stringify({ version: 1, publicKey: pair.publicKey, privateKey: pair.privateKey })}\n`,
+      );
       await handle.sync();
     } finally {
       await handle.close();

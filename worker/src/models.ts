@@ -109,7 +109,12 @@ export class ModelStore {
     }
     if (expected !== undefined) {
       const path = join(dir, expected);
-      if (await stat(path).then((s) => s.isFile(), () => false)) {
+      if (
+        await stat(path).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      ) {
         return { id: model.id.toString(), kind: model.kind, path, sha256: expected };
       }
     }

@@ -19,6 +19,9 @@ export async function benchmarkResources(
   });
   const best = [...hardware.gpus].sort((a, b) => b.vramMiB - a.vramMiB)[0];
   const gpuModel = best?.name ?? "cpu";
-  log.info({ gpus: hardware.gpus.length, gpuProbe: hardware.gpuProbe, benchmark: bench.score, resources }, "hardware detected");
+  log.info(
+    { gpus: hardware.gpus.length, gpuProbe: hardware.gpuProbe, benchmark: bench.score, resources },
+    "hardware detected",
+  );
   return { resources, gpuModel, hardware };
 }

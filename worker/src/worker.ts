@@ -9,13 +9,7 @@
  *              revealed → (finalizeTask if needed) settled
  */
 import { randomBytes } from "node:crypto";
-import {
-  modelRegistryAbi,
-  providerRegistryAbi,
-  reputationAbi,
-  stakingVaultAbi,
-  taskMarketAbi,
-} from "@eai/sdk/abis";
+import { providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
 import { uploadBlob } from "@eai/sdk/storage";
 import { decryptWith } from "@eai/sdk/crypto";
 import { bytesToHex, type Address, type Hex, type Transport } from "viem";
@@ -131,7 +125,13 @@ export class ProviderWorker {
 
   private constructor(
     options: WorkerOptions,
-    parts: { ctx: ChainContext; store: StateStore; keys: X25519Keys; resources: Resources; submitter: TxSubmitter },
+    parts: {
+      ctx: ChainContext;
+      store: StateStore;
+      keys: X25519Keys;
+      resources: Resources;
+      submitter: TxSubmitter;
+    },
   ) {
     this.config = options.config;
     this.ctx = parts.ctx;
@@ -187,7 +187,12 @@ export class ProviderWorker {
     await ensureProfile(
       ctx,
       submitter,
-      { resources, gpuModel: gpuModel ?? "cpu", x25519PublicKey: keys.publicKey, metadataURI: config.metadataURI },
+      {
+        resources,
+        gpuModel: gpuModel ?? "cpu",
+        x25519PublicKey: keys.publicKey,
+        metadataURI: config.metadataURI,
+      },
       log,
     );
     if (config.stakeTarget !== undefined) await ensureStake(ctx, submitter, config.stakeTarget, log);
@@ -213,7 +218,10 @@ export class ProviderWorker {
     const fromBlock = last > 0n ? last + 1n : this.ctx.startBlock;
     const resumed = Object.values(this.store.get().tasks);
     if (resumed.length > 0)
-      this.#log.info({ tasks: resumed.map((t) => `${t.taskId}:${t.phase}`) }, "resuming tasks from the state store");
+      this.#log.info(
+        { tasks: resumed.map((t) => `${t.taskId}:${t.phase}`) },
+        "resuming tasks from the state store",
+      );
     this.#watcher = new TaskWatcher({
       ctx: this.ctx,
       fromBlock,
@@ -307,7 +315,12 @@ export class ProviderWorker {
       switch (e.eventName) {
         case "TaskSubmitted":
           if (!this.store.get().tasks[id])
-            this.#candidates.set(id, { spec: e.args.spec, inputUri: e.args.inputURI, block: e.blockNumber, inputMisses: 0 });
+            this.#candidates.set(id, {
+              spec: e.args.spec,
+              inputUri: e.args.inputURI,
+              block: e.blockNumber,
+              inputMisses: 0,
+            });
           break;
         case "TaskClaimed":
           // ZK claims and the claim filling the last REDUNDANT slot close the task to others.
@@ -324,12 +337,16 @@ export class ProviderWorker {
         case "ProviderPaid":
           if (mine(e.args.provider)) {
             this.metrics.tasksCompleted.inc({ executor: this.store.get().tasks[id]?.executor ?? "unknown" });
-            this.#log.info({ taskId: id, amount: e.args.amount.toString(), token: e.args.token }, "task paid");
+            this.#log.info(
+              { taskId: id, amount: e.args.amount.toString(), token: e.args.token },
+              "task paid",
+            );
           }
           break;
         case "ProviderPenalized":
           if (mine(e.args.provider)) {
-            const outcome = ["success", "wrong-result", "missed-deadline", "no-reveal"][e.args.outcome] ?? "penalized";
+            const outcome =
+              ["success", "wrong-result", "missed-deadline", "no-reveal"][e.args.outcome] ?? "penalized";
             this.metrics.tasksFailed.inc({
               executor: this.store.get().tasks[id]?.executor ?? "unknown",
               reason: `slashed-${outcome}`,
@@ -391,7 +408,9 @@ export class ProviderWorker {
       }),
     ]);
     let free = freeStake;
-    const ordered = [...this.#candidates.entries()].sort(([, a], [, b]) => (b.spec.reward > a.spec.reward ? 1 : -1));
+    const ordered = [...this.#candidates.entries()].sort(([, a], [, b]) =>
+      b.spec.reward > a.spec.reward ? 1 : -1,
+    );
     for (const [id, c] of ordered) {
       if (this.#stopping) return;
       const model = await this.#models.info(c.spec.modelId);
@@ -413,7 +432,8 @@ export class ProviderWorker {
         continue;
       }
       if (decision.action === "defer") {
-        if (c.lastDefer !== decision.reason) this.#log.debug({ taskId: id, reason: decision.reason, detail: decision.detail }, "task deferred");
+        if (c.lastDefer !== decision.reason)
+          this.#log.debug({ taskId: id, reason: decision.reason, detail: decision.detail }, "task deferred");
         c.lastDefer = decision.reason;
         continue;
       }
@@ -451,10 +471,18 @@ export class ProviderWorker {
     const { publicClient, addresses, provider } = this.ctx;
     const market = { address: addresses.TaskMarket, abi: taskMarketAbi } as const;
     if (spec.mode === VerificationMode.ZK) {
-      const claimant = await publicClient.readContract({ ...market, functionName: "claimantOf", args: [taskId] });
+      const claimant = await publicClient.readContract({
+        ...market,
+        functionName: "claimantOf",
+        args: [taskId],
+      });
       return claimant.toLowerCase() === provider.toLowerCase();
     }
-    const claimants = await publicClient.readContract({ ...market, functionName: "claimantsOf", args: [taskId] });
+    const claimants = await publicClient.readContract({
+      ...market,
+      functionName: "claimantsOf",
+      args: [taskId],
+    });
     return claimants.some((a) => a.toLowerCase() === provider.toLowerCase());
   }
 
@@ -506,7 +534,10 @@ export class ProviderWorker {
       await this.#setPhase(id, { phase: "claimed", pendingTx: undefined });
       const task = this.store.get().tasks[id];
       this.metrics.tasksClaimed.inc({ executor: task?.executor ?? "unknown" });
-      this.#log.info({ taskId: id, mode: spec.mode === VerificationMode.ZK ? "ZK" : "REDUNDANT" }, "task claimed");
+      this.#log.info(
+        { taskId: id, mode: spec.mode === VerificationMode.ZK ? "ZK" : "REDUNDANT" },
+        "task claimed",
+      );
       this.#schedule(id);
       return true;
     } catch (err) {
@@ -536,9 +567,11 @@ export class ProviderWorker {
     await this.store.update((s) => {
       const t = s.tasks[id];
       if (!t) return;
-      const next: InFlightTask = { ...t, ...patch, updatedAt: Date.now() };
-      for (const key of Object.keys(next) as (keyof InFlightTask)[]) if (next[key] === undefined) delete next[key];
-      s.tasks[id] = next;
+      const merged: InFlightTask = { ...t, ...patch, updatedAt: Date.now() };
+      // `undefined` in a patch removes the field (e.g. pendingTx once its transaction is mined).
+      s.tasks[id] = Object.fromEntries(
+        Object.entries(merged).filter(([, v]) => v !== undefined),
+      ) as InFlightTask;
     });
   }
 
@@ -562,7 +595,11 @@ export class ProviderWorker {
     const spec = specFromJson(task.spec);
     const taskId = BigInt(id);
     const st = await this.#taskState(taskId);
-    if (st.status === TaskStatus.Completed || st.status === TaskStatus.Cancelled || st.status === TaskStatus.Refunded) {
+    if (
+      st.status === TaskStatus.Completed ||
+      st.status === TaskStatus.Cancelled ||
+      st.status === TaskStatus.Refunded
+    ) {
       await this.#finish(id, "settled");
       return;
     }
@@ -606,7 +643,10 @@ export class ProviderWorker {
     }
     await this.#setPhase(id, { attempts });
     this.#retryAt.set(id, Date.now() + Math.min(30_000, 500 * 2 ** attempts));
-    this.#log.warn({ taskId: id, phase: task.phase, attempts, err: describeError(err) }, "task step failed; will retry");
+    this.#log.warn(
+      { taskId: id, phase: task.phase, attempts, err: describeError(err) },
+      "task step failed; will retry",
+    );
   }
 
   async #stepZk(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint): Promise<void> {
@@ -680,7 +720,8 @@ export class ProviderWorker {
   ): Promise<void> {
     const market = { address: this.ctx.addresses.TaskMarket, abi: taskMarketAbi } as const;
     const { publicClient, provider } = this.ctx;
-    const myClaim = () => publicClient.readContract({ ...market, functionName: "redundantClaimOf", args: [taskId, provider] });
+    const myClaim = () =>
+      publicClient.readContract({ ...market, functionName: "redundantClaimOf", args: [taskId, provider] });
     const previous = task.pendingTx ? [task.pendingTx.hash as Hex] : [];
     switch (task.phase) {
       case "claimed":
@@ -771,9 +812,19 @@ export class ProviderWorker {
 
   async #allCommitted(taskId: bigint): Promise<boolean> {
     const market = { address: this.ctx.addresses.TaskMarket, abi: taskMarketAbi } as const;
-    const claimants = await this.ctx.publicClient.readContract({ ...market, functionName: "claimantsOf", args: [taskId] });
+    const claimants = await this.ctx.publicClient.readContract({
+      ...market,
+      functionName: "claimantsOf",
+      args: [taskId],
+    });
     const claims = await Promise.all(
-      claimants.map((p) => this.ctx.publicClient.readContract({ ...market, functionName: "redundantClaimOf", args: [taskId, p] })),
+      claimants.map((p) =>
+        this.ctx.publicClient.readContract({
+          ...market,
+          functionName: "redundantClaimOf",
+          args: [taskId, p],
+        }),
+      ),
     );
     return claims.every((c) => c.commitment !== `0x${"00".repeat(32)}`);
   }
@@ -798,7 +849,10 @@ export class ProviderWorker {
       this.metrics.transactions.inc({ action, result: outcome.status });
       return outcome;
     } catch (err) {
-      this.metrics.transactions.inc({ action, result: err instanceof TxRevertedError ? "reverted" : "failed" });
+      this.metrics.transactions.inc({
+        action,
+        result: err instanceof TxRevertedError ? "reverted" : "failed",
+      });
       throw err;
     }
   }
@@ -808,7 +862,12 @@ export class ProviderWorker {
   async #input(id: string, spec: TaskSpec, task: InFlightTask): Promise<Uint8Array> {
     const cached = this.#inputs.get(id);
     if (cached) return cached;
-    const input = await this.#loadInput(id, spec, task.inputUri ?? "", (task.executor ?? "onnx") as ExecutorKind);
+    const input = await this.#loadInput(
+      id,
+      spec,
+      task.inputUri ?? "",
+      (task.executor ?? "onnx") as ExecutorKind,
+    );
     this.#inputs.set(id, input);
     return input;
   }
@@ -845,7 +904,8 @@ export class ProviderWorker {
       try {
         await this.#zk.checkInput(bytes, spec.inputCommitment);
       } catch (err) {
-        if (err instanceof ExecutionError) throw new TaskFault("input-bad-commitment", `task ${id}: ${err.message}`);
+        if (err instanceof ExecutionError)
+          throw new TaskFault("input-bad-commitment", `task ${id}: ${err.message}`);
         throw err;
       }
     }
@@ -856,7 +916,8 @@ export class ProviderWorker {
     try {
       return await this.#models.artifact(info);
     } catch (err) {
-      if (err instanceof ModelError && err.code !== "artifact-unavailable") throw new TaskFault("bad-model", err.message);
+      if (err instanceof ModelError && err.code !== "artifact-unavailable")
+        throw new TaskFault("bad-model", err.message);
       throw err;
     }
   }
@@ -870,9 +931,9 @@ export class ProviderWorker {
         const workerFault = err.code === "crashed" || err.code === "closed" || err.code === "runtime";
         if (!workerFault) throw new TaskFault(`execution-${err.code}`, err.message);
       }
-      if (err instanceof ProverError && err.code === "failed") throw new TaskFault("proof-failed", err.message);
+      if (err instanceof ProverError && err.code === "failed")
+        throw new TaskFault("proof-failed", err.message);
       throw err;
     }
   }
 }
-

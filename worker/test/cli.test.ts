@@ -74,7 +74,9 @@ describe("eai-worker CLI", () => {
 
   it("status reads the provider from the chain", async () => {
     const key = signerFor(ACCOUNT.bob).privateKey.reveal();
-    const r = await run(["status", "--json", "--config", await writeConfig("status")], { EAI_WORKER_PRIVATE_KEY: key }).done;
+    const r = await run(["status", "--json", "--config", await writeConfig("status")], {
+      EAI_WORKER_PRIVATE_KEY: key,
+    }).done;
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout) as { registered: boolean; stakeEAI: string; tier: number };
     expect(out.registered).toBe(true);
@@ -93,19 +95,26 @@ describe("eai-worker CLI", () => {
       pollIntervalMs: 200,
     });
     const lines: string[] = [];
-    const proc = run(["start", "--config", config], { EAI_WORKER_PRIVATE_KEY: dave.privateKey.reveal() }, (d) =>
-      lines.push(...d.split("\n")),
+    const proc = run(
+      ["start", "--config", config],
+      { EAI_WORKER_PRIVATE_KEY: dave.privateKey.reveal() },
+      (d) => lines.push(...d.split("\n")),
     );
     try {
-      await waitFor("worker ready", async () => lines.some((l) => l.includes('"worker ready"')), 60_000).catch(
-        async (err: unknown) => {
-          proc.child.kill("SIGKILL");
-          const r = await proc.done;
-          throw new Error(`${String(err)}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(-2000)}`);
-        },
-      );
+      await waitFor(
+        "worker ready",
+        async () => lines.some((l) => l.includes('"worker ready"')),
+        60_000,
+      ).catch(async (err: unknown) => {
+        proc.child.kill("SIGKILL");
+        const r = await proc.done;
+        throw new Error(`${String(err)}\nstderr: ${r.stderr}\nstdout: ${r.stdout.slice(-2000)}`);
+      });
       const registry = h.p.contracts.providers;
-      await waitFor("heartbeat", async () => (await registry.read.getProvider([dave.address])).lastHeartbeat > 0);
+      await waitFor(
+        "heartbeat",
+        async () => (await registry.read.getProvider([dave.address])).lastHeartbeat > 0,
+      );
       expect(await h.p.contracts.vault.read.stakeOf([dave.address])).toBe(parseEther("1000"));
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain("eai_worker_last_processed_block");

@@ -25,7 +25,15 @@ import type { TaskSpec } from "../../sdk/src/tasks/index.ts";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MNEMONIC = "test test test test test test test test test test test junk";
 /** Account indexes of the fixture's wallets: deployer, creator, alice, bob, carol, requester. */
-export const ACCOUNT = { deployer: 0, creator: 1, alice: 2, bob: 3, carol: 4, requester: 5, dave: 6 } as const;
+export const ACCOUNT = {
+  deployer: 0,
+  creator: 1,
+  alice: 2,
+  bob: 3,
+  carol: 4,
+  requester: 5,
+  dave: 6,
+} as const;
 
 export const WORKER_RESOURCES: Resources = {
   vramMiB: 0,
@@ -67,11 +75,15 @@ export async function freePort(lo: number, hi: number): Promise<number> {
 async function startNode(): Promise<{ child: ChildProcess; url: string }> {
   for (let tries = 0; tries < 5; tries++) {
     const port = await freePort(8700, 8749);
-    const child = spawn(join(ROOT, "node_modules/.bin/hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(port)], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
+    const child = spawn(
+      join(ROOT, "node_modules/.bin/hardhat"),
+      ["node", "--hostname", "127.0.0.1", "--port", String(port)],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
     const ok = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 60_000);
       child.stdout?.on("data", (d: Buffer) => {
@@ -178,7 +190,12 @@ export interface Harness {
   onnxModel: bigint;
   mockZkModel: bigint;
   mockZkCommitment: bigint;
-  registerModel(kind: 0 | 1 | 2, commitment: bigint, verifier: Address, artifact: Uint8Array): Promise<bigint>;
+  registerModel(
+    kind: 0 | 1 | 2,
+    commitment: bigint,
+    verifier: Address,
+    artifact: Uint8Array,
+  ): Promise<bigint>;
   submit(args: SubmitArgs): Promise<{ taskId: bigint; spec: TaskSpec }>;
   config(name: string, overrides?: Record<string, unknown>): WorkerConfig;
   worker(
@@ -228,7 +245,9 @@ export async function startHarness(): Promise<Harness> {
     const registerModel: Harness["registerModel"] = async (kind, commitment, verifier, artifact) => {
       const blob = await uploadBlob(store.url, artifact);
       const r = await p.send(
-        models.write.registerModel([kind, commitment, verifier, blob.uri, 49, 10, NO_RESOURCES], { account: creator }),
+        models.write.registerModel([kind, commitment, verifier, blob.uri, 49, 10, NO_RESOURCES], {
+          account: creator,
+        }),
       );
       const [e] = parseEventLogs({ abi: models.abi, logs: r.logs, eventName: "ModelRegistered" });
       if (!e) throw new Error("ModelRegistered missing");
@@ -237,7 +256,12 @@ export async function startHarness(): Promise<Harness> {
     const onnxBytes = await readFile(join(ROOT, "worker/fixtures/tiny-mlp.onnx"));
     const onnxModel = await registerModel(1, 0xabcn, "0x0000000000000000000000000000000000000000", onnxBytes);
     const mockZkCommitment = 0x1234n;
-    const mockZkModel = await registerModel(0, mockZkCommitment, p.verifier.address, new TextEncoder().encode("mock zk model"));
+    const mockZkModel = await registerModel(
+      0,
+      mockZkCommitment,
+      p.verifier.address,
+      new TextEncoder().encode("mock zk model"),
+    );
 
     const submit: Harness["submit"] = async (args) => {
       let uri = args.inputUri;
@@ -297,7 +321,10 @@ export async function startHarness(): Promise<Harness> {
         signer: signerFor(account),
         resources: WORKER_RESOURCES,
         gpuModel: "cpu",
-        logger: createLogger({ level: (process.env.EAI_TEST_LOG_LEVEL as "debug" | undefined) ?? "silent", name }),
+        logger: createLogger({
+          level: (process.env.EAI_TEST_LOG_LEVEL as "debug" | undefined) ?? "silent",
+          name,
+        }),
         backoff: { baseMs: 100, maxMs: 1_000 },
         ...rest,
       });
@@ -346,7 +373,11 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const start = Date.now();
   let last: unknown;
   for (;;) {
@@ -356,7 +387,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

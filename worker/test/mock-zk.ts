@@ -19,7 +19,8 @@ export class MockZkExecutor implements ZkExecutor {
   gate: Promise<void> | undefined;
 
   async checkInput(input: Uint8Array, expected: bigint): Promise<ZkInput> {
-    if (mockZkCommitment(input) !== expected) throw new ExecutionError("bad-input", "mock: input commitment mismatch");
+    if (mockZkCommitment(input) !== expected)
+      throw new ExecutionError("bad-input", "mock: input commitment mismatch");
     return { x: [], salt: 0n };
   }
 
@@ -32,10 +33,17 @@ export class MockZkExecutor implements ZkExecutor {
     await this.checkInput(args.input, args.inputCommitment);
     if (this.gate) await this.gate;
     const output = new Uint8Array(createHash("sha256").update(args.input).digest());
-    const outputCommitment = (BigInt(keccak256(output)) % FIELD) || 1n;
+    const outputCommitment = BigInt(keccak256(output)) % FIELD || 1n;
     const signals = [args.modelCommitment, args.inputCommitment, outputCommitment, args.binding] as const;
     this.proofs++;
-    return { output, outputCommitment, proof: mockProof(signals), publicSignals: signals, inferenceMs: 0, proofMs: 0 };
+    return {
+      output,
+      outputCommitment,
+      proof: mockProof(signals),
+      publicSignals: signals,
+      inferenceMs: 0,
+      proofMs: 0,
+    };
   }
 
   async close(): Promise<void> {}

@@ -63,17 +63,30 @@ describe("worker, REDUNDANT mode", () => {
     const { taskId, spec } = await h.submit({ mode: 1, modelId: h.onnxModel, input: input(1) });
     await waitFor("settlement", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed, 90_000);
 
-    const logs = await h.p.publicClient.getContractEvents({ address: market.address, abi: market.abi, fromBlock: 0n });
-    const paid = parseEventLogs({ abi: market.abi, logs, eventName: "ProviderPaid" }).filter((e) => e.args.taskId === taskId);
+    const logs = await h.p.publicClient.getContractEvents({
+      address: market.address,
+      abi: market.abi,
+      fromBlock: 0n,
+    });
+    const paid = parseEventLogs({ abi: market.abi, logs, eventName: "ProviderPaid" }).filter(
+      (e) => e.args.taskId === taskId,
+    );
     const penalized = parseEventLogs({ abi: market.abi, logs, eventName: "ProviderPenalized" }).filter(
       (e) => e.args.taskId === taskId,
     );
-    expect(paid.map((e) => e.args.provider.toLowerCase()).sort()).toEqual([alice.address, bob.address].map((a) => a.toLowerCase()).sort());
+    expect(paid.map((e) => e.args.provider.toLowerCase()).sort()).toEqual(
+      [alice.address, bob.address].map((a) => a.toLowerCase()).sort(),
+    );
     expect(paid.every((e) => e.args.amount === parseEther("4"))).toBe(true); // 80% of 10 EAI split in two
-    expect(penalized.map((e) => [e.args.provider.toLowerCase(), e.args.outcome])).toEqual([[carol.address.toLowerCase(), 1]]); // WrongResult
+    expect(penalized.map((e) => [e.args.provider.toLowerCase(), e.args.outcome])).toEqual([
+      [carol.address.toLowerCase(), 1],
+    ]); // WrongResult
     expect(await vault.read.stakeOf([carol.address])).toBe(stakeBefore - spec.bond);
-    for (const a of [alice, bob] as const) expect(await market.read.creditOf([a.address, token.address])).toBe(parseEther("4"));
-    await waitFor("states cleaned", async () => workers.every((w) => Object.keys(w.store.get().tasks).length === 0));
+    for (const a of [alice, bob] as const)
+      expect(await market.read.creditOf([a.address, token.address])).toBe(parseEther("4"));
+    await waitFor("states cleaned", async () =>
+      workers.every((w) => Object.keys(w.store.get().tasks).length === 0),
+    );
     const completed = await workers[0]!.metrics.tasksCompleted.get();
     expect(completed.values.reduce((a, v) => a + v.value, 0)).toBe(1);
     for (const w of workers) await w.stop(0);
@@ -95,7 +108,11 @@ describe("worker, REDUNDANT mode", () => {
 
     for (const w of workers) w.start();
     // Alice and Bob reveal; the task waits for Carol (reveals are open once all three committed).
-    await waitFor("two reveals", async () => workers.every((w) => w.store.get().tasks[id]?.phase === "revealed"), 90_000);
+    await waitFor(
+      "two reveals",
+      async () => workers.every((w) => w.store.get().tasks[id]?.phase === "revealed"),
+      90_000,
+    );
     expect(await h.taskStatus(taskId)).toBe(TaskStatus.Claimed);
 
     carol = await h.worker("r2-carol", ACCOUNT.carol, { executors: { onnx } });

@@ -64,7 +64,11 @@ describe("worker, ZK mode with the real MNIST circuit", () => {
     await waitFor("settlement", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed, 120_000);
 
     const { market, token } = h.p.contracts;
-    const logs = await h.p.publicClient.getContractEvents({ address: market.address, abi: market.abi, fromBlock: 0n });
+    const logs = await h.p.publicClient.getContractEvents({
+      address: market.address,
+      abi: market.abi,
+      fromBlock: 0n,
+    });
     const [accepted] = parseEventLogs({ abi: market.abi, logs, eventName: "ProofAccepted" }).filter(
       (e) => e.args.taskId === taskId,
     );

@@ -55,4 +55,3 @@ export function sha256CommitmentHex(inputCommitment: bigint): string {
 export function sha256Commitment(sha256Hex: string): bigint {
   return BigInt(`0x${sha256Hex}`);
 }
-

@@ -18,7 +18,8 @@ export interface SolidityProof {
 
 function at(values: readonly string[] | undefined, i: number, field: string): bigint {
   const v = values?.[i];
-  if (typeof v !== "string" || !/^\d+$/.test(v)) throw new Error(`groth16 proof: ${field}[${i}]: expected a decimal string`);
+  if (typeof v !== "string" || !/^\d+$/.test(v))
+    throw new Error(`groth16 proof: ${field}[${i}]: expected a decimal string`);
   return BigInt(v);
 }
 

@@ -59,7 +59,9 @@ export function specFromJson(json: unknown): TaskSpec {
     if (value === undefined) throw new Error(`task spec: missing ${component.name}`);
     if ((BIGINT_FIELDS as readonly string[]).includes(component.name)) {
       if (typeof value !== "string" || !/^\d+$/.test(value))
-        throw new Error(`task spec: ${component.name}: expected a decimal string, got ${JSON.stringify(value)}`);
+        throw new Error(
+          `task spec: ${component.name}: expected a decimal string, got ${JSON.stringify(value)}`,
+        );
       out[component.name] = BigInt(value);
     } else if (component.type === "address") {
       if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value))
@@ -71,7 +73,9 @@ export function specFromJson(json: unknown): TaskSpec {
       out[component.name] = { ...(value as object) };
     } else {
       if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)
-        throw new Error(`task spec: ${component.name}: expected a non-negative integer, got ${JSON.stringify(value)}`);
+        throw new Error(
+          `task spec: ${component.name}: expected a non-negative integer, got ${JSON.stringify(value)}`,
+        );
       out[component.name] = value;
     }
   }

@@ -111,12 +111,17 @@ export async function connectChain(
   try {
     rpcChainId = await publicClient.getChainId();
   } catch (err) {
-    throw new ChainSetupError(`rpcUrl ${config.rpcUrl}: cannot reach the chain (${(err as Error).message.split("\n")[0]})`, {
-      cause: err,
-    });
+    throw new ChainSetupError(
+      `rpcUrl ${config.rpcUrl}: cannot reach the chain (${(err as Error).message.split("\n")[0]})`,
+      {
+        cause: err,
+      },
+    );
   }
   if (rpcChainId !== config.chainId) {
-    throw new ChainSetupError(`rpcUrl ${config.rpcUrl} serves chain ${rpcChainId}, but chainId is ${config.chainId}`);
+    throw new ChainSetupError(
+      `rpcUrl ${config.rpcUrl} serves chain ${rpcChainId}, but chainId is ${config.chainId}`,
+    );
   }
   const code = await publicClient.getCode({ address: addresses.TaskMarket });
   if (!code || code === "0x") {

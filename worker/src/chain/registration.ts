@@ -44,17 +44,35 @@ export async function ensureProfile(
 ): Promise<RegistrationResult["action"]> {
   const { publicClient, addresses, provider } = ctx;
   const registry = { address: addresses.ProviderRegistry, abi: providerRegistryAbi } as const;
-  const registered = await publicClient.readContract({ ...registry, functionName: "isRegistered", args: [provider] });
+  const registered = await publicClient.readContract({
+    ...registry,
+    functionName: "isRegistered",
+    args: [provider],
+  });
   if (ctx.operatorMode) {
-    if (!registered) throw new ChainSetupError(`operator mode: owner ${provider} is not a registered provider`);
-    const info = await publicClient.readContract({ ...registry, functionName: "getProvider", args: [provider] });
-    if (!info.active) log.warn({ owner: provider }, "the owner's provider profile is deactivated; claims will fail");
-    const published = await publicClient.readContract({ ...registry, functionName: "x25519KeyOf", args: [provider] });
+    if (!registered)
+      throw new ChainSetupError(`operator mode: owner ${provider} is not a registered provider`);
+    const info = await publicClient.readContract({
+      ...registry,
+      functionName: "getProvider",
+      args: [provider],
+    });
+    if (!info.active)
+      log.warn({ owner: provider }, "the owner's provider profile is deactivated; claims will fail");
+    const published = await publicClient.readContract({
+      ...registry,
+      functionName: "x25519KeyOf",
+      args: [provider],
+    });
     if (published.toLowerCase() !== profile.x25519PublicKey.toLowerCase())
-      log.warn("the owner's published X25519 key differs from this worker's key file: encrypted inputs cannot be read");
+      log.warn(
+        "the owner's published X25519 key differs from this worker's key file: encrypted inputs cannot be read",
+      );
     return "operator";
   }
-  const maxGpu = Number(await publicClient.readContract({ ...registry, functionName: "MAX_GPU_MODEL_LENGTH" }));
+  const maxGpu = Number(
+    await publicClient.readContract({ ...registry, functionName: "MAX_GPU_MODEL_LENGTH" }),
+  );
   const gpuModel = profile.gpuModel.slice(0, maxGpu);
   const args = [profile.resources, gpuModel, profile.x25519PublicKey, profile.metadataURI] as const;
   if (!registered) {
@@ -62,7 +80,11 @@ export async function ensureProfile(
     log.info({ provider, resources: profile.resources, gpuModel }, "provider registered");
     return "registered";
   }
-  const info = await publicClient.readContract({ ...registry, functionName: "getProvider", args: [provider] });
+  const info = await publicClient.readContract({
+    ...registry,
+    functionName: "getProvider",
+    args: [provider],
+  });
   const key = await publicClient.readContract({ ...registry, functionName: "x25519KeyOf", args: [provider] });
   const changed: string[] = RESOURCE_KEYS.filter((k) => info.resources[k] !== profile.resources[k]);
   if (info.gpuModel !== gpuModel) changed.push("gpuModel");
@@ -98,7 +120,12 @@ export async function ensureStake(
     args: [provider, addresses.StakingVault],
   });
   if (allowance < missing)
-    await submitter.send({ label: "approve", ...token, functionName: "approve", args: [addresses.StakingVault, missing] });
+    await submitter.send({
+      label: "approve",
+      ...token,
+      functionName: "approve",
+      args: [addresses.StakingVault, missing],
+    });
   await submitter.send({ label: "stake", ...vault, functionName: "stake", args: [missing] });
   log.info({ provider, staked: missing.toString(), stake: target.toString() }, "stake topped up");
   return { stakedNow: missing, stake: stake + missing };

@@ -38,7 +38,12 @@ export class TxRevertedError extends Error {
   readonly errorName: string;
   readonly errorArgs: readonly unknown[] | undefined;
   readonly receipt: TransactionReceipt | undefined;
-  constructor(label: string, errorName: string, errorArgs?: readonly unknown[], receipt?: TransactionReceipt) {
+  constructor(
+    label: string,
+    errorName: string,
+    errorArgs?: readonly unknown[],
+    receipt?: TransactionReceipt,
+  ) {
     super(
       `${label}: reverted with ${errorName}${errorArgs ? `(${errorArgs.map(String).join(", ")})` : ""}` +
         (receipt ? ` in ${receipt.transactionHash}` : ""),
@@ -80,8 +85,7 @@ export interface TxRequest<
 }
 
 export type TxOutcome =
-  | { status: "mined"; receipt: TransactionReceipt; hash: Hex }
-  | { status: "already-done" };
+  { status: "mined"; receipt: TransactionReceipt; hash: Hex } | { status: "already-done" };
 
 export interface SubmitterOptions {
   gasHeadroomPercent: number;
@@ -150,10 +154,16 @@ export class TxSubmitter {
         if (signed) {
           const found = await this.#lookup(signed.hash);
           if (found === "unknown") {
-            const latest = await publicClient.getTransactionCount({ address: this.#ctx.signer, blockTag: "latest" });
+            const latest = await publicClient.getTransactionCount({
+              address: this.#ctx.signer,
+              blockTag: "latest",
+            });
             if (latest > signed.nonce) {
               // The nonce went to another transaction: this one can never be mined.
-              this.#log.warn({ tx: signed.hash, label: req.label }, "signed transaction was dropped; rebuilding");
+              this.#log.warn(
+                { tx: signed.hash, label: req.label },
+                "signed transaction was dropped; rebuilding",
+              );
               signed = undefined;
               this.#nonce = undefined;
             } else {
@@ -175,13 +185,19 @@ export class TxSubmitter {
         const name = revertErrorName(err);
         if (name !== undefined) throw new TxRevertedError(req.label, name, revertErrorArgs(err));
         if (attempt + 1 >= maxAttempts) {
-          throw new TxSendError(`${req.label}: giving up after ${maxAttempts} attempts: ${describeError(err)}`, {
-            cause: err,
-          });
+          throw new TxSendError(
+            `${req.label}: giving up after ${maxAttempts} attempts: ${describeError(err)}`,
+            {
+              cause: err,
+            },
+          );
         }
         this.#opts.onRetry?.(req.label);
         const delay = backoffDelay(attempt, this.#opts.backoff);
-        this.#log.warn({ label: req.label, attempt: attempt + 1, delayMs: delay, err: describeError(err) }, "send failed; retrying");
+        this.#log.warn(
+          { label: req.label, attempt: attempt + 1, delayMs: delay, err: describeError(err) },
+          "send failed; retrying",
+        );
         await sleep(delay, this.#abort.signal);
       }
     }
@@ -200,7 +216,11 @@ export class TxSubmitter {
     return this.#locked(async () => {
       const { publicClient, walletClient } = this.#ctx;
       const account = walletClient.account;
-      const data = encodeFunctionData({ abi: req.abi, functionName: req.functionName, args: req.args } as never);
+      const data = encodeFunctionData({
+        abi: req.abi,
+        functionName: req.functionName,
+        args: req.args,
+      } as never);
       // Simulates the call too: a revert surfaces here with its decoded custom error.
       const estimate = await publicClient.estimateContractGas({
         address: req.address,
@@ -212,7 +232,10 @@ export class TxSubmitter {
       let gas = (estimate * BigInt(100 + this.#opts.gasHeadroomPercent)) / 100n;
       if (req.minGas !== undefined && gas < req.minGas) gas = req.minGas;
       if (this.#nonce === undefined) {
-        this.#nonce = await publicClient.getTransactionCount({ address: account.address, blockTag: "pending" });
+        this.#nonce = await publicClient.getTransactionCount({
+          address: account.address,
+          blockTag: "pending",
+        });
       }
       const nonce = this.#nonce;
       const prepared = await walletClient.prepareTransactionRequest({

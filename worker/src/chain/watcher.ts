@@ -30,7 +30,9 @@ const eventAbi = taskMarketAbi.filter(
   (x) => x.type === "event" && (WATCHED_EVENTS as readonly string[]).includes(x.name),
 );
 
-export type MarketEvent = ReturnType<typeof parseEventLogs<typeof taskMarketAbi, true, WatchedEventName>>[number];
+export type MarketEvent = ReturnType<
+  typeof parseEventLogs<typeof taskMarketAbi, true, WatchedEventName>
+>[number];
 
 export interface WatcherOptions {
   ctx: ChainContext;
@@ -141,7 +143,11 @@ export class TaskWatcher {
       }
       throw err;
     }
-    const events = parseEventLogs({ abi: taskMarketAbi, logs, eventName: [...WATCHED_EVENTS] }) as MarketEvent[];
+    const events = parseEventLogs({
+      abi: taskMarketAbi,
+      logs,
+      eventName: [...WATCHED_EVENTS],
+    }) as MarketEvent[];
     events.sort((a, b) =>
       a.blockNumber === b.blockNumber ? a.logIndex - b.logIndex : a.blockNumber < b.blockNumber ? -1 : 1,
     );

@@ -68,9 +68,11 @@ export function parseZkInput(bytes: Uint8Array): ZkInput {
   } catch {
     throw new ExecutionError("bad-input", "zk-mlp input: expected UTF-8 JSON { v: 1, x | image, salt }");
   }
-  if (typeof json !== "object" || json === null) throw new ExecutionError("bad-input", "zk-mlp input: expected an object");
+  if (typeof json !== "object" || json === null)
+    throw new ExecutionError("bad-input", "zk-mlp input: expected an object");
   const o = json as { v?: unknown; x?: unknown; image?: unknown; salt?: unknown };
-  if (o.v !== 1) throw new ExecutionError("bad-input", `zk-mlp input: expected v = 1, got ${JSON.stringify(o.v)}`);
+  if (o.v !== 1)
+    throw new ExecutionError("bad-input", `zk-mlp input: expected v = 1, got ${JSON.stringify(o.v)}`);
   const salt = o.salt === undefined ? "0" : o.salt;
   if (typeof salt !== "string" || !FIELD_DECIMAL.test(salt))
     throw new ExecutionError("bad-input", "zk-mlp input: salt: expected a decimal string");
@@ -129,7 +131,9 @@ export class ZkMlpExecutor implements ZkExecutor {
         try {
           model = parseModel(JSON.parse(await readFile(artifact.path, "utf8")));
         } catch (err) {
-          throw new ExecutionError("bad-model", `zk-mlp model ${artifact.id}: ${(err as Error).message}`, { cause: err });
+          throw new ExecutionError("bad-model", `zk-mlp model ${artifact.id}: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         return { model, commitment: await modelCommitment(model) };
       })();
@@ -154,14 +158,22 @@ export class ZkMlpExecutor implements ZkExecutor {
       );
     const input = await this.checkInput(args.input, args.inputCommitment);
     const t0 = performance.now();
-    const built = await buildCircuitInput({ model, input: input.x, taskBinding: args.binding, inputSalt: input.salt });
+    const built = await buildCircuitInput({
+      model,
+      input: input.x,
+      taskBinding: args.binding,
+      inputSalt: input.salt,
+    });
     const inferenceMs = performance.now() - t0;
     const { wasm, zkey } = await this.#artifacts;
     const result = await this.#pool.prove({ wasmPath: wasm, zkeyPath: zkey, input: built.circuitInput });
     const s = built.publicSignals;
     const expected = [s.modelCommitment, s.inputCommitment, s.outputCommitment, s.taskBinding].map(String);
     if (result.publicSignals.length !== 4 || result.publicSignals.some((v, i) => v !== expected[i]))
-      throw new ExecutionError("output", `zk-mlp: prover returned unexpected public signals ${JSON.stringify(result.publicSignals)}`);
+      throw new ExecutionError(
+        "output",
+        `zk-mlp: prover returned unexpected public signals ${JSON.stringify(result.publicSignals)}`,
+      );
     const packed = packOutput(built.trace.logits);
     const output = Buffer.from(packed.toString(16).padStart(64, "0"), "hex");
     return {
