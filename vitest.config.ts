@@ -5,6 +5,7 @@ export default defineConfig({
     include: [
       "sdk/src/**/*.test.ts",
       "worker/src/**/*.test.ts",
+      "worker/test/**/*.test.ts",
       "circuits/tests/**/*.test.ts",
       "scripts/**/*.test.ts",
       "bench/**/*.test.ts",

@@ -88,6 +88,7 @@ describe("worker config", () => {
       StakingVault: TOKEN,
       ModelRegistry: TOKEN,
       EAIToken: TOKEN,
+      Reputation: TOKEN,
     };
     expect(parseWorkerConfig({ ...rest, contracts }).contracts?.TaskMarket).toBe(TOKEN);
   });

@@ -22,6 +22,7 @@ export const REQUIRED_CONTRACTS = [
   "StakingVault",
   "ModelRegistry",
   "EAIToken",
+  "Reputation",
 ] as const;
 
 const address = z
@@ -101,6 +102,27 @@ export const workerConfigSchema = z
     /** Largest claim bond (EAI base units) the worker accepts to lock. */
     maxBond: amount,
     pollIntervalMs: int(100, 600_000, "an integer between 100 and 600000 (ms)").default(2_000),
+    /** Largest block range per eth_getLogs request (providers cap it). */
+    logRangeBlocks: int(1, 100_000, "an integer between 1 and 100000 (blocks)").default(1_000),
+    /** Stake the provider keeps in StakingVault: at start-up the worker tops its stake up to this (not in operator mode). */
+    stakeTarget: amount.optional(),
+    /** Tasks worked on at once (claimed and not settled). */
+    maxConcurrentTasks: int(1, 256, "an integer between 1 and 256").default(4),
+    /** Seconds of slack a claim must leave before the task's deadline beyond its execution (and reveal) window. */
+    deadlineMarginSec: int(0, 86_400, "seconds between 0 and 86400").default(30),
+    /** ProviderRegistry.heartbeat interval; 0 disables heartbeats. */
+    heartbeatIntervalMs: z
+      .union([z.literal(0), int(10_000, 86_400_000, "0 or milliseconds between 10000 and 86400000")], {
+        error: "expected 0 (off) or milliseconds between 10000 and 86400000",
+      })
+      .default(600_000),
+    /** How long a shutdown waits for in-flight steps before persisting the rest for resume. */
+    shutdownGraceMs: int(0, 600_000, "milliseconds between 0 and 600000").default(30_000),
+    /** Published in the provider profile (ProviderRegistry.metadataURI). */
+    metadataURI: z
+      .string({ error: "expected a string" })
+      .max(256, { error: "expected at most 256 characters" })
+      .default(""),
     metrics: z
       .object({
         host: loopback.default("127.0.0.1"),
@@ -120,9 +142,15 @@ export const workerConfigSchema = z
         maxInputBytes: int(1, 1 << 30, "a positive number of bytes (≤ 1 GiB)").default(16 * 1024 * 1024),
         wasmMemoryMiB: int(1, 4096, "MiB between 1 and 4096").default(256),
         wasmTimeoutMs: int(10, 3_600_000, "milliseconds between 10 and 3600000").default(10_000),
+        maxModelBytes: int(1, 4 << 30, "a positive number of bytes (≤ 4 GiB)").default(256 * 1024 * 1024),
       })
       .strict()
-      .default({ maxInputBytes: 16 * 1024 * 1024, wasmMemoryMiB: 256, wasmTimeoutMs: 10_000 }),
+      .default({
+        maxInputBytes: 16 * 1024 * 1024,
+        wasmMemoryMiB: 256,
+        wasmTimeoutMs: 10_000,
+        maxModelBytes: 256 * 1024 * 1024,
+      }),
     prover: z
       .object({
         processes: int(1, 64, "an integer between 1 and 64").default(1),
@@ -162,6 +190,14 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_MIN_REWARD: { path: ["minReward"], kind: "map" },
   EAI_WORKER_MAX_BOND: { path: ["maxBond"], kind: "string" },
   EAI_WORKER_POLL_INTERVAL_MS: { path: ["pollIntervalMs"], kind: "int" },
+  EAI_WORKER_LOG_RANGE_BLOCKS: { path: ["logRangeBlocks"], kind: "int" },
+  EAI_WORKER_STAKE_TARGET: { path: ["stakeTarget"], kind: "string" },
+  EAI_WORKER_MAX_CONCURRENT_TASKS: { path: ["maxConcurrentTasks"], kind: "int" },
+  EAI_WORKER_DEADLINE_MARGIN_SEC: { path: ["deadlineMarginSec"], kind: "int" },
+  EAI_WORKER_HEARTBEAT_INTERVAL_MS: { path: ["heartbeatIntervalMs"], kind: "int" },
+  EAI_WORKER_SHUTDOWN_GRACE_MS: { path: ["shutdownGraceMs"], kind: "int" },
+  EAI_WORKER_METADATA_URI: { path: ["metadataURI"], kind: "string" },
+  EAI_WORKER_MAX_MODEL_BYTES: { path: ["limits", "maxModelBytes"], kind: "int" },
   EAI_WORKER_METRICS_HOST: { path: ["metrics", "host"], kind: "string" },
   EAI_WORKER_METRICS_PORT: { path: ["metrics", "port"], kind: "int" },
   EAI_WORKER_OPERATOR_OWNER: { path: ["operator", "owner"], kind: "string" },

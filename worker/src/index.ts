@@ -1,5 +1,4 @@
-// Public API of the EAI worker's off-chain core. The chain-facing parts (task watcher, claim/submit,
-// registration) are built on top of these modules; see docs/WORKER.md.
+// Public API of the EAI worker: the off-chain core and the chain-facing worker built on it; see docs/WORKER.md.
 export * from "./config.ts";
 export * from "./keystore.ts";
 export * from "./secret.ts";
@@ -14,3 +13,15 @@ export * from "./executors/tensor-codec.ts";
 export * from "./executors/onnx.ts";
 export * from "./executors/wasm.ts";
 export * from "./executors/prover-pool.ts";
+export * from "./executors/zk-mlp.ts";
+export * from "./backoff.ts";
+export * from "./filter.ts";
+export * from "./keys.ts";
+export * from "./models.ts";
+export * from "./startup.ts";
+export * from "./worker.ts";
+export * from "./chain/client.ts";
+export * from "./chain/errors.ts";
+export * from "./chain/registration.ts";
+export * from "./chain/submitter.ts";
+export * from "./chain/watcher.ts";

@@ -18,6 +18,11 @@ export interface WorkerMetrics {
   /** 1 for the backend each executor uses (onnx: cuda|cpu; wasm: sandbox; zk-mlp: snarkjs). */
   executorBackend: Gauge<"executor" | "backend">;
   proverQueue: Gauge<never>;
+  tasksSkipped: Counter<"reason">;
+  rpcErrors: Counter<"source">;
+  transactions: Counter<"action" | "result">;
+  lastProcessedBlock: Gauge<never>;
+  tasksInFlight: Gauge<never>;
 }
 
 /** A fresh registry with the worker's metrics (and Node's default process metrics unless disabled). */
@@ -66,6 +71,34 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
     proverQueue: new Gauge({
       name: "eai_worker_prover_queue",
       help: "Proof jobs waiting",
+      registers: [registry],
+    }),
+    tasksSkipped: new Counter({
+      name: "eai_worker_tasks_skipped_total",
+      help: "Tasks seen and not claimed, by reason",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    rpcErrors: new Counter({
+      name: "eai_worker_rpc_errors_total",
+      help: "RPC errors caught (and retried), by source",
+      labelNames: ["source"],
+      registers: [registry],
+    }),
+    transactions: new Counter({
+      name: "eai_worker_transactions_total",
+      help: "Transactions by action and result (mined, reverted, already-done, failed)",
+      labelNames: ["action", "result"],
+      registers: [registry],
+    }),
+    lastProcessedBlock: new Gauge({
+      name: "eai_worker_last_processed_block",
+      help: "Last block whose market events were processed",
+      registers: [registry],
+    }),
+    tasksInFlight: new Gauge({
+      name: "eai_worker_tasks_in_flight",
+      help: "Claimed tasks not yet settled",
       registers: [registry],
     }),
   };

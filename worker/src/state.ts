@@ -16,6 +16,7 @@ import { formatIssues } from "./zod-errors.ts";
 export const STATE_FILE = "worker-state.json";
 
 export const TASK_PHASES = [
+  "claiming",
   "claimed",
   "executing",
   "executed",
@@ -53,6 +54,27 @@ const taskSchema = z
     resultHash: z.string().optional(),
     outputUri: z.string().optional(),
     txHashes: z.array(z.string()).default([]),
+    /** The task's input URI (emitted in TaskSubmitted, not part of the spec). */
+    inputUri: z.string().optional(),
+    /** Executor kind that runs it. */
+    executor: z.string().optional(),
+    /** A transaction signed for this task and not yet known to be mined: checked before anything is re-sent. */
+    pendingTx: z
+      .object({
+        action: z.enum(["claim", "submitProof", "commit", "reveal", "finalize"]),
+        hash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, { error: "expected a transaction hash" }),
+      })
+      .strict()
+      .optional(),
+    /** ZK mode after proving: output bytes (hex), its Poseidon commitment and the proof (decimal strings). */
+    output: z.string().optional(),
+    outputCommitment: z.string().optional(),
+    proof: z
+      .object({ a: z.array(z.string()), b: z.array(z.array(z.string())), c: z.array(z.string()) })
+      .strict()
+      .optional(),
+    /** Failed execution attempts caused by the worker (outage, crash), for bounded retries. */
+    attempts: z.number().int().nonnegative().optional(),
     error: z.string().optional(),
     claimedAt: z.number().int().nonnegative(),
     updatedAt: z.number().int().nonnegative(),

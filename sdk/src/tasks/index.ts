@@ -1,0 +1,3 @@
+export * from "./spec.ts";
+export * from "./commitments.ts";
+export * from "./proof.ts";

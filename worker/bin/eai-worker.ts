@@ -1,0 +1,426 @@
+/**
+ * eai-worker: the EAI provider node's command line.
+ *
+ *   eai-worker start      [--config FILE]             run the worker until SIGINT / SIGTERM
+ *   eai-worker status     [--config FILE] [--json]    provider profile, stake, reputation, credits, local tasks
+ *   eai-worker register   [--config FILE]             detect hardware, benchmark, register or update the profile
+ *   eai-worker stake      AMOUNT [--config FILE]      stake AMOUNT EAI (decimal, e.g. 1000 or 0.5)
+ *   eai-worker unstake    AMOUNT [--config FILE]      request unstaking AMOUNT EAI (unbonding period applies)
+ *   eai-worker unstake    --withdraw                  withdraw stake whose unbonding has matured
+ *
+ * Configuration: docs/WORKER.md (file via --config or EAI_WORKER_CONFIG, EAI_WORKER_* overrides). The key comes
+ * from keystorePath + EAI_WORKER_KEYSTORE_PASSWORD[_FILE] or EAI_WORKER_PRIVATE_KEY.
+ */
+import { parseArgs } from "node:util";
+import {
+  eaiTokenAbi,
+  providerRegistryAbi,
+  reputationAbi,
+  stakingVaultAbi,
+  taskMarketAbi,
+} from "@eai/sdk/abis";
+import { formatEther, parseEther } from "viem";
+import {
+  ConfigError,
+  HealthChecks,
+  KeystoreError,
+  OnnxExecutor,
+  ProverPool,
+  StateStore,
+  WasmExecutor,
+  createLogger,
+  createMetrics,
+  loadSigner,
+  loadWorkerConfig,
+  startMetricsServer,
+  type Executor,
+  type WorkerConfig,
+} from "../src/index.ts";
+import { ChainSetupError, connectChain } from "../src/chain/client.ts";
+import { ensureProfile } from "../src/chain/registration.ts";
+import { TxRevertedError, TxSubmitter } from "../src/chain/submitter.ts";
+import { describeError } from "../src/chain/errors.ts";
+import { ZkMlpExecutor } from "../src/executors/zk-mlp.ts";
+import { loadOrCreateX25519Keys } from "../src/keys.ts";
+import { benchmarkResources } from "../src/startup.ts";
+import { ProviderWorker } from "../src/worker.ts";
+
+const HELP = `eai-worker — EAI provider node
+
+Usage:
+  eai-worker start    [--config FILE]          run the worker (SIGINT/SIGTERM: graceful shutdown)
+  eai-worker status   [--config FILE] [--json] profile, stake, reputation, credits and local tasks
+  eai-worker register [--config FILE]          detect hardware, benchmark, register or update the profile
+  eai-worker stake    AMOUNT [--config FILE]   stake AMOUNT EAI (decimal: 1000, 0.5)
+  eai-worker unstake  AMOUNT [--config FILE]   request unstaking AMOUNT EAI (unbonding period applies)
+  eai-worker unstake  --withdraw               withdraw matured unbonded stake
+
+Options:
+  -c, --config FILE   worker config (JSON); default $EAI_WORKER_CONFIG; EAI_WORKER_* variables override fields
+      --json          machine-readable output (status)
+      --withdraw      (unstake) withdraw instead of requesting
+  -h, --help          this help
+
+Key: keystorePath in the config + EAI_WORKER_KEYSTORE_PASSWORD[_FILE], or EAI_WORKER_PRIVATE_KEY.
+Docs: docs/WORKER.md`;
+
+class UsageError extends Error {}
+
+function amountArg(value: string | undefined, what: string): bigint {
+  if (value === undefined) throw new UsageError(`${what}: expected an amount of EAI (e.g. 1000 or 0.5)`);
+  if (!/^\d+(\.\d{1,18})?$/.test(value))
+    throw new UsageError(`${what}: expected a decimal amount of EAI, got "${value}"`);
+  const wei = parseEther(value);
+  if (wei === 0n) throw new UsageError(`${what}: amount must be above zero`);
+  return wei;
+}
+
+async function setup(configFile: string | undefined) {
+  const config = await loadWorkerConfig({ file: configFile });
+  const signer = await loadSigner(config.keystorePath);
+  const logger = createLogger({ level: config.logLevel, name: "eai-worker" });
+  return { config, signer, logger };
+}
+
+async function createExecutors(
+  config: WorkerConfig,
+  gpuAvailable: boolean,
+  logger: ReturnType<typeof createLogger>,
+) {
+  const executors: { onnx?: Executor; wasm?: Executor } = {};
+  let pool: ProverPool | undefined;
+  let zk: ZkMlpExecutor | undefined;
+  if (config.executors.includes("onnx")) executors.onnx = await OnnxExecutor.create({ gpuAvailable, logger });
+  if (config.executors.includes("wasm"))
+    executors.wasm = new WasmExecutor({
+      memoryMiB: config.limits.wasmMemoryMiB,
+      timeoutMs: config.limits.wasmTimeoutMs,
+      logger,
+    });
+  if (config.executors.includes("zk-mlp")) {
+    pool = new ProverPool({
+      size: config.prover.processes,
+      jobTimeoutMs: config.prover.jobTimeoutMs,
+      logger,
+    });
+    zk = new ZkMlpExecutor({ pool });
+  }
+  return {
+    executors,
+    zk,
+    close: async () => {
+      await Promise.allSettled([executors.onnx?.close(), executors.wasm?.close(), pool?.close()]);
+    },
+  };
+}
+
+async function start(configFile: string | undefined): Promise<void> {
+  const { config, signer, logger } = await setup(configFile);
+  const metrics = createMetrics();
+  const hw = await benchmarkResources(config, logger);
+  const ex = await createExecutors(config, hw.hardware.gpus.length > 0, logger);
+  let worker: ProviderWorker;
+  try {
+    worker = await ProviderWorker.create({
+      config,
+      signer,
+      logger,
+      metrics,
+      executors: ex.executors,
+      zkExecutor: ex.zk,
+      resources: hw.resources,
+      gpuModel: hw.gpuModel,
+    });
+  } catch (err) {
+    await ex.close();
+    throw err;
+  }
+  const health = new HealthChecks();
+  health.register("chain", async () => {
+    const block = await worker.ctx.publicClient.getBlockNumber({ cacheTime: 0 });
+    return { ok: true, detail: `block ${block}` };
+  });
+  health.register("shutdown", () => ({
+    ok: !worker.status().stopping,
+    detail: worker.status().stopping ? "stopping" : "running",
+  }));
+  const server = await startMetricsServer({
+    metrics,
+    health,
+    host: config.metrics.host,
+    port: config.metrics.port,
+    logger,
+  });
+  worker.start();
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ signal }, "second signal: exiting now; in-flight tasks resume on the next start");
+        process.exit(130);
+      }
+      stopping = true;
+      logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
+      worker
+        .stop()
+        .catch((err: unknown) => logger.error({ err: describeError(err) }, "shutdown error"))
+        .finally(resolve);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+  await ex.close();
+  await server.close();
+}
+
+async function status(configFile: string | undefined, json: boolean): Promise<void> {
+  const { config, signer } = await setup(configFile);
+  const ctx = await connectChain(config, signer);
+  const { publicClient: pc, addresses: a, provider } = ctx;
+  const [registered, stake, free, unbonding, standing, credit, state] = await Promise.all([
+    pc.readContract({
+      address: a.ProviderRegistry,
+      abi: providerRegistryAbi,
+      functionName: "isRegistered",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.StakingVault,
+      abi: stakingVaultAbi,
+      functionName: "stakeOf",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.StakingVault,
+      abi: stakingVaultAbi,
+      functionName: "freeStakeOf",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.StakingVault,
+      abi: stakingVaultAbi,
+      functionName: "unbondingOf",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.Reputation,
+      abi: reputationAbi,
+      functionName: "standingOf",
+      args: [provider],
+    }),
+    pc.readContract({
+      address: a.TaskMarket,
+      abi: taskMarketAbi,
+      functionName: "creditOf",
+      args: [provider, a.EAIToken],
+    }),
+    StateStore.open(config.stateDir).then((s) => s.get()),
+  ]);
+  const balance = await pc.readContract({
+    address: a.EAIToken,
+    abi: eaiTokenAbi,
+    functionName: "balanceOf",
+    args: [provider],
+  });
+  const info = registered
+    ? await pc.readContract({
+        address: a.ProviderRegistry,
+        abi: providerRegistryAbi,
+        functionName: "getProvider",
+        args: [provider],
+      })
+    : undefined;
+  const out = {
+    chainId: config.chainId,
+    provider,
+    signer: ctx.signer,
+    operatorMode: ctx.operatorMode,
+    registered,
+    active: info?.active ?? false,
+    gpuModel: info?.gpuModel,
+    resources: info?.resources,
+    lastHeartbeat: info ? Number(info.lastHeartbeat) : undefined,
+    tier: standing[0],
+    eligible: standing[1],
+    stakeEAI: formatEther(stake),
+    freeStakeEAI: formatEther(free),
+    unbondingEAI: formatEther(unbonding[0]),
+    unbondingReleaseAt: Number(unbonding[1]),
+    balanceEAI: formatEther(balance),
+    creditEAI: formatEther(credit),
+    lastProcessedBlock: state.lastProcessedBlock.toString(),
+    tasks: Object.values(state.tasks).map((t) => ({
+      taskId: t.taskId,
+      phase: t.phase,
+      updatedAt: new Date(t.updatedAt).toISOString(),
+    })),
+  };
+  if (json) {
+    console.log(JSON.stringify(out, null, 2));
+    return;
+  }
+  for (const [k, v] of Object.entries(out)) {
+    if (k === "tasks") continue;
+    console.log(`${k.padEnd(20)} ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`);
+  }
+  console.log(`tasks in flight      ${out.tasks.length === 0 ? "none" : ""}`);
+  for (const t of out.tasks) console.log(`  #${t.taskId.padEnd(8)} ${t.phase.padEnd(10)} ${t.updatedAt}`);
+}
+
+async function withSubmitter(configFile: string | undefined) {
+  const { config, signer, logger } = await setup(configFile);
+  const ctx = await connectChain(config, signer);
+  const submitter = new TxSubmitter(ctx, { gasHeadroomPercent: config.gasHeadroomPercent, logger });
+  return { config, ctx, submitter, logger };
+}
+
+async function register(configFile: string | undefined): Promise<void> {
+  const { config, ctx, submitter, logger } = await withSubmitter(configFile);
+  if (ctx.operatorMode)
+    throw new UsageError("register: in operator mode the owner registers its own profile");
+  const keys = await loadOrCreateX25519Keys(config.stateDir);
+  const hw = await benchmarkResources(config, logger);
+  const action = await ensureProfile(
+    ctx,
+    submitter,
+    {
+      resources: hw.resources,
+      gpuModel: hw.gpuModel,
+      x25519PublicKey: keys.publicKey,
+      metadataURI: config.metadataURI,
+    },
+    logger,
+  );
+  console.log(`provider ${ctx.provider}: ${action}`);
+}
+
+async function stake(configFile: string | undefined, amount: bigint): Promise<void> {
+  const { ctx, submitter } = await withSubmitter(configFile);
+  if (ctx.operatorMode) throw new UsageError("stake: in operator mode the owner stakes");
+  const { publicClient: pc, addresses: a, provider } = ctx;
+  const balance = await pc.readContract({
+    address: a.EAIToken,
+    abi: eaiTokenAbi,
+    functionName: "balanceOf",
+    args: [provider],
+  });
+  if (balance < amount)
+    throw new UsageError(
+      `stake: ${provider} holds ${formatEther(balance)} EAI, less than ${formatEther(amount)}`,
+    );
+  const allowance = await pc.readContract({
+    address: a.EAIToken,
+    abi: eaiTokenAbi,
+    functionName: "allowance",
+    args: [provider, a.StakingVault],
+  });
+  if (allowance < amount)
+    await submitter.send({
+      label: "approve",
+      address: a.EAIToken,
+      abi: eaiTokenAbi,
+      functionName: "approve",
+      args: [a.StakingVault, amount],
+    });
+  await submitter.send({
+    label: "stake",
+    address: a.StakingVault,
+    abi: stakingVaultAbi,
+    functionName: "stake",
+    args: [amount],
+  });
+  const now = await pc.readContract({
+    address: a.StakingVault,
+    abi: stakingVaultAbi,
+    functionName: "stakeOf",
+    args: [provider],
+  });
+  console.log(`staked ${formatEther(amount)} EAI; stake is now ${formatEther(now)} EAI`);
+}
+
+async function unstake(configFile: string | undefined, amount: bigint | undefined): Promise<void> {
+  const { ctx, submitter } = await withSubmitter(configFile);
+  if (ctx.operatorMode) throw new UsageError("unstake: in operator mode the owner manages its stake");
+  const vault = { address: ctx.addresses.StakingVault, abi: stakingVaultAbi } as const;
+  if (amount === undefined) {
+    await submitter.send({ label: "withdraw", ...vault, functionName: "withdraw", args: [] });
+    console.log("withdrew matured unbonded stake");
+    return;
+  }
+  await submitter.send({ label: "requestUnstake", ...vault, functionName: "requestUnstake", args: [amount] });
+  const [unbonding, releaseAt] = await ctx.publicClient.readContract({
+    ...vault,
+    functionName: "unbondingOf",
+    args: [ctx.provider],
+  });
+  console.log(
+    `unbonding ${formatEther(unbonding)} EAI until ${new Date(Number(releaseAt) * 1000).toISOString()}`,
+  );
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: "string", short: "c" },
+        json: { type: "boolean" },
+        withdraw: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    console.error(`eai-worker: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === "help") {
+    console.log(HELP);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  try {
+    switch (command) {
+      case "start":
+        await start(values.config);
+        return 0;
+      case "status":
+        await status(values.config, values.json ?? false);
+        return 0;
+      case "register":
+        await register(values.config);
+        return 0;
+      case "stake":
+        await stake(values.config, amountArg(rest[0], "stake AMOUNT"));
+        return 0;
+      case "unstake":
+        await unstake(values.config, values.withdraw ? undefined : amountArg(rest[0], "unstake AMOUNT"));
+        return 0;
+      default:
+        console.error(`eai-worker: unknown command "${command}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`eai-worker: ${err.message}`);
+      return 2;
+    }
+    if (
+      err instanceof ConfigError ||
+      err instanceof KeystoreError ||
+      err instanceof ChainSetupError ||
+      err instanceof TxRevertedError
+    ) {
+      console.error(`eai-worker: ${err.message}`);
+      return 1;
+    }
+    console.error(`eai-worker: ${describeError(err)}`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("eai-worker.js")) {
+  process.exit(await main(process.argv.slice(2)));
+}

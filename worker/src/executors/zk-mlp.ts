@@ -1,0 +1,192 @@
+/**
+ * zk-mlp: verifiable MNIST MLP inference. Runs the TypeScript reference (sdk/src/zk, bit-identical to the circuit),
+ * builds the circuit input with the task binding and proves it in the warm `ProverPool`.
+ *
+ * Task input (the blob behind `inputURI`, after decryption), "zk-mlp input v1", UTF-8 JSON:
+ *   { "v": 1, "x": [49 integers 0..15], "salt": "<decimal field element>" }   quantised pixels, or
+ *   { "v": 1, "image": [784 integers 0..255], "salt": "…" }                  a 28 × 28 image (quantised here)
+ * `salt` is the input commitment's salt (omitted = 0). The worker checks Poseidon(x, salt) == spec.inputCommitment
+ * before it claims.
+ *
+ * Output (the `output` bytes of submitProof / ProofAccepted): the packed logits as one 32-byte big-endian word,
+ * `packOutput(logits)`; anyone checks `Poseidon(word) == outputCommitment` and reads the logits with `unpackOutput`.
+ * Model artifact: the quantised model JSON (`parseModel`), whose Poseidon commitment must equal the spec's.
+ */
+import { readFile } from "node:fs/promises";
+import {
+  buildCircuitInput,
+  inputCommitment,
+  mnistMlpArtifacts,
+  modelCommitment,
+  packOutput,
+  parseModel,
+  quantiseImage,
+  toSolidityProof,
+  type QuantisedModel,
+  type SolidityProof,
+} from "../../../sdk/src/zk/index.ts";
+import { ExecutionError, type ModelArtifact } from "./types.ts";
+import type { ProverPool } from "./prover-pool.ts";
+
+export interface ZkInput {
+  x: number[];
+  salt: bigint;
+}
+
+export interface ZkProveResult {
+  output: Uint8Array;
+  outputCommitment: bigint;
+  proof: SolidityProof;
+  publicSignals: readonly [bigint, bigint, bigint, bigint];
+  inferenceMs: number;
+  proofMs: number;
+}
+
+/** What the worker needs from a ZK executor (tests substitute one that works with the MockVerifier). */
+export interface ZkExecutor {
+  readonly kind: "zk-mlp";
+  /** Parses the input and checks it against the spec's input commitment. @throws ExecutionError `bad-input`. */
+  checkInput(input: Uint8Array, expectedCommitment: bigint): Promise<ZkInput>;
+  /** Runs the model and proves it for `binding`. @throws ExecutionError. */
+  prove(args: {
+    input: Uint8Array;
+    model: ModelArtifact;
+    modelCommitment: bigint;
+    inputCommitment: bigint;
+    binding: bigint;
+  }): Promise<ZkProveResult>;
+  close(): Promise<void>;
+}
+
+const FIELD_DECIMAL = /^\d{1,78}$/;
+
+/** Parses "zk-mlp input v1". @throws ExecutionError `bad-input` saying what was wrong. */
+export function parseZkInput(bytes: Uint8Array): ZkInput {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } catch {
+    throw new ExecutionError("bad-input", "zk-mlp input: expected UTF-8 JSON { v: 1, x | image, salt }");
+  }
+  if (typeof json !== "object" || json === null)
+    throw new ExecutionError("bad-input", "zk-mlp input: expected an object");
+  const o = json as { v?: unknown; x?: unknown; image?: unknown; salt?: unknown };
+  if (o.v !== 1)
+    throw new ExecutionError("bad-input", `zk-mlp input: expected v = 1, got ${JSON.stringify(o.v)}`);
+  const salt = o.salt === undefined ? "0" : o.salt;
+  if (typeof salt !== "string" || !FIELD_DECIMAL.test(salt))
+    throw new ExecutionError("bad-input", "zk-mlp input: salt: expected a decimal string");
+  const ints = (v: unknown, n: number, max: number, what: string): number[] => {
+    if (!Array.isArray(v) || v.length !== n || v.some((e) => !Number.isInteger(e) || e < 0 || e > max))
+      throw new ExecutionError("bad-input", `zk-mlp input: ${what}: expected ${n} integers in 0..${max}`);
+    return v as number[];
+  };
+  let x: number[];
+  if (o.x !== undefined) x = ints(o.x, 49, 15, "x");
+  else if (o.image !== undefined) x = quantiseImage(Uint8Array.from(ints(o.image, 784, 255, "image")));
+  else throw new ExecutionError("bad-input", "zk-mlp input: expected x (49 pixels) or image (784 bytes)");
+  return { x, salt: BigInt(salt) };
+}
+
+/** Encodes "zk-mlp input v1" (requesters and tests). */
+export function encodeZkInput(x: readonly number[], salt = 0n): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ v: 1, x, salt: salt.toString() }));
+}
+
+export interface ZkMlpExecutorOptions {
+  pool: ProverPool;
+  /** Witness generator and proving key; default the committed circuits/artifacts. */
+  artifacts?: { wasm: string; zkey: string };
+}
+
+export class ZkMlpExecutor implements ZkExecutor {
+  readonly kind = "zk-mlp" as const;
+  readonly #pool: ProverPool;
+  readonly #artifacts: Promise<{ wasm: string; zkey: string }>;
+  readonly #models = new Map<string, Promise<{ model: QuantisedModel; commitment: bigint }>>();
+
+  constructor(options: ZkMlpExecutorOptions) {
+    this.#pool = options.pool;
+    this.#artifacts = options.artifacts
+      ? Promise.resolve(options.artifacts)
+      : mnistMlpArtifacts().then((a) => ({ wasm: String(a.wasm), zkey: String(a.zkey) }));
+  }
+
+  async checkInput(input: Uint8Array, expectedCommitment: bigint): Promise<ZkInput> {
+    const parsed = parseZkInput(input);
+    const actual = await inputCommitment(parsed.x, parsed.salt);
+    if (actual !== expectedCommitment)
+      throw new ExecutionError(
+        "bad-input",
+        `zk-mlp input: Poseidon commitment ${actual} does not match the task's ${expectedCommitment}`,
+      );
+    return parsed;
+  }
+
+  #model(artifact: ModelArtifact) {
+    let p = this.#models.get(artifact.sha256);
+    if (!p) {
+      p = (async () => {
+        let model: QuantisedModel;
+        try {
+          model = parseModel(JSON.parse(await readFile(artifact.path, "utf8")));
+        } catch (err) {
+          throw new ExecutionError("bad-model", `zk-mlp model ${artifact.id}: ${(err as Error).message}`, {
+            cause: err,
+          });
+        }
+        return { model, commitment: await modelCommitment(model) };
+      })();
+      this.#models.set(artifact.sha256, p);
+      p.catch(() => this.#models.delete(artifact.sha256));
+    }
+    return p;
+  }
+
+  async prove(args: {
+    input: Uint8Array;
+    model: ModelArtifact;
+    modelCommitment: bigint;
+    inputCommitment: bigint;
+    binding: bigint;
+  }): Promise<ZkProveResult> {
+    const { model, commitment } = await this.#model(args.model);
+    if (commitment !== args.modelCommitment)
+      throw new ExecutionError(
+        "bad-model",
+        `zk-mlp model ${args.model.id}: weights commitment ${commitment} differs from the task's ${args.modelCommitment}`,
+      );
+    const input = await this.checkInput(args.input, args.inputCommitment);
+    const t0 = performance.now();
+    const built = await buildCircuitInput({
+      model,
+      input: input.x,
+      taskBinding: args.binding,
+      inputSalt: input.salt,
+    });
+    const inferenceMs = performance.now() - t0;
+    const { wasm, zkey } = await this.#artifacts;
+    const result = await this.#pool.prove({ wasmPath: wasm, zkeyPath: zkey, input: built.circuitInput });
+    const s = built.publicSignals;
+    const expected = [s.modelCommitment, s.inputCommitment, s.outputCommitment, s.taskBinding].map(String);
+    if (result.publicSignals.length !== 4 || result.publicSignals.some((v, i) => v !== expected[i]))
+      throw new ExecutionError(
+        "output",
+        `zk-mlp: prover returned unexpected public signals ${JSON.stringify(result.publicSignals)}`,
+      );
+    const packed = packOutput(built.trace.logits);
+    const output = Buffer.from(packed.toString(16).padStart(64, "0"), "hex");
+    return {
+      output: new Uint8Array(output),
+      outputCommitment: s.outputCommitment,
+      proof: toSolidityProof(result.proof as never),
+      publicSignals: [s.modelCommitment, s.inputCommitment, s.outputCommitment, s.taskBinding],
+      inferenceMs,
+      proofMs: result.elapsedMs,
+    };
+  }
+
+  async close(): Promise<void> {
+    // The pool belongs to the caller.
+  }
+}

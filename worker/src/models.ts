@@ -1,0 +1,147 @@
+/**
+ * Models from ModelRegistry: kind and status (cached), and their artifacts fetched by URI into
+ * `<stateDir>/models/<sha256>` (size cap, sha256 checked for `eai://` URIs, atomic write) for the executors.
+ */
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { modelRegistryAbi } from "@eai/sdk/abis";
+import { fetchBlob, parseBlobUri, sha256Hex } from "@eai/sdk/storage";
+import type { ExecutorKind } from "./config.ts";
+import type { ModelArtifact } from "./executors/types.ts";
+import type { ChainContext } from "./chain/client.ts";
+
+/** ModelKind (contracts/types/Resources.sol) → executor kind. */
+export const MODEL_KINDS: readonly ExecutorKind[] = ["zk-mlp", "onnx", "wasm"];
+
+export interface ModelInfo {
+  id: bigint;
+  kind: ExecutorKind;
+  active: boolean;
+  weightsCommitment: bigint;
+  artifactURI: string;
+  inputSize: number;
+  outputSize: number;
+}
+
+export class ModelError extends Error {
+  readonly code: "unknown-model" | "artifact-unavailable" | "artifact-invalid";
+  constructor(code: ModelError["code"], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ModelError";
+    this.code = code;
+  }
+}
+
+export interface ModelStoreOptions {
+  ctx: ChainContext;
+  stateDir: string;
+  blobStoreUrl: string;
+  maxModelBytes: number;
+  /** How long a model's `active` flag is trusted (default 60 s). Kind and commitment never change. */
+  ttlMs?: number;
+}
+
+export class ModelStore {
+  readonly #o: ModelStoreOptions;
+  readonly #info = new Map<string, { info: ModelInfo | undefined; at: number }>();
+  readonly #artifacts = new Map<string, Promise<ModelArtifact>>();
+
+  constructor(options: ModelStoreOptions) {
+    this.#o = options;
+  }
+
+  /** The model, or undefined when the registry does not know it. */
+  async info(modelId: bigint): Promise<ModelInfo | undefined> {
+    const key = modelId.toString();
+    const cached = this.#info.get(key);
+    if (cached && Date.now() - cached.at < (this.#o.ttlMs ?? 60_000)) return cached.info;
+    const count = await this.#o.ctx.publicClient.readContract({
+      address: this.#o.ctx.addresses.ModelRegistry,
+      abi: modelRegistryAbi,
+      functionName: "modelCount",
+    });
+    let info: ModelInfo | undefined;
+    if (modelId >= 1n && modelId <= count) {
+      const m = await this.#o.ctx.publicClient.readContract({
+        address: this.#o.ctx.addresses.ModelRegistry,
+        abi: modelRegistryAbi,
+        functionName: "getModel",
+        args: [modelId],
+      });
+      const kind = MODEL_KINDS[m.kind];
+      if (kind !== undefined) {
+        info = {
+          id: modelId,
+          kind,
+          active: m.active,
+          weightsCommitment: m.weightsCommitment,
+          artifactURI: m.artifactURI,
+          inputSize: m.inputSize,
+          outputSize: m.outputSize,
+        };
+      }
+    }
+    this.#info.set(key, { info, at: Date.now() });
+    return info;
+  }
+
+  /** The model's artifact as a local, verified file (downloaded once, then cached on disk and in memory). */
+  artifact(model: ModelInfo): Promise<ModelArtifact> {
+    const key = `${model.id}:${model.artifactURI}`;
+    let p = this.#artifacts.get(key);
+    if (!p) {
+      p = this.#fetch(model);
+      this.#artifacts.set(key, p);
+      p.catch(() => this.#artifacts.delete(key));
+    }
+    return p;
+  }
+
+  async #fetch(model: ModelInfo): Promise<ModelArtifact> {
+    const dir = join(this.#o.stateDir, "models");
+    await mkdir(dir, { recursive: true });
+    let expected: string | undefined;
+    try {
+      expected = parseBlobUri(model.artifactURI);
+    } catch {
+      expected = undefined; // http(s) URL: hash computed after download
+    }
+    if (expected !== undefined) {
+      const path = join(dir, expected);
+      if (
+        await stat(path).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      ) {
+        return { id: model.id.toString(), kind: model.kind, path, sha256: expected };
+      }
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchBlob(model.artifactURI, {
+        baseUrl: this.#o.blobStoreUrl,
+        expectedSha256: expected,
+        maxBytes: this.#o.maxModelBytes,
+      });
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      throw new ModelError(
+        code === "network" || code === "http" ? "artifact-unavailable" : "artifact-invalid",
+        `model ${model.id} artifact ${model.artifactURI}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+    const sha256 = sha256Hex(bytes);
+    const path = join(dir, sha256);
+    const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+    try {
+      await writeFile(tmp, bytes, { mode: 0o600 });
+      await rename(tmp, path);
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    return { id: model.id.toString(), kind: model.kind, path, sha256 };
+  }
+}

@@ -1,0 +1,939 @@
+/**
+ * The provider worker: start-up (state, keys, chain, hardware, registration, stake), then a loop that watches the
+ * market, claims what the filter accepts, and drives every claimed task to settlement through a persisted phase
+ * machine. Every phase change is written to the state store before the next transaction is signed, so a worker
+ * killed at any point resumes from its state on restart (docs/WORKER.md, "Task life cycle").
+ *
+ *   ZK:        claiming → claimed → (execute + prove) proved → (submitProof) submitted → settled
+ *   REDUNDANT: claiming → claimed → (execute + upload) executed → (commitResult) committed → (revealResult)
+ *              revealed → (finalizeTask if needed) settled
+ */
+import { randomBytes } from "node:crypto";
+import { providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
+import { uploadBlob } from "@eai/sdk/storage";
+import { decryptWith } from "@eai/sdk/crypto";
+import { bytesToHex, type Address, type Hex, type Transport } from "viem";
+import {
+  TaskStatus,
+  VerificationMode,
+  resultCommitment,
+  resultHashOf,
+  sha256CommitmentHex,
+  specFromJson,
+  specToJson,
+  taskBinding,
+  type TaskSpec,
+} from "../../sdk/src/tasks/index.ts";
+import type { BackoffOptions } from "./backoff.ts";
+import { benchmarkResources } from "./startup.ts";
+import { connectChain, type ChainContext } from "./chain/client.ts";
+import { describeError } from "./chain/errors.ts";
+import { ensureProfile, ensureStake } from "./chain/registration.ts";
+import { TxRevertedError, TxSubmitter, type TxOutcome } from "./chain/submitter.ts";
+import { TaskWatcher, type MarketEvent } from "./chain/watcher.ts";
+import type { ExecutorKind, WorkerConfig } from "./config.ts";
+import { ExecutionError, type Executor } from "./executors/types.ts";
+import type { ZkExecutor } from "./executors/zk-mlp.ts";
+import { ProverError } from "./executors/prover-pool.ts";
+import { evaluateTask, type Decision } from "./filter.ts";
+import type { Resources } from "./hardware.ts";
+import { fetchTaskInput, InputError } from "./inputs.ts";
+import { loadOrCreateX25519Keys, type X25519Keys } from "./keys.ts";
+import type { Logger } from "./logger.ts";
+import { silentLogger } from "./logger.ts";
+import { createMetrics, type WorkerMetrics } from "./metrics.ts";
+import { ModelError, ModelStore } from "./models.ts";
+import type { Signer } from "./keystore.ts";
+import { StateStore, type InFlightTask } from "./state.ts";
+
+export interface WorkerOptions {
+  config: WorkerConfig;
+  signer: Signer;
+  logger?: Logger;
+  metrics?: WorkerMetrics;
+  /** Executors for onnx / wasm tasks, keyed by kind (the caller owns and closes them). */
+  executors?: Partial<Record<Exclude<ExecutorKind, "zk-mlp">, Executor>>;
+  /** The zk-mlp executor (the caller owns and closes it). */
+  zkExecutor?: ZkExecutor;
+  /** Declared resources and GPU model; when absent, detected and benchmarked at start-up. */
+  resources?: Resources;
+  gpuModel?: string;
+  /** RPC transport override (tests). */
+  transport?: Transport;
+  backoff?: BackoffOptions;
+}
+
+/** Worker-side failures are retried this many times before the task is given up. */
+const MAX_ATTEMPTS = 5;
+/** Pre-claim input checks that found no blob (yet) before the task is skipped. */
+const MAX_INPUT_MISSES = 5;
+/** Gas floor for submitProof: the pairing must never run short (verifiers return false instead of reverting). */
+const SUBMIT_PROOF_MIN_GAS = 700_000n;
+const ENVELOPE_MAGIC = [0x45, 0x41, 0x49, 0x45, 0x01]; // "EAIE" v1
+
+interface Candidate {
+  spec: TaskSpec;
+  inputUri: string;
+  block: bigint;
+  inputMisses: number;
+  lastDefer?: string;
+}
+
+export interface WorkerStatus {
+  provider: Address;
+  signer: Address;
+  operatorMode: boolean;
+  nextBlock: bigint;
+  candidates: number;
+  inFlight: { taskId: string; phase: string; mode: string }[];
+  stopping: boolean;
+}
+
+/** Why a task was given up (task fault) or is to be retried (worker fault). */
+class TaskFault extends Error {
+  readonly reason: string;
+  constructor(reason: string, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+export class ProviderWorker {
+  readonly config: WorkerConfig;
+  readonly ctx: ChainContext;
+  readonly store: StateStore;
+  readonly metrics: WorkerMetrics;
+  readonly resources: Resources;
+  readonly keys: X25519Keys;
+  readonly submitter: TxSubmitter;
+  readonly #log: Logger;
+  readonly #models: ModelStore;
+  readonly #executors: Partial<Record<ExecutorKind, Executor>>;
+  readonly #zk: ZkExecutor | undefined;
+  readonly #enabled: ReadonlySet<ExecutorKind>;
+  readonly #minReward: ReadonlyMap<string, bigint>;
+  readonly #candidates = new Map<string, Candidate>();
+  readonly #inputs = new Map<string, Uint8Array>();
+  readonly #busy = new Map<string, Promise<void>>();
+  readonly #retryAt = new Map<string, number>();
+  readonly #backoff: BackoffOptions | undefined;
+  #watcher: TaskWatcher | undefined;
+  #tick: Promise<void> | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #now = 0;
+  #stopping = false;
+
+  private constructor(
+    options: WorkerOptions,
+    parts: {
+      ctx: ChainContext;
+      store: StateStore;
+      keys: X25519Keys;
+      resources: Resources;
+      submitter: TxSubmitter;
+    },
+  ) {
+    this.config = options.config;
+    this.ctx = parts.ctx;
+    this.store = parts.store;
+    this.keys = parts.keys;
+    this.resources = parts.resources;
+    this.submitter = parts.submitter;
+    this.metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
+    this.#log = options.logger ?? silentLogger();
+    this.#backoff = options.backoff;
+    this.#models = new ModelStore({
+      ctx: this.ctx,
+      stateDir: this.config.stateDir,
+      blobStoreUrl: this.config.blobStoreUrl,
+      maxModelBytes: this.config.limits.maxModelBytes,
+    });
+    this.#executors = { ...options.executors };
+    this.#zk = options.zkExecutor;
+    const available = new Set<ExecutorKind>(
+      Object.keys(this.#executors).filter((k) => this.#executors[k as ExecutorKind]) as ExecutorKind[],
+    );
+    if (this.#zk) available.add("zk-mlp");
+    this.#enabled = new Set(this.config.executors.filter((k) => available.has(k)));
+    this.#minReward = new Map(Object.entries(this.config.minReward).map(([k, v]) => [k.toLowerCase(), v]));
+  }
+
+  /**
+   * Start-up: opens the state, loads (or creates) the X25519 key, connects to the chain, detects hardware and runs
+   * the benchmark (unless `resources` is given), registers or updates the profile and tops up the stake.
+   * @throws ChainSetupError, ConfigError-like errors with a clear message.
+   */
+  static async create(options: WorkerOptions): Promise<ProviderWorker> {
+    const { config } = options;
+    const log = options.logger ?? silentLogger();
+    const store = await StateStore.open(config.stateDir);
+    const keys = await loadOrCreateX25519Keys(config.stateDir);
+    if (keys.created) log.info({ file: keys.file }, "created X25519 key pair");
+    const metrics = options.metrics;
+    const ctx = await connectChain(config, options.signer, { transport: options.transport });
+    const submitter = new TxSubmitter(ctx, {
+      gasHeadroomPercent: config.gasHeadroomPercent,
+      logger: log,
+      backoff: options.backoff,
+      onRetry: () => metrics?.rpcErrors.inc({ source: "submitter" }),
+    });
+    let resources = options.resources;
+    let gpuModel = options.gpuModel;
+    if (!resources) {
+      const detected = await benchmarkResources(config, log);
+      resources = detected.resources;
+      gpuModel ??= detected.gpuModel;
+    }
+    await ensureProfile(
+      ctx,
+      submitter,
+      {
+        resources,
+        gpuModel: gpuModel ?? "cpu",
+        x25519PublicKey: keys.publicKey,
+        metadataURI: config.metadataURI,
+      },
+      log,
+    );
+    if (config.stakeTarget !== undefined) await ensureStake(ctx, submitter, config.stakeTarget, log);
+    const worker = new ProviderWorker({ ...options, metrics }, { ctx, store, keys, resources, submitter });
+    log.info(
+      {
+        provider: ctx.provider,
+        signer: ctx.signer,
+        operatorMode: ctx.operatorMode,
+        executors: [...worker.#enabled],
+        resources,
+      },
+      "worker ready",
+    );
+    return worker;
+  }
+
+  /** Resumes persisted tasks, starts watching the market and sending heartbeats. */
+  start(): void {
+    if (this.#watcher) return;
+    this.#stopping = false;
+    const last = this.store.get().lastProcessedBlock;
+    const fromBlock = last > 0n ? last + 1n : this.ctx.startBlock;
+    const resumed = Object.values(this.store.get().tasks);
+    if (resumed.length > 0)
+      this.#log.info(
+        { tasks: resumed.map((t) => `${t.taskId}:${t.phase}`) },
+        "resuming tasks from the state store",
+      );
+    this.#watcher = new TaskWatcher({
+      ctx: this.ctx,
+      fromBlock,
+      pollIntervalMs: this.config.pollIntervalMs,
+      maxRange: this.config.logRangeBlocks,
+      logger: this.#log,
+      backoff: this.#backoff,
+      onEvents: (events, range) => this.#onEvents(events, range.to),
+      onIdle: () => this.#runTick(),
+      onRpcError: () => this.metrics.rpcErrors.inc({ source: "watcher" }),
+    });
+    this.#watcher.start();
+    if (this.config.heartbeatIntervalMs > 0) {
+      this.#heartbeat = setInterval(() => void this.heartbeat(), this.config.heartbeatIntervalMs);
+      this.#heartbeat.unref();
+      void this.heartbeat();
+    }
+  }
+
+  /**
+   * Graceful stop: no new claims, waits up to `shutdownGraceMs` for steps in progress (their results are persisted
+   * as they complete), then stops the watcher and the submitter. Whatever is left resumes on the next start.
+   */
+  async stop(graceMs = this.config.shutdownGraceMs): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    clearInterval(this.#heartbeat);
+    const watcher = this.#watcher;
+    this.#watcher = undefined;
+    const pending = [...this.#busy.values(), ...(this.#tick ? [this.#tick] : [])];
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      Promise.allSettled(pending).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    this.submitter.close();
+    await watcher?.stop();
+    const left = Object.values(this.store.get().tasks).map((t) => `${t.taskId}:${t.phase}`);
+    this.#log.info({ timedOut, persisted: left }, "worker stopped");
+  }
+
+  /** ProviderRegistry.heartbeat (errors are logged, never thrown). */
+  async heartbeat(): Promise<void> {
+    try {
+      await this.submitter.send({
+        label: "heartbeat",
+        address: this.ctx.addresses.ProviderRegistry,
+        abi: providerRegistryAbi,
+        functionName: "heartbeat",
+        args: [],
+      });
+      this.metrics.transactions.inc({ action: "heartbeat", result: "mined" });
+    } catch (err) {
+      this.metrics.transactions.inc({ action: "heartbeat", result: "failed" });
+      this.#log.warn({ err: describeError(err) }, "heartbeat failed");
+    }
+  }
+
+  status(): WorkerStatus {
+    return {
+      provider: this.ctx.provider,
+      signer: this.ctx.signer,
+      operatorMode: this.ctx.operatorMode,
+      nextBlock: this.#watcher?.nextBlock ?? this.store.get().lastProcessedBlock + 1n,
+      candidates: this.#candidates.size,
+      inFlight: Object.values(this.store.get().tasks).map((t) => ({
+        taskId: t.taskId,
+        phase: t.phase,
+        mode: Number(t.spec.mode) === VerificationMode.ZK ? "ZK" : "REDUNDANT",
+      })),
+      stopping: this.#stopping,
+    };
+  }
+
+  /** Resolves when every step in progress has finished (tests). */
+  async idle(): Promise<void> {
+    while (this.#busy.size > 0 || this.#tick) {
+      await Promise.allSettled([...this.#busy.values(), ...(this.#tick ? [this.#tick] : [])]);
+    }
+  }
+
+  // ───────────────────────────── events ─────────────────────────────
+
+  async #onEvents(events: MarketEvent[], to: bigint): Promise<void> {
+    const mine = (a: Address) => a.toLowerCase() === this.ctx.provider.toLowerCase();
+    for (const e of events) {
+      const id = e.args.taskId.toString();
+      switch (e.eventName) {
+        case "TaskSubmitted":
+          if (!this.store.get().tasks[id])
+            this.#candidates.set(id, {
+              spec: e.args.spec,
+              inputUri: e.args.inputURI,
+              block: e.blockNumber,
+              inputMisses: 0,
+            });
+          break;
+        case "TaskClaimed":
+          // ZK claims and the claim filling the last REDUNDANT slot close the task to others.
+          if (e.args.phaseDeadline !== 0 || mine(e.args.provider)) this.#candidates.delete(id);
+          break;
+        case "TaskExpired":
+          if (mine(e.args.provider)) this.#log.warn({ taskId: id }, "our ZK claim expired (bond slashed)");
+          break;
+        case "TaskCancelled":
+        case "TaskCompleted":
+        case "TaskRefunded":
+          this.#candidates.delete(id);
+          break;
+        case "ProviderPaid":
+          if (mine(e.args.provider)) {
+            this.metrics.tasksCompleted.inc({ executor: this.store.get().tasks[id]?.executor ?? "unknown" });
+            this.#log.info(
+              { taskId: id, amount: e.args.amount.toString(), token: e.args.token },
+              "task paid",
+            );
+          }
+          break;
+        case "ProviderPenalized":
+          if (mine(e.args.provider)) {
+            const outcome =
+              ["success", "wrong-result", "missed-deadline", "no-reveal"][e.args.outcome] ?? "penalized";
+            this.metrics.tasksFailed.inc({
+              executor: this.store.get().tasks[id]?.executor ?? "unknown",
+              reason: `slashed-${outcome}`,
+            });
+            this.#log.warn({ taskId: id, bond: e.args.bond.toString(), outcome }, "bond slashed");
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    // Persist how far we are, but never past a task we still have to look at (deferred candidates): a restart
+    // re-reads from there, and handling an event twice is harmless.
+    let resume = to;
+    for (const c of this.#candidates.values()) if (c.block - 1n < resume) resume = c.block - 1n;
+    await this.store.setLastProcessedBlock(resume);
+    this.metrics.lastProcessedBlock.set(Number(resume));
+    await this.#runTick();
+  }
+
+  // ───────────────────────────── tick ─────────────────────────────
+
+  /** One pass: refresh chain time, consider candidates, advance in-flight tasks. Never runs twice at once. */
+  #runTick(): Promise<void> {
+    if (this.#tick) return this.#tick;
+    this.#tick = (async () => {
+      try {
+        const block = await this.ctx.publicClient.getBlock({ blockTag: "latest" });
+        this.#now = Number(block.timestamp);
+        if (!this.#stopping) await this.#considerCandidates();
+        const tasks = this.store.get().tasks;
+        this.metrics.tasksInFlight.set(Object.keys(tasks).length);
+        for (const task of Object.values(tasks)) this.#schedule(task.taskId);
+      } catch (err) {
+        this.metrics.rpcErrors.inc({ source: "tick" });
+        this.#log.warn({ err: describeError(err) }, "tick failed; retrying on the next poll");
+      }
+    })().finally(() => {
+      this.#tick = undefined;
+    });
+    return this.#tick;
+  }
+
+  async #considerCandidates(): Promise<void> {
+    if (this.#candidates.size === 0) return;
+    const { publicClient, addresses, provider } = this.ctx;
+    const [standing, freeStake] = await Promise.all([
+      publicClient.readContract({
+        address: addresses.Reputation,
+        abi: reputationAbi,
+        functionName: "standingOf",
+        args: [provider],
+      }),
+      publicClient.readContract({
+        address: addresses.StakingVault,
+        abi: stakingVaultAbi,
+        functionName: "freeStakeOf",
+        args: [provider],
+      }),
+    ]);
+    let free = freeStake;
+    const ordered = [...this.#candidates.entries()].sort(([, a], [, b]) =>
+      b.spec.reward > a.spec.reward ? 1 : -1,
+    );
+    for (const [id, c] of ordered) {
+      if (this.#stopping) return;
+      const model = await this.#models.info(c.spec.modelId);
+      const decision: Decision = evaluateTask(c.spec, {
+        now: this.#now,
+        model: model && { kind: model.kind, active: model.active },
+        executors: this.#enabled,
+        resources: this.resources,
+        standing: { tier: standing[0], eligible: standing[1] },
+        minReward: this.#minReward,
+        maxBond: this.config.maxBond,
+        freeStake: free,
+        deadlineMarginSec: this.config.deadlineMarginSec,
+        activeTasks: Object.keys(this.store.get().tasks).length,
+        maxConcurrentTasks: this.config.maxConcurrentTasks,
+      });
+      if (decision.action === "skip") {
+        this.#skip(id, decision.reason, decision.detail);
+        continue;
+      }
+      if (decision.action === "defer") {
+        if (c.lastDefer !== decision.reason)
+          this.#log.debug({ taskId: id, reason: decision.reason, detail: decision.detail }, "task deferred");
+        c.lastDefer = decision.reason;
+        continue;
+      }
+      // Check the input before locking a bond on it.
+      try {
+        const input = await this.#loadInput(id, c.spec, c.inputUri, decision.executor);
+        this.#inputs.set(id, input);
+      } catch (err) {
+        if (err instanceof TaskFault) {
+          this.#skip(id, err.reason, err.message);
+        } else if (++c.inputMisses >= MAX_INPUT_MISSES) {
+          this.#skip(id, "input-unavailable", describeError(err));
+        } else {
+          this.#log.debug({ taskId: id, err: describeError(err) }, "input not available yet");
+        }
+        continue;
+      }
+      const claimed = await this.#claim(id, c, decision.executor);
+      this.#candidates.delete(id);
+      if (claimed) free -= c.spec.bond;
+      else this.#inputs.delete(id);
+    }
+  }
+
+  #skip(id: string, reason: string, detail: string): void {
+    this.#candidates.delete(id);
+    this.#inputs.delete(id);
+    this.metrics.tasksSkipped.inc({ reason });
+    this.#log.debug({ taskId: id, reason, detail }, "task skipped");
+  }
+
+  // ───────────────────────────── claim ─────────────────────────────
+
+  async #holdsClaim(taskId: bigint, spec: TaskSpec): Promise<boolean> {
+    const { publicClient, addresses, provider } = this.ctx;
+    const market = { address: addresses.TaskMarket, abi: taskMarketAbi } as const;
+    if (spec.mode === VerificationMode.ZK) {
+      const claimant = await publicClient.readContract({
+        ...market,
+        functionName: "claimantOf",
+        args: [taskId],
+      });
+      return claimant.toLowerCase() === provider.toLowerCase();
+    }
+    const claimants = await publicClient.readContract({
+      ...market,
+      functionName: "claimantsOf",
+      args: [taskId],
+    });
+    return claimants.some((a) => a.toLowerCase() === provider.toLowerCase());
+  }
+
+  async #taskState(taskId: bigint) {
+    return this.ctx.publicClient.readContract({
+      address: this.ctx.addresses.TaskMarket,
+      abi: taskMarketAbi,
+      functionName: "getTaskState",
+      args: [taskId],
+    });
+  }
+
+  /** Claims a task: state and on-chain checks first, the pending transaction persisted before it is sent. */
+  async #claim(id: string, c: Candidate, executor: ExecutorKind): Promise<boolean> {
+    if (this.store.get().tasks[id]) return false;
+    const taskId = BigInt(id);
+    const st = await this.#taskState(taskId);
+    if (st.status !== TaskStatus.Open || (await this.#holdsClaim(taskId, c.spec))) {
+      this.#log.debug({ taskId: id, status: st.status }, "not claimable any more");
+      return false;
+    }
+    await this.store.upsertTask({
+      taskId: id,
+      spec: specToJson(c.spec) as unknown as Record<string, unknown>,
+      phase: "claiming",
+      inputUri: c.inputUri,
+      executor,
+      claimedAt: Date.now(),
+    });
+    return this.#sendClaim(id, c.spec, []);
+  }
+
+  async #sendClaim(id: string, spec: TaskSpec, previous: Hex[]): Promise<boolean> {
+    const taskId = BigInt(id);
+    try {
+      const outcome = await this.#send(id, "claim", {
+        label: `claim #${id}`,
+        address: this.ctx.addresses.TaskMarket,
+        abi: taskMarketAbi,
+        functionName: "claimTask",
+        args: [taskId, spec],
+        previousHashes: previous,
+        alreadyDone: () => this.#holdsClaim(taskId, spec),
+      });
+      if (outcome.status === "mined" && !(await this.#holdsClaim(taskId, spec))) {
+        await this.store.removeTask(id);
+        return false;
+      }
+      await this.#setPhase(id, { phase: "claimed", pendingTx: undefined });
+      const task = this.store.get().tasks[id];
+      this.metrics.tasksClaimed.inc({ executor: task?.executor ?? "unknown" });
+      this.#log.info(
+        { taskId: id, mode: spec.mode === VerificationMode.ZK ? "ZK" : "REDUNDANT" },
+        "task claimed",
+      );
+      this.#schedule(id);
+      return true;
+    } catch (err) {
+      if (err instanceof TxRevertedError) {
+        this.#log.info({ taskId: id, error: err.errorName }, "claim refused");
+        await this.store.removeTask(id);
+        return false;
+      }
+      this.#log.warn({ taskId: id, err: describeError(err) }, "claim not confirmed; will check again");
+      return false;
+    }
+  }
+
+  // ───────────────────────────── steps ─────────────────────────────
+
+  #schedule(id: string): void {
+    if (this.#busy.has(id)) return;
+    const retryAt = this.#retryAt.get(id);
+    if (retryAt !== undefined && Date.now() < retryAt) return;
+    const p = this.#step(id)
+      .catch((err: unknown) => this.#log.error({ taskId: id, err: describeError(err) }, "task step crashed"))
+      .finally(() => this.#busy.delete(id));
+    this.#busy.set(id, p);
+  }
+
+  async #setPhase(id: string, patch: Partial<InFlightTask>): Promise<void> {
+    await this.store.update((s) => {
+      const t = s.tasks[id];
+      if (!t) return;
+      const merged: InFlightTask = { ...t, ...patch, updatedAt: Date.now() };
+      // `undefined` in a patch removes the field (e.g. pendingTx once its transaction is mined).
+      s.tasks[id] = Object.fromEntries(
+        Object.entries(merged).filter(([, v]) => v !== undefined),
+      ) as InFlightTask;
+    });
+  }
+
+  async #finish(id: string, how: "settled" | "failed", reason?: string): Promise<void> {
+    const task = this.store.get().tasks[id];
+    if (how === "failed") {
+      this.metrics.tasksFailed.inc({ executor: task?.executor ?? "unknown", reason: reason ?? "unknown" });
+      this.#log.warn({ taskId: id, reason }, "task given up");
+    } else {
+      this.#log.info({ taskId: id }, "task settled");
+    }
+    this.#inputs.delete(id);
+    this.#retryAt.delete(id);
+    await this.store.removeTask(id);
+  }
+
+  /** Advances one task by at most one phase per call (the next tick continues). */
+  async #step(id: string): Promise<void> {
+    const task = this.store.get().tasks[id];
+    if (!task) return;
+    const spec = specFromJson(task.spec);
+    const taskId = BigInt(id);
+    const st = await this.#taskState(taskId);
+    if (
+      st.status === TaskStatus.Completed ||
+      st.status === TaskStatus.Cancelled ||
+      st.status === TaskStatus.Refunded
+    ) {
+      await this.#finish(id, "settled");
+      return;
+    }
+    if (task.phase === "claiming") {
+      if (this.#stopping) return;
+      const previous = task.pendingTx ? [task.pendingTx.hash as Hex] : [];
+      if (!(await this.#holdsClaim(taskId, spec)) && st.status !== TaskStatus.Open && previous.length === 0) {
+        await this.store.removeTask(id);
+        return;
+      }
+      await this.#sendClaim(id, spec, previous);
+      return;
+    }
+    if (!(await this.#holdsClaim(taskId, spec))) {
+      // A ZK claim that expired (slashed, task reopened or refunded): nothing more to do.
+      await this.#finish(id, "failed", "claim-lost");
+      return;
+    }
+    try {
+      if (spec.mode === VerificationMode.ZK) await this.#stepZk(id, task, spec, taskId);
+      else await this.#stepRedundant(id, task, spec, taskId, st);
+    } catch (err) {
+      await this.#handleStepError(id, task, err);
+    }
+  }
+
+  async #handleStepError(id: string, task: InFlightTask, err: unknown): Promise<void> {
+    if (err instanceof TaskFault) {
+      await this.#finish(id, "failed", err.reason);
+      return;
+    }
+    if (err instanceof TxRevertedError) {
+      if (err.errorName === "TaskMarketTooEarly") return; // e.g. reveal before the window opened: next tick
+      await this.#finish(id, "failed", `reverted-${err.errorName}`);
+      return;
+    }
+    const attempts = (task.attempts ?? 0) + 1;
+    if (attempts >= MAX_ATTEMPTS && (task.phase === "claimed" || task.phase === "executing")) {
+      await this.#finish(id, "failed", "worker-error");
+      return;
+    }
+    await this.#setPhase(id, { attempts });
+    this.#retryAt.set(id, Date.now() + Math.min(30_000, 500 * 2 ** attempts));
+    this.#log.warn(
+      { taskId: id, phase: task.phase, attempts, err: describeError(err) },
+      "task step failed; will retry",
+    );
+  }
+
+  async #stepZk(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint): Promise<void> {
+    const market = { address: this.ctx.addresses.TaskMarket, abi: taskMarketAbi } as const;
+    if (task.phase === "claimed" || task.phase === "executing" || task.phase === "proving") {
+      if (this.#stopping) return;
+      const zk = this.#zk;
+      if (!zk) throw new TaskFault("unsupported-model", "no zk-mlp executor");
+      const input = await this.#input(id, spec, task);
+      const info = await this.#models.info(spec.modelId);
+      if (!info) throw new TaskFault("unknown-model", `model ${spec.modelId} unknown`);
+      const artifact = await this.#artifact(info);
+      const binding = taskBinding(this.ctx.chainId, this.ctx.addresses.TaskMarket, taskId, this.ctx.provider);
+      const result = await this.#classify(() =>
+        zk.prove({
+          input,
+          model: artifact,
+          modelCommitment: spec.modelCommitment,
+          inputCommitment: spec.inputCommitment,
+          binding,
+        }),
+      );
+      this.metrics.executionSeconds.observe({ executor: "zk-mlp" }, result.inferenceMs / 1000);
+      this.metrics.proofSeconds.observe(result.proofMs / 1000);
+      await this.#setPhase(id, {
+        phase: "proved",
+        output: bytesToHex(result.output),
+        outputCommitment: result.outputCommitment.toString(),
+        proof: {
+          a: result.proof.a.map(String),
+          b: result.proof.b.map((r) => r.map(String)),
+          c: result.proof.c.map(String),
+        },
+      });
+      this.#log.info({ taskId: id, proofMs: Math.round(result.proofMs) }, "proof ready");
+      this.#schedule(id);
+      return;
+    }
+    if (task.phase === "proved" || task.phase === "submitted") {
+      const p = task.proof;
+      if (!p || task.output === undefined || task.outputCommitment === undefined)
+        throw new TaskFault("corrupt-state", "proved task without proof in state");
+      const proof = {
+        a: [BigInt(p.a[0] ?? 0), BigInt(p.a[1] ?? 0)],
+        b: [
+          [BigInt(p.b[0]?.[0] ?? 0), BigInt(p.b[0]?.[1] ?? 0)],
+          [BigInt(p.b[1]?.[0] ?? 0), BigInt(p.b[1]?.[1] ?? 0)],
+        ],
+        c: [BigInt(p.c[0] ?? 0), BigInt(p.c[1] ?? 0)],
+      } as const;
+      await this.#send(id, "submitProof", {
+        label: `submitProof #${id}`,
+        ...market,
+        functionName: "submitProof",
+        args: [taskId, spec, BigInt(task.outputCommitment), task.output as Hex, proof],
+        minGas: SUBMIT_PROOF_MIN_GAS,
+        previousHashes: task.pendingTx ? [task.pendingTx.hash as Hex] : [],
+        alreadyDone: async () => (await this.#taskState(taskId)).status !== TaskStatus.Claimed,
+      });
+      await this.#setPhase(id, { phase: "submitted", pendingTx: undefined });
+      this.#schedule(id);
+    }
+  }
+
+  async #stepRedundant(
+    id: string,
+    task: InFlightTask,
+    spec: TaskSpec,
+    taskId: bigint,
+    st: { status: number; phaseDeadline: number },
+  ): Promise<void> {
+    const market = { address: this.ctx.addresses.TaskMarket, abi: taskMarketAbi } as const;
+    const { publicClient, provider } = this.ctx;
+    const myClaim = () =>
+      publicClient.readContract({ ...market, functionName: "redundantClaimOf", args: [taskId, provider] });
+    const previous = task.pendingTx ? [task.pendingTx.hash as Hex] : [];
+    switch (task.phase) {
+      case "claimed":
+      case "executing": {
+        if (this.#stopping) return;
+        const kind = (task.executor ?? "onnx") as ExecutorKind;
+        const executor = this.#executors[kind];
+        if (!executor) throw new TaskFault("unsupported-model", `no ${kind} executor`);
+        const input = await this.#input(id, spec, task);
+        const info = await this.#models.info(spec.modelId);
+        if (!info) throw new TaskFault("unknown-model", `model ${spec.modelId} unknown`);
+        const artifact = await this.#artifact(info);
+        const result = await this.#classify(() => executor.execute(input, artifact));
+        this.metrics.executionSeconds.observe({ executor: kind }, result.elapsedMs / 1000);
+        const uploaded = await uploadBlob(this.config.blobStoreUrl, result.output);
+        const salt = bytesToHex(randomBytes(32));
+        // Salt and result hash are persisted before the commitment can be sent: without them no reveal is possible.
+        await this.#setPhase(id, {
+          phase: "executed",
+          salt,
+          resultHash: resultHashOf(result.output),
+          outputUri: uploaded.uri,
+        });
+        this.#schedule(id);
+        return;
+      }
+      case "executed": {
+        const { salt, resultHash } = task as { salt: Hex; resultHash: Hex };
+        const commitment = resultCommitment(
+          this.ctx.chainId,
+          this.ctx.addresses.TaskMarket,
+          taskId,
+          provider,
+          resultHash,
+          salt,
+        );
+        await this.#send(id, "commit", {
+          label: `commit #${id}`,
+          ...market,
+          functionName: "commitResult",
+          args: [taskId, spec, commitment],
+          previousHashes: previous,
+          alreadyDone: async () => (await myClaim()).commitment !== `0x${"00".repeat(32)}`,
+        });
+        await this.#setPhase(id, { phase: "committed", pendingTx: undefined });
+        this.#log.info({ taskId: id }, "result committed");
+        this.#schedule(id);
+        return;
+      }
+      case "committed": {
+        if (st.status !== TaskStatus.Claimed) return; // slots not all taken yet
+        const revealDeadline = st.phaseDeadline + spec.revealWindow;
+        if (this.#now > revealDeadline) {
+          await this.#finish(id, "failed", "reveal-window-missed");
+          return;
+        }
+        if (this.#now <= st.phaseDeadline && !(await this.#allCommitted(taskId))) return;
+        await this.#send(id, "reveal", {
+          label: `reveal #${id}`,
+          ...market,
+          functionName: "revealResult",
+          args: [taskId, spec, task.resultHash as Hex, task.salt as Hex, task.outputUri ?? ""],
+          previousHashes: previous,
+          alreadyDone: async () => (await myClaim()).resultHash !== `0x${"00".repeat(32)}`,
+        });
+        await this.#setPhase(id, { phase: "revealed", pendingTx: undefined });
+        this.#log.info({ taskId: id }, "result revealed");
+        this.#schedule(id);
+        return;
+      }
+      case "revealed": {
+        if (st.status !== TaskStatus.Claimed || this.#now <= st.phaseDeadline + spec.revealWindow) return;
+        await this.#send(id, "finalize", {
+          label: `finalize #${id}`,
+          ...market,
+          functionName: "finalizeTask",
+          args: [taskId, spec],
+          previousHashes: previous,
+          alreadyDone: async () => (await this.#taskState(taskId)).status !== TaskStatus.Claimed,
+        });
+        this.#schedule(id);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  async #allCommitted(taskId: bigint): Promise<boolean> {
+    const market = { address: this.ctx.addresses.TaskMarket, abi: taskMarketAbi } as const;
+    const claimants = await this.ctx.publicClient.readContract({
+      ...market,
+      functionName: "claimantsOf",
+      args: [taskId],
+    });
+    const claims = await Promise.all(
+      claimants.map((p) =>
+        this.ctx.publicClient.readContract({
+          ...market,
+          functionName: "redundantClaimOf",
+          args: [taskId, p],
+        }),
+      ),
+    );
+    return claims.every((c) => c.commitment !== `0x${"00".repeat(32)}`);
+  }
+
+  /** Sends a task transaction, recording its hash in the state before broadcast. */
+  async #send(
+    id: string,
+    action: NonNullable<InFlightTask["pendingTx"]>["action"],
+    req: Parameters<TxSubmitter["send"]>[0],
+  ): Promise<TxOutcome> {
+    try {
+      const outcome = await this.submitter.send({
+        ...req,
+        onSigned: async (hash) => {
+          await this.#setPhase(id, { pendingTx: { action, hash } });
+          await this.store.update((s) => {
+            const t = s.tasks[id];
+            if (t) t.txHashes = [...t.txHashes, hash];
+          });
+        },
+      });
+      this.metrics.transactions.inc({ action, result: outcome.status });
+      return outcome;
+    } catch (err) {
+      this.metrics.transactions.inc({
+        action,
+        result: err instanceof TxRevertedError ? "reverted" : "failed",
+      });
+      throw err;
+    }
+  }
+
+  // ───────────────────────────── inputs, models, execution ─────────────────────────────
+
+  async #input(id: string, spec: TaskSpec, task: InFlightTask): Promise<Uint8Array> {
+    const cached = this.#inputs.get(id);
+    if (cached) return cached;
+    const input = await this.#loadInput(
+      id,
+      spec,
+      task.inputUri ?? "",
+      (task.executor ?? "onnx") as ExecutorKind,
+    );
+    this.#inputs.set(id, input);
+    return input;
+  }
+
+  /**
+   * Fetches a task's input (size cap; sha256 = inputCommitment for non-ZK tasks), decrypts it when it is an
+   * envelope, and for ZK tasks checks the Poseidon input commitment.
+   * @throws TaskFault for the task's faults; other errors are outages (retry).
+   */
+  async #loadInput(id: string, spec: TaskSpec, uri: string, executor: ExecutorKind): Promise<Uint8Array> {
+    const zk = spec.mode === VerificationMode.ZK;
+    let bytes: Uint8Array;
+    try {
+      bytes = await fetchTaskInput({
+        uri,
+        blobStoreUrl: this.config.blobStoreUrl,
+        expectedSha256: zk ? undefined : sha256CommitmentHex(spec.inputCommitment),
+        maxBytes: this.config.limits.maxInputBytes,
+      });
+    } catch (err) {
+      if (err instanceof InputError && err.code !== "unavailable" && err.code !== "not-found")
+        throw new TaskFault(`input-${err.code}`, err.message);
+      throw err;
+    }
+    if (ENVELOPE_MAGIC.every((b, i) => bytes[i] === b)) {
+      try {
+        bytes = decryptWith(this.keys.privateKey.reveal(), bytes);
+      } catch (err) {
+        throw new TaskFault("input-decrypt-failed", `task ${id}: ${describeError(err)}`);
+      }
+    }
+    if (zk && executor === "zk-mlp") {
+      if (!this.#zk) throw new TaskFault("unsupported-model", "no zk-mlp executor");
+      try {
+        await this.#zk.checkInput(bytes, spec.inputCommitment);
+      } catch (err) {
+        if (err instanceof ExecutionError)
+          throw new TaskFault("input-bad-commitment", `task ${id}: ${err.message}`);
+        throw err;
+      }
+    }
+    return bytes;
+  }
+
+  async #artifact(info: NonNullable<Awaited<ReturnType<ModelStore["info"]>>>) {
+    try {
+      return await this.#models.artifact(info);
+    } catch (err) {
+      if (err instanceof ModelError && err.code !== "artifact-unavailable")
+        throw new TaskFault("bad-model", err.message);
+      throw err;
+    }
+  }
+
+  /** Runs an executor call, turning the task's faults into TaskFault (worker faults stay errors: retried). */
+  async #classify<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ExecutionError) {
+        const workerFault = err.code === "crashed" || err.code === "closed" || err.code === "runtime";
+        if (!workerFault) throw new TaskFault(`execution-${err.code}`, err.message);
+      }
+      if (err instanceof ProverError && err.code === "failed")
+        throw new TaskFault("proof-failed", err.message);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,396 @@
+/**
+ * End-to-end harness: a real `hardhat node` on 127.0.0.1 (ports 8700–8749), the protocol deployed through the
+ * integration fixture (same Ignition module as production), a blob store (ports 42200–42249), providers' keys,
+ * helpers to submit tasks as the requester and to build workers. Everything started here is stopped by `close()`.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { createServer, type Server, type Socket, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { network } from "hardhat";
+import { bytesToHex, parseEther, parseEventLogs, type Address, type Hex } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { startBlobStore, uploadBlob, sha256Hex, type BlobStore } from "@eai/sdk/storage";
+import { setupProtocol, NO_RESOURCES, type Protocol } from "../../test/integration/fixture.ts";
+import { parseWorkerConfig, type WorkerConfig } from "../src/config.ts";
+import { Secret } from "../src/secret.ts";
+import type { Signer } from "../src/keystore.ts";
+import { createLogger } from "../src/logger.ts";
+import { ProviderWorker, type WorkerOptions } from "../src/worker.ts";
+import type { Resources } from "../src/hardware.ts";
+import type { TaskSpec } from "../../sdk/src/tasks/index.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const MNEMONIC = "test test test test test test test test test test test junk";
+/** Account indexes of the fixture's wallets: deployer, creator, alice, bob, carol, requester. */
+export const ACCOUNT = {
+  deployer: 0,
+  creator: 1,
+  alice: 2,
+  bob: 3,
+  carol: 4,
+  requester: 5,
+  dave: 6,
+} as const;
+
+export const WORKER_RESOURCES: Resources = {
+  vramMiB: 0,
+  computeCapability: 0,
+  cpuCores: 2,
+  ramMiB: 4096,
+  storageGiB: 10,
+  bandwidthMbps: 100,
+  benchmarkScore: 2000,
+  region: 0,
+};
+
+export function signerFor(index: number): Signer {
+  const account = mnemonicToAccount(MNEMONIC, { addressIndex: index });
+  const key = account.getHdKey().privateKey;
+  if (!key) throw new Error("no private key");
+  return { address: account.address, privateKey: new Secret(bytesToHex(key)), source: "env" };
+}
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once("error", () => resolve(false));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+  });
+}
+
+/** A free port in [lo, hi], starting at a random offset (parallel test files). */
+export async function freePort(lo: number, hi: number): Promise<number> {
+  const span = hi - lo + 1;
+  const start = Math.floor(Math.random() * span);
+  for (let i = 0; i < span; i++) {
+    const port = lo + ((start + i) % span);
+    if (await portFree(port)) return port;
+  }
+  throw new Error(`no free port in ${lo}-${hi}`);
+}
+
+async function startNode(): Promise<{ child: ChildProcess; url: string }> {
+  for (let tries = 0; tries < 5; tries++) {
+    const port = await freePort(8700, 8749);
+    const child = spawn(
+      join(ROOT, "node_modules/.bin/hardhat"),
+      ["node", "--hostname", "127.0.0.1", "--port", String(port)],
+      {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
+      },
+    );
+    const ok = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 60_000);
+      child.stdout?.on("data", (d: Buffer) => {
+        if (String(d).includes("Started HTTP")) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      child.once("exit", () => resolve(false));
+    });
+    child.stdout?.resume();
+    child.stderr?.resume();
+    if (ok) return { child, url: `http://127.0.0.1:${port}` };
+    killGroup(child);
+  }
+  throw new Error("could not start a hardhat node");
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
+/** Ignition keeps one journal per chain id in deploy/ignition/deployments: deployments must not overlap. */
+async function withDeployLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = join(tmpdir(), "eai-worker-e2e-deploy.lock");
+  const started = Date.now();
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      if (Date.now() - started > 120_000) await rm(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rmdir(lock).catch(() => undefined);
+  }
+}
+
+/** A TCP proxy in front of the node, to cut the RPC connection and bring it back. */
+export class TcpProxy {
+  readonly port: number;
+  readonly #target: number;
+  #server: Server | undefined;
+  readonly #sockets = new Set<Socket>();
+  private constructor(port: number, target: number) {
+    this.port = port;
+    this.#target = target;
+  }
+  static async start(target: number): Promise<TcpProxy> {
+    const proxy = new TcpProxy(await freePort(42200, 42249), target);
+    await proxy.resume();
+    return proxy;
+  }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  async resume(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(this.#target, "127.0.0.1");
+      this.#sockets.add(client).add(upstream);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        this.#sockets.delete(client);
+        this.#sockets.delete(upstream);
+      };
+      client.on("error", drop).on("close", drop);
+      upstream.on("error", drop).on("close", drop);
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.port, "127.0.0.1", () => resolve());
+    });
+    this.#server = server;
+  }
+  /** Closes the listener and every open connection (the RPC becomes unreachable). */
+  async pause(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    for (const s of this.#sockets) s.destroy();
+    this.#sockets.clear();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+export interface Harness {
+  p: Protocol;
+  rpcUrl: string;
+  rpcPort: number;
+  blobs: BlobStore;
+  dir: string;
+  deploymentsDir: string;
+  /** ONNX model (tiny-mlp, artifact in the blob store) and a ZK model on the MockVerifier. */
+  onnxModel: bigint;
+  mockZkModel: bigint;
+  mockZkCommitment: bigint;
+  registerModel(
+    kind: 0 | 1 | 2,
+    commitment: bigint,
+    verifier: Address,
+    artifact: Uint8Array,
+  ): Promise<bigint>;
+  submit(args: SubmitArgs): Promise<{ taskId: bigint; spec: TaskSpec }>;
+  config(name: string, overrides?: Record<string, unknown>): WorkerConfig;
+  worker(
+    name: string,
+    account: number,
+    options?: Partial<Omit<WorkerOptions, "config">> & { config?: Record<string, unknown> },
+  ): Promise<ProviderWorker>;
+  taskStatus(taskId: bigint): Promise<number>;
+  mine(seconds?: number): Promise<void>;
+  /** Stops every worker built so far (call in afterEach, so a failed test leaves none running). */
+  stopWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SubmitArgs {
+  mode: 0 | 1;
+  modelId: bigint;
+  input: Uint8Array;
+  /** Defaults to uint256(sha256(input)). */
+  inputCommitment?: bigint;
+  /** Defaults to the blob's eai:// URI after uploading `input`. */
+  inputUri?: string;
+  reward?: bigint;
+  minResources?: typeof NO_RESOURCES | Record<string, number>;
+  execWindow?: number;
+  /** Do not upload the input (URIs that point nowhere). */
+  noUpload?: boolean;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), "eai-worker-e2e-"));
+  const { child, url } = await startNode();
+  const workers: ProviderWorker[] = [];
+  let blobs: BlobStore | undefined;
+  try {
+    const connection = await network.connect({ network: "localhost", override: { url } });
+    const p = await withDeployLock(() => setupProtocol(connection));
+    const deploymentsDir = join(dir, "deployments");
+    await mkdir(deploymentsDir, { recursive: true });
+    await writeFile(join(deploymentsDir, `${p.deployment.chainId}.json`), JSON.stringify(p.deployment));
+    blobs = await startBlobStore({ dir: join(dir, "blobs"), port: await freePort(42200, 42249) });
+    const store = blobs;
+    const { models, market } = p.contracts;
+    const creator = p.wallets.creator.account;
+    const requester = p.wallets.requester.account;
+
+    const registerModel: Harness["registerModel"] = async (kind, commitment, verifier, artifact) => {
+      const blob = await uploadBlob(store.url, artifact);
+      const r = await p.send(
+        models.write.registerModel([kind, commitment, verifier, blob.uri, 49, 10, NO_RESOURCES], {
+          account: creator,
+        }),
+      );
+      const [e] = parseEventLogs({ abi: models.abi, logs: r.logs, eventName: "ModelRegistered" });
+      if (!e) throw new Error("ModelRegistered missing");
+      return e.args.modelId;
+    };
+    const onnxBytes = await readFile(join(ROOT, "worker/fixtures/tiny-mlp.onnx"));
+    const onnxModel = await registerModel(1, 0xabcn, "0x0000000000000000000000000000000000000000", onnxBytes);
+    const mockZkCommitment = 0x1234n;
+    const mockZkModel = await registerModel(
+      0,
+      mockZkCommitment,
+      p.verifier.address,
+      new TextEncoder().encode("mock zk model"),
+    );
+
+    const submit: Harness["submit"] = async (args) => {
+      let uri = args.inputUri;
+      if (!args.noUpload) {
+        const blob = await uploadBlob(store.url, args.input);
+        uri ??= blob.uri;
+      }
+      const now = BigInt(await p.connection.networkHelpers.time.latest());
+      const receipt = await p.send(
+        market.write.submitTask(
+          [
+            {
+              modelId: args.modelId,
+              paymentToken: p.contracts.token.address,
+              reward: args.reward ?? parseEther("10"),
+              deadline: Number(now + 86_400n),
+              execWindow: args.execWindow ?? 3600,
+              mode: args.mode,
+              redundancy: args.mode === 0 ? 1 : 3,
+              minTier: 1,
+              minResources: { ...NO_RESOURCES, ...args.minResources },
+              inputCommitment: args.inputCommitment ?? BigInt(`0x${sha256Hex(args.input)}`),
+              inputURI: uri ?? "",
+            },
+          ],
+          { account: requester },
+        ),
+      );
+      const [e] = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "TaskSubmitted" });
+      if (!e) throw new Error("TaskSubmitted missing");
+      await p.connection.networkHelpers.time.increaseTo(e.args.spec.priorityUntil);
+      return { taskId: e.args.taskId, spec: e.args.spec };
+    };
+
+    const config: Harness["config"] = (name, overrides = {}) =>
+      parseWorkerConfig({
+        rpcUrl: url,
+        chainId: Number(p.chainId),
+        deploymentsDir,
+        stateDir: join(dir, `state-${name}`),
+        blobStoreUrl: store.url,
+        maxBond: parseEther("1000").toString(),
+        minReward: { [p.contracts.token.address]: parseEther("1").toString() },
+        pollIntervalMs: 200,
+        bandwidthMbps: 100,
+        heartbeatIntervalMs: 0,
+        shutdownGraceMs: 2_000,
+        logLevel: "silent",
+        ...overrides,
+      });
+
+    const worker: Harness["worker"] = async (name, account, options = {}) => {
+      const { config: overrides, ...rest } = options;
+      const cfg = config(name, overrides);
+      const w = await ProviderWorker.create({
+        config: cfg,
+        signer: signerFor(account),
+        resources: WORKER_RESOURCES,
+        gpuModel: "cpu",
+        logger: createLogger({
+          level: (process.env.EAI_TEST_LOG_LEVEL as "debug" | undefined) ?? "silent",
+          name,
+        }),
+        backoff: { baseMs: 100, maxMs: 1_000 },
+        ...rest,
+      });
+      workers.push(w);
+      return w;
+    };
+
+    const taskStatus = async (taskId: bigint) => (await market.read.getTaskState([taskId])).status;
+    const mine = async (seconds = 1) => {
+      await p.connection.networkHelpers.time.increase(seconds);
+    };
+
+    return {
+      p,
+      rpcUrl: url,
+      rpcPort: Number(new URL(url).port),
+      blobs,
+      dir,
+      deploymentsDir,
+      onnxModel,
+      mockZkModel,
+      mockZkCommitment,
+      registerModel,
+      submit,
+      config,
+      worker,
+      taskStatus,
+      mine,
+      stopWorkers: async () => {
+        await Promise.allSettled(workers.splice(0).map((w) => w.stop(0)));
+      },
+      close: async () => {
+        await Promise.allSettled(workers.map((w) => w.stop(0)));
+        await store.close();
+        await connection.close();
+        killGroup(child);
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await blobs?.close();
+    killGroup(child);
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const start = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() - start > timeoutMs)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export type { Hex };

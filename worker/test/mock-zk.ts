@@ -1,0 +1,50 @@
+/**
+ * Test double of the zk-mlp executor for tests about the worker's logic: "proves" with the MockVerifier's rule
+ * (contracts/mocks/MockVerifier.sol). Input commitment: uint256(sha256(input)) mod p. Output: sha256(input).
+ */
+import { createHash } from "node:crypto";
+import { keccak256 } from "viem";
+import { mockProof, FIELD } from "../../test/integration/fixture.ts";
+import { ExecutionError } from "../src/executors/types.ts";
+import type { ZkExecutor, ZkInput, ZkProveResult } from "../src/executors/zk-mlp.ts";
+
+export function mockZkCommitment(input: Uint8Array): bigint {
+  return BigInt(`0x${createHash("sha256").update(input).digest("hex")}`) % FIELD;
+}
+
+export class MockZkExecutor implements ZkExecutor {
+  readonly kind = "zk-mlp" as const;
+  proofs = 0;
+  /** While set, prove() waits for it (to hold a task mid-execution). */
+  gate: Promise<void> | undefined;
+
+  async checkInput(input: Uint8Array, expected: bigint): Promise<ZkInput> {
+    if (mockZkCommitment(input) !== expected)
+      throw new ExecutionError("bad-input", "mock: input commitment mismatch");
+    return { x: [], salt: 0n };
+  }
+
+  async prove(args: {
+    input: Uint8Array;
+    modelCommitment: bigint;
+    inputCommitment: bigint;
+    binding: bigint;
+  }): Promise<ZkProveResult> {
+    await this.checkInput(args.input, args.inputCommitment);
+    if (this.gate) await this.gate;
+    const output = new Uint8Array(createHash("sha256").update(args.input).digest());
+    const outputCommitment = BigInt(keccak256(output)) % FIELD || 1n;
+    const signals = [args.modelCommitment, args.inputCommitment, outputCommitment, args.binding] as const;
+    this.proofs++;
+    return {
+      output,
+      outputCommitment,
+      proof: mockProof(signals),
+      publicSignals: signals,
+      inferenceMs: 0,
+      proofMs: 0,
+    };
+  }
+
+  async close(): Promise<void> {}
+}
