@@ -120,13 +120,17 @@ export async function setupProtocol(connection: NetworkConnection) {
   await send(token.write.approve([market.address, parseEther("1000000")], { account: requester.account }));
 
   /** Submits a task as the requester, waits out the priority window, returns id, spec and receipt. */
-  async function submit(mode: Mode, reward = parseEther("10")) {
+  async function submit(
+    mode: Mode,
+    reward = parseEther("10"),
+    overrides: { modelId?: bigint; inputCommitment?: bigint } = {},
+  ) {
     const now = BigInt(await networkHelpers.time.latest());
     const receipt = await send(
       market.write.submitTask(
         [
           {
-            modelId: mode === Mode.ZK ? zkModel : onnxModel,
+            modelId: overrides.modelId ?? (mode === Mode.ZK ? zkModel : onnxModel),
             paymentToken: token.address,
             reward,
             deadline: Number(now + 86_400n),
@@ -135,7 +139,7 @@ export async function setupProtocol(connection: NetworkConnection) {
             redundancy: mode === Mode.ZK ? 1 : 3,
             minTier: 1,
             minResources: NO_RESOURCES,
-            inputCommitment: INPUT,
+            inputCommitment: overrides.inputCommitment ?? INPUT,
             inputURI: "eai://blob/sha256-input",
           },
         ],
