@@ -15,14 +15,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
-import {
-  encodeAbiParameters,
-  encodeFunctionData,
-  hexToBytes,
-  keccak256,
-  type Hex,
-  type TransactionReceipt,
-} from "viem";
+import { encodeAbiParameters, hexToBytes, keccak256, type Hex, type TransactionReceipt } from "viem";
 
 import { INPUT, Mode, WEIGHTS, mockProof, setupProtocol, taskBinding } from "../test/integration/fixture.ts";
 import {

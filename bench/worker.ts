@@ -1,0 +1,219 @@
+/**
+ * Worker throughput and latency on the local chain.
+ *
+ *   npm run bench:worker            (ZK_TASKS=10 REDUNDANT_TASKS=6 INFER_RUNS=15 by default)
+ *
+ * Starts a real `hardhat node`, deploys the protocol, a blob store and real workers (worker/test/harness.ts), then:
+ *   - ZK tasks on the MNIST MLP (real proofs, MnistMlpVerifier) with 1 and then 2 workers;
+ *   - REDUNDANT tasks on the tiny ONNX model with 3 workers (a REDUNDANT task needs 3 providers);
+ * submits a batch, polls every task's status and reports tasks per minute (batch size / time from the first
+ * submit to the last settlement) and claim→settled latency p50/p95 (wall clock, first poll that sees Claimed to
+ * first poll that sees Completed; 100 ms polling). Also per-executor inference time on this machine's CPU.
+ * Prints a table and writes bench/results/worker-<date>.json.
+ */
+import { createHash } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+
+import {
+  MNIST_MLP_FILES,
+  computeWitness,
+  inputCommitment,
+  loadMnistMlpModel,
+  mnistMlpArtifacts,
+  modelCommitment,
+  proveInference,
+  quantiseImage,
+  releaseProverThreads,
+  buildCircuitInput,
+} from "../sdk/src/zk/index.ts";
+import { TaskStatus } from "../sdk/src/tasks/index.ts";
+import { ProverPool } from "../worker/src/executors/prover-pool.ts";
+import { ZkMlpExecutor, encodeZkInput } from "../worker/src/executors/zk-mlp.ts";
+import { OnnxExecutor } from "../worker/src/executors/onnx.ts";
+import { encodeTensors } from "../worker/src/executors/tensor-codec.ts";
+import { ACCOUNT, startHarness, type Harness } from "../worker/test/harness.ts";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const ZK_TASKS = Number(process.env.ZK_TASKS ?? 10);
+const REDUNDANT_TASKS = Number(process.env.REDUNDANT_TASKS ?? 6);
+const INFER_RUNS = Number(process.env.INFER_RUNS ?? 15);
+
+function quantile(values: number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
+  return s[i]!;
+}
+
+interface Batch {
+  scenario: string;
+  workers: number;
+  tasks: number;
+  tasksPerMinute: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+}
+
+/** Polls every task until all are Completed; returns throughput and claim→settled latencies. */
+async function track(h: Harness, ids: bigint[], started: number, timeoutMs: number) {
+  const claimedAt = new Map<bigint, number>();
+  const doneAt = new Map<bigint, number>();
+  const deadline = Date.now() + timeoutMs;
+  while (doneAt.size < ids.length) {
+    if (Date.now() > deadline) throw new Error(`only ${doneAt.size}/${ids.length} tasks settled in time`);
+    const now = performance.now();
+    for (const id of ids) {
+      if (doneAt.has(id)) continue;
+      const status = await h.taskStatus(id);
+      if (status === TaskStatus.Claimed && !claimedAt.has(id)) claimedAt.set(id, now);
+      if (status === TaskStatus.Completed) {
+        if (!claimedAt.has(id)) claimedAt.set(id, now); // settled between two polls
+        doneAt.set(id, now);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const last = Math.max(...doneAt.values());
+  const latencies = ids.map((id) => doneAt.get(id)! - claimedAt.get(id)!);
+  return {
+    tasksPerMinute: (ids.length / (last - started)) * 60_000,
+    latencyP50Ms: quantile(latencies, 0.5),
+    latencyP95Ms: quantile(latencies, 0.95),
+  };
+}
+
+const h = await startHarness();
+const results: { batches: Batch[]; inference: Record<string, { medianMs: number; runs: number }> } = {
+  batches: [],
+  inference: {},
+};
+try {
+  const model = await loadMnistMlpModel();
+  const modelJson = await readFile(fileURLToPath(MNIST_MLP_FILES.model));
+  const zkModel = await h.registerModel(
+    0,
+    await modelCommitment(model),
+    h.p.contracts.mnistVerifier.address,
+    modelJson,
+  );
+  const samples = (
+    JSON.parse(await readFile(join(ROOT, "data/mnist-test-samples.json"), "utf8")) as {
+      samples: { image: string }[];
+    }
+  ).samples.map((s) => quantiseImage(new Uint8Array(Buffer.from(s.image, "base64"))));
+
+  for (const workers of [1, 2]) {
+    const pools = Array.from({ length: workers }, () => new ProverPool({ size: 1, jobTimeoutMs: 120_000 }));
+    const accounts = [ACCOUNT.alice, ACCOUNT.bob];
+    for (let i = 0; i < workers; ++i) {
+      const w = await h.worker(`zk-${workers}-${i}`, accounts[i]!, {
+        zkExecutor: new ZkMlpExecutor({ pool: pools[i]! }),
+      });
+      w.start();
+    }
+    console.log(`ZK: ${ZK_TASKS} tasks, ${workers} worker(s)…`);
+    const started = performance.now();
+    const ids: bigint[] = [];
+    for (let i = 0; i < ZK_TASKS; ++i) {
+      const x = samples[i % samples.length]!;
+      const salt = BigInt(1000 + workers * 100 + i);
+      const { taskId } = await h.submit({
+        mode: 0,
+        modelId: zkModel,
+        input: encodeZkInput(x, salt),
+        inputCommitment: await inputCommitment(x, salt),
+      });
+      ids.push(taskId);
+    }
+    const r = await track(h, ids, started, 600_000);
+    results.batches.push({ scenario: "ZK (MNIST MLP, real proofs)", workers, tasks: ZK_TASKS, ...r });
+    await h.stopWorkers();
+    await Promise.all(pools.map((p) => p.close()));
+  }
+
+  console.log(`REDUNDANT: ${REDUNDANT_TASKS} tasks, 3 workers…`);
+  for (const [i, account] of [ACCOUNT.alice, ACCOUNT.bob, ACCOUNT.carol].entries()) {
+    (await h.worker(`rd-${i}`, account)).start();
+  }
+  const started = performance.now();
+  const ids: bigint[] = [];
+  for (let i = 0; i < REDUNDANT_TASKS; ++i) {
+    const input = encodeTensors([
+      { name: "x", dtype: "float32", dims: [1, 4], data: Float32Array.from([i, 0.5, -1, 2]) },
+    ]);
+    ids.push((await h.submit({ mode: 1, modelId: h.onnxModel, input })).taskId);
+  }
+  const rd = await track(h, ids, started, 600_000);
+  results.batches.push({ scenario: "REDUNDANT (tiny ONNX MLP)", workers: 3, tasks: REDUNDANT_TASKS, ...rd });
+  await h.stopWorkers();
+
+  // Inference time per executor (CPU), medians.
+  const onnx = await OnnxExecutor.create({ gpuAvailable: false });
+  const onnxPath = join(ROOT, "worker/fixtures/tiny-mlp.onnx");
+  const onnxArtifact = {
+    id: "bench",
+    kind: "onnx" as const,
+    path: onnxPath,
+    sha256: createHash("sha256")
+      .update(await readFile(onnxPath))
+      .digest("hex"),
+  };
+  const onnxInput = encodeTensors([
+    { name: "x", dtype: "float32", dims: [1, 4], data: Float32Array.from([1, 0.5, -1, 2]) },
+  ]);
+  const onnxTimes: number[] = [];
+  for (let i = 0; i < INFER_RUNS; ++i) {
+    const t = performance.now();
+    await onnx.execute(onnxInput, onnxArtifact);
+    onnxTimes.push(performance.now() - t);
+  }
+  await onnx.close();
+  results.inference[`onnx (${onnx.backend}, tiny MLP, incl. decode/encode)`] = {
+    medianMs: quantile(onnxTimes, 0.5),
+    runs: INFER_RUNS,
+  };
+
+  const artifacts = await mnistMlpArtifacts();
+  const witness: number[] = [];
+  const prove: number[] = [];
+  for (let i = 0; i < INFER_RUNS; ++i) {
+    const x = samples[i % samples.length]!;
+    const built = await buildCircuitInput({ model, input: x, taskBinding: BigInt(i + 1) });
+    let t = performance.now();
+    await computeWitness(built.circuitInput, artifacts.wasm);
+    witness.push(performance.now() - t);
+    t = performance.now();
+    await proveInference({ model, input: x, taskBinding: BigInt(i + 1), artifacts });
+    prove.push(performance.now() - t);
+  }
+  await releaseProverThreads();
+  results.inference["zk-mlp witness (snarkjs wasm)"] = { medianMs: quantile(witness, 0.5), runs: INFER_RUNS };
+  results.inference["zk-mlp witness + Groth16 proof (warm)"] = {
+    medianMs: quantile(prove, 0.5),
+    runs: INFER_RUNS,
+  };
+} finally {
+  await h.close();
+}
+
+console.log(
+  `\n${"scenario".padEnd(30)} ${"workers".padStart(7)} ${"tasks".padStart(5)} ${"tasks/min".padStart(10)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}`,
+);
+for (const b of results.batches) {
+  console.log(
+    `${b.scenario.padEnd(30)} ${String(b.workers).padStart(7)} ${String(b.tasks).padStart(5)} ${b.tasksPerMinute.toFixed(1).padStart(10)} ${b.latencyP50Ms.toFixed(0).padStart(8)} ${b.latencyP95Ms.toFixed(0).padStart(8)}`,
+  );
+}
+console.log("\ninference (CPU, median)");
+for (const [name, r] of Object.entries(results.inference)) {
+  console.log(`  ${name.padEnd(45)} ${r.medianMs.toFixed(2).padStart(9)} ms  (${r.runs} runs)`);
+}
+const date = new Date().toISOString().slice(0, 10);
+await mkdir(join(ROOT, "bench/results"), { recursive: true });
+const file = join(ROOT, `bench/results/worker-${date}.json`);
+await writeFile(file, `${JSON.stringify({ date, ...results }, null, 2)}\n`);
+console.log(`\nwrote ${file}`);
+process.exit(0);
