@@ -40,7 +40,9 @@ const env = z
       .min(1)
       .default(fileURLToPath(new URL("../deploy/deployments", import.meta.url))),
     EAI_POLLING_MS: optional(z.coerce.number().int().min(50).max(60_000)),
-    DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL")),
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL"),
+    ),
     EAI_PGLITE_DIR: optional(z.string()),
   })
   .safeParse(process.env);
@@ -48,7 +50,8 @@ if (!env.success) {
   const issues = env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
   throw new Error(`invalid indexer environment: ${issues}`);
 }
-const { EAI_CHAIN_ID, EAI_RPC_URL, EAI_DEPLOYMENTS_DIR, EAI_POLLING_MS, DATABASE_URL, EAI_PGLITE_DIR } = env.data;
+const { EAI_CHAIN_ID, EAI_RPC_URL, EAI_DEPLOYMENTS_DIR, EAI_POLLING_MS, DATABASE_URL, EAI_PGLITE_DIR } =
+  env.data;
 
 const deployment = await loadDeployment(EAI_CHAIN_ID, EAI_DEPLOYMENTS_DIR);
 const local = EAI_CHAIN_ID === 31337;

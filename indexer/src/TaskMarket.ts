@@ -164,9 +164,7 @@ ponder.on("TaskMarket:TaskCancelled", async ({ event, context }) => {
 ponder.on("TaskMarket:ProofAccepted", async ({ event, context }) => {
   const { taskId, provider, outputCommitment, output } = event.args;
   const ts = seconds(event);
-  await context.db
-    .update(schema.task, { id: taskId })
-    .set({ outputCommitment, output, updatedAt: ts });
+  await context.db.update(schema.task, { id: taskId }).set({ outputCommitment, output, updatedAt: ts });
   await timeline(context.db, event, taskId, "proven", {
     provider,
     data: { outputCommitment: outputCommitment.toString(), output },
@@ -257,11 +255,24 @@ ponder.on("TaskMarket:TaskCompleted", async ({ event, context }) => {
   await changeCredit(db, "market", task.modelCreator as Address, token, ts, { add: creatorFee });
   const base = { taskId, token: lower(token), timestamp: ts, txHash: event.transaction.hash };
   await db.insert(schema.payment).values([
-    { ...base, id: `${eventId(event)}-treasury`, kind: "treasury_fee", account: lower(treasury), amount: treasuryFee },
-    { ...base, id: `${eventId(event)}-creator`, kind: "creator_fee", account: task.modelCreator, amount: creatorFee },
+    {
+      ...base,
+      id: `${eventId(event)}-treasury`,
+      kind: "treasury_fee",
+      account: lower(treasury),
+      amount: treasuryFee,
+    },
+    {
+      ...base,
+      id: `${eventId(event)}-creator`,
+      kind: "creator_fee",
+      account: task.modelCreator,
+      amount: creatorFee,
+    },
   ]);
   const model = await db.find(schema.model, { id: task.modelId });
-  if (model) await db.update(schema.model, { id: task.modelId }).set({ completedTasks: model.completedTasks + 1 });
+  if (model)
+    await db.update(schema.model, { id: task.modelId }).set({ completedTasks: model.completedTasks + 1 });
   await timeline(db, event, taskId, "completed", {
     amount: providerPayout + treasuryFee + creatorFee,
     data: {
@@ -314,11 +325,13 @@ ponder.on("TaskMarket:TaskExpired", async ({ event, context }) => {
   const { taskId, provider, reopened } = event.args;
   const db = context.db;
   const ts = seconds(event);
-  await db.update(schema.task, { id: taskId }).set((row) =>
-    reopened
-      ? { status: "Open", claims: 0, phaseDeadline: 0, updatedAt: ts }
-      : { status: row.status, updatedAt: ts },
-  );
+  await db
+    .update(schema.task, { id: taskId })
+    .set((row) =>
+      reopened
+        ? { status: "Open", claims: 0, phaseDeadline: 0, updatedAt: ts }
+        : { status: row.status, updatedAt: ts },
+    );
   await timeline(db, event, taskId, "expired", { provider, data: { reopened } });
   await bumpDaily(db, ts, { tasksExpired: 1 });
 });
@@ -345,7 +358,10 @@ ponder.on("TaskMarket:TaskRefunded", async ({ event, context }) => {
     timestamp: ts,
     txHash: event.transaction.hash,
   });
-  await timeline(db, event, taskId, "refunded", { amount, data: { requester: lower(requester), noMajority } });
+  await timeline(db, event, taskId, "refunded", {
+    amount,
+    data: { requester: lower(requester), noMajority },
+  });
   await bumpDaily(db, ts, { tasksRefunded: 1 });
 });
 

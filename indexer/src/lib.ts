@@ -67,9 +67,7 @@ export async function ensureProvider(db: Db, address: Address, timestamp: number
     .onConflictDoNothing();
 }
 
-type DailyCounters = Partial<
-  Omit<typeof schema.dailyStat.$inferInsert, "day" | "activeProviders">
->;
+type DailyCounters = Partial<Omit<typeof schema.dailyStat.$inferInsert, "day" | "activeProviders">>;
 
 const EMPTY_DAY = {
   tasksSubmitted: 0,
@@ -133,7 +131,11 @@ export async function changeCredit(
   const before = existing ?? { amount: 0n, totalCredited: 0n, totalWithdrawn: 0n };
   let next: { amount: bigint; totalCredited: bigint; totalWithdrawn: bigint };
   if ("add" in change) {
-    next = { ...before, amount: before.amount + change.add, totalCredited: before.totalCredited + change.add };
+    next = {
+      ...before,
+      amount: before.amount + change.add,
+      totalCredited: before.totalCredited + change.add,
+    };
   } else if ("set" in change) {
     const added = change.set > before.amount ? change.set - before.amount : 0n;
     next = { ...before, amount: change.set, totalCredited: before.totalCredited + added };
@@ -181,7 +183,10 @@ export async function adminEvent(
     await db
       .insert(schema.protocolParam)
       .values({ key, value, updatedAt: timestamp })
-      .onConflictDoUpdate((row) => ({ value: merge ? { ...row.value, ...value } : value, updatedAt: timestamp }));
+      .onConflictDoUpdate((row) => ({
+        value: merge ? { ...row.value, ...value } : value,
+        updatedAt: timestamp,
+      }));
   }
 }
 
@@ -190,7 +195,8 @@ export function jsonSafe(value: Record<string, unknown>): Record<string, unknown
   const convert = (v: unknown): unknown => {
     if (typeof v === "bigint") return v.toString();
     if (Array.isArray(v)) return v.map(convert);
-    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x)]));
+    if (v && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x)]));
     return v;
   };
   return convert(value) as Record<string, unknown>;

@@ -40,7 +40,10 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   const { token, vault, market, reputation, governor, providers: registry } = p.contracts;
   const sqlClient = createClient(`${url}/sql`, { schema });
 
-  const stats = await rest<{ head: { block: string; timestamp: number }; tasks: { total: number } }>(url, "/stats");
+  const stats = await rest<{ head: { block: string; timestamp: number }; tasks: { total: number } }>(
+    url,
+    "/stats",
+  );
   expect(stats.status).toBe(200);
   const blockNumber = BigInt(stats.body.head.block);
   const at = { blockNumber };
@@ -52,24 +55,36 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   expect(stats.body.tasks.total).toBe(Number(taskCount));
   const sqlTasks = await sqlClient.db.select().from(schema.task);
   expect(sqlTasks.length).toBe(Number(taskCount));
-  const gqlTasks = await gql<{ tasks: { items: { id: string; status: string; claims: number; phaseDeadline: number }[] } }>(
-    url,
-    `{ tasks(limit: 1000, orderBy: "id") { items { id status claims phaseDeadline } } }`,
-  );
+  const gqlTasks = await gql<{
+    tasks: { items: { id: string; status: string; claims: number; phaseDeadline: number }[] };
+  }>(url, `{ tasks(limit: 1000, orderBy: "id") { items { id status claims phaseDeadline } } }`);
   for (let id = 1n; id <= taskCount; id++) {
     const state = await market.read.getTaskState([id], at);
-    const want = { status: TASK_STATUS[state.status], claims: state.claims, phaseDeadline: state.phaseDeadline };
+    const want = {
+      status: TASK_STATUS[state.status],
+      claims: state.claims,
+      phaseDeadline: state.phaseDeadline,
+    };
     const r = await rest<{ status: string; claims: number; phaseDeadline: number; timeline: unknown[] }>(
       url,
       `/tasks/${id}`,
     );
     expect(r.status).toBe(200);
-    expect({ status: r.body.status, claims: r.body.claims, phaseDeadline: r.body.phaseDeadline }, `task ${id} (REST)`).toEqual(want);
+    expect(
+      { status: r.body.status, claims: r.body.claims, phaseDeadline: r.body.phaseDeadline },
+      `task ${id} (REST)`,
+    ).toEqual(want);
     expect(r.body.timeline.length).toBeGreaterThan(0);
     const g = gqlTasks.tasks.items.find((t) => BigInt(t.id) === id);
-    expect(g && { status: g.status, claims: g.claims, phaseDeadline: g.phaseDeadline }, `task ${id} (GraphQL)`).toEqual(want);
+    expect(
+      g && { status: g.status, claims: g.claims, phaseDeadline: g.phaseDeadline },
+      `task ${id} (GraphQL)`,
+    ).toEqual(want);
     const s = sqlTasks.find((t) => t.id === id);
-    expect(s && { status: s.status, claims: s.claims, phaseDeadline: s.phaseDeadline }, `task ${id} (SQL)`).toEqual(want);
+    expect(
+      s && { status: s.status, claims: s.claims, phaseDeadline: s.phaseDeadline },
+      `task ${id} (SQL)`,
+    ).toEqual(want);
   }
 
   // ── providers: vault, registry and reputation (decayed to the head, like the views) ──
@@ -109,12 +124,15 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
       eligible: standing[1],
     });
     const s = sqlProviders.find((x) => x.address === address.toLowerCase());
-    expect(s && { stake: s.stake, locked: s.locked, unbonding: s.unbonding }).toEqual({ stake, locked, unbonding });
+    expect(s && { stake: s.stake, locked: s.locked, unbonding: s.unbonding }).toEqual({
+      stake,
+      locked,
+      unbonding,
+    });
   }
-  const gqlProviders = await gql<{ providers: { items: { address: string; stake: string; locked: string }[] } }>(
-    url,
-    `{ providers(limit: 100) { items { address stake locked } } }`,
-  );
+  const gqlProviders = await gql<{
+    providers: { items: { address: string; stake: string; locked: string }[] };
+  }>(url, `{ providers(limit: 100) { items { address stake locked } } }`);
   for (const g of gqlProviders.providers.items) {
     const address = g.address as Address;
     expect(BigInt(g.stake), `GraphQL stake of ${address}`).toBe(await vault.read.stakeOf([address], at));
@@ -122,10 +140,10 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   }
 
   // ── leaderboard: every registered provider, with the chain's tier ──
-  const board = await rest<{ total: number; providers: { address: string; reputation: { tier: number; trust: number } }[] }>(
-    url,
-    "/leaderboard?sort=trust",
-  );
+  const board = await rest<{
+    total: number;
+    providers: { address: string; reputation: { tier: number; trust: number } }[];
+  }>(url, "/leaderboard?sort=trust");
   expect(board.status).toBe(200);
   expect(board.body.total).toBe(p.wallets.providers.length);
   for (const row of board.body.providers) {
@@ -159,14 +177,15 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
     `{ delegates(limit: 100) { items { address votes } } }`,
   );
   for (const d of delegates.delegates.items) {
-    expect(BigInt(d.votes), `votes of ${d.address}`).toBe(await token.read.getVotes([d.address as Address], at));
+    expect(BigInt(d.votes), `votes of ${d.address}`).toBe(
+      await token.read.getVotes([d.address as Address], at),
+    );
   }
 
   // ── governance: proposal state and tallies ──
-  const proposals = await rest<{ proposals: { id: string; state: string; forVotes: string; againstVotes: string; abstainVotes: string }[] }>(
-    url,
-    "/proposals",
-  );
+  const proposals = await rest<{
+    proposals: { id: string; state: string; forVotes: string; againstVotes: string; abstainVotes: string }[];
+  }>(url, "/proposals");
   for (const pr of proposals.body.proposals) {
     const id = BigInt(pr.id);
     expect(pr.state, `proposal ${id}`).toBe(PROPOSAL_STATES[await governor.read.state([id], at)]);
@@ -178,7 +197,7 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   const params = await sqlClient.db.select().from(schema.protocolParam);
   const rep = params.find((x) => x.key === "reputation")?.value;
   const chainRep = await reputation.read.params(at);
-  expect(rep).toEqual(Object.fromEntries(Object.entries(chainRep).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v])));
+  expect(rep).toEqual({ ...chainRep }); // every field is a uint16/uint32: numbers on both sides
   const mkt = params.find((x) => x.key === "market")?.value;
   const chainMkt = await market.read.marketParams(at);
   for (const [k, v] of Object.entries(chainMkt)) expect(mkt?.[k], `market.${k}`).toBe(v);

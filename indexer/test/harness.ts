@@ -18,7 +18,9 @@ export const CHAIN_PORTS = [8600, 8649] as const;
 export const HTTP_PORTS = [42100, 42149] as const;
 
 /** The Node.js the project pins (node_modules/.bin/node, Node 24) when present, else this process's. */
-export const NODE = existsSync(join(ROOT, "node_modules/.bin/node")) ? join(ROOT, "node_modules/.bin/node") : process.execPath;
+export const NODE = existsSync(join(ROOT, "node_modules/.bin/node"))
+  ? join(ROOT, "node_modules/.bin/node")
+  : process.execPath;
 
 const taken = new Set<number>();
 
@@ -142,7 +144,14 @@ export async function startChain(): Promise<Chain> {
   const url = `http://127.0.0.1:${port}`;
   const proc = new Proc(
     NODE,
-    [join(ROOT, "node_modules/hardhat/dist/src/cli.js"), "node", "--hostname", "127.0.0.1", "--port", String(port)],
+    [
+      join(ROOT, "node_modules/hardhat/dist/src/cli.js"),
+      "node",
+      "--hostname",
+      "127.0.0.1",
+      "--port",
+      String(port),
+    ],
     { cwd: ROOT },
   );
   try {
@@ -253,7 +262,12 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
     status,
     waitForBlock: async (block, timeoutMs = 60_000) => {
       try {
-        await waitFor(`indexer at block ${block}`, async () => ((await status())?.block ?? -1n) >= block, timeoutMs, 50);
+        await waitFor(
+          `indexer at block ${block}`,
+          async () => ((await status())?.block ?? -1n) >= block,
+          timeoutMs,
+          50,
+        );
       } catch (err) {
         throw new Error(`${(err as Error).message}\n${proc.output(30)}`);
       }
@@ -274,7 +288,11 @@ export async function writeDeployment(dir: string, deployment: { chainId: number
 
 // ─── API clients ───
 
-export async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function gql<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -14,7 +14,16 @@ import { parseEther, parseEventLogs, type Hex } from "viem";
 import { Mode, setupProtocol } from "../../test/integration/fixture.ts";
 import * as schema from "../ponder.schema.ts";
 import { expectIndexerMatchesChain } from "./checks.ts";
-import { startChain, startIndexer, tempDir, writeDeployment, rest, type Chain, type Indexer } from "./harness.ts";
+import {
+  gql,
+  startChain,
+  startIndexer,
+  tempDir,
+  writeDeployment,
+  rest,
+  type Chain,
+  type Indexer,
+} from "./harness.ts";
 import { startPostgres, type Postgres } from "./postgres.ts";
 import { connect, scenario, type Protocol } from "./scenario.ts";
 
@@ -58,7 +67,9 @@ async function marketLogIds(p: Protocol, eventNames: string[]) {
     fromBlock: BigInt(p.deployment.contracts.TaskMarket.startBlock),
   });
   const parsed = parseEventLogs({ abi: p.contracts.market.abi, logs });
-  return parsed.filter((l) => eventNames.includes(l.eventName)).map((l) => `${l.transactionHash}-${l.logIndex}`);
+  return parsed
+    .filter((l) => eventNames.includes(l.eventName))
+    .map((l) => `${l.transactionHash}-${l.logIndex}`);
 }
 
 const TIMELINE_EVENTS = [
@@ -81,7 +92,12 @@ describe("indexer on a local chain", () => {
     const { p, dir, deploymentsDir } = await freshProtocol();
     const s = scenario(p);
     await s.zkTask(); // before the indexer starts: backfilled
-    const idx = await indexer({ rpcUrl: chain.url, deploymentsDir, schema: "scenario", pgliteDir: `${dir}/pglite` });
+    const idx = await indexer({
+      rpcUrl: chain.url,
+      deploymentsDir,
+      schema: "scenario",
+      pgliteDir: `${dir}/pglite`,
+    });
     await s.redundantTask(); // carol lies and is slashed
     await s.expiredTask(); // bob misses the deadline: expired, reopened, cancelled
     await s.zkTask(p.wallets.providers[1]);
@@ -99,8 +115,20 @@ describe("indexer on a local chain", () => {
     const rows = await sqlClient.db.select().from(schema.taskEvent);
     expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
 
+    // GraphQL relations
+    const related = await gql<{ tasks: { items: { id: string; events: { items: { kind: string }[] } }[] } }>(
+      idx.url,
+      `{ tasks(where: { status: "Completed" }, orderBy: "id", orderDirection: "desc", limit: 10) {
+           items { id events { items { kind } } } } }`,
+    );
+    expect(related.tasks.items.length).toBe(3);
+    for (const t of related.tasks.items) expect(t.events.items.map((e) => e.kind)).toContain("completed");
+
     // the expired task's timeline, in order
-    const expired = await rest<{ status: string; timeline: { kind: string }[] }>(idx.url, `/tasks/${s.ids.expired[0]}`);
+    const expired = await rest<{ status: string; timeline: { kind: string }[] }>(
+      idx.url,
+      `/tasks/${s.ids.expired[0]}`,
+    );
     expect(expired.body.status).toBe("Cancelled");
     expect(expired.body.timeline.map((e) => e.kind)).toEqual([
       "submitted",
@@ -119,10 +147,9 @@ describe("indexer on a local chain", () => {
       expect.objectContaining({ taskId: String(s.ids.redundant[0]), outcome: "WrongResult" }),
     ]);
     // daily statistics
-    const stats = await rest<{ daily: { tasksSubmitted: number; tasksCompleted: number; activeProviders: number }[] }>(
-      idx.url,
-      "/stats",
-    );
+    const stats = await rest<{
+      daily: { tasksSubmitted: number; tasksCompleted: number; activeProviders: number }[];
+    }>(idx.url, "/stats");
     const totals = stats.body.daily.reduce(
       (t, d) => ({ submitted: t.submitted + d.tasksSubmitted, completed: t.completed + d.tasksCompleted }),
       { submitted: 0, completed: 0 },
@@ -132,8 +159,16 @@ describe("indexer on a local chain", () => {
 
   it("answers 400 with a clear message for bad route parameters, 404 for unknown ids", async () => {
     const { dir, deploymentsDir } = await freshProtocol();
-    const idx = await indexer({ rpcUrl: chain.url, deploymentsDir, schema: "routes", pgliteDir: `${dir}/pglite` });
-    const badAddress = await rest<{ error: string; issues: { message: string }[] }>(idx.url, "/providers/0x1234");
+    const idx = await indexer({
+      rpcUrl: chain.url,
+      deploymentsDir,
+      schema: "routes",
+      pgliteDir: `${dir}/pglite`,
+    });
+    const badAddress = await rest<{ error: string; issues: { message: string }[] }>(
+      idx.url,
+      "/providers/0x1234",
+    );
     expect(badAddress.status).toBe(400);
     expect(badAddress.body.error).toBe("invalid provider address");
     expect(badAddress.body.issues[0]?.message).toMatch(/20-byte hex address/);
@@ -178,9 +213,15 @@ describe("indexer on a local chain", () => {
         fromBlock: BigInt(p.deployment.contracts.StakingVault.startBlock),
       }),
     }).filter((l) =>
-      ["Staked", "UnstakeRequested", "UnstakeCancelled", "Withdrawn", "BondLocked", "BondReleased", "ProviderSlashed"].includes(
-        l.eventName,
-      ),
+      [
+        "Staked",
+        "UnstakeRequested",
+        "UnstakeCancelled",
+        "Withdrawn",
+        "BondLocked",
+        "BondReleased",
+        "ProviderSlashed",
+      ].includes(l.eventName),
     );
     expect(stakeRows.length).toBe(vaultLogs.length);
   }, 300_000);
@@ -188,7 +229,12 @@ describe("indexer on a local chain", () => {
   it("drops the rows of reorganised blocks (evm_snapshot, evm_revert, different blocks)", async () => {
     const { p, dir, deploymentsDir } = await freshProtocol();
     const s = scenario(p);
-    const idx = await indexer({ rpcUrl: chain.url, deploymentsDir, schema: "reorg", pgliteDir: `${dir}/pglite` });
+    const idx = await indexer({
+      rpcUrl: chain.url,
+      deploymentsDir,
+      schema: "reorg",
+      pgliteDir: `${dir}/pglite`,
+    });
     await s.zkTask();
     await synced(idx);
     const sqlClient = createClient(`${idx.url}/sql`, { schema });
@@ -200,7 +246,9 @@ describe("indexer on a local chain", () => {
     const during = await sqlClient.db.select().from(schema.task);
     expect(during.length).toBe(before.length + orphanTasks.length);
     const orphanTxs = new Set(
-      (await sqlClient.db.select().from(schema.taskEvent)).filter((e) => orphanTasks.includes(e.taskId)).map((e) => e.txHash),
+      (await sqlClient.db.select().from(schema.taskEvent))
+        .filter((e) => orphanTasks.includes(e.taskId))
+        .map((e) => e.txHash),
     );
     expect(orphanTxs.size).toBeGreaterThan(0);
 
@@ -234,7 +282,12 @@ describe("indexer on a local chain", () => {
       const { p, deploymentsDir } = await freshProtocol();
       const s = scenario(p);
       await s.zkTask();
-      const idx = await indexer({ rpcUrl: chain.url, deploymentsDir, schema: "eai_postgres", databaseUrl: pg.url });
+      const idx = await indexer({
+        rpcUrl: chain.url,
+        deploymentsDir,
+        schema: "eai_postgres",
+        databaseUrl: pg.url,
+      });
       await s.redundantTask();
       await s.expiredTask();
       await s.providerChores();

@@ -47,7 +47,8 @@ async function ensureBin(): Promise<string> {
     );
   }
   const bin = await findBin();
-  if (!bin) throw new Error("apt-get installed postgresql but no initdb/pg_ctl was found under /usr/lib/postgresql");
+  if (!bin)
+    throw new Error("apt-get installed postgresql but no initdb/pg_ctl was found under /usr/lib/postgresql");
   return bin;
 }
 

@@ -14,7 +14,14 @@ import {
   type Hex,
 } from "viem";
 
-import { INPUT, Mode, WEIGHTS, mockProof, setupProtocol, taskBinding } from "../../test/integration/fixture.ts";
+import {
+  INPUT,
+  Mode,
+  WEIGHTS,
+  mockProof,
+  setupProtocol,
+  taskBinding,
+} from "../../test/integration/fixture.ts";
 
 export type Protocol = Awaited<ReturnType<typeof setupProtocol>>;
 
@@ -59,9 +66,12 @@ export function scenario(p: Protocol) {
     const binding = taskBinding(p.chainId, market.address, taskId, provider.account.address);
     const output = 0x9abcn + taskId;
     await send(
-      market.write.submitProof([taskId, spec, output, toHex(taskId, { size: 2 }), mockProof([WEIGHTS, INPUT, output, binding])], {
-        account: provider.account,
-      }),
+      market.write.submitProof(
+        [taskId, spec, output, toHex(taskId, { size: 2 }), mockProof([WEIGHTS, INPUT, output, binding])],
+        {
+          account: provider.account,
+        },
+      ),
     );
     ids.zk.push(taskId);
     return taskId;
@@ -70,19 +80,23 @@ export function scenario(p: Protocol) {
   /** Three providers; `liar` answers differently and is slashed. */
   async function redundantTask(liar = carol) {
     const { taskId, spec } = await submit(Mode.REDUNDANT);
-    for (const provider of providers) await send(market.write.claimTask([taskId, spec], { account: provider.account }));
+    for (const provider of providers)
+      await send(market.write.claimTask([taskId, spec], { account: provider.account }));
     const truth = keccak256("0x01");
     const lie = keccak256("0x02");
-    const salts = providers.map((_, i) => keccak256(encodeAbiParameters([{ type: "uint256" }], [BigInt(i + 1)])));
+    const salts = providers.map((_, i) =>
+      keccak256(encodeAbiParameters([{ type: "uint256" }], [BigInt(i + 1)])),
+    );
     for (const [i, provider] of providers.entries()) {
       const answer = provider === liar ? lie : truth;
-      const c = await market.read.resultCommitment([taskId, provider.account.address, answer, salts[i]!]);
+      const salt = salts[i] ?? "0x";
+      const c = await market.read.resultCommitment([taskId, provider.account.address, answer, salt]);
       await send(market.write.commitResult([taskId, spec, c], { account: provider.account }));
     }
     for (const [i, provider] of providers.entries()) {
       const answer = provider === liar ? lie : truth;
       await send(
-        market.write.revealResult([taskId, spec, answer, salts[i]!, `eai://blob/out-${taskId}-${i}`], {
+        market.write.revealResult([taskId, spec, answer, salts[i] ?? "0x", `eai://blob/out-${taskId}-${i}`], {
           account: provider.account,
         }),
       );
@@ -108,7 +122,8 @@ export function scenario(p: Protocol) {
   }
 
   async function providerChores() {
-    const extra = (await p.connection.viem.getWalletClients())[7]!;
+    const extra = (await p.connection.viem.getWalletClients())[7];
+    if (!extra) throw new Error("the node needs 8 accounts");
     await send(registry.write.authorizeOperator([extra.account.address], { account: alice.account }));
     await send(registry.write.heartbeat({ account: extra.account }));
     await send(registry.write.heartbeat({ account: bob.account }));
@@ -128,7 +143,9 @@ export function scenario(p: Protocol) {
     const targets = [reputation.address] as Address[];
     const values = [0n];
     const calldatas = [calldata] as Hex[];
-    await send(governor.write.propose([targets, values, calldatas, description], { account: deployer.account }));
+    await send(
+      governor.write.propose([targets, values, calldatas, description], { account: deployer.account }),
+    );
     const descriptionHash = keccak256(toHex(description));
     const proposalId = await governor.read.hashProposal([targets, values, calldatas, descriptionHash]);
     const delay = await governor.read.votingDelay();
@@ -137,10 +154,14 @@ export function scenario(p: Protocol) {
     await send(governor.write.castVote([proposalId, 0], { account: alice.account }));
     const period = await governor.read.votingPeriod();
     await time.increase(period + 1n);
-    await send(governor.write.queue([targets, values, calldatas, descriptionHash], { account: deployer.account }));
+    await send(
+      governor.write.queue([targets, values, calldatas, descriptionHash], { account: deployer.account }),
+    );
     const eta = await governor.read.proposalEta([proposalId]);
     await time.increaseTo(eta + 1n);
-    await send(governor.write.execute([targets, values, calldatas, descriptionHash], { account: deployer.account }));
+    await send(
+      governor.write.execute([targets, values, calldatas, descriptionHash], { account: deployer.account }),
+    );
     ids.proposal = proposalId;
     return proposalId;
   }

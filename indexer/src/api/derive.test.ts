@@ -30,7 +30,9 @@ describe("decay (Reputation._decay)", () => {
 describe("standingAt", () => {
   const base = { completed: 60, reputationUpdatedAt: 1000, suspendedUntil: 0, banned: false };
   it("starts a never-recorded provider at the initial score, tier 1", () => {
-    expect(standingAt({ ...base, trust: null, availability: null, reputationUpdatedAt: 0 }, PARAMS, 5000)).toMatchObject({
+    expect(
+      standingAt({ ...base, trust: null, availability: null, reputationUpdatedAt: 0 }, PARAMS, 5000),
+    ).toMatchObject({
       trust: 5000,
       availability: 5000,
       tier: 1,

@@ -60,7 +60,8 @@ export function standingAt(r: StoredReputation, p: ReputationParams, now: number
     availability = decay(r.availability, p.initialScore, elapsed, p.halfLife);
   }
   let tier = 1;
-  if (trust >= p.tier3Trust && availability >= p.tier3Availability && r.completed >= p.tier3Completed) tier = 3;
+  if (trust >= p.tier3Trust && availability >= p.tier3Availability && r.completed >= p.tier3Completed)
+    tier = 3;
   else if (trust >= p.tier2Trust && availability >= p.tier2Availability && r.completed >= p.tier2Completed) {
     tier = 2;
   }

@@ -117,7 +117,13 @@ function providerView(p: ProviderRow, params: ReputationParams, now: number) {
     operatorCount: p.operatorCount,
     lastHeartbeat: p.lastHeartbeat,
     heartbeats: p.heartbeats,
-    stake: { active: p.stake, locked: p.locked, free: p.stake - p.locked, unbonding: p.unbonding, releaseAt: p.unbondingReleaseAt },
+    stake: {
+      active: p.stake,
+      locked: p.locked,
+      free: p.stake - p.locked,
+      unbonding: p.unbonding,
+      releaseAt: p.unbondingReleaseAt,
+    },
     slashed: p.slashed,
     slashCount: p.slashCount,
     /** Decayed to the indexed chain head, as Reputation's views. */
@@ -142,41 +148,56 @@ const statsQuery = z.object({ days: z.coerce.number().int().min(1).max(366).defa
 app.get("/stats", async (c) => {
   const q = parse(c, "query", statsQuery, c.req.query());
   if (q instanceof Response) return q;
-  const [chainHead, byStatus, providerTotals, taskTotals, latency, models, proposals, holders, supply, daily] =
-    await Promise.all([
-      head(),
-      db.select({ status: schema.task.status, n: count() }).from(schema.task).groupBy(schema.task.status),
-      db
-        .select({
-          registered: sql<number>`count(*) filter (where ${schema.provider.registered})`,
-          active: sql<number>`count(*) filter (where ${schema.provider.registered} and ${schema.provider.active})`,
-          staked: sum(schema.provider.stake),
-          locked: sum(schema.provider.locked),
-          unbonding: sum(schema.provider.unbonding),
-          slashed: sum(schema.provider.slashed),
-          earnings: sum(schema.provider.earningsEai),
-        })
-        .from(schema.provider),
-      db
-        .select({
-          submitted: sum(schema.task.rewardEai),
-          completed: sql<string>`coalesce(sum(${schema.task.rewardEai}) filter (where ${schema.task.status} = 'Completed'), 0)`,
-          fees: sql<string>`coalesce(sum(${schema.task.treasuryFee} + ${schema.task.creatorFee}), 0)`,
-        })
-        .from(schema.task),
-      db
-        .select({
-          mean: sql<string | null>`avg(${schema.task.claimToCompletion})`,
-          n: count(schema.task.claimToCompletion),
-        })
-        .from(schema.task),
-      db.select({ n: count() }).from(schema.model),
-      db.select({ n: count() }).from(schema.proposal),
-      db.select({ n: count() }).from(schema.tokenHolder).where(sql`${schema.tokenHolder.balance} > 0`),
-      param("supply"),
-      db.select().from(schema.dailyStat).orderBy(desc(schema.dailyStat.day)).limit(q.days),
-    ]);
-  const tasks = Object.fromEntries(["Open", "Claimed", "Completed", "Cancelled", "Refunded"].map((s) => [s, 0]));
+  const [
+    chainHead,
+    byStatus,
+    providerTotals,
+    taskTotals,
+    latency,
+    models,
+    proposals,
+    holders,
+    supply,
+    daily,
+  ] = await Promise.all([
+    head(),
+    db.select({ status: schema.task.status, n: count() }).from(schema.task).groupBy(schema.task.status),
+    db
+      .select({
+        registered: sql<number>`count(*) filter (where ${schema.provider.registered})`,
+        active: sql<number>`count(*) filter (where ${schema.provider.registered} and ${schema.provider.active})`,
+        staked: sum(schema.provider.stake),
+        locked: sum(schema.provider.locked),
+        unbonding: sum(schema.provider.unbonding),
+        slashed: sum(schema.provider.slashed),
+        earnings: sum(schema.provider.earningsEai),
+      })
+      .from(schema.provider),
+    db
+      .select({
+        submitted: sum(schema.task.rewardEai),
+        completed: sql<string>`coalesce(sum(${schema.task.rewardEai}) filter (where ${schema.task.status} = 'Completed'), 0)`,
+        fees: sql<string>`coalesce(sum(${schema.task.treasuryFee} + ${schema.task.creatorFee}), 0)`,
+      })
+      .from(schema.task),
+    db
+      .select({
+        mean: sql<string | null>`avg(${schema.task.claimToCompletion})`,
+        n: count(schema.task.claimToCompletion),
+      })
+      .from(schema.task),
+    db.select({ n: count() }).from(schema.model),
+    db.select({ n: count() }).from(schema.proposal),
+    db
+      .select({ n: count() })
+      .from(schema.tokenHolder)
+      .where(sql`${schema.tokenHolder.balance} > 0`),
+    param("supply"),
+    db.select().from(schema.dailyStat).orderBy(desc(schema.dailyStat.day)).limit(q.days),
+  ]);
+  const tasks = Object.fromEntries(
+    ["Open", "Claimed", "Completed", "Cancelled", "Refunded"].map((s) => [s, 0]),
+  );
   let total = 0;
   for (const row of byStatus) {
     tasks[row.status] = Number(row.n);
@@ -254,7 +275,11 @@ app.get("/leaderboard", async (c) => {
   views.sort((a, b) => {
     const ka = key(a);
     const kb = key(b);
-    for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return ka[i]! < kb[i]! ? -sign : sign;
+    for (let i = 0; i < 3; i++) {
+      const x = ka[i] ?? 0n;
+      const y = kb[i] ?? 0n;
+      if (x !== y) return x < y ? -sign : sign;
+    }
     return a.address < b.address ? -1 : 1;
   });
   const page = views.slice(q.offset, q.offset + q.limit).map((v, i) => ({ rank: q.offset + i + 1, ...v }));
@@ -268,31 +293,36 @@ app.get("/providers/:address", async (c) => {
   if (address instanceof Response) return address;
   const [row] = await db.select().from(schema.provider).where(eq(schema.provider.address, address));
   if (!row) return send(c, { error: `provider ${address} is not indexed (never staked or registered)` }, 404);
-  const [chainHead, params, operators, stakeHistory, slashes, reputation, claims, credits] = await Promise.all([
-    head(),
-    reputationParams(),
-    db.select().from(schema.operator).where(eq(schema.operator.provider, address)),
-    db
-      .select()
-      .from(schema.stakeEvent)
-      .where(eq(schema.stakeEvent.provider, address))
-      .orderBy(desc(schema.stakeEvent.timestamp), desc(schema.stakeEvent.id))
-      .limit(100),
-    db.select().from(schema.slash).where(eq(schema.slash.provider, address)).orderBy(desc(schema.slash.timestamp)),
-    db
-      .select()
-      .from(schema.reputationEvent)
-      .where(eq(schema.reputationEvent.provider, address))
-      .orderBy(asc(schema.reputationEvent.timestamp), asc(schema.reputationEvent.id))
-      .limit(500),
-    db
-      .select()
-      .from(schema.taskClaim)
-      .where(eq(schema.taskClaim.provider, address))
-      .orderBy(desc(schema.taskClaim.claimedAt))
-      .limit(100),
-    db.select().from(schema.credit).where(eq(schema.credit.account, address)),
-  ]);
+  const [chainHead, params, operators, stakeHistory, slashes, reputation, claims, credits] =
+    await Promise.all([
+      head(),
+      reputationParams(),
+      db.select().from(schema.operator).where(eq(schema.operator.provider, address)),
+      db
+        .select()
+        .from(schema.stakeEvent)
+        .where(eq(schema.stakeEvent.provider, address))
+        .orderBy(desc(schema.stakeEvent.timestamp), desc(schema.stakeEvent.id))
+        .limit(100),
+      db
+        .select()
+        .from(schema.slash)
+        .where(eq(schema.slash.provider, address))
+        .orderBy(desc(schema.slash.timestamp)),
+      db
+        .select()
+        .from(schema.reputationEvent)
+        .where(eq(schema.reputationEvent.provider, address))
+        .orderBy(asc(schema.reputationEvent.timestamp), asc(schema.reputationEvent.id))
+        .limit(500),
+      db
+        .select()
+        .from(schema.taskClaim)
+        .where(eq(schema.taskClaim.provider, address))
+        .orderBy(desc(schema.taskClaim.claimedAt))
+        .limit(100),
+      db.select().from(schema.credit).where(eq(schema.credit.account, address)),
+    ]);
   return send(c, {
     head: chainHead,
     ...providerView(row, params, chainHead.timestamp),
@@ -318,7 +348,11 @@ app.get("/tasks/:id", async (c) => {
       .from(schema.taskEvent)
       .where(eq(schema.taskEvent.taskId, id))
       .orderBy(asc(schema.taskEvent.blockNumber), asc(schema.taskEvent.logIndex)),
-    db.select().from(schema.taskClaim).where(eq(schema.taskClaim.taskId, id)).orderBy(asc(schema.taskClaim.claimedAt)),
+    db
+      .select()
+      .from(schema.taskClaim)
+      .where(eq(schema.taskClaim.taskId, id))
+      .orderBy(asc(schema.taskClaim.claimedAt)),
     db.select().from(schema.payment).where(eq(schema.payment.taskId, id)),
   ]);
   return send(c, { ...row, timeline, claimants: claims, payments });
@@ -345,7 +379,9 @@ async function quorumAt(timepoint: bigint): Promise<bigint> {
     )
     .orderBy(desc(schema.adminEvent.blockNumber), desc(schema.adminEvent.id))
     .limit(1);
-  const n = BigInt(String((numerator?.args as { newQuorumNumerator?: string } | undefined)?.newQuorumNumerator ?? 0));
+  const n = BigInt(
+    String((numerator?.args as { newQuorumNumerator?: string } | undefined)?.newQuorumNumerator ?? 0),
+  );
   return ((supply?.totalSupply ?? 0n) * n) / 100n;
 }
 
@@ -380,7 +416,16 @@ app.notFound((c) =>
   c.json(
     {
       error: `no route ${c.req.method} ${c.req.path}`,
-      routes: ["/graphql", "/sql/*", "/stats", "/leaderboard", "/providers/:address", "/tasks/:id", "/proposals", "/proposals/:id"],
+      routes: [
+        "/graphql",
+        "/sql/*",
+        "/stats",
+        "/leaderboard",
+        "/providers/:address",
+        "/tasks/:id",
+        "/proposals",
+        "/proposals/:id",
+      ],
     },
     404,
   ),
