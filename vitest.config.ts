@@ -9,6 +9,7 @@ export default defineConfig({
       "circuits/tests/**/*.test.ts",
       "scripts/**/*.test.ts",
       "bench/**/*.test.ts",
+      "indexer/**/*.test.ts",
     ],
     testTimeout: 120_000,
     hookTimeout: 300_000,

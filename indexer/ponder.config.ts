@@ -1,0 +1,88 @@
+/**
+ * Ponder configuration of the EAI indexer.
+ *
+ * Addresses and start blocks come from the deployment record `deploy/deployments/<chainId>.json` (written by every
+ * deploy), ABIs from the SDK's generated `as const` exports. Environment:
+ *
+ *   EAI_CHAIN_ID          chain id of the deployment to index (default 31337, the local Hardhat node)
+ *   EAI_RPC_URL           JSON-RPC endpoint (default http://127.0.0.1:8545)
+ *   EAI_DEPLOYMENTS_DIR   folder holding <chainId>.json (default deploy/deployments)
+ *   EAI_POLLING_MS        block polling interval (default 250 ms on chain 31337, 1000 ms elsewhere)
+ *   DATABASE_URL          PostgreSQL connection string; PGlite in .ponder/pglite when unset
+ *   EAI_PGLITE_DIR        PGlite directory (default .ponder/pglite)
+ */
+import { fileURLToPath } from "node:url";
+import { createConfig } from "ponder";
+import { z } from "zod";
+
+import {
+  eaiGovernorAbi,
+  eaiTimelockAbi,
+  eaiTokenAbi,
+  modelRegistryAbi,
+  providerRegistryAbi,
+  reputationAbi,
+  stakingVaultAbi,
+  taskMarketAbi,
+} from "@eai/sdk/abis";
+import { loadDeployment } from "@eai/sdk/deployments";
+
+/** An empty variable counts as unset. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const env = z
+  .object({
+    EAI_CHAIN_ID: z.coerce.number().int().positive().default(31337),
+    EAI_RPC_URL: z.url({ protocol: /^(https?|wss?)$/ }).default("http://127.0.0.1:8545"),
+    EAI_DEPLOYMENTS_DIR: z
+      .string()
+      .min(1)
+      .default(fileURLToPath(new URL("../deploy/deployments", import.meta.url))),
+    EAI_POLLING_MS: optional(z.coerce.number().int().min(50).max(60_000)),
+    DATABASE_URL: optional(
+      z.string().regex(/^postgres(ql)?:\/\//, "expected a postgres:// or postgresql:// URL"),
+    ),
+    EAI_PGLITE_DIR: optional(z.string()),
+  })
+  .safeParse(process.env);
+if (!env.success) {
+  const issues = env.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+  throw new Error(`invalid indexer environment: ${issues}`);
+}
+const { EAI_CHAIN_ID, EAI_RPC_URL, EAI_DEPLOYMENTS_DIR, EAI_POLLING_MS, DATABASE_URL, EAI_PGLITE_DIR } =
+  env.data;
+
+const deployment = await loadDeployment(EAI_CHAIN_ID, EAI_DEPLOYMENTS_DIR);
+const local = EAI_CHAIN_ID === 31337;
+
+function at(name: keyof typeof deployment.contracts) {
+  const c = deployment.contracts[name];
+  if (!c) throw new Error(`deployment for chain ${EAI_CHAIN_ID} has no ${name}`);
+  return { chain: "eai" as const, address: c.address, startBlock: c.startBlock };
+}
+
+export default createConfig({
+  database: DATABASE_URL
+    ? { kind: "postgres", connectionString: DATABASE_URL }
+    : { kind: "pglite", ...(EAI_PGLITE_DIR ? { directory: EAI_PGLITE_DIR } : {}) },
+  chains: {
+    eai: {
+      id: EAI_CHAIN_ID,
+      rpc: EAI_RPC_URL,
+      pollingInterval: EAI_POLLING_MS ?? (local ? 250 : 1000),
+      // A local node starts from nothing on every run: never reuse RPC responses cached from an earlier chain.
+      disableCache: local,
+    },
+  },
+  contracts: {
+    EAIToken: { abi: eaiTokenAbi, ...at("EAIToken") },
+    StakingVault: { abi: stakingVaultAbi, ...at("StakingVault") },
+    ProviderRegistry: { abi: providerRegistryAbi, ...at("ProviderRegistry") },
+    ModelRegistry: { abi: modelRegistryAbi, ...at("ModelRegistry") },
+    Reputation: { abi: reputationAbi, ...at("Reputation") },
+    TaskMarket: { abi: taskMarketAbi, ...at("TaskMarket") },
+    EAIGovernor: { abi: eaiGovernorAbi, ...at("EAIGovernor") },
+    EAITimelock: { abi: eaiTimelockAbi, ...at("EAITimelock") },
+  },
+});

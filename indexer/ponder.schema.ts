@@ -1,0 +1,572 @@
+/**
+ * Database schema of the EAI indexer: snake_case tables, camelCase exports. Every row is derived from events (no
+ * RPC reads). Amounts are `bigint` (numeric(78) in SQL), addresses and hashes lower-case hex, times are unix
+ * seconds of the block that emitted the event.
+ */
+import { index, onchainTable, primaryKey, relations } from "ponder";
+
+/** Life-cycle state of a task, as TaskMarket's `TaskStatus` (None is never stored). */
+export const TASK_STATUSES = ["Open", "Claimed", "Completed", "Cancelled", "Refunded"] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Kinds of rows in `task_events` (the task timeline). */
+export const TASK_EVENT_KINDS = [
+  "submitted",
+  "claimed",
+  "committed",
+  "revealed",
+  "proven",
+  "completed",
+  "expired",
+  "cancelled",
+  "refunded",
+  "paid",
+  "penalized",
+  "bond_returned",
+] as const;
+export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
+
+// ───────────────────────────────────────────── tasks ─────────────────────────────────────────────
+
+export const task = onchainTable(
+  "tasks",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    requester: t.hex().notNull(),
+    modelId: t.bigint().notNull(),
+    paymentToken: t.hex().notNull(),
+    reward: t.bigint().notNull(),
+    /** Reward converted to EAI with the token's governed rate at submission (volume statistics). */
+    rewardEai: t.bigint().notNull(),
+    bond: t.bigint().notNull(),
+    modelCreator: t.hex().notNull(),
+    verifier: t.hex().notNull(),
+    modelCommitment: t.bigint().notNull(),
+    mode: t.text().$type<"ZK" | "REDUNDANT">().notNull(),
+    redundancy: t.integer().notNull(),
+    minTier: t.integer().notNull(),
+    minResources: t.json().$type<Resources>().notNull(),
+    inputCommitment: t.bigint().notNull(),
+    inputUri: t.text().notNull(),
+    createdAt: t.integer().notNull(),
+    priorityUntil: t.integer().notNull(),
+    deadline: t.integer().notNull(),
+    execWindow: t.integer().notNull(),
+    revealWindow: t.integer().notNull(),
+    /** Current status, as `TaskMarket.getTaskState(id).status`. */
+    status: t.text().$type<TaskStatus>().notNull(),
+    /** Claims held now, as `getTaskState(id).claims`. */
+    claims: t.integer().notNull(),
+    /** As `getTaskState(id).phaseDeadline` (0 when none). */
+    phaseDeadline: t.integer().notNull(),
+    commits: t.integer().notNull(),
+    reveals: t.integer().notNull(),
+    /** ZK: output commitment; REDUNDANT: majority result hash (set on completion). */
+    result: t.hex(),
+    outputCommitment: t.bigint(),
+    output: t.hex(),
+    providerPayout: t.bigint(),
+    treasuryFee: t.bigint(),
+    creatorFee: t.bigint(),
+    winners: t.integer(),
+    refundAmount: t.bigint(),
+    noMajority: t.boolean(),
+    firstClaimedAt: t.integer(),
+    settledAt: t.integer(),
+    /** Seconds from the first claim to completion (null unless completed after a claim). */
+    claimToCompletion: t.integer(),
+    submittedBlock: t.bigint().notNull(),
+    submittedTx: t.hex().notNull(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({
+    requesterIdx: index().on(table.requester),
+    statusIdx: index().on(table.status),
+    modelIdx: index().on(table.modelId),
+  }),
+);
+
+export const taskEvent = onchainTable(
+  "task_events",
+  (t) => ({
+    /** `<txHash>-<logIndex>` */
+    id: t.text().primaryKey(),
+    taskId: t.bigint().notNull(),
+    kind: t.text().$type<TaskEventKind>().notNull(),
+    provider: t.hex(),
+    amount: t.bigint(),
+    /** Event-specific fields (bond, claims, commitment, result hash, outcome, reopened, ...). */
+    data: t.json().$type<Record<string, string | number | boolean | null>>().notNull(),
+    blockNumber: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({
+    taskIdx: index().on(table.taskId, table.blockNumber, table.logIndex),
+    providerIdx: index().on(table.provider),
+  }),
+);
+
+/** One row per (task, provider): the provider's position in the task (a ZK re-claim after expiry resets it). */
+export const taskClaim = onchainTable(
+  "task_claims",
+  (t) => ({
+    taskId: t.bigint().notNull(),
+    provider: t.hex().notNull(),
+    operator: t.hex().notNull(),
+    bond: t.bigint().notNull(),
+    attempts: t.integer().notNull(),
+    claimedAt: t.integer().notNull(),
+    commitment: t.hex(),
+    committedAt: t.integer(),
+    resultHash: t.hex(),
+    resultUri: t.text(),
+    revealedAt: t.integer(),
+    /** pending | paid | penalized | bond_returned */
+    outcome: t.text().$type<"pending" | "paid" | "penalized" | "bond_returned">().notNull(),
+    penalty: t.text().$type<ReputationOutcome>(),
+    payout: t.bigint(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.taskId, table.provider] }),
+    providerIdx: index().on(table.provider),
+  }),
+);
+
+// ─────────────────────────────────────────── providers ───────────────────────────────────────────
+
+export type Resources = {
+  vramMiB: number;
+  computeCapability: number;
+  cpuCores: number;
+  ramMiB: number;
+  storageGiB: number;
+  bandwidthMbps: number;
+  benchmarkScore: number;
+  region: number;
+};
+
+export type ReputationOutcome = "Success" | "WrongResult" | "MissedDeadline" | "NoReveal";
+
+export const provider = onchainTable(
+  "providers",
+  (t) => ({
+    address: t.hex().primaryKey(),
+    registered: t.boolean().notNull(),
+    active: t.boolean().notNull(),
+    registeredAt: t.integer(),
+    // profile and resources
+    gpuModel: t.text(),
+    x25519PublicKey: t.hex(),
+    metadataUri: t.text(),
+    vramMiB: t.integer(),
+    computeCapability: t.integer(),
+    cpuCores: t.integer(),
+    ramMiB: t.integer(),
+    storageGiB: t.integer(),
+    bandwidthMbps: t.integer(),
+    benchmarkScore: t.integer(),
+    region: t.integer(),
+    /** Low | Medium | High under the current class thresholds. */
+    benchmarkClass: t.text().$type<"Low" | "Medium" | "High">(),
+    operatorCount: t.integer().notNull(),
+    lastHeartbeat: t.integer(),
+    heartbeats: t.integer().notNull(),
+    // vault
+    stake: t.bigint().notNull(),
+    locked: t.bigint().notNull(),
+    unbonding: t.bigint().notNull(),
+    unbondingReleaseAt: t.integer().notNull(),
+    slashed: t.bigint().notNull(),
+    slashCount: t.integer().notNull(),
+    // reputation as of `reputationUpdatedAt` (the API decays it to the chain head, as the contract's views do)
+    trust: t.integer(),
+    availability: t.integer(),
+    tier: t.integer().notNull(),
+    completed: t.integer().notNull(),
+    failed: t.integer().notNull(),
+    violations: t.integer().notNull(),
+    reputationUpdatedAt: t.integer().notNull(),
+    suspendedUntil: t.integer().notNull(),
+    banned: t.boolean().notNull(),
+    // market
+    /** Provider payments credited, converted to EAI at each token's rate. */
+    earningsEai: t.bigint().notNull(),
+    tasksClaimed: t.integer().notNull(),
+    /** Last ProviderPenalized seen (links the vault's ProviderSlashed of the same transaction to its task). */
+    lastPenaltyTx: t.hex(),
+    lastPenaltyTask: t.bigint(),
+    lastPenaltyOutcome: t.text().$type<ReputationOutcome>(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({
+    activeIdx: index().on(table.active),
+  }),
+);
+
+/** An account authorised by a provider (an account operates for at most one provider at a time). */
+export const operator = onchainTable(
+  "operators",
+  (t) => ({
+    address: t.hex().primaryKey(),
+    provider: t.hex().notNull(),
+    authorized: t.boolean().notNull(),
+    authorizedAt: t.integer().notNull(),
+    revokedAt: t.integer(),
+  }),
+  (table) => ({ providerIdx: index().on(table.provider) }),
+);
+
+export const model = onchainTable(
+  "models",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    creator: t.hex().notNull(),
+    kind: t.text().$type<"ZK_MLP" | "ONNX" | "WASM">().notNull(),
+    verifier: t.hex().notNull(),
+    weightsCommitment: t.bigint().notNull(),
+    artifactUri: t.text().notNull(),
+    inputSize: t.integer().notNull(),
+    outputSize: t.integer().notNull(),
+    minResources: t.json().$type<Resources>().notNull(),
+    registeredAt: t.integer().notNull(),
+    active: t.boolean().notNull(),
+    adminLocked: t.boolean().notNull(),
+    tasks: t.integer().notNull(),
+    completedTasks: t.integer().notNull(),
+  }),
+  (table) => ({ creatorIdx: index().on(table.creator) }),
+);
+
+// ───────────────────────────────────────── money movements ─────────────────────────────────────────
+
+/** Credits of the market (per token) and of the vault (slash shares, EAI), as `creditOf` on each contract. */
+export const credit = onchainTable(
+  "credits",
+  (t) => ({
+    ledger: t.text().$type<"market" | "vault">().notNull(),
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    totalCredited: t.bigint().notNull(),
+    totalWithdrawn: t.bigint().notNull(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.ledger, table.account, table.token] }) }),
+);
+
+/** Every credit of a settlement: provider payments, treasury and creator fees, refunds. */
+export const payment = onchainTable(
+  "payments",
+  (t) => ({
+    id: t.text().primaryKey(),
+    taskId: t.bigint().notNull(),
+    kind: t.text().$type<"provider" | "treasury_fee" | "creator_fee" | "refund">().notNull(),
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ taskIdx: index().on(table.taskId), accountIdx: index().on(table.account) }),
+);
+
+export const withdrawal = onchainTable(
+  "withdrawals",
+  (t) => ({
+    id: t.text().primaryKey(),
+    /** market: TaskMarket.withdraw; unbonded: StakingVault.withdraw; vault_credit: StakingVault.claimCredit */
+    source: t.text().$type<"market" | "unbonded" | "vault_credit">().notNull(),
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);
+
+export const stakeEvent = onchainTable(
+  "stake_events",
+  (t) => ({
+    id: t.text().primaryKey(),
+    provider: t.hex().notNull(),
+    kind: t
+      .text()
+      .$type<
+        | "staked"
+        | "unstake_requested"
+        | "unstake_cancelled"
+        | "withdrawn"
+        | "bond_locked"
+        | "bond_released"
+        | "slashed"
+      >()
+      .notNull(),
+    amount: t.bigint().notNull(),
+    funder: t.hex(),
+    stakeAfter: t.bigint(),
+    lockedAfter: t.bigint(),
+    unbondingAfter: t.bigint(),
+    releaseAt: t.integer(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ providerIdx: index().on(table.provider, table.timestamp) }),
+);
+
+export const slash = onchainTable(
+  "slashes",
+  (t) => ({
+    id: t.text().primaryKey(),
+    provider: t.hex().notNull(),
+    taskId: t.bigint(),
+    outcome: t.text().$type<ReputationOutcome>(),
+    harmed: t.hex().notNull(),
+    caller: t.hex().notNull(),
+    role: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    harmedShare: t.bigint().notNull(),
+    treasuryShare: t.bigint().notNull(),
+    stakeAfter: t.bigint().notNull(),
+    lockedAfter: t.bigint().notNull(),
+    unbondingAfter: t.bigint().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ providerIdx: index().on(table.provider) }),
+);
+
+export const reputationEvent = onchainTable(
+  "reputation_events",
+  (t) => ({
+    id: t.text().primaryKey(),
+    provider: t.hex().notNull(),
+    kind: t.text().$type<"updated" | "suspended" | "banned">().notNull(),
+    outcome: t.text().$type<ReputationOutcome>(),
+    trust: t.integer(),
+    availability: t.integer(),
+    tier: t.integer(),
+    completed: t.integer(),
+    failed: t.integer(),
+    violations: t.integer(),
+    suspendedUntil: t.integer(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ providerIdx: index().on(table.provider, table.timestamp) }),
+);
+
+// ──────────────────────────────────────────── governance ────────────────────────────────────────────
+
+export const proposal = onchainTable("proposals", (t) => ({
+  id: t.bigint().primaryKey(),
+  proposer: t.hex().notNull(),
+  targets: t.json().$type<string[]>().notNull(),
+  values: t.json().$type<string[]>().notNull(),
+  signatures: t.json().$type<string[]>().notNull(),
+  calldatas: t.json().$type<string[]>().notNull(),
+  description: t.text().notNull(),
+  /** Vote snapshot and start (seconds: the token's clock is a timestamp clock). */
+  voteStart: t.bigint().notNull(),
+  voteEnd: t.bigint().notNull(),
+  forVotes: t.bigint().notNull(),
+  againstVotes: t.bigint().notNull(),
+  abstainVotes: t.bigint().notNull(),
+  voters: t.integer().notNull(),
+  createdAt: t.integer().notNull(),
+  queuedAt: t.integer(),
+  eta: t.bigint(),
+  executedAt: t.integer(),
+  canceledAt: t.integer(),
+  txHash: t.hex().notNull(),
+}));
+
+export const vote = onchainTable(
+  "votes",
+  (t) => ({
+    proposalId: t.bigint().notNull(),
+    voter: t.hex().notNull(),
+    /** 0 against, 1 for, 2 abstain */
+    support: t.integer().notNull(),
+    weight: t.bigint().notNull(),
+    reason: t.text().notNull(),
+    params: t.hex(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.proposalId, table.voter] }) }),
+);
+
+/** Accounts with voting power (or that had some), as `EAIToken.getVotes`. */
+export const delegate = onchainTable("delegates", (t) => ({
+  address: t.hex().primaryKey(),
+  votes: t.bigint().notNull(),
+  delegators: t.integer().notNull(),
+  updatedAt: t.integer().notNull(),
+}));
+
+/** EAI holders: balance from Transfer, delegate from DelegateChanged. */
+export const tokenHolder = onchainTable(
+  "token_holders",
+  (t) => ({
+    address: t.hex().primaryKey(),
+    balance: t.bigint().notNull(),
+    delegate: t.hex(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({ balanceIdx: index().on(table.balance) }),
+);
+
+/** ERC-20 allowances of EAI, as `EAIToken.allowance(owner, spender)`. */
+export const allowance = onchainTable(
+  "allowances",
+  (t) => ({
+    owner: t.hex().notNull(),
+    spender: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.owner, table.spender] }) }),
+);
+
+/** Total supply after each block that minted or burned (the quorum is a fraction of it at the snapshot). */
+export const supplyCheckpoint = onchainTable("supply_checkpoints", (t) => ({
+  blockNumber: t.bigint().primaryKey(),
+  timestamp: t.integer().notNull(),
+  totalSupply: t.bigint().notNull(),
+}));
+
+export const timelockOperation = onchainTable("timelock_operations", (t) => ({
+  id: t.hex().primaryKey(),
+  calls: t.json().$type<{ index: number; target: string; value: string; data: string }[]>().notNull(),
+  predecessor: t.hex(),
+  salt: t.hex(),
+  delay: t.bigint().notNull(),
+  status: t.text().$type<"scheduled" | "executed" | "cancelled">().notNull(),
+  scheduledAt: t.integer().notNull(),
+  readyAt: t.integer().notNull(),
+  executedAt: t.integer(),
+}));
+
+// ─────────────────────────────────────────── parameters ───────────────────────────────────────────
+
+/** Current governed parameters per contract (`market`, `stake`, `reputation`, `classes`, `vault`, `governor`, ...). */
+export const protocolParam = onchainTable("protocol_params", (t) => ({
+  key: t.text().primaryKey(),
+  value: t.json().$type<Record<string, string | number | boolean>>().notNull(),
+  updatedAt: t.integer().notNull(),
+}));
+
+export const paymentToken = onchainTable("payment_tokens", (t) => ({
+  address: t.hex().primaryKey(),
+  allowed: t.boolean().notNull(),
+  eaiPerToken: t.bigint().notNull(),
+  updatedAt: t.integer().notNull(),
+}));
+
+/** Roles currently held, per contract (from RoleGranted / RoleRevoked). */
+export const roleMember = onchainTable(
+  "role_members",
+  (t) => ({
+    contract: t.text().notNull(),
+    role: t.hex().notNull(),
+    account: t.hex().notNull(),
+    granted: t.boolean().notNull(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.contract, table.role, table.account] }) }),
+);
+
+/** Audit log of every administrative event: parameter changes, roles, pauses, mints, governor settings. */
+export const adminEvent = onchainTable(
+  "admin_events",
+  (t) => ({
+    id: t.text().primaryKey(),
+    contract: t.text().notNull(),
+    event: t.text().notNull(),
+    args: t.json().$type<Record<string, unknown>>().notNull(),
+    timestamp: t.integer().notNull(),
+    blockNumber: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ eventIdx: index().on(table.contract, table.event) }),
+);
+
+// ──────────────────────────────────────────── statistics ────────────────────────────────────────────
+
+/** Network statistics per UTC day (block time). */
+export const dailyStat = onchainTable("daily_stats", (t) => ({
+  /** YYYY-MM-DD */
+  day: t.text().primaryKey(),
+  tasksSubmitted: t.integer().notNull(),
+  tasksCompleted: t.integer().notNull(),
+  tasksRefunded: t.integer().notNull(),
+  tasksCancelled: t.integer().notNull(),
+  tasksExpired: t.integer().notNull(),
+  /** Rewards submitted, in EAI. */
+  volumeSubmitted: t.bigint().notNull(),
+  /** Rewards of completed tasks, in EAI. */
+  volumeCompleted: t.bigint().notNull(),
+  providerPayouts: t.bigint().notNull(),
+  fees: t.bigint().notNull(),
+  slashed: t.bigint().notNull(),
+  /** Providers that claimed, settled, staked or sent a heartbeat that day. */
+  activeProviders: t.integer().notNull(),
+  latencySum: t.bigint().notNull(),
+  latencyCount: t.integer().notNull(),
+}));
+
+export const dailyActiveProvider = onchainTable(
+  "daily_active_providers",
+  (t) => ({
+    day: t.text().notNull(),
+    provider: t.hex().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.day, table.provider] }) }),
+);
+
+// ───────────────────────────────────────────── relations ─────────────────────────────────────────────
+
+export const taskRelations = relations(task, ({ many, one }) => ({
+  events: many(taskEvent),
+  claimants: many(taskClaim),
+  payments: many(payment),
+  model: one(model, { fields: [task.modelId], references: [model.id] }),
+}));
+export const taskEventRelations = relations(taskEvent, ({ one }) => ({
+  task: one(task, { fields: [taskEvent.taskId], references: [task.id] }),
+}));
+export const taskClaimRelations = relations(taskClaim, ({ one }) => ({
+  task: one(task, { fields: [taskClaim.taskId], references: [task.id] }),
+  provider: one(provider, { fields: [taskClaim.provider], references: [provider.address] }),
+}));
+export const paymentRelations = relations(payment, ({ one }) => ({
+  task: one(task, { fields: [payment.taskId], references: [task.id] }),
+}));
+export const providerRelations = relations(provider, ({ many }) => ({
+  claims: many(taskClaim),
+  operators: many(operator),
+  stakeEvents: many(stakeEvent),
+  slashes: many(slash),
+  reputationHistory: many(reputationEvent),
+}));
+export const operatorRelations = relations(operator, ({ one }) => ({
+  provider: one(provider, { fields: [operator.provider], references: [provider.address] }),
+}));
+export const stakeEventRelations = relations(stakeEvent, ({ one }) => ({
+  provider: one(provider, { fields: [stakeEvent.provider], references: [provider.address] }),
+}));
+export const slashRelations = relations(slash, ({ one }) => ({
+  provider: one(provider, { fields: [slash.provider], references: [provider.address] }),
+}));
+export const reputationEventRelations = relations(reputationEvent, ({ one }) => ({
+  provider: one(provider, { fields: [reputationEvent.provider], references: [provider.address] }),
+}));
+export const modelRelations = relations(model, ({ many }) => ({ tasks: many(task) }));
+export const proposalRelations = relations(proposal, ({ many }) => ({ votes: many(vote) }));
+export const voteRelations = relations(vote, ({ one }) => ({
+  proposal: one(proposal, { fields: [vote.proposalId], references: [proposal.id] }),
+}));

@@ -1,0 +1,207 @@
+/**
+ * Compares every API of a running indexer (REST, GraphQL, SQL over HTTP) with the chain's own state read through
+ * viem at the block the indexer reports as its head.
+ */
+import { createClient } from "@ponder/client";
+import { expect } from "vitest";
+import type { Address } from "viem";
+
+import * as schema from "../ponder.schema.ts";
+import { PROPOSAL_STATES } from "../src/api/derive.ts";
+import { gql, rest } from "./harness.ts";
+import type { Protocol } from "./scenario.ts";
+
+const TASK_STATUS = ["None", "Open", "Claimed", "Completed", "Cancelled", "Refunded"] as const;
+const CLASSES = ["Low", "Medium", "High"] as const;
+
+interface RestProvider {
+  address: string;
+  active: boolean;
+  operatorCount: number;
+  lastHeartbeat: number | null;
+  profile: { benchmarkClass: string };
+  stake: { active: string; locked: string; unbonding: string; releaseAt: number };
+  reputation: {
+    trust: number;
+    availability: number;
+    tier: number;
+    completed: number;
+    failed: number;
+    violations: number;
+    suspendedUntil: number;
+    banned: boolean;
+    eligible: boolean;
+  };
+  credits: { ledger: string; token: string; amount: string }[];
+}
+
+/** Asserts that the indexer at `url` serves exactly the chain state of protocol `p`. Returns the compared head. */
+export async function expectIndexerMatchesChain(p: Protocol, url: string) {
+  const { token, vault, market, reputation, governor, providers: registry } = p.contracts;
+  const sqlClient = createClient(`${url}/sql`, { schema });
+
+  const stats = await rest<{ head: { block: string; timestamp: number }; tasks: { total: number } }>(
+    url,
+    "/stats",
+  );
+  expect(stats.status).toBe(200);
+  const blockNumber = BigInt(stats.body.head.block);
+  const at = { blockNumber };
+  const chainHead = await p.publicClient.getBlock({ blockNumber });
+  expect(stats.body.head.timestamp).toBe(Number(chainHead.timestamp));
+
+  // ── tasks: REST, GraphQL and SQL against getTaskState ──
+  const taskCount = await market.read.taskCount(at);
+  expect(stats.body.tasks.total).toBe(Number(taskCount));
+  const sqlTasks = await sqlClient.db.select().from(schema.task);
+  expect(sqlTasks.length).toBe(Number(taskCount));
+  const gqlTasks = await gql<{
+    tasks: { items: { id: string; status: string; claims: number; phaseDeadline: number }[] };
+  }>(url, `{ tasks(limit: 1000, orderBy: "id") { items { id status claims phaseDeadline } } }`);
+  for (let id = 1n; id <= taskCount; id++) {
+    const state = await market.read.getTaskState([id], at);
+    const want = {
+      status: TASK_STATUS[state.status],
+      claims: state.claims,
+      phaseDeadline: state.phaseDeadline,
+    };
+    const r = await rest<{ status: string; claims: number; phaseDeadline: number; timeline: unknown[] }>(
+      url,
+      `/tasks/${id}`,
+    );
+    expect(r.status).toBe(200);
+    expect(
+      { status: r.body.status, claims: r.body.claims, phaseDeadline: r.body.phaseDeadline },
+      `task ${id} (REST)`,
+    ).toEqual(want);
+    expect(r.body.timeline.length).toBeGreaterThan(0);
+    const g = gqlTasks.tasks.items.find((t) => BigInt(t.id) === id);
+    expect(
+      g && { status: g.status, claims: g.claims, phaseDeadline: g.phaseDeadline },
+      `task ${id} (GraphQL)`,
+    ).toEqual(want);
+    const s = sqlTasks.find((t) => t.id === id);
+    expect(
+      s && { status: s.status, claims: s.claims, phaseDeadline: s.phaseDeadline },
+      `task ${id} (SQL)`,
+    ).toEqual(want);
+  }
+
+  // ── providers: vault, registry and reputation (decayed to the head, like the views) ──
+  const sqlProviders = await sqlClient.db.select().from(schema.provider);
+  for (const wallet of p.wallets.providers) {
+    const address = wallet.account.address;
+    const r = await rest<RestProvider>(url, `/providers/${address}`);
+    expect(r.status).toBe(200);
+    const [stake, locked, [unbonding, releaseAt], info, record, tier, standing] = await Promise.all([
+      vault.read.stakeOf([address], at),
+      vault.read.lockedOf([address], at),
+      vault.read.unbondingOf([address], at),
+      registry.read.getProvider([address], at),
+      reputation.read.getRecord([address], at),
+      reputation.read.tierOf([address], at),
+      reputation.read.standingOf([address], at),
+    ]);
+    expect(r.body.stake, `stake of ${address}`).toMatchObject({
+      active: stake.toString(),
+      locked: locked.toString(),
+      unbonding: unbonding.toString(),
+      releaseAt: Number(releaseAt),
+    });
+    expect(r.body.active).toBe(info.active);
+    expect(r.body.operatorCount).toBe(info.operatorCount);
+    expect(r.body.lastHeartbeat ?? 0).toBe(Number(info.lastHeartbeat));
+    expect(r.body.profile.benchmarkClass).toBe(CLASSES[info.benchmarkClass]);
+    expect(r.body.reputation, `reputation of ${address}`).toMatchObject({
+      trust: record.trust,
+      availability: record.availability,
+      completed: record.completed,
+      failed: record.failed,
+      violations: record.violations,
+      suspendedUntil: Number(record.suspendedUntil),
+      banned: record.banned,
+      tier,
+      eligible: standing[1],
+    });
+    const s = sqlProviders.find((x) => x.address === address.toLowerCase());
+    expect(s && { stake: s.stake, locked: s.locked, unbonding: s.unbonding }).toEqual({
+      stake,
+      locked,
+      unbonding,
+    });
+  }
+  const gqlProviders = await gql<{
+    providers: { items: { address: string; stake: string; locked: string }[] };
+  }>(url, `{ providers(limit: 100) { items { address stake locked } } }`);
+  for (const g of gqlProviders.providers.items) {
+    const address = g.address as Address;
+    expect(BigInt(g.stake), `GraphQL stake of ${address}`).toBe(await vault.read.stakeOf([address], at));
+    expect(BigInt(g.locked)).toBe(await vault.read.lockedOf([address], at));
+  }
+
+  // ── leaderboard: every registered provider, with the chain's tier ──
+  const board = await rest<{
+    total: number;
+    providers: { address: string; reputation: { tier: number; trust: number } }[];
+  }>(url, "/leaderboard?sort=trust");
+  expect(board.status).toBe(200);
+  expect(board.body.total).toBe(p.wallets.providers.length);
+  for (const row of board.body.providers) {
+    expect(row.reputation.tier).toBe(await reputation.read.tierOf([row.address as Address], at));
+    expect(row.reputation.trust).toBe(await reputation.read.trustScore([row.address as Address], at));
+  }
+  const trusts = board.body.providers.map((r) => r.reputation.trust);
+  expect(trusts).toEqual([...trusts].sort((a, b) => b - a));
+
+  // ── credits of the market (per token) and of the vault ──
+  const credits = await sqlClient.db.select().from(schema.credit);
+  expect(credits.length).toBeGreaterThan(0);
+  for (const c of credits) {
+    const onChain =
+      c.ledger === "market"
+        ? await market.read.creditOf([c.account as Address, c.token as Address], at)
+        : await vault.read.creditOf([c.account as Address], at);
+    expect(c.amount, `${c.ledger} credit of ${c.account}`).toBe(onChain);
+  }
+
+  // ── token: balances, votes, supply ──
+  const holders = await sqlClient.db.select().from(schema.tokenHolder);
+  let sum = 0n;
+  for (const h of holders) {
+    expect(h.balance, `balance of ${h.address}`).toBe(await token.read.balanceOf([h.address as Address], at));
+    sum += h.balance;
+  }
+  expect(sum).toBe(await token.read.totalSupply(at));
+  const delegates = await gql<{ delegates: { items: { address: string; votes: string }[] } }>(
+    url,
+    `{ delegates(limit: 100) { items { address votes } } }`,
+  );
+  for (const d of delegates.delegates.items) {
+    expect(BigInt(d.votes), `votes of ${d.address}`).toBe(
+      await token.read.getVotes([d.address as Address], at),
+    );
+  }
+
+  // ── governance: proposal state and tallies ──
+  const proposals = await rest<{
+    proposals: { id: string; state: string; forVotes: string; againstVotes: string; abstainVotes: string }[];
+  }>(url, "/proposals");
+  for (const pr of proposals.body.proposals) {
+    const id = BigInt(pr.id);
+    expect(pr.state, `proposal ${id}`).toBe(PROPOSAL_STATES[await governor.read.state([id], at)]);
+    const [against, forVotes, abstain] = await governor.read.proposalVotes([id], at);
+    expect([pr.againstVotes, pr.forVotes, pr.abstainVotes]).toEqual([against, forVotes, abstain].map(String));
+  }
+
+  // ── governed parameters ──
+  const params = await sqlClient.db.select().from(schema.protocolParam);
+  const rep = params.find((x) => x.key === "reputation")?.value;
+  const chainRep = await reputation.read.params(at);
+  expect(rep).toEqual({ ...chainRep }); // every field is a uint16/uint32: numbers on both sides
+  const mkt = params.find((x) => x.key === "market")?.value;
+  const chainMkt = await market.read.marketParams(at);
+  for (const [k, v] of Object.entries(chainMkt)) expect(mkt?.[k], `market.${k}`).toBe(v);
+  expect(mkt?.treasury).toBe((await market.read.treasury(at)).toLowerCase());
+
+  return { blockNumber, proposals: proposals.body.proposals };
+}

@@ -1,0 +1,308 @@
+/**
+ * The indexer against a real local chain: one Hardhat node for the file, a fresh deployment and a fresh indexer
+ * database per test. Tests run in order (they share the node; Ignition keeps one journal per chain id).
+ *
+ *  - scenario (PGlite): the scripted protocol scenario; every API answer equals the chain's state
+ *  - restart: stop the indexer mid-scenario, continue, start it again: nothing lost, nothing duplicated
+ *  - reorg: evm_snapshot → blocks → evm_revert → different blocks: no orphaned rows
+ *  - PostgreSQL: the scenario on a throwaway PostgreSQL cluster (DATABASE_URL)
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "@ponder/client";
+import { parseEther, parseEventLogs, type Hex } from "viem";
+
+import { Mode, setupProtocol } from "../../test/integration/fixture.ts";
+import * as schema from "../ponder.schema.ts";
+import { expectIndexerMatchesChain } from "./checks.ts";
+import {
+  gql,
+  startChain,
+  startIndexer,
+  tempDir,
+  writeDeployment,
+  rest,
+  type Chain,
+  type Indexer,
+} from "./harness.ts";
+import { startPostgres, type Postgres } from "./postgres.ts";
+import { connect, scenario, type Protocol } from "./scenario.ts";
+
+let chain: Chain;
+let connection: Awaited<ReturnType<typeof connect>>;
+const cleanups: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  chain = await startChain();
+  cleanups.push(() => chain.stop());
+  connection = await connect(chain.url);
+}, 180_000);
+
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+}, 120_000);
+
+/** A fresh deployment with its record in a temp dir, and an indexer database dir next to it. */
+async function freshProtocol() {
+  const dir = await tempDir("eai-indexer-");
+  cleanups.push(dir.remove);
+  const p = await setupProtocol(connection);
+  await writeDeployment(`${dir.path}/deployments`, p.deployment);
+  return { p, dir: dir.path, deploymentsDir: `${dir.path}/deployments` };
+}
+
+async function indexer(options: Parameters<typeof startIndexer>[0]): Promise<Indexer> {
+  const idx = await startIndexer(options);
+  cleanups.push(() => idx.stop());
+  return idx;
+}
+
+async function synced(idx: Indexer) {
+  await idx.waitForBlock(await chain.blockNumber());
+}
+
+/** Every TaskMarket log of the deployment, as `<txHash>-<logIndex>` (what task_events and payments key on). */
+async function marketLogIds(p: Protocol, eventNames: string[]) {
+  const logs = await p.publicClient.getLogs({
+    address: p.contracts.market.address,
+    fromBlock: BigInt(p.deployment.contracts.TaskMarket.startBlock),
+  });
+  const parsed = parseEventLogs({ abi: p.contracts.market.abi, logs });
+  return parsed
+    .filter((l) => eventNames.includes(l.eventName))
+    .map((l) => `${l.transactionHash}-${l.logIndex}`);
+}
+
+const TIMELINE_EVENTS = [
+  "TaskSubmitted",
+  "TaskClaimed",
+  "ResultCommitted",
+  "ResultRevealed",
+  "ProofAccepted",
+  "TaskCompleted",
+  "TaskExpired",
+  "TaskCancelled",
+  "TaskRefunded",
+  "ProviderPaid",
+  "ProviderPenalized",
+  "BondReturned",
+];
+
+describe("indexer on a local chain", () => {
+  it("serves the chain's state after a full scenario (PGlite): GraphQL, SQL and REST", async () => {
+    const { p, dir, deploymentsDir } = await freshProtocol();
+    const s = scenario(p);
+    await s.zkTask(); // before the indexer starts: backfilled
+    const idx = await indexer({
+      rpcUrl: chain.url,
+      deploymentsDir,
+      schema: "scenario",
+      pgliteDir: `${dir}/pglite`,
+    });
+    await s.redundantTask(); // carol lies and is slashed
+    await s.expiredTask(); // bob misses the deadline: expired, reopened, cancelled
+    await s.zkTask(p.wallets.providers[1]);
+    await s.withdrawals();
+    await s.providerChores();
+    const proposalId = await s.governance();
+    await synced(idx);
+
+    const { proposals } = await expectIndexerMatchesChain(p, idx.url);
+    expect(proposals.find((x) => BigInt(x.id) === proposalId)?.state).toBe("Executed");
+
+    // timeline of every task = the chain's logs for it, in order
+    const ids = await marketLogIds(p, TIMELINE_EVENTS);
+    const sqlClient = createClient(`${idx.url}/sql`, { schema });
+    const rows = await sqlClient.db.select().from(schema.taskEvent);
+    expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+
+    // GraphQL relations
+    const related = await gql<{ tasks: { items: { id: string; events: { items: { kind: string }[] } }[] } }>(
+      idx.url,
+      `{ tasks(where: { status: "Completed" }, orderBy: "id", orderDirection: "desc", limit: 10) {
+           items { id events { items { kind } } } } }`,
+    );
+    expect(related.tasks.items.length).toBe(3);
+    for (const t of related.tasks.items) expect(t.events.items.map((e) => e.kind)).toContain("completed");
+
+    // the expired task's timeline, in order
+    const expired = await rest<{ status: string; timeline: { kind: string }[] }>(
+      idx.url,
+      `/tasks/${s.ids.expired[0]}`,
+    );
+    expect(expired.body.status).toBe("Cancelled");
+    expect(expired.body.timeline.map((e) => e.kind)).toEqual([
+      "submitted",
+      "claimed",
+      "expired",
+      "penalized",
+      "cancelled",
+    ]);
+    // the liar's slash is linked to its task
+    const carol = p.wallets.providers[2].account.address;
+    const carolView = await rest<{ slashes: { taskId: string; outcome: string; amount: string }[] }>(
+      idx.url,
+      `/providers/${carol}`,
+    );
+    expect(carolView.body.slashes).toEqual([
+      expect.objectContaining({ taskId: String(s.ids.redundant[0]), outcome: "WrongResult" }),
+    ]);
+    // daily statistics
+    const stats = await rest<{
+      daily: { tasksSubmitted: number; tasksCompleted: number; activeProviders: number }[];
+    }>(idx.url, "/stats");
+    const totals = stats.body.daily.reduce(
+      (t, d) => ({ submitted: t.submitted + d.tasksSubmitted, completed: t.completed + d.tasksCompleted }),
+      { submitted: 0, completed: 0 },
+    );
+    expect(totals).toEqual({ submitted: 4, completed: 3 });
+  }, 300_000);
+
+  it("answers 400 with a clear message for bad route parameters, 404 for unknown ids", async () => {
+    const { dir, deploymentsDir } = await freshProtocol();
+    const idx = await indexer({
+      rpcUrl: chain.url,
+      deploymentsDir,
+      schema: "routes",
+      pgliteDir: `${dir}/pglite`,
+    });
+    const badAddress = await rest<{ error: string; issues: { message: string }[] }>(
+      idx.url,
+      "/providers/0x1234",
+    );
+    expect(badAddress.status).toBe(400);
+    expect(badAddress.body.error).toBe("invalid provider address");
+    expect(badAddress.body.issues[0]?.message).toMatch(/20-byte hex address/);
+    const badTask = await rest<{ error: string }>(idx.url, "/tasks/-1");
+    expect(badTask.status).toBe(400);
+    expect(badTask.body.error).toBe("invalid task id");
+    const badSort = await rest<{ issues: { field: string }[] }>(idx.url, "/leaderboard?sort=luck");
+    expect(badSort.status).toBe(400);
+    expect(badSort.body.issues[0]?.field).toBe("sort");
+    expect((await rest(idx.url, "/tasks/999999")).status).toBe(404);
+    await idx.stop();
+  }, 300_000);
+
+  it("loses and duplicates nothing across a restart mid-scenario", async () => {
+    const { p, dir, deploymentsDir } = await freshProtocol();
+    const s = scenario(p);
+    const options = { rpcUrl: chain.url, deploymentsDir, schema: "restart", pgliteDir: `${dir}/pglite` };
+    const first = await indexer(options);
+    await s.zkTask();
+    await s.redundantTask();
+    await synced(first);
+    await first.stop();
+
+    await s.expiredTask(); // while the indexer is down
+    await s.zkTask();
+    await s.withdrawals();
+
+    const second = await indexer(options);
+    await s.zkTask(p.wallets.providers[2]); // and after it is back
+    await synced(second);
+    await expectIndexerMatchesChain(p, second.url);
+    const sqlClient = createClient(`${second.url}/sql`, { schema });
+    const rows = await sqlClient.db.select().from(schema.taskEvent);
+    const ids = await marketLogIds(p, TIMELINE_EVENTS);
+    expect(rows.length).toBe(ids.length);
+    expect(new Set(rows.map((r) => r.id))).toEqual(new Set(ids));
+    const stakeRows = await sqlClient.db.select().from(schema.stakeEvent);
+    const vaultLogs = parseEventLogs({
+      abi: p.contracts.vault.abi,
+      logs: await p.publicClient.getLogs({
+        address: p.contracts.vault.address,
+        fromBlock: BigInt(p.deployment.contracts.StakingVault.startBlock),
+      }),
+    }).filter((l) =>
+      [
+        "Staked",
+        "UnstakeRequested",
+        "UnstakeCancelled",
+        "Withdrawn",
+        "BondLocked",
+        "BondReleased",
+        "ProviderSlashed",
+      ].includes(l.eventName),
+    );
+    expect(stakeRows.length).toBe(vaultLogs.length);
+  }, 300_000);
+
+  it("drops the rows of reorganised blocks (evm_snapshot, evm_revert, different blocks)", async () => {
+    const { p, dir, deploymentsDir } = await freshProtocol();
+    const s = scenario(p);
+    const idx = await indexer({
+      rpcUrl: chain.url,
+      deploymentsDir,
+      schema: "reorg",
+      pgliteDir: `${dir}/pglite`,
+    });
+    await s.zkTask();
+    await synced(idx);
+    const sqlClient = createClient(`${idx.url}/sql`, { schema });
+    const before = await sqlClient.db.select().from(schema.task);
+
+    const snapshot = await chain.rpc<Hex>("evm_snapshot");
+    const orphanTasks = [await s.zkTask(), (await p.submit(Mode.REDUNDANT, parseEther("3"))).taskId];
+    await synced(idx);
+    const during = await sqlClient.db.select().from(schema.task);
+    expect(during.length).toBe(before.length + orphanTasks.length);
+    const orphanTxs = new Set(
+      (await sqlClient.db.select().from(schema.taskEvent))
+        .filter((e) => orphanTasks.includes(e.taskId))
+        .map((e) => e.txHash),
+    );
+    expect(orphanTxs.size).toBeGreaterThan(0);
+
+    expect(await chain.rpc<boolean>("evm_revert", [snapshot])).toBe(true);
+    // a different fork: another reward (other transactions, other hashes), then longer than the orphaned branch
+    const replacement = await p.submit(Mode.ZK, parseEther("7"));
+    expect(orphanTasks).toContain(replacement.taskId); // same id, new content
+    await s.zkTask();
+    await s.zkTask();
+    await synced(idx);
+    await waitForTaskReward(idx.url, replacement.taskId, parseEther("7"));
+    expect(idx.proc.output(400)).toMatch(/Reorged block/);
+
+    await expectIndexerMatchesChain(p, idx.url);
+    const events = await sqlClient.db.select().from(schema.taskEvent);
+    for (const e of events) expect(orphanTxs.has(e.txHash), `orphaned event ${e.id}`).toBe(false);
+    const stakeRows = await sqlClient.db.select().from(schema.stakeEvent);
+    for (const r of stakeRows) expect(orphanTxs.has(r.txHash), `orphaned stake event ${r.id}`).toBe(false);
+    const tasks = await sqlClient.db.select().from(schema.task);
+    expect(tasks.find((t) => t.id === replacement.taskId)?.reward).toBe(parseEther("7"));
+  }, 300_000);
+
+  describe("on PostgreSQL", () => {
+    let pg: Postgres;
+    beforeAll(async () => {
+      pg = await startPostgres();
+      cleanups.push(() => pg.stop());
+    }, 300_000);
+
+    it("serves the chain's state after the scenario with DATABASE_URL set", async () => {
+      const { p, deploymentsDir } = await freshProtocol();
+      const s = scenario(p);
+      await s.zkTask();
+      const idx = await indexer({
+        rpcUrl: chain.url,
+        deploymentsDir,
+        schema: "eai_postgres",
+        databaseUrl: pg.url,
+      });
+      await s.redundantTask();
+      await s.expiredTask();
+      await s.providerChores();
+      await synced(idx);
+      await expectIndexerMatchesChain(p, idx.url);
+    }, 300_000);
+  });
+});
+
+async function waitForTaskReward(url: string, taskId: bigint, reward: bigint) {
+  const start = Date.now();
+  for (;;) {
+    const r = await rest<{ reward?: string }>(url, `/tasks/${taskId}`);
+    if (r.body.reward === reward.toString()) return;
+    if (Date.now() - start > 30_000) throw new Error(`task ${taskId} never showed reward ${reward}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
