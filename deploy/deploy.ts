@@ -6,6 +6,7 @@
  *
  * Environment: EAI_GUARDIAN (address, defaults to the deployer), EAI_DEPLOYMENTS_DIR (output folder).
  */
+import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,19 +54,25 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
   const chainId = await publicClient.getChainId();
   const fromBlock = await publicClient.getBlockNumber();
 
-  if (chainId === 31337 && connection.networkConfig.type === "http") {
-    // A local node starts empty each time: drop Ignition's journal from an earlier run of it.
-    await rm(join(dirname(fileURLToPath(import.meta.url)), "ignition/deployments/chain-31337"), {
-      recursive: true,
-      force: true,
-    });
-  }
+  // A local node starts empty each time and several may run at once (tests, benchmarks): give each deployment its
+  // own Ignition journal and drop it afterwards. Real chains keep Ignition's default, resumable journal.
+  const ephemeral = chainId === 31337 && connection.networkConfig.type === "http";
+  const deploymentId = ephemeral
+    ? `local-${process.pid}-${Date.now()}-${randomBytes(4).toString("hex")}`
+    : undefined;
 
   log(`deploying EAIProtocol to chain ${chainId} from ${deployer.account.address}`);
   const contracts = await connection.ignition.deploy(EAIProtocol, {
     parameters: { EAIProtocol: options.parameters ?? {} },
     displayUi: false,
+    ...(deploymentId ? { deploymentId } : {}),
   });
+  if (deploymentId) {
+    await rm(join(dirname(fileURLToPath(import.meta.url)), "ignition/deployments", deploymentId), {
+      recursive: true,
+      force: true,
+    });
+  }
   const toBlock = await publicClient.getBlockNumber();
 
   const names: Record<(typeof PROTOCOL_CONTRACTS)[number], keyof typeof contracts> = {
