@@ -105,7 +105,7 @@ try {
     }
   ).samples.map((s) => quantiseImage(new Uint8Array(Buffer.from(s.image, "base64"))));
 
-  for (const workers of [1, 2]) {
+  for (const workers of ZK_TASKS > 0 ? [1, 2] : []) {
     const pools = Array.from({ length: workers }, () => new ProverPool({ size: 1, jobTimeoutMs: 120_000 }));
     const accounts = [ACCOUNT.alice, ACCOUNT.bob];
     for (let i = 0; i < workers; ++i) {
@@ -128,15 +128,16 @@ try {
       });
       ids.push(taskId);
     }
-    const r = await track(h, ids, started, 600_000);
+    const r = await track(h, ids, started, 300_000);
     results.batches.push({ scenario: "ZK (MNIST MLP, real proofs)", workers, tasks: ZK_TASKS, ...r });
     await h.stopWorkers();
     await Promise.all(pools.map((p) => p.close()));
   }
 
   console.log(`REDUNDANT: ${REDUNDANT_TASKS} tasks, 3 workers…`);
+  const rdOnnx = await OnnxExecutor.create({ gpuAvailable: false });
   for (const [i, account] of [ACCOUNT.alice, ACCOUNT.bob, ACCOUNT.carol].entries()) {
-    (await h.worker(`rd-${i}`, account)).start();
+    (await h.worker(`rd-${i}`, account, { executors: { onnx: rdOnnx } })).start();
   }
   const started = performance.now();
   const ids: bigint[] = [];
@@ -146,9 +147,10 @@ try {
     ]);
     ids.push((await h.submit({ mode: 1, modelId: h.onnxModel, input })).taskId);
   }
-  const rd = await track(h, ids, started, 600_000);
+  const rd = await track(h, ids, started, Number(process.env.REDUNDANT_TIMEOUT_MS ?? 300_000));
   results.batches.push({ scenario: "REDUNDANT (tiny ONNX MLP)", workers: 3, tasks: REDUNDANT_TASKS, ...rd });
   await h.stopWorkers();
+  await rdOnnx.close();
 
   // Inference time per executor (CPU), medians.
   const onnx = await OnnxExecutor.create({ gpuAvailable: false });

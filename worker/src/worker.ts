@@ -575,11 +575,11 @@ export class ProviderWorker {
     });
   }
 
-  async #finish(id: string, how: "settled" | "failed", reason?: string): Promise<void> {
+  async #finish(id: string, how: "settled" | "failed", reason?: string, detail?: string): Promise<void> {
     const task = this.store.get().tasks[id];
     if (how === "failed") {
       this.metrics.tasksFailed.inc({ executor: task?.executor ?? "unknown", reason: reason ?? "unknown" });
-      this.#log.warn({ taskId: id, reason }, "task given up");
+      this.#log.warn({ taskId: id, reason, detail }, "task given up");
     } else {
       this.#log.info({ taskId: id }, "task settled");
     }
@@ -628,7 +628,7 @@ export class ProviderWorker {
 
   async #handleStepError(id: string, task: InFlightTask, err: unknown): Promise<void> {
     if (err instanceof TaskFault) {
-      await this.#finish(id, "failed", err.reason);
+      await this.#finish(id, "failed", err.reason, err.message);
       return;
     }
     if (err instanceof TxRevertedError) {

@@ -105,3 +105,17 @@ describe("onnx executor", () => {
     expect(median).toBeLessThan(50);
   });
 });
+
+describe("onnx executor defaults", () => {
+  it("runs with onnxruntime's default thread count when intraOpThreads is not given", async () => {
+    const sha256 = sha256Hex(await readFile(MODEL_PATH));
+    const e = await OnnxExecutor.create({ gpuAvailable: false });
+    try {
+      const input = encodeTensors([{ name: "x", dtype: "float32", dims: [1, 4], data: new Float32Array(4) }]);
+      const r = await e.execute(input, { id: "1", kind: "onnx", path: MODEL_PATH, sha256 });
+      expect(r.output.length).toBeGreaterThan(0);
+    } finally {
+      await e.close();
+    }
+  });
+});

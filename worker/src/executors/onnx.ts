@@ -114,7 +114,10 @@ export class OnnxExecutor implements Executor {
     }
     const created = ort.InferenceSession.create(model.path, {
       executionProviders: this.backend === "cuda" ? ["cuda", "cpu"] : ["cpu"],
-      intraOpNumThreads: this.#options.intraOpThreads,
+      // onnxruntime rejects an explicit `undefined`: leave the field out to get its default thread count.
+      ...(this.#options.intraOpThreads === undefined
+        ? {}
+        : { intraOpNumThreads: this.#options.intraOpThreads }),
       graphOptimizationLevel: "all",
       logSeverityLevel: 3,
     });
