@@ -15,6 +15,7 @@ import {
 } from "viem";
 
 import { deployProtocol } from "../../deploy/deploy.ts";
+import { NO_RESOURCES } from "../../deploy/ignition/modules/EAIProtocol.ts";
 
 export const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 export const WEIGHTS = 0x1234n;
@@ -31,16 +32,7 @@ export const RESOURCES = {
   region: 0,
 } as const;
 
-export const NO_RESOURCES = {
-  vramMiB: 0,
-  computeCapability: 0,
-  cpuCores: 0,
-  ramMiB: 0,
-  storageGiB: 0,
-  bandwidthMbps: 0,
-  benchmarkScore: 0,
-  region: 0,
-} as const;
+export { NO_RESOURCES };
 
 /** TaskMarket's VerificationMode. */
 export const Mode = { ZK: 0, REDUNDANT: 1 } as const;

@@ -8,6 +8,18 @@ const CIRCUIT_MANIFEST = JSON.parse(
   readFileSync(new URL("../../../circuits/artifacts/manifest.json", import.meta.url), "utf8"),
 ) as { modelCommitment: string };
 const MODEL_FILE = readFileSync(new URL("../../../circuits/models/mnist-mlp.json", import.meta.url));
+/** A `Resources` requirement of nothing (every field zero). */
+export const NO_RESOURCES = {
+  vramMiB: 0,
+  computeCapability: 0,
+  cpuCores: 0,
+  ramMiB: 0,
+  storageGiB: 0,
+  bandwidthMbps: 0,
+  benchmarkScore: 0,
+  region: 0,
+} as const;
+
 export const MNIST_MLP = {
   commitment: BigInt(CIRCUIT_MANIFEST.modelCommitment),
   artifactURI: `eai://blob/sha256-${createHash("sha256").update(MODEL_FILE).digest("hex")}`,
@@ -88,16 +100,6 @@ export default buildModule("EAIProtocol", (m) => {
 
   // The first ZK model: the MNIST digits MLP with its generated Groth16 verifier (creator: the deployer).
   const mnistVerifier = m.contract("MnistMlpVerifier");
-  const noResources = {
-    vramMiB: 0,
-    computeCapability: 0,
-    cpuCores: 0,
-    ramMiB: 0,
-    storageGiB: 0,
-    bandwidthMbps: 0,
-    benchmarkScore: 0,
-    region: 0,
-  };
   m.call(
     models,
     "registerModel",
@@ -108,7 +110,7 @@ export default buildModule("EAIProtocol", (m) => {
       MNIST_MLP.artifactURI,
       MNIST_MLP.inputSize,
       MNIST_MLP.outputSize,
-      noResources,
+      NO_RESOURCES,
     ],
     { id: "register_mnist_mlp" },
   );
