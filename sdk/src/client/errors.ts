@@ -10,9 +10,6 @@ import {
   type AbiParameter,
   type Hex,
 } from "viem";
-/** One custom error entry of an ABI. */
-export type AbiError = Extract<Abi[number], { type: "error" }>;
-
 import {
   eaiGovernorAbi,
   eaiTimelockAbi,
@@ -23,6 +20,10 @@ import {
   stakingVaultAbi,
   taskMarketAbi,
 } from "../generated/abis.ts";
+
+/** One custom error entry of an ABI. */
+export type AbiError = Extract<Abi[number], { type: "error" }>;
+
 
 /** Every custom error of the protocol's contracts, once each. */
 export const PROTOCOL_ERRORS_ABI: readonly AbiError[] = (() => {
