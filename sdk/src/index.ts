@@ -2,4 +2,3 @@ export * from "./generated/abis.ts";
 export * from "./deployments.ts";
 export * from "./storage/index.ts";
 export * from "./crypto/index.ts";
-export * from "./client/index.ts";
