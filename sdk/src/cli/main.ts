@@ -65,25 +65,29 @@ function str(ctx: Context, name: string, required = false): string | undefined {
 
 function int(value: string | undefined, what: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`${what}: expected a non-negative integer, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`${what}: expected a non-negative integer, got ${JSON.stringify(value)}`);
   return Number(value);
 }
 
 function id(value: string | undefined, what: string): bigint {
   if (value === undefined) throw new UsageError(`${what} is required`);
-  if (!/^\d+$/.test(value)) throw new UsageError(`${what}: expected a decimal integer, got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value))
+    throw new UsageError(`${what}: expected a decimal integer, got ${JSON.stringify(value)}`);
   return BigInt(value);
 }
 
 function amount(value: string | undefined, what: string): bigint {
   if (value === undefined) throw new UsageError(`${what} is required`);
-  if (!/^\d+(\.\d{1,18})?$/.test(value)) throw new UsageError(`${what}: expected an amount in EAI like 1.5, got ${JSON.stringify(value)}`);
+  if (!/^\d+(\.\d{1,18})?$/.test(value))
+    throw new UsageError(`${what}: expected an amount in EAI like 1.5, got ${JSON.stringify(value)}`);
   return parseEther(value);
 }
 
 function address(value: string | undefined, what: string): Address | undefined {
   if (value === undefined) return undefined;
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new UsageError(`${what}: expected a 0x-prefixed 20-byte address`);
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value))
+    throw new UsageError(`${what}: expected a 0x-prefixed 20-byte address`);
   return value as Address;
 }
 
@@ -98,7 +102,9 @@ async function readJson(file: string, what: string): Promise<unknown> {
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new Error(`${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new Error(
+      `${what}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -109,10 +115,16 @@ async function readJson(file: string, what: string): Promise<unknown> {
 
 async function zkInput(file: string): Promise<ZkTaskInput> {
   const json = (await readJson(file, "--input")) as { x?: unknown; image?: unknown; salt?: unknown };
-  const salt = json.salt === undefined ? undefined : typeof json.salt === "string" && /^\d+$/.test(json.salt) ? BigInt(json.salt) : null;
+  const salt =
+    json.salt === undefined
+      ? undefined
+      : typeof json.salt === "string" && /^\d+$/.test(json.salt)
+        ? BigInt(json.salt)
+        : null;
   if (salt === null) throw new Error("--input: salt: expected a decimal string");
   const ints = (v: unknown, name: string) => {
-    if (!Array.isArray(v) || !v.every((n) => Number.isInteger(n))) throw new Error(`--input: ${name}: expected an array of integers`);
+    if (!Array.isArray(v) || !v.every((n) => Number.isInteger(n)))
+      throw new Error(`--input: ${name}: expected an array of integers`);
     return v as number[];
   };
   if (json.x !== undefined) return { x: ints(json.x, "x"), salt };
@@ -147,7 +159,8 @@ const COMMANDS: Record<string, Record<string, Command>> = {
       },
       run: async (ctx) => {
         const mode = str(ctx, "mode", true);
-        if (mode !== "zk" && mode !== "redundant") throw new UsageError(`--mode: expected zk or redundant, got ${JSON.stringify(mode)}`);
+        if (mode !== "zk" && mode !== "redundant")
+          throw new UsageError(`--mode: expected zk or redundant, got ${JSON.stringify(mode)}`);
         const model = id(str(ctx, "model", true), "--model");
         const reward = amount(str(ctx, "reward", true), "--reward");
         const file = str(ctx, "input", true);
@@ -181,7 +194,8 @@ const COMMANDS: Record<string, Record<string, Command>> = {
       usage: "eai task status TASK_ID",
       options: {},
       run: async (ctx) => {
-        const task = await (await ctx.client()).getTask(id(ctx.positionals[0], "TASK_ID"));
+        const taskId = id(ctx.positionals[0], "TASK_ID");
+        const task = await (await ctx.client()).getTask(taskId);
         return { ...task, spec: specToJson(task.spec) };
       },
     },
@@ -210,7 +224,10 @@ const COMMANDS: Record<string, Record<string, Command>> = {
       summary: "cancel an unclaimed task (the reward is credited back)",
       usage: "eai task cancel TASK_ID",
       options: {},
-      run: async (ctx) => (await ctx.client()).cancelTask(id(ctx.positionals[0], "TASK_ID")),
+      run: async (ctx) => {
+        const taskId = id(ctx.positionals[0], "TASK_ID");
+        return (await ctx.client()).cancelTask(taskId);
+      },
     },
   },
   provider: {
@@ -240,7 +257,10 @@ const COMMANDS: Record<string, Record<string, Command>> = {
       summary: "approve and stake EAI",
       usage: "eai provider stake AMOUNT_EAI",
       options: {},
-      run: async (ctx) => (await ctx.client()).stake(amount(ctx.positionals[0], "AMOUNT_EAI")),
+      run: async (ctx) => {
+        const value = amount(ctx.positionals[0], "AMOUNT_EAI");
+        return (await ctx.client()).stake(value);
+      },
     },
     unstake: {
       summary: "start unbonding EAI (withdraw after the unbonding period with --withdraw)",
@@ -248,16 +268,19 @@ const COMMANDS: Record<string, Record<string, Command>> = {
   --withdraw   withdraw everything whose unbonding period has passed`,
       options: { withdraw: { type: "boolean" } },
       run: async (ctx) => {
-        const client = await ctx.client();
-        if (ctx.values.withdraw) return client.withdrawStake();
-        return client.requestUnstake(amount(ctx.positionals[0], "AMOUNT_EAI"));
+        if (ctx.values.withdraw) return (await ctx.client()).withdrawStake();
+        const value = amount(ctx.positionals[0], "AMOUNT_EAI");
+        return (await ctx.client()).requestUnstake(value);
       },
     },
     status: {
       summary: "registration, stake and reputation of a provider",
       usage: "eai provider status [ADDRESS]   (default: the key's address)",
       options: {},
-      run: async (ctx) => (await ctx.client()).providerStatus(address(ctx.positionals[0], "ADDRESS")),
+      run: async (ctx) => {
+        const who = address(ctx.positionals[0], "ADDRESS");
+        return (await ctx.client()).providerStatus(who);
+      },
     },
   },
   gov: {
@@ -274,7 +297,10 @@ const COMMANDS: Record<string, Record<string, Command>> = {
       },
       run: async (ctx) => {
         const contract = str(ctx, "contract", true);
-        if (!(PROTOCOL_CONTRACTS as readonly string[]).includes(contract) || contract === "MnistMlpVerifier") {
+        if (
+          !(PROTOCOL_CONTRACTS as readonly string[]).includes(contract) ||
+          contract === "MnistMlpVerifier"
+        ) {
           throw new UsageError(`--contract: unknown contract ${JSON.stringify(contract)}`);
         }
         let args: unknown;
@@ -300,7 +326,9 @@ const COMMANDS: Record<string, Record<string, Command>> = {
         const proposalId = id(ctx.positionals[0], "PROPOSAL_ID");
         const support = ctx.positionals[1];
         if (support !== "for" && support !== "against" && support !== "abstain") {
-          throw new UsageError(`support: expected for, against or abstain, got ${JSON.stringify(support ?? "")}`);
+          throw new UsageError(
+            `support: expected for, against or abstain, got ${JSON.stringify(support ?? "")}`,
+          );
         }
         return (await ctx.client()).vote(proposalId, support, str(ctx, "reason"));
       },
@@ -309,7 +337,10 @@ const COMMANDS: Record<string, Record<string, Command>> = {
       summary: "delegate voting power (default: to yourself)",
       usage: "eai gov delegate [ADDRESS]",
       options: {},
-      run: async (ctx) => (await ctx.client()).delegate(address(ctx.positionals[0], "ADDRESS")),
+      run: async (ctx) => {
+        const to = address(ctx.positionals[0], "ADDRESS");
+        return (await ctx.client()).delegate(to);
+      },
     },
   },
 };
@@ -317,7 +348,8 @@ const COMMANDS: Record<string, Record<string, Command>> = {
 function topHelp(): string {
   const lines = ["Usage: eai <group> <command> [options]", ""];
   for (const [group, commands] of Object.entries(COMMANDS)) {
-    for (const [name, cmd] of Object.entries(commands)) lines.push(`  eai ${group} ${name}`.padEnd(28) + cmd.summary);
+    for (const [name, cmd] of Object.entries(commands))
+      lines.push(`  eai ${group} ${name}`.padEnd(28) + cmd.summary);
   }
   lines.push("", GLOBAL_HELP, "", "Run eai <group> <command> --help for a command's options.");
   return lines.join("\n");
@@ -365,7 +397,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       return group === undefined ? 2 : 0;
     }
     const commands = COMMANDS[group];
-    if (!commands) throw new UsageError(`unknown command group ${JSON.stringify(group)} (task, provider, gov)`);
+    if (!commands)
+      throw new UsageError(`unknown command group ${JSON.stringify(group)} (task, provider, gov)`);
     if (name === undefined || name === "--help" || name === "-h") {
       io.out(groupHelp(group));
       return name === undefined ? 2 : 0;
@@ -374,7 +407,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     if (!cmd) throw new UsageError(`unknown command "eai ${group} ${name}" (eai ${group} --help lists them)`);
     let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
     try {
-      parsed = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...cmd.options }, allowPositionals: true, strict: true }) as typeof parsed;
+      parsed = parseArgs({
+        args: [...rest],
+        options: { ...GLOBAL_OPTIONS, ...cmd.options },
+        allowPositionals: true,
+        strict: true,
+      }) as typeof parsed;
     } catch (err) {
       throw new UsageError((err as Error).message.split("\n")[0] ?? "bad arguments");
     }
@@ -388,7 +426,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       positionals: parsed.positionals,
       client: async () => {
         const rpc = (values.rpc as string | undefined) ?? env.EAI_RPC_URL ?? "http://127.0.0.1:8545";
-        const key = (values.key as string | undefined) ?? env.EAI_PRIVATE_KEY;
+        const key = (values.key as string | undefined) ?? (env.EAI_PRIVATE_KEY || undefined);
         if (key !== undefined && !HEX_KEY.test(key)) {
           throw new UsageError("--key / EAI_PRIVATE_KEY: expected 0x + 64 hex digits");
         }
@@ -398,7 +436,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
         } catch {
           throw new Error(`cannot reach the RPC endpoint ${rpc}`);
         }
-        const dir = (values.deployments as string | undefined) ?? env.EAI_DEPLOYMENTS_DIR ?? "deploy/deployments";
+        const dir =
+          (values.deployments as string | undefined) ?? env.EAI_DEPLOYMENTS_DIR ?? "deploy/deployments";
         const deployment = await loadDeployment(chainId, dir);
         const chain = defineChain({
           id: chainId,

@@ -10,7 +10,13 @@ import { custom, keccak256, parseEther, toHex, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { NO_RESOURCES, WEIGHTS, mockProof, setupProtocol, type Protocol } from "../../../test/integration/fixture.ts";
+import {
+  NO_RESOURCES,
+  WEIGHTS,
+  mockProof,
+  setupProtocol,
+  type Protocol,
+} from "../../../test/integration/fixture.ts";
 import { decryptWith, generateX25519KeyPair } from "../crypto/index.ts";
 import { fetchBlob, sha256Hex, startBlobStore, type BlobStore } from "../storage/index.ts";
 import { taskBinding } from "../tasks/commitments.ts";
@@ -165,7 +171,9 @@ describe("createEaiClient", () => {
       reward: parseEther("1"),
       mode: "zk",
     });
-    await expect(requester.waitForResult(taskId, { timeoutMs: 50, pollMs: 10 })).rejects.toThrow(/still Open/);
+    await expect(requester.waitForResult(taskId, { timeoutMs: 50, pollMs: 10 })).rejects.toThrow(
+      /still Open/,
+    );
     const word = packOutput(LOGITS);
     await settleZk(taskId, word, word);
     const result = await requester.waitForResult(taskId, { timeoutMs: 5000, pollMs: 50 });
@@ -201,7 +209,10 @@ describe("createEaiClient", () => {
     expect(after.unbonding.amount).toBe(parseEther("4"));
     await expect(alice.withdrawStake()).rejects.toThrow(/reverted with StakingVault/);
     const err = await alice
-      .registerProvider({ resources: { ...NO_RESOURCES, cpuCores: 1, ramMiB: 1 }, x25519PublicKey: keccak256("0x01") })
+      .registerProvider({
+        resources: { ...NO_RESOURCES, cpuCores: 1, ramMiB: 1 },
+        x25519PublicKey: keccak256("0x01"),
+      })
       .catch((e: unknown) => e);
     expect((err as EaiContractError).errorName).toMatch(/^ProviderRegistry/);
   });
@@ -227,7 +238,12 @@ describe("createEaiClient", () => {
     expect(await deployer.proposalState(proposal.proposalId)).toBe("Executed");
     expect(await p.contracts.market.read.stakeParams()).toEqual([parseEther("2"), parseEther("200")]);
     await expect(
-      deployer.proposeParameterChange({ contract: "TaskMarket", functionName: "nope", args: [], description: "x" }),
+      deployer.proposeParameterChange({
+        contract: "TaskMarket",
+        functionName: "nope",
+        args: [],
+        description: "x",
+      }),
     ).rejects.toBeInstanceOf(EaiError);
   });
 });

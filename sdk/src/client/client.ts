@@ -72,8 +72,7 @@ export interface EaiClientConfig {
 
 /** ZK input: 49 quantised pixels (0..15) or a 28×28 image (0..255), with the commitment's salt (random if omitted). */
 export type ZkTaskInput =
-  | { x: readonly number[]; salt?: bigint }
-  | { image: Uint8Array | readonly number[]; salt?: bigint };
+  { x: readonly number[]; salt?: bigint } | { image: Uint8Array | readonly number[]; salt?: bigint };
 
 export type VerificationModeName = "zk" | "redundant";
 
@@ -241,7 +240,10 @@ const submitSchema = z.object({
       salt: z.bigint().min(0n).optional(),
     }),
   ]),
-  reward: z.bigint().min(1n, "expected a positive amount").max(2n ** 128n - 1n, "expected < 2^128"),
+  reward: z
+    .bigint()
+    .min(1n, "expected a positive amount")
+    .max(2n ** 128n - 1n, "expected < 2^128"),
   mode: z.enum(["zk", "redundant"]),
   paymentToken: addressSchema.optional(),
   deadline: uint("deadline", 2 ** 40 - 1).optional(),
@@ -291,8 +293,7 @@ function randomField(): bigint {
 
 /** zk-mlp input v1 (docs/WORKER.md): the blob a ZK task's input URI points to, and its Poseidon commitment. */
 export async function encodeZkInput(input: ZkTaskInput): Promise<{ blob: Uint8Array; commitment: bigint }> {
-  const x =
-    "x" in input ? checkInput([...input.x]) : quantiseImage(Uint8Array.from(input.image));
+  const x = "x" in input ? checkInput([...input.x]) : quantiseImage(Uint8Array.from(input.image));
   const salt = input.salt ?? randomField();
   const commitment = await inputCommitment(x, salt);
   const blob = new TextEncoder().encode(JSON.stringify({ v: 1, x, salt: salt.toString() }));
@@ -347,7 +348,8 @@ export function createEaiClient(config: EaiClientConfig) {
       >[0]);
       const hash = await wallet.writeContract(request as Parameters<typeof wallet.writeContract>[0]);
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new EaiError("reverted", `${label}: transaction ${hash} reverted`);
+      if (receipt.status !== "success")
+        throw new EaiError("reverted", `${label}: transaction ${hash} reverted`);
       return receipt;
     } catch (err) {
       throw decodeEaiError(err, label);
@@ -370,10 +372,20 @@ export function createEaiClient(config: EaiClientConfig) {
   async function ensureAllowance(token: Address, spender: Address, amount: bigint): Promise<void> {
     const owner = accountAddress();
     const allowance = await read("allowance", () =>
-      publicClient.readContract({ address: token, abi: eaiTokenAbi, functionName: "allowance", args: [owner, spender] }),
+      publicClient.readContract({
+        address: token,
+        abi: eaiTokenAbi,
+        functionName: "allowance",
+        args: [owner, spender],
+      }),
     );
     if (allowance >= amount) return;
-    await send("approve", { address: token, abi: eaiTokenAbi, functionName: "approve", args: [spender, amount] });
+    await send("approve", {
+      address: token,
+      abi: eaiTokenAbi,
+      functionName: "approve",
+      args: [spender, amount],
+    });
   }
 
   async function signPermit(token: Address, spender: Address, value: bigint, deadline: bigint) {
@@ -382,7 +394,12 @@ export function createEaiClient(config: EaiClientConfig) {
       publicClient.readContract({ address: token, abi: eaiTokenAbi, functionName: "eip712Domain" }),
     );
     const nonce = await read("nonces", () =>
-      publicClient.readContract({ address: token, abi: eaiTokenAbi, functionName: "nonces", args: [account.address] }),
+      publicClient.readContract({
+        address: token,
+        abi: eaiTokenAbi,
+        functionName: "nonces",
+        args: [account.address],
+      }),
     );
     const signature = await wallet.signTypedData({
       account,
@@ -405,7 +422,8 @@ export function createEaiClient(config: EaiClientConfig) {
 
   async function submitTask(params: SubmitTaskParams): Promise<SubmittedTask> {
     const p = parseOrThrow(submitSchema, params, "submitTask");
-    if (!config.blobStoreUrl) throw new EaiError("no-blob-store", "submitTask: blobStoreUrl is not configured");
+    if (!config.blobStoreUrl)
+      throw new EaiError("no-blob-store", "submitTask: blobStoreUrl is not configured");
     const modelId = BigInt(p.model);
     const model = await read("ModelRegistry.getModel", () => contracts.models.read.getModel([modelId]));
 
@@ -413,7 +431,10 @@ export function createEaiClient(config: EaiClientConfig) {
     let commitment: bigint | undefined;
     if (p.mode === "zk") {
       if (p.input instanceof Uint8Array) {
-        throw new EaiError("invalid-argument", "submitTask: input: a ZK task takes { x } or { image }, not bytes");
+        throw new EaiError(
+          "invalid-argument",
+          "submitTask: input: a ZK task takes { x } or { image }, not bytes",
+        );
       }
       try {
         ({ blob, commitment } = await encodeZkInput(p.input));
@@ -465,9 +486,11 @@ export function createEaiClient(config: EaiClientConfig) {
         args: [request],
       });
     }
-    const [event] = parseEventLogs({ abi: taskMarketAbi, logs: receipt.logs, eventName: "TaskSubmitted" }).filter(
-      (l) => l.address.toLowerCase() === market.toLowerCase(),
-    );
+    const [event] = parseEventLogs({
+      abi: taskMarketAbi,
+      logs: receipt.logs,
+      eventName: "TaskSubmitted",
+    }).filter((l) => l.address.toLowerCase() === market.toLowerCase());
     if (!event) throw new EaiError("not-found", `TaskSubmitted not emitted by ${receipt.transactionHash}`);
     return {
       taskId: event.args.taskId,
@@ -490,7 +513,8 @@ export function createEaiClient(config: EaiClientConfig) {
         strict: true,
       }),
     );
-    if (!event) throw new EaiError("not-found", `task ${taskId}: TaskSubmitted not found from block ${fromBlock}`);
+    if (!event)
+      throw new EaiError("not-found", `task ${taskId}: TaskSubmitted not found from block ${fromBlock}`);
     return {
       taskId,
       status: taskStatusName(state.status),
@@ -564,13 +588,19 @@ export function createEaiClient(config: EaiClientConfig) {
       }),
     );
     const candidates = reveals.filter((r) => r.args.resultHash === majority);
-    if (candidates.length === 0) throw new EaiError("not-found", `task ${taskId}: no reveal of the majority ${majority}`);
+    if (candidates.length === 0)
+      throw new EaiError("not-found", `task ${taskId}: no reveal of the majority ${majority}`);
     const failures: string[] = [];
     for (const reveal of candidates) {
       try {
-        const bytes = await fetchBlob(reveal.args.resultURI, { baseUrl: config.blobStoreUrl, maxBytes: maxResultBytes });
+        const bytes = await fetchBlob(reveal.args.resultURI, {
+          baseUrl: config.blobStoreUrl,
+          maxBytes: maxResultBytes,
+        });
         if (keccak256(bytes) !== majority) {
-          failures.push(`${reveal.args.resultURI}: keccak256 ${keccak256(bytes)} is not the majority ${majority}`);
+          failures.push(
+            `${reveal.args.resultURI}: keccak256 ${keccak256(bytes)} is not the majority ${majority}`,
+          );
           continue;
         }
         return {
@@ -586,7 +616,10 @@ export function createEaiClient(config: EaiClientConfig) {
         failures.push(`${reveal.args.resultURI}: ${(err as Error).message}`);
       }
     }
-    throw new EaiError("verification-failed", `task ${taskId}: no revealed result matches the majority (${failures.join("; ")})`);
+    throw new EaiError(
+      "verification-failed",
+      `task ${taskId}: no revealed result matches the majority (${failures.join("; ")})`,
+    );
   }
 
   /** Checks a Completed task's result against what the chain settled and returns it decoded. */
@@ -608,7 +641,10 @@ export function createEaiClient(config: EaiClientConfig) {
       if (status === "None") throw new EaiError("not-found", `task ${taskId} does not exist`);
       if (status === "Completed") return verifyResult(taskId);
       if (status === "Cancelled" || status === "Refunded") {
-        throw new EaiError("task-not-completed", `task ${taskId} was ${status.toLowerCase()}; there is no result`);
+        throw new EaiError(
+          "task-not-completed",
+          `task ${taskId} was ${status.toLowerCase()}; there is no result`,
+        );
       }
       if (Date.now() + pollMs > until) {
         throw new EaiError("timeout", `task ${taskId} is still ${status} after ${timeoutMs} ms`);
@@ -659,7 +695,8 @@ export function createEaiClient(config: EaiClientConfig) {
   }
 
   async function requestUnstake(amount: bigint): Promise<TxResult> {
-    if (amount <= 0n) throw new EaiError("invalid-argument", "requestUnstake: amount: expected a positive amount");
+    if (amount <= 0n)
+      throw new EaiError("invalid-argument", "requestUnstake: amount: expected a positive amount");
     const receipt = await send("StakingVault.requestUnstake", {
       address: contracts.vault.address,
       abi: stakingVaultAbi,
@@ -741,8 +778,10 @@ export function createEaiClient(config: EaiClientConfig) {
 
   async function proposeParameterChange(change: ParameterChange): Promise<Proposal & TxResult> {
     const abi = PROTOCOL_ABIS[change.contract] as Abi | undefined;
-    if (!abi) throw new EaiError("invalid-argument", `proposeParameterChange: contract: unknown ${change.contract}`);
-    if (!change.description) throw new EaiError("invalid-argument", "proposeParameterChange: description: required");
+    if (!abi)
+      throw new EaiError("invalid-argument", `proposeParameterChange: contract: unknown ${change.contract}`);
+    if (!change.description)
+      throw new EaiError("invalid-argument", "proposeParameterChange: description: required");
     let calldata: Hex;
     try {
       calldata = encodeFunctionData({ abi, functionName: change.functionName, args: change.args });
@@ -799,7 +838,10 @@ export function createEaiClient(config: EaiClientConfig) {
   async function vote(proposalId: bigint, support: VoteSupport, reason?: string): Promise<TxResult> {
     const code = { against: 0, for: 1, abstain: 2 }[support];
     if (code === undefined) {
-      throw new EaiError("invalid-argument", `vote: support: expected for, against or abstain, got ${String(support)}`);
+      throw new EaiError(
+        "invalid-argument",
+        `vote: support: expected for, against or abstain, got ${String(support)}`,
+      );
     }
     const receipt = await send("EAIGovernor.castVote", {
       address: contracts.governor.address,

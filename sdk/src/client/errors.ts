@@ -3,13 +3,7 @@
  * decoded against every ABI of the protocol, so an error raised by a contract called from another one (the vault
  * below the market, the token below either) is named too.
  */
-import {
-  BaseError,
-  decodeErrorResult,
-  type Abi,
-  type AbiParameter,
-  type Hex,
-} from "viem";
+import { BaseError, decodeErrorResult, type Abi, type AbiParameter, type Hex } from "viem";
 import {
   eaiGovernorAbi,
   eaiTimelockAbi,
@@ -23,7 +17,6 @@ import {
 
 /** One custom error entry of an ABI. */
 export type AbiError = Extract<Abi[number], { type: "error" }>;
-
 
 /** Every custom error of the protocol's contracts, once each. */
 export const PROTOCOL_ERRORS_ABI: readonly AbiError[] = (() => {
@@ -85,7 +78,8 @@ export class EaiContractError extends EaiError {
 function formatValue(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
-  if (typeof value === "object" && value !== null) return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+  if (typeof value === "object" && value !== null)
+    return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   return String(value);
 }
 
@@ -139,10 +133,11 @@ export function decodeEaiError(err: unknown, context?: string): Error {
         // not one of ours: fall through to viem's message
       }
     }
-    const reason = err.walk((e) => typeof (e as { reason?: unknown }).reason === "string") as
-      | { reason?: string }
-      | null;
-    if (reason?.reason) return new EaiError("reverted", `${prefix}reverted: ${reason.reason}`, { cause: err });
+    const reason = err.walk((e) => typeof (e as { reason?: unknown }).reason === "string") as {
+      reason?: string;
+    } | null;
+    if (reason?.reason)
+      return new EaiError("reverted", `${prefix}reverted: ${reason.reason}`, { cause: err });
     return new Error(`${prefix}${err.shortMessage}`, { cause: err });
   }
   if (err instanceof Error) return new Error(`${prefix}${err.message}`, { cause: err });
