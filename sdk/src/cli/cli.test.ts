@@ -1,0 +1,166 @@
+/**
+ * The `eai` CLI as a user runs it (sdk/bin/eai.js): help, usage errors, and real commands against a local
+ * `hardhat node` (ports 8750–8799) with the protocol deployed by deploy/run.ts.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const BIN = join(ROOT, "sdk/bin/eai.js");
+/** Hardhat's well-known first dev account (deployer, holds the token supply). */
+const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function eai(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, EAI_PRIVATE_KEY: "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += String(d)));
+    child.stderr.on("data", (d: Buffer) => (stderr += String(d)));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function freePort(lo: number, hi: number): Promise<number> {
+  const span = hi - lo + 1;
+  const start = Math.floor(Math.random() * span);
+  for (let i = 0; i < span; i++) {
+    const port = lo + ((start + i) % span);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once("error", () => resolve(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${lo}-${hi}`);
+}
+
+let node: ChildProcess | undefined;
+let rpc = "";
+let dir = "";
+
+function exec(cmd: string, args: string[], env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += String(d)));
+    child.stdout.resume();
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")}: ${err}`)),
+    );
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "eai-cli-"));
+  const port = await freePort(8750, 8799);
+  rpc = `http://127.0.0.1:${port}`;
+  node = spawn(
+    join(ROOT, "node_modules/.bin/hardhat"),
+    ["node", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("hardhat node did not start")), 60_000);
+    node?.stdout?.on("data", (d: Buffer) => {
+      if (String(d).includes("Started HTTP")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    node?.once("exit", () => reject(new Error("hardhat node exited")));
+  });
+  node.stdout?.resume();
+  node.stderr?.resume();
+  await exec(join(ROOT, "node_modules/.bin/hardhat"), ["run", "deploy/run.ts", "--network", "localhost"], {
+    EAI_RPC_URL: rpc,
+    EAI_DEPLOYMENTS_DIR: dir,
+  });
+});
+
+afterAll(async () => {
+  if (node?.pid !== undefined && node.exitCode === null) {
+    try {
+      process.kill(-node.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("eai CLI", () => {
+  it("prints help at every level", async () => {
+    const top = await eai(["--help"]);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/eai task submit/);
+    const group = await eai(["provider", "--help"]);
+    expect(group.code).toBe(0);
+    expect(group.stdout).toMatch(/stake/);
+    const cmd = await eai(["task", "submit", "--help"]);
+    expect(cmd.code).toBe(0);
+    expect(cmd.stdout).toMatch(/--encrypt-for HEX32/);
+  });
+
+  it("exits 2 with one line on usage errors, 1 on failures, and never prints the key", async () => {
+    const missing = await eai(["task", "status"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe("eai: TASK_ID is required (see --help)\n");
+    const unknown = await eai(["task", "frobnicate"]);
+    expect(unknown.code).toBe(2);
+    const badKey = await eai(["gov", "delegate", "--rpc", rpc, "--deployments", dir, "--key", "0x1234"]);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).not.toMatch(/0x1234/);
+    const noTask = await eai(["task", "status", "5", "--rpc", rpc, "--deployments", dir]);
+    expect(noTask.code).toBe(1);
+    expect(noTask.stderr).toBe("eai: task 5 does not exist\n");
+    const down = await eai(["task", "status", "1", "--rpc", "http://127.0.0.1:1", "--deployments", dir]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^eai: cannot reach the RPC endpoint/);
+  });
+
+  it("stakes with a real transaction and reports it in provider status --json", async () => {
+    const staked = await eai(["provider", "stake", "12.5", "--rpc", rpc, "--deployments", dir], {
+      EAI_PRIVATE_KEY: KEY,
+    });
+    expect(staked.stderr).toBe("");
+    expect(staked.code).toBe(0);
+    expect(staked.stdout).not.toContain(KEY.slice(2));
+    const status = await eai(["provider", "status", ADDRESS, "--json", "--rpc", rpc, "--deployments", dir]);
+    expect(status.code).toBe(0);
+    const json = JSON.parse(status.stdout) as { stake: string; registered: boolean };
+    expect(json).toMatchObject({ stake: "12500000000000000000", registered: false });
+    const cannot = await eai(["provider", "unstake", "100", "--rpc", rpc, "--deployments", dir, "--json"], {
+      EAI_PRIVATE_KEY: KEY,
+    });
+    expect(cannot.code).toBe(1);
+    expect(JSON.parse(cannot.stderr)).toMatchObject({
+      error: expect.stringMatching(/reverted with StakingVault/),
+    });
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * The client against the real contracts on Hardhat's in-process network (deployed through the production Ignition
+ * module by test/integration/fixture.ts) and a real blob store.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { network } from "hardhat";
+import { custom, keccak256, parseEther, toHex, type Address } from "viem";
+import { hardhat } from "viem/chains";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import {
+  NO_RESOURCES,
+  WEIGHTS,
+  mockProof,
+  setupProtocol,
+  type Protocol,
+} from "../../../test/integration/fixture.ts";
+import { decryptWith, generateX25519KeyPair } from "../crypto/index.ts";
+import { fetchBlob, sha256Hex, startBlobStore, type BlobStore } from "../storage/index.ts";
+import { taskBinding } from "../tasks/commitments.ts";
+import { inputCommitment, packOutput, poseidon } from "../zk/commitment.ts";
+import { createEaiClient, type EaiClient } from "./client.ts";
+import { EaiContractError, EaiError } from "./errors.ts";
+
+const X = Array.from({ length: 49 }, (_, i) => i % 16);
+const LOGITS = [-3, 1, 0, 2, 9, -1, 0, 4, 1, -2];
+
+let p: Protocol;
+let store: BlobStore;
+let dir: string;
+let requester: EaiClient;
+let alice: EaiClient;
+let deployer: EaiClient;
+
+function clientFor(account: Address): EaiClient {
+  return createEaiClient({
+    chain: hardhat,
+    transport: custom(p.connection.provider),
+    account,
+    deployment: p.deployment,
+    blobStoreUrl: store.url,
+  });
+}
+
+beforeAll(async () => {
+  p = await setupProtocol(await network.create());
+  dir = await mkdtemp(join(tmpdir(), "eai-sdk-client-"));
+  store = await startBlobStore({ dir });
+  requester = clientFor(p.wallets.requester.account.address);
+  alice = clientFor(p.wallets.providers[0].account.address);
+  deployer = clientFor(p.wallets.deployer.account.address);
+});
+
+afterAll(async () => {
+  await store?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+  await p?.connection.close();
+});
+
+async function settleZk(taskId: bigint, output: bigint, committed: bigint) {
+  const { spec } = await requester.getTask(taskId);
+  await p.connection.networkHelpers.time.increaseTo(spec.priorityUntil);
+  const { market } = p.contracts;
+  const provider = p.wallets.providers[0].account;
+  await p.send(market.write.claimTask([taskId, spec], { account: provider }));
+  const oc = await poseidon([committed]);
+  const binding = taskBinding(p.chainId, market.address, taskId, provider.address);
+  const proof = mockProof([WEIGHTS, spec.inputCommitment, oc, binding]);
+  await p.send(
+    market.write.submitProof([taskId, spec, oc, toHex(output, { size: 32 }), proof], { account: provider }),
+  );
+}
+
+describe("createEaiClient", () => {
+  it("submits a ZK task with approve: uploads the zk-mlp input, commits with Poseidon, copies model resources", async () => {
+    const { taskId, spec, inputURI, txHash } = await requester.submitTask({
+      model: p.zkModel,
+      input: { x: X, salt: 7n },
+      reward: parseEther("10"),
+      mode: "zk",
+    });
+    expect(txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(spec.inputCommitment).toBe(await inputCommitment(X, 7n));
+    expect(spec.mode).toBe(0);
+    expect(spec.redundancy).toBe(1);
+    expect({ ...spec.minResources }).toEqual(NO_RESOURCES);
+    const blob = await fetchBlob(inputURI, { baseUrl: store.url, maxBytes: 10_000 });
+    expect(JSON.parse(new TextDecoder().decode(blob))).toEqual({ v: 1, x: X, salt: "7" });
+
+    const task = await requester.getTask(taskId);
+    expect(task.status).toBe("Open");
+    expect(task.spec).toEqual(spec);
+    expect(task.inputURI).toBe(inputURI);
+  });
+
+  it("submits a private REDUNDANT task with a permit: no approve, sha256 commitment of the envelope", async () => {
+    const keys = generateX25519KeyPair();
+    const { token, market } = p.contracts;
+    const who = p.wallets.requester.account.address;
+    await p.send(token.write.approve([market.address, 0n], { account: p.wallets.requester.account }));
+    const input = new TextEncoder().encode("hello tensor");
+    const { spec, inputURI } = await requester.submitTask({
+      model: p.onnxModel,
+      input,
+      reward: parseEther("3"),
+      mode: "redundant",
+      permit: true,
+      minResources: { cpuCores: 4 },
+      private: { providerKey: keys.publicKey },
+    });
+    expect(await token.read.allowance([who, market.address])).toBe(0n);
+    expect(spec.redundancy).toBe(3);
+    expect(spec.minResources.cpuCores).toBe(4);
+    const stored = await fetchBlob(inputURI, { baseUrl: store.url, maxBytes: 10_000 });
+    expect(spec.inputCommitment).toBe(BigInt(`0x${sha256Hex(stored)}`));
+    expect(new TextDecoder().decode(decryptWith(keys.privateKey, stored))).toBe("hello tensor");
+  });
+
+  it("rejects bad arguments naming the field", async () => {
+    await expect(
+      requester.submitTask({ model: p.zkModel, input: { x: X }, reward: 0n, mode: "zk" }),
+    ).rejects.toThrow(/submitTask: reward: expected a positive amount/);
+    await expect(
+      requester.submitTask({ model: p.zkModel, input: { x: X }, reward: 1n, mode: "zk", minTier: 4 }),
+    ).rejects.toThrow(/minTier/);
+    await expect(
+      requester.submitTask({ model: p.zkModel, input: new Uint8Array(3), reward: 1n, mode: "zk" }),
+    ).rejects.toThrow(/input: a ZK task takes/);
+  });
+
+  it("decodes custom errors into readable messages", async () => {
+    const err = await requester
+      .submitTask({ model: p.onnxModel, input: { x: X }, reward: 1n, mode: "zk" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EaiContractError);
+    expect((err as EaiContractError).errorName).toBe("TaskMarketModelKindMismatch");
+    expect((err as Error).message).toBe(
+      `TaskMarket.submitTask: reverted with TaskMarketModelKindMismatch(modelId=${p.onnxModel}, kind=1, mode=0)`,
+    );
+    await expect(requester.getTask(999n)).rejects.toThrow(/task 999 does not exist/);
+  });
+
+  it("cancels an open task and withdraws the refund", async () => {
+    const { taskId } = await requester.submitTask({
+      model: p.zkModel,
+      input: { x: X },
+      reward: parseEther("5"),
+      mode: "zk",
+    });
+    const credit = await requester.creditOf();
+    await requester.cancelTask(taskId);
+    expect((await requester.getTask(taskId)).status).toBe("Cancelled");
+    expect(await requester.creditOf()).toBe(credit + parseEther("5"));
+    const err = await requester.cancelTask(taskId).catch((e: unknown) => e);
+    expect((err as EaiContractError).errorName).toBe("TaskMarketWrongStatus");
+    await expect(requester.waitForResult(taskId)).rejects.toThrow(/was cancelled/);
+
+    const before = await p.contracts.token.read.balanceOf([requester.address]);
+    const { amount } = await requester.withdraw();
+    expect(amount).toBe(credit + parseEther("5"));
+    expect(await p.contracts.token.read.balanceOf([requester.address])).toBe(before + amount);
+    await expect(requester.withdraw()).rejects.toThrow(/TaskMarketNothingToWithdraw/);
+  });
+
+  it("waitForResult returns the verified logits of a ZK task", async () => {
+    const { taskId } = await requester.submitTask({
+      model: p.zkModel,
+      input: { x: X },
+      reward: parseEther("1"),
+      mode: "zk",
+    });
+    await expect(requester.waitForResult(taskId, { timeoutMs: 50, pollMs: 10 })).rejects.toThrow(
+      /still Open/,
+    );
+    const word = packOutput(LOGITS);
+    await settleZk(taskId, word, word);
+    const result = await requester.waitForResult(taskId, { timeoutMs: 5000, pollMs: 50 });
+    expect(result.mode).toBe("zk");
+    if (result.mode !== "zk") return;
+    expect(result.logits).toEqual(LOGITS);
+    expect(result.prediction).toBe(4);
+    expect(result.provider.toLowerCase()).toBe(alice.address.toLowerCase());
+  });
+
+  it("waitForResult rejects an output that does not open the output commitment", async () => {
+    const { taskId } = await requester.submitTask({
+      model: p.zkModel,
+      input: { x: X },
+      reward: parseEther("1"),
+      mode: "zk",
+    });
+    const word = packOutput(LOGITS);
+    const tampered = packOutput(LOGITS.map((l, i) => (i === 0 ? 20 : l)));
+    await settleZk(taskId, tampered, word);
+    await expect(requester.waitForResult(taskId, { timeoutMs: 5000, pollMs: 50 })).rejects.toThrow(
+      /does not open the proven output commitment/,
+    );
+  });
+
+  it("stakes, requests an unstake and reports provider status", async () => {
+    const before = await alice.providerStatus();
+    expect(before.registered).toBe(true);
+    await alice.stake(parseEther("10"));
+    await alice.requestUnstake(parseEther("4"));
+    const after = await alice.providerStatus();
+    expect(after.stake).toBe(before.stake + parseEther("6"));
+    expect(after.unbonding.amount).toBe(parseEther("4"));
+    await expect(alice.withdrawStake()).rejects.toThrow(/reverted with StakingVault/);
+    const err = await alice
+      .registerProvider({
+        resources: { ...NO_RESOURCES, cpuCores: 1, ramMiB: 1 },
+        x25519PublicKey: keccak256("0x01"),
+      })
+      .catch((e: unknown) => e);
+    expect((err as EaiContractError).errorName).toMatch(/^ProviderRegistry/);
+  });
+
+  it("runs a parameter change through delegate, propose, vote, queue and execute", async () => {
+    const { time, mine } = p.connection.networkHelpers;
+    await deployer.delegate();
+    await mine(1);
+    const proposal = await deployer.proposeParameterChange({
+      contract: "TaskMarket",
+      functionName: "setStakeParams",
+      args: [parseEther("2"), parseEther("200")],
+      description: "raise the bond floor",
+    });
+    expect(await deployer.proposalState(proposal.proposalId)).toBe("Pending");
+    await time.increase(2);
+    await deployer.vote(proposal.proposalId, "for", "looks right");
+    await time.increase(301);
+    expect(await deployer.proposalState(proposal.proposalId)).toBe("Succeeded");
+    await deployer.queue(proposal.proposalId);
+    await time.increase(61);
+    await deployer.execute(proposal.proposalId);
+    expect(await deployer.proposalState(proposal.proposalId)).toBe("Executed");
+    expect(await p.contracts.market.read.stakeParams()).toEqual([parseEther("2"), parseEther("200")]);
+    await expect(
+      deployer.proposeParameterChange({
+        contract: "TaskMarket",
+        functionName: "nope",
+        args: [],
+        description: "x",
+      }),
+    ).rejects.toBeInstanceOf(EaiError);
+  });
+});

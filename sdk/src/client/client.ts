@@ -1,0 +1,903 @@
+/**
+ * The integrator client: one object bound to a chain, an account and a deployment, with typed access to every
+ * protocol contract and helpers for requesters (submit, follow, verify, cancel, withdraw), providers (stake,
+ * register, status) and governance (delegate, propose, vote, queue, execute).
+ */
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  getContract,
+  keccak256,
+  parseEventLogs,
+  parseSignature,
+  toBytes,
+  type Abi,
+  type Account,
+  type Address,
+  type Chain,
+  type Hex,
+  type PublicClient,
+  type TransactionReceipt,
+  type Transport,
+  type WalletClient,
+} from "viem";
+import { z } from "zod";
+
+import { encryptFor, type Hex32 } from "../crypto/index.ts";
+import type { Deployment, ProtocolContract } from "../deployments.ts";
+import {
+  eaiGovernorAbi,
+  eaiTimelockAbi,
+  eaiTokenAbi,
+  groth16VerifierAbi,
+  modelRegistryAbi,
+  providerRegistryAbi,
+  reputationAbi,
+  stakingVaultAbi,
+  taskMarketAbi,
+} from "../generated/abis.ts";
+import { fetchBlob, sha256Hex, uploadBlob } from "../storage/index.ts";
+import { TaskStatus, taskStatusName, type TaskResources, type TaskSpec } from "../tasks/spec.ts";
+import { argmax } from "../zk/inference.ts";
+import { inputCommitment, poseidon, unpackOutput } from "../zk/commitment.ts";
+import { checkInput, quantiseImage } from "../zk/image.ts";
+import { SNARK_SCALAR_FIELD } from "../zk/spec.ts";
+import { EaiError, decodeEaiError } from "./errors.ts";
+
+/** ABI of each protocol contract, by deployment name. */
+export const PROTOCOL_ABIS = {
+  EAIToken: eaiTokenAbi,
+  EAITimelock: eaiTimelockAbi,
+  EAIGovernor: eaiGovernorAbi,
+  StakingVault: stakingVaultAbi,
+  ProviderRegistry: providerRegistryAbi,
+  ModelRegistry: modelRegistryAbi,
+  Reputation: reputationAbi,
+  TaskMarket: taskMarketAbi,
+  MnistMlpVerifier: groth16VerifierAbi,
+} as const satisfies Record<ProtocolContract, Abi>;
+
+export interface EaiClientConfig {
+  chain: Chain;
+  transport: Transport;
+  /** Signer: a local account (privateKeyToAccount) or the address of an account the RPC node unlocks. */
+  account?: Account | Address;
+  deployment: Deployment;
+  /** Blob store base URL: needed to submit tasks and to read REDUNDANT results. */
+  blobStoreUrl?: string;
+  /** Size cap of result blobs fetched by waitForResult / verifyResult (default 16 MiB). */
+  maxResultBytes?: number;
+}
+
+/** ZK input: 49 quantised pixels (0..15) or a 28×28 image (0..255), with the commitment's salt (random if omitted). */
+export type ZkTaskInput =
+  { x: readonly number[]; salt?: bigint } | { image: Uint8Array | readonly number[]; salt?: bigint };
+
+export type VerificationModeName = "zk" | "redundant";
+
+export interface SubmitTaskParams {
+  /** Model id in the ModelRegistry. */
+  model: bigint | number;
+  /** ZK: {@link ZkTaskInput}. REDUNDANT: the raw input bytes (e.g. an EAIT tensor blob). */
+  input: ZkTaskInput | Uint8Array;
+  /** Reward in payment-token wei. */
+  reward: bigint;
+  mode: VerificationModeName;
+  /** Payment token (default EAI). */
+  paymentToken?: Address;
+  /** Unix seconds (default: latest block + 1 day). */
+  deadline?: number;
+  /** Seconds a claimant has to deliver (default 3600). */
+  execWindow?: number;
+  /** 1 for ZK; odd ≥ 3 for REDUNDANT (default 3). */
+  redundancy?: number;
+  /** Minimum provider tier 1..3 (default 1). */
+  minTier?: number;
+  /** Requirements on top of the model's minimum resources (the larger of both is used per field). */
+  minResources?: Partial<TaskResources>;
+  /** Encrypts the input to a provider's X25519 public key (ProviderRegistry.x25519KeyOf). */
+  private?: { providerKey: Hex32 };
+  /** Pays with an EIP-2612 permit signature instead of an approve transaction. */
+  permit?: boolean;
+}
+
+export interface SubmittedTask {
+  taskId: bigint;
+  spec: TaskSpec;
+  inputURI: string;
+  txHash: Hex;
+}
+
+export interface TaskInfo {
+  taskId: bigint;
+  status: ReturnType<typeof taskStatusName>;
+  claims: number;
+  /** ZK: delivery deadline of the claim; REDUNDANT: commit deadline; 0 when none. */
+  phaseDeadline: number;
+  spec: TaskSpec;
+  inputURI: string;
+}
+
+export interface ZkResult {
+  mode: "zk";
+  taskId: bigint;
+  provider: Address;
+  outputCommitment: bigint;
+  /** The packed logits word as emitted. */
+  output: Hex;
+  logits: number[];
+  /** argmax of the logits: the predicted digit. */
+  prediction: number;
+  txHash: Hex;
+}
+
+export interface RedundantResult {
+  mode: "redundant";
+  taskId: bigint;
+  /** The majority's keccak256(result). */
+  resultHash: Hex;
+  resultURI: string;
+  result: Uint8Array;
+  winners: number;
+  txHash: Hex;
+}
+
+export type TaskResult = ZkResult | RedundantResult;
+
+export interface WaitOptions {
+  /** Default 600 000. */
+  timeoutMs?: number;
+  /** Default 2 000. */
+  pollMs?: number;
+}
+
+export interface ProviderProfile {
+  resources: TaskResources;
+  x25519PublicKey: Hex32;
+  gpuModel?: string;
+  metadataURI?: string;
+}
+
+export interface ProviderStatus {
+  address: Address;
+  registered: boolean;
+  active: boolean;
+  x25519PublicKey: Hex | null;
+  resources: TaskResources | null;
+  stake: bigint;
+  locked: bigint;
+  free: bigint;
+  unbonding: { amount: bigint; releaseAt: number };
+  tier: number;
+  eligible: boolean;
+}
+
+export const PROPOSAL_STATES = [
+  "Pending",
+  "Active",
+  "Canceled",
+  "Defeated",
+  "Succeeded",
+  "Queued",
+  "Expired",
+  "Executed",
+] as const;
+export type ProposalStateName = (typeof PROPOSAL_STATES)[number];
+
+export interface ParameterChange {
+  contract: Exclude<ProtocolContract, "MnistMlpVerifier">;
+  functionName: string;
+  args: readonly unknown[];
+  description: string;
+}
+
+export interface Proposal {
+  proposalId: bigint;
+  targets: Address[];
+  values: bigint[];
+  calldatas: Hex[];
+  description: string;
+  descriptionHash: Hex;
+}
+
+export type VoteSupport = "against" | "for" | "abstain";
+
+export interface TxResult {
+  txHash: Hex;
+}
+
+const uint = (name: string, max: number) =>
+  z
+    .number({ error: `${name}: expected an integer` })
+    .int(`${name}: expected an integer`)
+    .min(0, `${name}: expected ≥ 0`)
+    .max(max, `${name}: expected ≤ ${max}`);
+
+const resourcesShape = z
+  .object({
+    vramMiB: uint("vramMiB", 2 ** 32 - 1),
+    computeCapability: uint("computeCapability", 2 ** 16 - 1),
+    cpuCores: uint("cpuCores", 2 ** 16 - 1),
+    ramMiB: uint("ramMiB", 2 ** 32 - 1),
+    storageGiB: uint("storageGiB", 2 ** 32 - 1),
+    bandwidthMbps: uint("bandwidthMbps", 2 ** 32 - 1),
+    benchmarkScore: uint("benchmarkScore", 2 ** 32 - 1),
+    region: uint("region", 2 ** 16 - 1),
+  })
+  .strict();
+
+const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x + 64 hex digits");
+const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address");
+
+const submitSchema = z.object({
+  model: z.union([z.bigint().min(1n), z.number().int().min(1)], { error: "expected a model id ≥ 1" }),
+  input: z.union([
+    z.instanceof(Uint8Array),
+    z.object({ x: z.array(z.number()), salt: z.bigint().min(0n).optional() }),
+    z.object({
+      image: z.union([z.instanceof(Uint8Array), z.array(z.number())]),
+      salt: z.bigint().min(0n).optional(),
+    }),
+  ]),
+  reward: z
+    .bigint()
+    .min(1n, "expected a positive amount")
+    .max(2n ** 128n - 1n, "expected < 2^128"),
+  mode: z.enum(["zk", "redundant"]),
+  paymentToken: addressSchema.optional(),
+  deadline: uint("deadline", 2 ** 40 - 1).optional(),
+  execWindow: uint("execWindow", 2 ** 32 - 1)
+    .min(1, "execWindow: expected ≥ 1")
+    .optional(),
+  redundancy: uint("redundancy", 255).optional(),
+  minTier: uint("minTier", 3).min(1, "minTier: expected 1, 2 or 3").optional(),
+  minResources: resourcesShape.partial().optional(),
+  private: z.object({ providerKey: hex32 }).optional(),
+  permit: z.boolean().optional(),
+});
+
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues
+      .map((i) => `${i.path.map(String).join(".") || "(root)"}: ${i.message}`)
+      .join("; ");
+    throw new EaiError("invalid-argument", `${what}: ${issues}`);
+  }
+  return result.data;
+}
+
+const RESOURCE_KEYS = [
+  "vramMiB",
+  "computeCapability",
+  "cpuCores",
+  "ramMiB",
+  "storageGiB",
+  "bandwidthMbps",
+  "benchmarkScore",
+] as const;
+
+/** The model's minimum raised field by field to the caller's; a caller's non-zero region wins. */
+export function mergeResources(model: TaskResources, extra: Partial<TaskResources> = {}): TaskResources {
+  const out = { ...model };
+  for (const key of RESOURCE_KEYS) out[key] = Math.max(model[key], extra[key] ?? 0);
+  out.region = extra.region ? extra.region : model.region;
+  return out;
+}
+
+function randomField(): bigint {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return BigInt(`0x${Buffer.from(bytes).toString("hex")}`) % SNARK_SCALAR_FIELD;
+}
+
+/** zk-mlp input v1 (docs/WORKER.md): the blob a ZK task's input URI points to, and its Poseidon commitment. */
+export async function encodeZkInput(input: ZkTaskInput): Promise<{ blob: Uint8Array; commitment: bigint }> {
+  const x = "x" in input ? checkInput([...input.x]) : quantiseImage(Uint8Array.from(input.image));
+  const salt = input.salt ?? randomField();
+  const commitment = await inputCommitment(x, salt);
+  const blob = new TextEncoder().encode(JSON.stringify({ v: 1, x, salt: salt.toString() }));
+  return { blob, commitment };
+}
+
+export function createEaiClient(config: EaiClientConfig) {
+  const { chain, transport, deployment } = config;
+  const maxResultBytes = config.maxResultBytes ?? 16 * 1024 * 1024;
+  const publicClient: PublicClient = createPublicClient({ chain, transport });
+  const walletClient: WalletClient | undefined = config.account
+    ? createWalletClient({ chain, transport, account: config.account })
+    : undefined;
+  const addr = (name: ProtocolContract): Address => {
+    const c = deployment.contracts[name];
+    return c.address;
+  };
+  const fromBlock = BigInt(deployment.contracts.TaskMarket.startBlock);
+  const client = walletClient ? { public: publicClient, wallet: walletClient } : { public: publicClient };
+
+  const contracts = {
+    token: getContract({ address: addr("EAIToken"), abi: eaiTokenAbi, client }),
+    timelock: getContract({ address: addr("EAITimelock"), abi: eaiTimelockAbi, client }),
+    governor: getContract({ address: addr("EAIGovernor"), abi: eaiGovernorAbi, client }),
+    vault: getContract({ address: addr("StakingVault"), abi: stakingVaultAbi, client }),
+    providers: getContract({ address: addr("ProviderRegistry"), abi: providerRegistryAbi, client }),
+    models: getContract({ address: addr("ModelRegistry"), abi: modelRegistryAbi, client }),
+    reputation: getContract({ address: addr("Reputation"), abi: reputationAbi, client }),
+    market: getContract({ address: addr("TaskMarket"), abi: taskMarketAbi, client }),
+  };
+
+  function signer(): { wallet: WalletClient; account: Account } {
+    if (!walletClient?.account) {
+      throw new EaiError("no-account", "this call sends a transaction: create the client with an account");
+    }
+    return { wallet: walletClient, account: walletClient.account };
+  }
+
+  function accountAddress(): Address {
+    return signer().account.address;
+  }
+
+  /** Simulates (so reverts are decoded before anything is signed), sends and waits for the receipt. */
+  async function send(
+    label: string,
+    call: { address: Address; abi: Abi; functionName: string; args?: readonly unknown[] },
+  ): Promise<TransactionReceipt> {
+    const { wallet, account } = signer();
+    try {
+      const { request } = await publicClient.simulateContract({ ...call, account, chain } as Parameters<
+        typeof publicClient.simulateContract
+      >[0]);
+      const hash = await wallet.writeContract(request as Parameters<typeof wallet.writeContract>[0]);
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success")
+        throw new EaiError("reverted", `${label}: transaction ${hash} reverted`);
+      return receipt;
+    } catch (err) {
+      throw decodeEaiError(err, label);
+    }
+  }
+
+  async function read<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw decodeEaiError(err, label);
+    }
+  }
+
+  async function latestTimestamp(): Promise<number> {
+    const block = await publicClient.getBlock({ blockTag: "latest" });
+    return Number(block.timestamp);
+  }
+
+  async function ensureAllowance(token: Address, spender: Address, amount: bigint): Promise<void> {
+    const owner = accountAddress();
+    const allowance = await read("allowance", () =>
+      publicClient.readContract({
+        address: token,
+        abi: eaiTokenAbi,
+        functionName: "allowance",
+        args: [owner, spender],
+      }),
+    );
+    if (allowance >= amount) return;
+    await send("approve", {
+      address: token,
+      abi: eaiTokenAbi,
+      functionName: "approve",
+      args: [spender, amount],
+    });
+  }
+
+  async function signPermit(token: Address, spender: Address, value: bigint, deadline: bigint) {
+    const { wallet, account } = signer();
+    const [, name, version, chainId, verifyingContract] = await read("eip712Domain", () =>
+      publicClient.readContract({ address: token, abi: eaiTokenAbi, functionName: "eip712Domain" }),
+    );
+    const nonce = await read("nonces", () =>
+      publicClient.readContract({
+        address: token,
+        abi: eaiTokenAbi,
+        functionName: "nonces",
+        args: [account.address],
+      }),
+    );
+    const signature = await wallet.signTypedData({
+      account,
+      domain: { name, version, chainId, verifyingContract },
+      types: {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
+      primaryType: "Permit",
+      message: { owner: account.address, spender, value, nonce, deadline },
+    });
+    const { r, s, v, yParity } = parseSignature(signature);
+    return { v: Number(v ?? BigInt(yParity + 27)), r, s };
+  }
+
+  async function submitTask(params: SubmitTaskParams): Promise<SubmittedTask> {
+    const p = parseOrThrow(submitSchema, params, "submitTask");
+    if (!config.blobStoreUrl)
+      throw new EaiError("no-blob-store", "submitTask: blobStoreUrl is not configured");
+    const modelId = BigInt(p.model);
+    const model = await read("ModelRegistry.getModel", () => contracts.models.read.getModel([modelId]));
+
+    let blob: Uint8Array;
+    let commitment: bigint | undefined;
+    if (p.mode === "zk") {
+      if (p.input instanceof Uint8Array) {
+        throw new EaiError(
+          "invalid-argument",
+          "submitTask: input: a ZK task takes { x } or { image }, not bytes",
+        );
+      }
+      try {
+        ({ blob, commitment } = await encodeZkInput(p.input));
+      } catch (err) {
+        throw new EaiError("invalid-argument", `submitTask: input: ${(err as Error).message}`);
+      }
+    } else {
+      if (!(p.input instanceof Uint8Array)) {
+        throw new EaiError("invalid-argument", "submitTask: input: a REDUNDANT task takes the input bytes");
+      }
+      blob = p.input;
+    }
+    if (p.private) blob = encryptFor(p.private.providerKey as Hex32, blob);
+    const stored = await uploadBlob(config.blobStoreUrl, blob);
+    commitment ??= BigInt(`0x${sha256Hex(blob)}`);
+
+    const token = (p.paymentToken as Address | undefined) ?? contracts.token.address;
+    const request = {
+      modelId,
+      paymentToken: token,
+      reward: p.reward,
+      deadline: p.deadline ?? (await latestTimestamp()) + 86_400,
+      execWindow: p.execWindow ?? 3600,
+      mode: p.mode === "zk" ? 0 : 1,
+      redundancy: p.redundancy ?? (p.mode === "zk" ? 1 : 3),
+      minTier: p.minTier ?? 1,
+      minResources: mergeResources(model.minResources, p.minResources),
+      inputCommitment: commitment,
+      inputURI: stored.uri,
+    } as const;
+
+    const market = contracts.market.address;
+    let receipt: TransactionReceipt;
+    if (p.permit) {
+      const permitDeadline = BigInt((await latestTimestamp()) + 3600);
+      const { v, r, s } = await signPermit(token, market, p.reward, permitDeadline);
+      receipt = await send("TaskMarket.submitTaskWithPermit", {
+        address: market,
+        abi: taskMarketAbi,
+        functionName: "submitTaskWithPermit",
+        args: [request, permitDeadline, v, r, s],
+      });
+    } else {
+      await ensureAllowance(token, market, p.reward);
+      receipt = await send("TaskMarket.submitTask", {
+        address: market,
+        abi: taskMarketAbi,
+        functionName: "submitTask",
+        args: [request],
+      });
+    }
+    const [event] = parseEventLogs({
+      abi: taskMarketAbi,
+      logs: receipt.logs,
+      eventName: "TaskSubmitted",
+    }).filter((l) => l.address.toLowerCase() === market.toLowerCase());
+    if (!event) throw new EaiError("not-found", `TaskSubmitted not emitted by ${receipt.transactionHash}`);
+    return {
+      taskId: event.args.taskId,
+      spec: event.args.spec,
+      inputURI: event.args.inputURI,
+      txHash: receipt.transactionHash,
+    };
+  }
+
+  async function getTask(taskId: bigint): Promise<TaskInfo> {
+    const state = await read("TaskMarket.getTaskState", () => contracts.market.read.getTaskState([taskId]));
+    if (state.status === TaskStatus.None) throw new EaiError("not-found", `task ${taskId} does not exist`);
+    const [event] = await read("TaskSubmitted", () =>
+      publicClient.getContractEvents({
+        address: contracts.market.address,
+        abi: taskMarketAbi,
+        eventName: "TaskSubmitted",
+        args: { taskId },
+        fromBlock,
+        strict: true,
+      }),
+    );
+    if (!event)
+      throw new EaiError("not-found", `task ${taskId}: TaskSubmitted not found from block ${fromBlock}`);
+    return {
+      taskId,
+      status: taskStatusName(state.status),
+      claims: state.claims,
+      phaseDeadline: state.phaseDeadline,
+      spec: event.args.spec,
+      inputURI: event.args.inputURI,
+    };
+  }
+
+  async function verifyZk(taskId: bigint): Promise<ZkResult> {
+    const [event] = await read("ProofAccepted", () =>
+      publicClient.getContractEvents({
+        address: contracts.market.address,
+        abi: taskMarketAbi,
+        eventName: "ProofAccepted",
+        args: { taskId },
+        fromBlock,
+        strict: true,
+      }),
+    );
+    if (!event) throw new EaiError("not-found", `task ${taskId}: no ProofAccepted event`);
+    const { output, outputCommitment, provider } = event.args;
+    if (output.length !== 66) {
+      throw new EaiError(
+        "verification-failed",
+        `task ${taskId}: output is ${(output.length - 2) / 2} bytes, expected one 32-byte packed logits word`,
+      );
+    }
+    const word = BigInt(output);
+    if (word >= SNARK_SCALAR_FIELD || (await poseidon([word])) !== outputCommitment) {
+      throw new EaiError(
+        "verification-failed",
+        `task ${taskId}: the emitted output does not open the proven output commitment ${outputCommitment}`,
+      );
+    }
+    const logits = unpackOutput(word);
+    return {
+      mode: "zk",
+      taskId,
+      provider,
+      outputCommitment,
+      output,
+      logits,
+      prediction: argmax(logits),
+      txHash: event.transactionHash,
+    };
+  }
+
+  async function verifyRedundant(taskId: bigint): Promise<RedundantResult> {
+    const [completed] = await read("TaskCompleted", () =>
+      publicClient.getContractEvents({
+        address: contracts.market.address,
+        abi: taskMarketAbi,
+        eventName: "TaskCompleted",
+        args: { taskId },
+        fromBlock,
+        strict: true,
+      }),
+    );
+    if (!completed) throw new EaiError("not-found", `task ${taskId}: no TaskCompleted event`);
+    const majority = completed.args.result;
+    const reveals = await read("ResultRevealed", () =>
+      publicClient.getContractEvents({
+        address: contracts.market.address,
+        abi: taskMarketAbi,
+        eventName: "ResultRevealed",
+        args: { taskId },
+        fromBlock,
+        strict: true,
+      }),
+    );
+    const candidates = reveals.filter((r) => r.args.resultHash === majority);
+    if (candidates.length === 0)
+      throw new EaiError("not-found", `task ${taskId}: no reveal of the majority ${majority}`);
+    const failures: string[] = [];
+    for (const reveal of candidates) {
+      try {
+        const bytes = await fetchBlob(reveal.args.resultURI, {
+          baseUrl: config.blobStoreUrl,
+          maxBytes: maxResultBytes,
+        });
+        if (keccak256(bytes) !== majority) {
+          failures.push(
+            `${reveal.args.resultURI}: keccak256 ${keccak256(bytes)} is not the majority ${majority}`,
+          );
+          continue;
+        }
+        return {
+          mode: "redundant",
+          taskId,
+          resultHash: majority,
+          resultURI: reveal.args.resultURI,
+          result: bytes,
+          winners: completed.args.winners,
+          txHash: completed.transactionHash,
+        };
+      } catch (err) {
+        failures.push(`${reveal.args.resultURI}: ${(err as Error).message}`);
+      }
+    }
+    throw new EaiError(
+      "verification-failed",
+      `task ${taskId}: no revealed result matches the majority (${failures.join("; ")})`,
+    );
+  }
+
+  /** Checks a Completed task's result against what the chain settled and returns it decoded. */
+  async function verifyResult(taskId: bigint): Promise<TaskResult> {
+    const task = await getTask(taskId);
+    if (task.status !== "Completed") {
+      throw new EaiError("task-not-completed", `task ${taskId} is ${task.status}, not Completed`);
+    }
+    return task.spec.mode === 0 ? verifyZk(taskId) : verifyRedundant(taskId);
+  }
+
+  async function waitForResult(taskId: bigint, options: WaitOptions = {}): Promise<TaskResult> {
+    const timeoutMs = options.timeoutMs ?? 600_000;
+    const pollMs = options.pollMs ?? 2000;
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await read("TaskMarket.getTaskState", () => contracts.market.read.getTaskState([taskId]));
+      const status = taskStatusName(state.status);
+      if (status === "None") throw new EaiError("not-found", `task ${taskId} does not exist`);
+      if (status === "Completed") return verifyResult(taskId);
+      if (status === "Cancelled" || status === "Refunded") {
+        throw new EaiError(
+          "task-not-completed",
+          `task ${taskId} was ${status.toLowerCase()}; there is no result`,
+        );
+      }
+      if (Date.now() + pollMs > until) {
+        throw new EaiError("timeout", `task ${taskId} is still ${status} after ${timeoutMs} ms`);
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  }
+
+  async function cancelTask(taskId: bigint): Promise<TxResult> {
+    const { spec } = await getTask(taskId);
+    const receipt = await send("TaskMarket.cancelTask", {
+      address: contracts.market.address,
+      abi: taskMarketAbi,
+      functionName: "cancelTask",
+      args: [taskId, spec],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  async function withdraw(token: Address = contracts.token.address): Promise<TxResult & { amount: bigint }> {
+    const amount = await creditOf(accountAddress(), token);
+    const receipt = await send("TaskMarket.withdraw", {
+      address: contracts.market.address,
+      abi: taskMarketAbi,
+      functionName: "withdraw",
+      args: [token],
+    });
+    return { txHash: receipt.transactionHash, amount };
+  }
+
+  async function creditOf(account?: Address, token: Address = contracts.token.address): Promise<bigint> {
+    const who = account ?? accountAddress();
+    return read("TaskMarket.creditOf", () => contracts.market.read.creditOf([who, token]));
+  }
+
+  // ─── providers ───────────────────────────────────────────────────────────────
+
+  async function stake(amount: bigint): Promise<TxResult> {
+    if (amount <= 0n) throw new EaiError("invalid-argument", "stake: amount: expected a positive amount");
+    await ensureAllowance(contracts.token.address, contracts.vault.address, amount);
+    const receipt = await send("StakingVault.stake", {
+      address: contracts.vault.address,
+      abi: stakingVaultAbi,
+      functionName: "stake",
+      args: [amount],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  async function requestUnstake(amount: bigint): Promise<TxResult> {
+    if (amount <= 0n)
+      throw new EaiError("invalid-argument", "requestUnstake: amount: expected a positive amount");
+    const receipt = await send("StakingVault.requestUnstake", {
+      address: contracts.vault.address,
+      abi: stakingVaultAbi,
+      functionName: "requestUnstake",
+      args: [amount],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  async function withdrawStake(): Promise<TxResult> {
+    const receipt = await send("StakingVault.withdraw", {
+      address: contracts.vault.address,
+      abi: stakingVaultAbi,
+      functionName: "withdraw",
+      args: [],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  async function registerProvider(profile: ProviderProfile): Promise<TxResult> {
+    const p = parseOrThrow(
+      z.object({
+        resources: resourcesShape,
+        x25519PublicKey: hex32,
+        gpuModel: z.string().max(64, "expected at most 64 bytes").optional(),
+        metadataURI: z.string().max(256, "expected at most 256 bytes").optional(),
+      }),
+      profile,
+      "registerProvider",
+    );
+    const receipt = await send("ProviderRegistry.register", {
+      address: contracts.providers.address,
+      abi: providerRegistryAbi,
+      functionName: "register",
+      args: [p.resources, p.gpuModel ?? "", p.x25519PublicKey, p.metadataURI ?? ""],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  async function providerStatus(address?: Address): Promise<ProviderStatus> {
+    const who = address ?? accountAddress();
+    return read("providerStatus", async () => {
+      const registered = await contracts.providers.read.isRegistered([who]);
+      const info = registered ? await contracts.providers.read.getProvider([who]) : null;
+      const [stakeAmount, locked, free, [unbondingAmount, releaseAt], [tier, eligible]] = await Promise.all([
+        contracts.vault.read.stakeOf([who]),
+        contracts.vault.read.lockedOf([who]),
+        contracts.vault.read.freeStakeOf([who]),
+        contracts.vault.read.unbondingOf([who]),
+        contracts.reputation.read.standingOf([who]),
+      ]);
+      return {
+        address: who,
+        registered,
+        active: info?.active ?? false,
+        x25519PublicKey: info?.x25519PublicKey ?? null,
+        resources: info ? { ...info.resources } : null,
+        stake: stakeAmount,
+        locked,
+        free,
+        unbonding: { amount: unbondingAmount, releaseAt: Number(releaseAt) },
+        tier,
+        eligible,
+      };
+    });
+  }
+
+  // ─── governance ──────────────────────────────────────────────────────────────
+
+  async function delegate(to?: Address): Promise<TxResult> {
+    const receipt = await send("EAIToken.delegate", {
+      address: contracts.token.address,
+      abi: eaiTokenAbi,
+      functionName: "delegate",
+      args: [to ?? accountAddress()],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  async function proposeParameterChange(change: ParameterChange): Promise<Proposal & TxResult> {
+    const abi = PROTOCOL_ABIS[change.contract] as Abi | undefined;
+    if (!abi)
+      throw new EaiError("invalid-argument", `proposeParameterChange: contract: unknown ${change.contract}`);
+    if (!change.description)
+      throw new EaiError("invalid-argument", "proposeParameterChange: description: required");
+    let calldata: Hex;
+    try {
+      calldata = encodeFunctionData({ abi, functionName: change.functionName, args: change.args });
+    } catch (err) {
+      throw new EaiError(
+        "invalid-argument",
+        `proposeParameterChange: ${change.contract}.${change.functionName}: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`,
+      );
+    }
+    const targets = [addr(change.contract)];
+    const values = [0n];
+    const calldatas = [calldata];
+    const receipt = await send("EAIGovernor.propose", {
+      address: contracts.governor.address,
+      abi: eaiGovernorAbi,
+      functionName: "propose",
+      args: [targets, values, calldatas, change.description],
+    });
+    const [event] = parseEventLogs({ abi: eaiGovernorAbi, logs: receipt.logs, eventName: "ProposalCreated" });
+    if (!event) throw new EaiError("not-found", "ProposalCreated not emitted");
+    return {
+      proposalId: event.args.proposalId,
+      targets,
+      values,
+      calldatas,
+      description: change.description,
+      descriptionHash: keccak256(toBytes(change.description)),
+      txHash: receipt.transactionHash,
+    };
+  }
+
+  async function getProposal(proposalId: bigint): Promise<Proposal> {
+    const events = await read("ProposalCreated", () =>
+      publicClient.getContractEvents({
+        address: contracts.governor.address,
+        abi: eaiGovernorAbi,
+        eventName: "ProposalCreated",
+        fromBlock: BigInt(deployment.contracts.EAIGovernor.startBlock),
+        strict: true,
+      }),
+    );
+    const event = events.find((e) => e.args.proposalId === proposalId);
+    if (!event) throw new EaiError("not-found", `proposal ${proposalId} does not exist`);
+    return {
+      proposalId,
+      targets: [...event.args.targets],
+      values: [...event.args.values],
+      calldatas: [...event.args.calldatas],
+      description: event.args.description,
+      descriptionHash: keccak256(toBytes(event.args.description)),
+    };
+  }
+
+  async function vote(proposalId: bigint, support: VoteSupport, reason?: string): Promise<TxResult> {
+    const code = { against: 0, for: 1, abstain: 2 }[support];
+    if (code === undefined) {
+      throw new EaiError(
+        "invalid-argument",
+        `vote: support: expected for, against or abstain, got ${String(support)}`,
+      );
+    }
+    const receipt = await send("EAIGovernor.castVote", {
+      address: contracts.governor.address,
+      abi: eaiGovernorAbi,
+      functionName: reason ? "castVoteWithReason" : "castVote",
+      args: reason ? [proposalId, code, reason] : [proposalId, code],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  async function queueOrExecute(action: "queue" | "execute", proposalId: bigint): Promise<TxResult> {
+    const p = await getProposal(proposalId);
+    const receipt = await send(`EAIGovernor.${action}`, {
+      address: contracts.governor.address,
+      abi: eaiGovernorAbi,
+      functionName: action,
+      args: [p.targets, p.values, p.calldatas, p.descriptionHash],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  async function proposalState(proposalId: bigint): Promise<ProposalStateName> {
+    const state = await read("EAIGovernor.state", () => contracts.governor.read.state([proposalId]));
+    return PROPOSAL_STATES[state] ?? "Pending";
+  }
+
+  return {
+    chain,
+    deployment,
+    publicClient,
+    walletClient,
+    contracts,
+    /** The signer's address (throws when the client has no account). */
+    get address(): Address {
+      return accountAddress();
+    },
+    submitTask,
+    getTask,
+    waitForResult,
+    verifyResult,
+    cancelTask,
+    withdraw,
+    creditOf,
+    stake,
+    requestUnstake,
+    withdrawStake,
+    registerProvider,
+    providerStatus,
+    delegate,
+    proposeParameterChange,
+    getProposal,
+    vote,
+    queue: (proposalId: bigint) => queueOrExecute("queue", proposalId),
+    execute: (proposalId: bigint) => queueOrExecute("execute", proposalId),
+    proposalState,
+  };
+}
+
+export type EaiClient = ReturnType<typeof createEaiClient>;
