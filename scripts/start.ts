@@ -1,29 +1,50 @@
 /**
  * `npm start`: brings up the EAI network on this machine and keeps it running until Ctrl-C.
  *
- *   npm start                         local chain on 127.0.0.1:8545, deploy, print addresses and accounts
- *   npm start -- --port 9545          another port for the local chain
- *   npm start -- --rpc http://host:8545   use an existing node instead of starting one (deploys there)
+ *   npm start                              local chain on 127.0.0.1:8545, deploy, blob store, indexer, 2 workers
+ *   npm start -- --workers 1               another number of provider workers (0 to run none)
+ *   npm start -- --port 9545               another port for the local chain
+ *   npm start -- --rpc http://host:8545    use an existing node instead of starting one (deploys there; workers
+ *                                          are funded only on a local node)
+ *   npm start -- --no-indexer              skip the indexer
  *
- * Today it runs the chain and the protocol contracts; the blob store, indexer, workers and web app join as
- * their packages land (see README "Status").
+ * State (blobs, worker state, the indexer's PGlite database) lives in .state/ and is reset at every start, since
+ * the local chain starts empty. The web app joins when it lands (see README "Status").
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { createWalletClient, http, parseEther, type Hex } from "viem";
+import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 
-import { parseDeployment } from "../sdk/src/deployments.ts";
+import { parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
+import { eaiTokenAbi } from "../sdk/src/generated/abis.ts";
+import { startBlobStore, uploadBlob, type BlobStore } from "../sdk/src/storage/index.ts";
+import { MNIST_MLP } from "../deploy/ignition/modules/EAIProtocol.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const STATE = join(ROOT, ".state");
+/** Hardhat's well-known development mnemonic (public test keys; never use them on a real chain). */
+const MNEMONIC = "test test test test test test test test test test test junk";
 
 const args = parseArgs({
   options: {
     port: { type: "string", default: "8545" },
     rpc: { type: "string" },
+    workers: { type: "string", default: "2" },
+    "blob-port": { type: "string", default: "8787" },
+    "indexer-port": { type: "string", default: "42069" },
+    "no-indexer": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.values.help) {
-  console.log("usage: npm start [-- --port N] [-- --rpc URL]");
+  console.log(
+    "usage: npm start [-- --port N] [--rpc URL] [--workers N] [--blob-port N] [--indexer-port N] [--no-indexer]",
+  );
   process.exit(0);
 }
 function option<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
@@ -36,62 +57,60 @@ function option<T>(name: string, schema: z.ZodType<T>, value: unknown): T {
   }
   return result.data;
 }
-const port = option("--port", z.coerce.number().int().min(1024).max(65_535), args.values.port);
+const tcpPort = z.coerce.number().int().min(1024).max(65_535);
+const port = option("--port", tcpPort, args.values.port);
 const rpcUrl = option(
   "--rpc",
   z.url({ protocol: /^https?$/ }),
   args.values.rpc ?? `http://127.0.0.1:${port}`,
 );
-
-/** Hardhat's well-known development accounts (public test keys; never use them on a real chain). */
-const DEV_ACCOUNTS = [
-  [
-    "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
-    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  ],
-  [
-    "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  ],
-  [
-    "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
-    "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  ],
-  [
-    "0x90F79bf6EB2c4f870365E785982E1f101E93b906",
-    "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-  ],
-] as const;
+const workerCount = option("--workers", z.coerce.number().int().min(0).max(8), args.values.workers);
+const blobPort = option("--blob-port", tcpPort, args.values["blob-port"]);
+const indexerPort = option("--indexer-port", tcpPort, args.values["indexer-port"]);
+const localChain = !args.values.rpc;
 
 const children: ChildProcess[] = [];
+let blobStore: BlobStore | undefined;
 let stopping = false;
 
 function stop(code = 0): void {
   if (stopping) return;
   stopping = true;
   console.log("\nstopping…");
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 500).unref();
+  // Workers first (they finish or persist in-flight work), then the indexer, the blob store and the chain.
+  for (const child of [...children].reverse()) if (child.exitCode === null) child.kill("SIGTERM");
+  void blobStore?.close();
+  setTimeout(() => process.exit(code), 3_000).unref();
 }
 process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
-async function rpcReady(url: string): Promise<boolean> {
+async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  return z.object({ result: z.unknown() }).parse(await res.json()).result;
+}
+
+async function reachable(check: () => Promise<unknown>): Promise<boolean> {
   try {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-    });
-    return res.ok;
+    await check();
+    return true;
   } catch {
     return false;
   }
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+async function httpOk(url: string): Promise<void> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: ${res.status}`);
+}
+
+async function waitFor(what: string, check: () => Promise<unknown>, timeoutMs: number): Promise<void> {
   const start = Date.now();
-  while (!(await check())) {
+  while (!(await reachable(check))) {
     if (stopping) throw new Error("stopped");
     if (Date.now() - start > timeoutMs)
       throw new Error(`${what} did not become ready within ${timeoutMs / 1000} s`);
@@ -100,9 +119,31 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
   console.log(`✓ ${what} ready (${((Date.now() - start) / 1000).toFixed(1)} s)`);
 }
 
+/** Starts a long-running service; its exit (other than at shutdown) stops the whole network. */
+function service(
+  name: string,
+  cmd: string,
+  argv: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  const child = spawn(cmd, argv, {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(child);
+  child.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`${name} exited (${code})`);
+      stop(1);
+    }
+  });
+  return child;
+}
+
 function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { stdio: "inherit", env: { ...process.env, ...env } });
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
     children.push(child);
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`${cmd} ${argv.join(" ")} exited ${code}`)),
@@ -110,46 +151,159 @@ function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<
   });
 }
 
+function devAccount(index: number) {
+  const account = mnemonicToAccount(MNEMONIC, { addressIndex: index });
+  const key = account.getHdKey().privateKey;
+  if (!key) throw new Error("no private key");
+  return { address: account.address, key: `0x${Buffer.from(key).toString("hex")}` as Hex };
+}
+
+/** Sends every worker account EAI from the deployer (account 0, which holds the supply on a local node). */
+async function fundWorkers(
+  deployment: Deployment,
+  chainId: number,
+  accounts: { address: Hex }[],
+): Promise<void> {
+  const deployer = privateKeyToAccount(devAccount(0).key);
+  const wallet = createWalletClient({
+    account: deployer,
+    chain: {
+      id: chainId,
+      name: "local",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [rpcUrl] } },
+    },
+    transport: http(rpcUrl),
+  });
+  for (const a of accounts) {
+    await wallet.writeContract({
+      address: deployment.contracts.EAIToken.address,
+      abi: eaiTokenAbi,
+      functionName: "transfer",
+      args: [a.address, parseEther("10000")],
+    });
+  }
+}
+
 async function main(): Promise<void> {
-  if (!args.values.rpc) {
-    if (await rpcReady(rpcUrl))
+  if (localChain) {
+    if (await reachable(() => rpc(rpcUrl, "eth_chainId"))) {
       throw new Error(`something already answers on ${rpcUrl}; stop it or pass --port`);
+    }
     console.log(`starting the local chain on ${rpcUrl}…`);
-    const node = spawn("npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    children.push(node);
-    node.on("exit", (code) => {
-      if (!stopping) {
-        console.error(`the local chain exited (${code})`);
-        stop(1);
-      }
-    });
-    await waitFor("chain", () => rpcReady(rpcUrl), 120_000);
+    service("the local chain", "npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)]);
+    await waitFor("chain", () => rpc(rpcUrl, "eth_chainId"), 120_000);
+    // Automine only mines on transactions, so an idle chain's clock stands still and priority windows, deadlines
+    // and reveal windows would never pass: also mine an empty block every second.
+    await rpc(rpcUrl, "evm_setIntervalMining", [1000]);
   } else {
-    await waitFor(`RPC ${rpcUrl}`, () => rpcReady(rpcUrl), 30_000);
+    await waitFor(`RPC ${rpcUrl}`, () => rpc(rpcUrl, "eth_chainId"), 30_000);
   }
 
   await run("npx", ["hardhat", "run", "deploy/run.ts", "--network", "localhost"], { EAI_RPC_URL: rpcUrl });
-  const chainIdHex = await (
-    await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-    })
-  ).json();
-  const chainId = Number(z.object({ result: z.string() }).parse(chainIdHex).result);
+  const chainId = Number(z.string().parse(await rpc(rpcUrl, "eth_chainId")));
+  const deploymentsDir = join(ROOT, "deploy/deployments");
   const deployment = parseDeployment(
-    JSON.parse(await readFile(new URL(`../deploy/deployments/${chainId}.json`, import.meta.url), "utf8")),
+    JSON.parse(await readFile(join(deploymentsDir, `${chainId}.json`), "utf8")),
   );
 
+  // Fresh state for a fresh chain.
+  await rm(STATE, { recursive: true, force: true });
+  await mkdir(STATE, { recursive: true });
+
+  // Blob store, with the demo model's weights file (its content address is the URI the deployment registered).
+  blobStore = await startBlobStore({ dir: join(STATE, "blobs"), port: blobPort, host: "127.0.0.1" });
+  const modelBlob = await uploadBlob(
+    blobStore.url,
+    await readFile(join(ROOT, "circuits/models/mnist-mlp.json")),
+  );
+  if (modelBlob.uri !== MNIST_MLP.artifactURI) {
+    throw new Error(`model blob ${modelBlob.uri} does not match the registered ${MNIST_MLP.artifactURI}`);
+  }
+  console.log(`✓ blob store ready on ${blobStore.url}`);
+
+  if (!args.values["no-indexer"]) {
+    service(
+      "the indexer",
+      "npx",
+      ["ponder", "start", "-H", "127.0.0.1", "-p", String(indexerPort), "--schema", "eai"],
+      {
+        cwd: join(ROOT, "indexer"),
+        env: {
+          PONDER_TELEMETRY_DISABLED: "1",
+          EAI_RPC_URL: rpcUrl,
+          EAI_CHAIN_ID: String(chainId),
+          EAI_DEPLOYMENTS_DIR: deploymentsDir,
+          EAI_PGLITE_DIR: join(STATE, "pglite"),
+        },
+      },
+    );
+  }
+
+  const workers = Array.from({ length: workerCount }, (_, i) => ({
+    ...devAccount(2 + i),
+    metricsPort: 9464 + i,
+  }));
+  if (workers.length > 0) {
+    if (localChain) await fundWorkers(deployment, chainId, workers);
+    for (const [i, w] of workers.entries()) {
+      const dir = join(STATE, `worker-${i + 1}`);
+      await mkdir(dir, { recursive: true });
+      const config = {
+        rpcUrl,
+        chainId,
+        deploymentsDir,
+        stateDir: dir,
+        blobStoreUrl: blobStore.url,
+        executors: ["zk-mlp", "onnx", "wasm"],
+        minReward: { [deployment.contracts.EAIToken.address]: "1" },
+        maxBond: parseEther("1000").toString(),
+        stakeTarget: parseEther("1000").toString(),
+        pollIntervalMs: 500,
+        bandwidthMbps: 1000,
+        metrics: { host: "127.0.0.1", port: w.metricsPort },
+      };
+      await writeFile(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+      service(
+        `worker ${i + 1}`,
+        "node",
+        ["worker/bin/eai-worker.js", "start", "--config", join(dir, "config.json")],
+        {
+          env: { EAI_WORKER_PRIVATE_KEY: w.key },
+        },
+      );
+    }
+    for (const [i, w] of workers.entries()) {
+      await waitFor(`worker ${i + 1}`, () => httpOk(`http://127.0.0.1:${w.metricsPort}/healthz`), 180_000);
+    }
+  }
+  if (!args.values["no-indexer"]) {
+    await waitFor("indexer", () => httpOk(`http://127.0.0.1:${indexerPort}/ready`), 300_000);
+  }
+
   console.log("\nEAI network is up");
-  console.log(`  RPC            ${rpcUrl} (chain ${chainId})`);
+  console.log(`  RPC              ${rpcUrl} (chain ${chainId})`);
+  console.log(`  blob store       ${blobStore.url}`);
+  if (!args.values["no-indexer"]) {
+    console.log(
+      `  indexer          http://127.0.0.1:${indexerPort}/graphql  (REST: /stats, /leaderboard, /tasks/:id)`,
+    );
+  }
+  for (const [i, w] of workers.entries()) {
+    console.log(`  worker ${i + 1}         ${w.address}  metrics http://127.0.0.1:${w.metricsPort}/metrics`);
+  }
+  console.log("  web app          not built yet (issue #6)");
   for (const [name, c] of Object.entries(deployment.contracts))
     console.log(`  ${name.padEnd(16)} ${c.address}`);
-  if (!args.values.rpc) {
-    console.log("\nFunded development accounts (10 000 ETH each; the first holds the EAI supply):");
-    for (const [address, key] of DEV_ACCOUNTS) console.log(`  ${address}  key ${key}`);
+  if (localChain) {
+    console.log(
+      "\nFunded development accounts (public test keys; 10 000 ETH each, account 0 holds the EAI supply):",
+    );
+    for (const i of [0, 1]) {
+      const a = devAccount(i);
+      console.log(`  ${a.address}  key ${a.key}`);
+    }
+    console.log("Try: npm run eai -- task submit --help");
   }
   console.log("\nPress Ctrl-C to stop.");
 }
