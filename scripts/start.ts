@@ -78,7 +78,15 @@ function stop(code = 0): void {
   stopping = true;
   console.log("\nstopping…");
   // Workers first (they finish or persist in-flight work), then the indexer, the blob store and the chain.
-  for (const child of [...children].reverse()) if (child.exitCode === null) child.kill("SIGTERM");
+  for (const child of [...children].reverse()) {
+    if (child.exitCode !== null || child.pid === undefined) continue;
+    // Each service runs in its own process group (npx → node): signal the whole group.
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      child.kill("SIGTERM");
+    }
+  }
   void blobStore?.close();
   setTimeout(() => process.exit(code), 3_000).unref();
 }
@@ -130,6 +138,7 @@ function service(
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
   });
   children.push(child);
   child.on("exit", (code) => {
