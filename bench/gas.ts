@@ -17,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import { encodeAbiParameters, hexToBytes, keccak256, type Hex, type TransactionReceipt } from "viem";
 
+import { median } from "./stats.ts";
 import { INPUT, Mode, WEIGHTS, mockProof, setupProtocol, taskBinding } from "../test/integration/fixture.ts";
 import {
   inputCommitment,
@@ -37,12 +38,6 @@ const TARGETS: Record<string, number> = {
   "submitProof (without verifier)": 70_000,
   withdraw: 40_000,
 };
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
-}
 
 function calldataGas(input: Hex): number {
   let gas = 0;
@@ -132,8 +127,8 @@ for (let i = 0; i < ROUNDS; ++i) {
 const rows = [...samples.entries()].map(([operation, s]) => ({
   operation,
   calls: s.tx.length,
-  txGasMedian: median(s.tx),
-  execGasMedian: median(s.exec),
+  txGasMedian: Math.round(median(s.tx)),
+  execGasMedian: Math.round(median(s.exec)),
   target: TARGETS[operation],
 }));
 const proofRow = rows.find((r) => r.operation === "submitProof");

@@ -27,6 +27,7 @@ import {
   type Indexer,
 } from "../indexer/test/harness.ts";
 import { connect } from "../indexer/test/scenario.ts";
+import { percentile } from "./stats.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = parseArgs({
@@ -37,12 +38,6 @@ const TASKS = z.coerce.number().int().min(100).max(1_000_000).parse(args.values.
 const PER_BLOCK = 100;
 
 const TARGETS = { lagP50Ms: 300, lagP95Ms: 1000 };
-
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  const i = Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1));
-  return s[i]!;
-}
 
 const stops: (() => Promise<unknown>)[] = [];
 async function cleanup() {

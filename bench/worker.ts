@@ -35,18 +35,12 @@ import { ZkMlpExecutor, encodeZkInput } from "../worker/src/executors/zk-mlp.ts"
 import { OnnxExecutor } from "../worker/src/executors/onnx.ts";
 import { encodeTensors } from "../worker/src/executors/tensor-codec.ts";
 import { ACCOUNT, startHarness, type Harness } from "../worker/test/harness.ts";
+import { percentile } from "./stats.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ZK_TASKS = Number(process.env.ZK_TASKS ?? 10);
 const REDUNDANT_TASKS = Number(process.env.REDUNDANT_TASKS ?? 6);
 const INFER_RUNS = Number(process.env.INFER_RUNS ?? 15);
-
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  const i = Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1));
-  return s[i]!;
-}
 
 interface Batch {
   scenario: string;
@@ -80,8 +74,8 @@ async function track(h: Harness, ids: bigint[], started: number, timeoutMs: numb
   const latencies = ids.map((id) => doneAt.get(id)! - claimedAt.get(id)!);
   return {
     tasksPerMinute: (ids.length / (last - started)) * 60_000,
-    latencyP50Ms: quantile(latencies, 0.5),
-    latencyP95Ms: quantile(latencies, 0.95),
+    latencyP50Ms: percentile(latencies, 50),
+    latencyP95Ms: percentile(latencies, 95),
   };
 }
 
@@ -174,7 +168,7 @@ try {
   }
   await onnx.close();
   results.inference[`onnx (${onnx.backend}, tiny MLP, incl. decode/encode)`] = {
-    medianMs: quantile(onnxTimes, 0.5),
+    medianMs: percentile(onnxTimes, 50),
     runs: INFER_RUNS,
   };
 
@@ -192,9 +186,12 @@ try {
     prove.push(performance.now() - t);
   }
   await releaseProverThreads();
-  results.inference["zk-mlp witness (snarkjs wasm)"] = { medianMs: quantile(witness, 0.5), runs: INFER_RUNS };
+  results.inference["zk-mlp witness (snarkjs wasm)"] = {
+    medianMs: percentile(witness, 50),
+    runs: INFER_RUNS,
+  };
   results.inference["zk-mlp witness + Groth16 proof (warm)"] = {
-    medianMs: quantile(prove, 0.5),
+    medianMs: percentile(prove, 50),
     runs: INFER_RUNS,
   };
 } finally {

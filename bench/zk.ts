@@ -19,6 +19,7 @@ import {
   quantiseImage,
   toSolidityProof,
 } from "../sdk/src/zk/index.ts";
+import { median } from "./stats.ts";
 
 const args = z
   .object({ runs: z.coerce.number().int().min(1).max(1000).default(10) })
@@ -37,11 +38,6 @@ const vkey = await loadMnistMlpVerificationKey();
 const wasm = new Uint8Array(readFileSync(MNIST_MLP_FILES.wasm));
 const zkey = new Uint8Array(readFileSync(MNIST_MLP_FILES.zkey));
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 const time = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
   const t = performance.now();
   const r = await f();
