@@ -1,26 +1,6 @@
 #!/usr/bin/env node
-// Launcher for `eai-worker`: runs bin/eai-worker.ts on Node ≥ 24 (native TypeScript). On an older Node it re-runs
-// itself on the Node the project pins as a devDependency (npm package `node`).
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
+// Launcher for `eai-worker`: runs bin/eai-worker.ts (see @eai/sdk/launch).
 import { fileURLToPath } from "node:url";
+import { launch } from "@eai/sdk/launch";
 
-const entry = fileURLToPath(new URL("./eai-worker.ts", import.meta.url));
-const major = Number(process.versions.node.split(".")[0]);
-
-if (major >= 24) {
-  await import(entry);
-} else {
-  let pinned;
-  try {
-    pinned = createRequire(import.meta.url).resolve("node/bin/node");
-  } catch {
-    console.error(
-      `eai-worker: needs Node 24 or newer (this is ${process.version}) and the pinned one is not installed; run npm install`,
-    );
-    process.exit(1);
-  }
-  const child = spawn(pinned, [entry, ...process.argv.slice(2)], { stdio: "inherit" });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 : 0)));
-}
+await launch("eai-worker", fileURLToPath(new URL("./eai-worker.ts", import.meta.url)));

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { ProverError, ProverPool } from "./prover-pool.ts";
-import { loadSnarkjs, releaseSnarkjsCurve } from "./snarkjs-types.ts";
+import { releaseProverThreads } from "../../../sdk/src/zk/index.ts";
+import { loadSnarkjs } from "./snarkjs-types.ts";
 
 const fixture = (name: string) =>
   fileURLToPath(new URL(`../../fixtures/multiplier/${name}`, import.meta.url));
@@ -20,7 +21,7 @@ const pool = (options: ConstructorParameters<typeof ProverPool>[0]) => {
 
 afterAll(async () => {
   await Promise.all(pools.map((p) => p.close()));
-  await releaseSnarkjsCurve();
+  await releaseProverThreads();
 });
 
 describe("prover pool", () => {

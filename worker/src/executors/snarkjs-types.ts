@@ -27,9 +27,3 @@ const SNARKJS = "snarkjs";
 export async function loadSnarkjs(): Promise<{ groth16: SnarkjsGroth16 }> {
   return (await import(SNARKJS)) as { groth16: SnarkjsGroth16 };
 }
-
-/** Terminates the cached multi-threaded bn128 curve snarkjs keeps in globalThis (lets a process exit). */
-export async function releaseSnarkjsCurve(): Promise<void> {
-  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } | null };
-  await g.curve_bn128?.terminate();
-}
