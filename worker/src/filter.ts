@@ -7,7 +7,7 @@
 import type { TaskSpec } from "../../sdk/src/tasks/index.ts";
 import { VerificationMode } from "../../sdk/src/tasks/index.ts";
 import type { ExecutorKind } from "./config.ts";
-import type { Resources } from "./hardware.ts";
+import { RESOURCE_KEYS, type Resources } from "./hardware.ts";
 
 export type SkipReason =
   | "unknown-model"
@@ -47,15 +47,8 @@ export interface FilterContext {
 /** Tier needed to claim during the priority window (TaskMarket.TOP_TIER). */
 export const TOP_TIER = 3;
 
-const RESOURCE_FIELDS = [
-  "vramMiB",
-  "computeCapability",
-  "cpuCores",
-  "ramMiB",
-  "storageGiB",
-  "bandwidthMbps",
-  "benchmarkScore",
-] as const;
+/** Every field but `region`, which is compared for equality (0 = any) rather than as a minimum. */
+const RESOURCE_FIELDS = RESOURCE_KEYS.filter((k) => k !== "region");
 
 /** The fields where `have` falls short of `need` (ResourcesLib.meets, field by field; region 0 = any). */
 export function resourceShortfalls(have: Resources, need: TaskSpec["minResources"]): string[] {

@@ -36,6 +36,18 @@ export interface Resources {
   region: number;
 }
 
+/** The fields of `Resources`, in struct order. */
+export const RESOURCE_KEYS = [
+  "vramMiB",
+  "computeCapability",
+  "cpuCores",
+  "ramMiB",
+  "storageGiB",
+  "bandwidthMbps",
+  "benchmarkScore",
+  "region",
+] as const satisfies readonly (keyof Resources)[];
+
 export interface CommandResult {
   stdout: string;
   stderr: string;

@@ -5,7 +5,7 @@
  */
 import { eaiTokenAbi, providerRegistryAbi, stakingVaultAbi } from "@eai/sdk/abis";
 import type { Hex } from "viem";
-import type { Resources } from "../hardware.ts";
+import { RESOURCE_KEYS, type Resources } from "../hardware.ts";
 import type { Logger } from "../logger.ts";
 import type { ChainContext } from "./client.ts";
 import { ChainSetupError } from "./client.ts";
@@ -23,17 +23,6 @@ export interface RegistrationResult {
   stakedNow: bigint;
   stake: bigint;
 }
-
-const RESOURCE_KEYS: (keyof Resources)[] = [
-  "vramMiB",
-  "computeCapability",
-  "cpuCores",
-  "ramMiB",
-  "storageGiB",
-  "bandwidthMbps",
-  "benchmarkScore",
-  "region",
-];
 
 /** Registers or updates the provider profile. */
 export async function ensureProfile(
