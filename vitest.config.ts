@@ -1,6 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The web app's "@/…" import alias (web/tsconfig.json paths).
+  resolve: { alias: [{ find: /^@\//, replacement: fileURLToPath(new URL("./web/src/", import.meta.url)) }] },
+  esbuild: { jsx: "automatic" },
   test: {
     include: [
       "sdk/src/**/*.test.ts",
@@ -10,6 +14,9 @@ export default defineConfig({
       "scripts/**/*.test.ts",
       "bench/**/*.test.ts",
       "indexer/**/*.test.ts",
+      "web/src/**/*.test.{ts,tsx}",
+      "web/test/**/*.test.ts",
+      "test/e2e/**/*.test.ts",
     ],
     testTimeout: 120_000,
     hookTimeout: 300_000,
