@@ -6,14 +6,19 @@
  *   npm start -- --port 9545               another port for the local chain
  *   npm start -- --rpc http://host:8545    use an existing node instead of starting one (deploys there; workers
  *                                          are funded only on a local node)
- *   npm start -- --no-indexer              skip the indexer
+ *   npm start -- --no-indexer              skip the indexer (and the web app, which reads from it)
+ *   npm start -- --no-web                  skip the web app
+ *   npm start -- --web-port 3001           other ports: --blob-port, --indexer-port, --web-port, --metrics-port
+ *                                          (first worker's; the others count up)
+ *   npm start -- --state-dir /tmp/eai      keep state (and the deployment record) elsewhere than .state/
  *
  * State (blobs, worker state, the indexer's PGlite database) lives in .state/ and is reset at every start, since
- * the local chain starts empty. The web app joins when it lands (see README "Status").
+ * the local chain starts empty. The web app is built on first start (and whenever web/ or the SDK changed since
+ * the last build), then served by `next start`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createWalletClient, http, parseEther, type Hex } from "viem";
@@ -26,7 +31,6 @@ import { startBlobStore, uploadBlob, type BlobStore } from "../sdk/src/storage/i
 import { MNIST_MLP } from "../deploy/ignition/modules/EAIProtocol.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const STATE = join(ROOT, ".state");
 /** Hardhat's well-known development mnemonic (public test keys; never use them on a real chain). */
 const MNEMONIC = "test test test test test test test test test test test junk";
 
@@ -38,12 +42,17 @@ const args = parseArgs({
     "blob-port": { type: "string", default: "8787" },
     "indexer-port": { type: "string", default: "42069" },
     "no-indexer": { type: "boolean", default: false },
+    "no-web": { type: "boolean", default: false },
+    "web-port": { type: "string", default: "3000" },
+    "metrics-port": { type: "string", default: "9464" },
+    "state-dir": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.values.help) {
   console.log(
-    "usage: npm start [-- --port N] [--rpc URL] [--workers N] [--blob-port N] [--indexer-port N] [--no-indexer]",
+    "usage: npm start [-- --port N] [--rpc URL] [--workers N] [--blob-port N] [--indexer-port N] [--web-port N]\n" +
+      "                    [--metrics-port N] [--state-dir DIR] [--no-indexer] [--no-web]",
   );
   process.exit(0);
 }
@@ -67,7 +76,17 @@ const rpcUrl = option(
 const workerCount = option("--workers", z.coerce.number().int().min(0).max(8), args.values.workers);
 const blobPort = option("--blob-port", tcpPort, args.values["blob-port"]);
 const indexerPort = option("--indexer-port", tcpPort, args.values["indexer-port"]);
+const webPort = option("--web-port", tcpPort, args.values["web-port"]);
+const metricsPort = option("--metrics-port", tcpPort, args.values["metrics-port"]);
+const withIndexer = !args.values["no-indexer"];
+const withWeb = withIndexer && !args.values["no-web"];
 const localChain = !args.values.rpc;
+const STATE = args.values["state-dir"] ? resolve(args.values["state-dir"]) : join(ROOT, ".state");
+/** Deployment records: the repository's deploy/deployments, or the state folder when one is given. */
+const DEPLOYMENTS_DIR = args.values["state-dir"]
+  ? join(STATE, "deployments")
+  : join(ROOT, "deploy/deployments");
+const WEB = join(ROOT, "web");
 
 const children: ChildProcess[] = [];
 let blobStore: BlobStore | undefined;
@@ -150,14 +169,40 @@ function service(
   return child;
 }
 
-function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
+function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+    const child = spawn(cmd, argv, { cwd, stdio: "inherit", env: { ...process.env, ...env } });
     children.push(child);
     child.on("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`${cmd} ${argv.join(" ")} exited ${code}`)),
     );
   });
+}
+
+/** Newest modification time (ms) of any file under `dir`. */
+async function newestMtime(dir: string): Promise<number> {
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when web/.next holds no build, or web/ sources or the SDK changed after it. */
+async function webBuildStale(): Promise<boolean> {
+  let built: number;
+  try {
+    built = (await stat(join(WEB, ".next", "BUILD_ID"))).mtimeMs;
+  } catch {
+    return true;
+  }
+  const sources = await Promise.all([
+    newestMtime(join(WEB, "src")),
+    newestMtime(join(ROOT, "sdk", "src")),
+    stat(join(WEB, "next.config.ts")).then((s) => s.mtimeMs),
+  ]);
+  return Math.max(...sources) > built;
 }
 
 function devAccount(index: number) {
@@ -209,16 +254,19 @@ async function main(): Promise<void> {
     await waitFor(`RPC ${rpcUrl}`, () => rpc(rpcUrl, "eth_chainId"), 30_000);
   }
 
-  await run("npx", ["hardhat", "run", "deploy/run.ts", "--network", "localhost"], { EAI_RPC_URL: rpcUrl });
-  const chainId = Number(z.string().parse(await rpc(rpcUrl, "eth_chainId")));
-  const deploymentsDir = join(ROOT, "deploy/deployments");
-  const deployment = parseDeployment(
-    JSON.parse(await readFile(join(deploymentsDir, `${chainId}.json`), "utf8")),
-  );
-
   // Fresh state for a fresh chain.
   await rm(STATE, { recursive: true, force: true });
   await mkdir(STATE, { recursive: true });
+
+  await run("npx", ["hardhat", "run", "deploy/run.ts", "--network", "localhost"], {
+    EAI_RPC_URL: rpcUrl,
+    EAI_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR,
+  });
+  const chainId = Number(z.string().parse(await rpc(rpcUrl, "eth_chainId")));
+  const deploymentsDir = DEPLOYMENTS_DIR;
+  const deployment = parseDeployment(
+    JSON.parse(await readFile(join(deploymentsDir, `${chainId}.json`), "utf8")),
+  );
 
   // Blob store, with the demo model's weights file (its content address is the URI the deployment registered).
   blobStore = await startBlobStore({ dir: join(STATE, "blobs"), port: blobPort, host: "127.0.0.1" });
@@ -231,7 +279,7 @@ async function main(): Promise<void> {
   }
   console.log(`✓ blob store ready on ${blobStore.url}`);
 
-  if (!args.values["no-indexer"]) {
+  if (withIndexer) {
     service(
       "the indexer",
       "npx",
@@ -251,7 +299,7 @@ async function main(): Promise<void> {
 
   const workers = Array.from({ length: workerCount }, (_, i) => ({
     ...devAccount(2 + i),
-    metricsPort: 9464 + i,
+    metricsPort: metricsPort + i,
   }));
   if (workers.length > 0) {
     if (localChain) await fundWorkers(deployment, chainId, workers);
@@ -286,14 +334,32 @@ async function main(): Promise<void> {
       await waitFor(`worker ${i + 1}`, () => httpOk(`http://127.0.0.1:${w.metricsPort}/healthz`), 180_000);
     }
   }
-  if (!args.values["no-indexer"]) {
+  if (withIndexer) {
     await waitFor("indexer", () => httpOk(`http://127.0.0.1:${indexerPort}/ready`), 300_000);
+  }
+  if (withWeb) {
+    if (await webBuildStale()) {
+      console.log("building the web app (next build, about 75 s on 2 cores)…");
+      await run("npx", ["next", "build"], { NEXT_TELEMETRY_DISABLED: "1" }, WEB);
+    }
+    service("the web app", "npx", ["next", "start", "-H", "127.0.0.1", "-p", String(webPort)], {
+      cwd: WEB,
+      env: {
+        NEXT_TELEMETRY_DISABLED: "1",
+        EAI_RPC_URL: rpcUrl,
+        EAI_CHAIN_ID: String(chainId),
+        EAI_INDEXER_URL: `http://127.0.0.1:${indexerPort}`,
+        EAI_BLOB_STORE_URL: blobStore.url,
+        EAI_DEPLOYMENTS_DIR: deploymentsDir,
+      },
+    });
+    await waitFor("web app", () => httpOk(`http://127.0.0.1:${webPort}/api/health`), 120_000);
   }
 
   console.log("\nEAI network is up");
   console.log(`  RPC              ${rpcUrl} (chain ${chainId})`);
   console.log(`  blob store       ${blobStore.url}`);
-  if (!args.values["no-indexer"]) {
+  if (withIndexer) {
     console.log(
       `  indexer          http://127.0.0.1:${indexerPort}/graphql  (REST: /stats, /leaderboard, /tasks/:id)`,
     );
@@ -301,7 +367,7 @@ async function main(): Promise<void> {
   for (const [i, w] of workers.entries()) {
     console.log(`  worker ${i + 1}         ${w.address}  metrics http://127.0.0.1:${w.metricsPort}/metrics`);
   }
-  console.log("  web app          not built yet (issue #6)");
+  if (withWeb) console.log(`  web app          http://127.0.0.1:${webPort}`);
   for (const [name, c] of Object.entries(deployment.contracts))
     console.log(`  ${name.padEnd(16)} ${c.address}`);
   if (localChain) {
