@@ -8,9 +8,10 @@
 import type { ReactNode } from "react";
 import { formatDuration, formatTime, formatToken, shortAddress } from "@/lib/format.ts";
 import { IndexerError, useIndexerRest } from "@/lib/indexer.ts";
-import { taskDetailSchema, type TaskEventView } from "@/lib/indexer-views.ts";
+import { taskDetailSchema, type TaskEventView, parser } from "@/lib/indexer-views.ts";
 import { isFinalStatus, useChainTaskState, useTaskVerification } from "@/lib/task-chain.ts";
-import { resultPreview, zkOutputJson, type TaskVerification } from "@/lib/task-verification.ts";
+import { resultPreview, zkOutputJson } from "@/lib/task-output.ts";
+import type { TaskVerification } from "@/lib/task-verification.ts";
 import styles from "./task-live.module.css";
 
 const EVENT_LABELS: Record<string, string> = {
@@ -268,7 +269,7 @@ export function TaskLive({ taskId }: { taskId: bigint }) {
   const chain = useChainTaskState(taskId);
   const chainStatus = chain.state?.status;
   const final = isFinalStatus(chainStatus);
-  const indexed = useIndexerRest(`/tasks/${taskId}`, taskDetailSchema, {
+  const indexed = useIndexerRest(`/tasks/${taskId}`, parser(taskDetailSchema), {
     refetchInterval: final ? 10_000 : 1_000,
   });
   const task = indexed.data;

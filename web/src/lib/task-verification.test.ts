@@ -4,10 +4,9 @@ import { taskMarketAbi } from "@eai/sdk/abis";
 import type { TaskSpec } from "@eai/sdk/tasks";
 import { taskBinding } from "@eai/sdk/tasks";
 import { outputCommitment, packOutput } from "@eai/sdk/zk/commitment";
+import { resultPreview, zkOutputJson } from "./task-output.ts";
 import {
-  resultPreview,
   verifyTask,
-  zkOutputJson,
   type VerificationClient,
   type VerifyContext,
   type ZkVerified,
