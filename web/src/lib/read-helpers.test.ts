@@ -55,7 +55,8 @@ describe("route parameters", () => {
   it("accepts task ids below 2^256 only", () => {
     expect(parseTaskId("42")).toBe(42n);
     expect(parseTaskId("0")).toBe(0n);
-    for (const bad of ["", "01", "-1", "1.5", "abc", "1e3", "9".repeat(79)]) expect(parseTaskId(bad)).toBeNull();
+    for (const bad of ["", "01", "-1", "1.5", "abc", "1e3", "9".repeat(79)])
+      expect(parseTaskId(bad)).toBeNull();
     expect(parseTaskId((2n ** 256n).toString())).toBeNull();
     expect(parseTaskId((2n ** 256n - 1n).toString())).toBe(2n ** 256n - 1n);
   });
@@ -74,7 +75,9 @@ describe("readable helpers", () => {
     expect(indexerErrorMessage(new Error("indexer unreachable (http://x/stats): fetch failed"))).toMatch(
       /^The indexer is unreachable/,
     );
-    expect(indexerErrorMessage(new IndexerError(503, "indexer answered 503"))).toMatch(/failed to answer \(503\)/);
+    expect(indexerErrorMessage(new IndexerError(503, "indexer answered 503"))).toMatch(
+      /failed to answer \(503\)/,
+    );
     expect(indexerErrorMessage(new IndexerError(400, "indexer answered 400 for x: invalid query"))).toMatch(
       /refused the request/,
     );

@@ -12,7 +12,7 @@ export function indexerErrorMessage(error: unknown): string {
   }
   const message = error instanceof Error ? error.message : String(error);
   if (/unreachable|failed to fetch|networkerror|load failed/i.test(message)) {
-    return `The indexer is unreachable, so figures cannot be shown right now (${message}). The page retries on its own.`;
+    return `The indexer is unreachable right now (${message}). The page retries on its own.`;
   }
   if (/invalid|expected/i.test(message))
     return `The indexer sent an answer this app does not understand: ${message}`;
