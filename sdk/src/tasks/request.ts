@@ -32,7 +32,6 @@ import {
   taskMarketAbi,
 } from "../generated/abis.ts";
 import { EaiError } from "../client/errors.ts";
-import { inputCommitment } from "../zk/commitment.ts";
 import { checkInput, quantiseImage } from "../zk/image.ts";
 import { SNARK_SCALAR_FIELD } from "../zk/spec.ts";
 import type { TaskResources, TaskSpec } from "./spec.ts";
@@ -74,6 +73,8 @@ export async function encodeZkInput(input: ZkTaskInput): Promise<EncodedZkInput>
   if (salt < 0n || salt >= SNARK_SCALAR_FIELD) {
     throw new RangeError(`salt must be a field element (0 ≤ salt < p), got ${salt}`);
   }
+  // Poseidon (circomlibjs) is loaded on first use: pages that only build proposals or permits stay light.
+  const { inputCommitment } = await import("../zk/commitment.ts");
   const commitment = await inputCommitment(x, salt);
   const blob = new TextEncoder().encode(JSON.stringify({ v: 1, x, salt: salt.toString() }));
   return { blob, commitment, x, salt };
