@@ -2,7 +2,13 @@ import { parseEther } from "viem";
 import { describe, expect, it, vi } from "vitest";
 import { contentAddress } from "@eai/sdk/tasks/request";
 import { parseAddress, parseTokenAmount } from "./form-values.ts";
-import { MAX_INPUT_BYTES, parseSubmitForm, uploadInput, type SubmitFormValues } from "./submit.ts";
+import {
+  MAX_INPUT_BYTES,
+  parseSubmitForm,
+  uploadInput,
+  type SubmitContext,
+  type SubmitFormValues,
+} from "./submit.ts";
 
 const values: SubmitFormValues = {
   reward: "2",
@@ -11,7 +17,7 @@ const values: SubmitFormValues = {
   redundancy: "3",
   minTier: "1",
 };
-const zk = { mode: "zk" as const, priorityWindow: 30, revealWindow: 600, maxRedundancy: 9 };
+const zk: SubmitContext = { mode: "zk", priorityWindow: 30, revealWindow: 600, maxRedundancy: 9 };
 
 describe("form values", () => {
   it("parses token amounts with 18 decimals and bounds", () => {
@@ -46,7 +52,7 @@ describe("parseSubmitForm", () => {
   });
 
   it("names each invalid field with what is expected", () => {
-    const errors = (v: Partial<SubmitFormValues>, ctx: Partial<typeof zk> & { balance?: bigint } = {}) => {
+    const errors = (v: Partial<SubmitFormValues>, ctx: Partial<SubmitContext> = {}) => {
       const r = parseSubmitForm({ ...values, ...v }, { ...zk, ...ctx });
       return r.ok ? {} : r.errors;
     };
