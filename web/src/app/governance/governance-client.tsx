@@ -2,8 +2,10 @@
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import { parseEventLogs } from "viem";
+import { usePublicClient } from "wagmi";
 import { eaiGovernorAbi, eaiTokenAbi } from "@eai/sdk/abis";
 import type { EncodedProposal } from "@eai/sdk/tasks/request";
+import { useWebConfig } from "@/components/config-context.tsx";
 import { FormField } from "@/components/form-field.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatDuration, formatTime, formatToken } from "@/lib/format.ts";
@@ -200,6 +202,8 @@ function ProposalsTable() {
 function CreateProposalPanel({ gate, votes }: { gate: WriteGate; votes: bigint | undefined }) {
   const tx = useTx();
   const addresses = useProtocolAddresses();
+  const { deployment } = useWebConfig();
+  const publicClient = usePublicClient({ chainId: deployment.chainId });
   const { values, error } = useGovernedValues();
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ id: bigint; label: string } | null>(null);
@@ -214,6 +218,34 @@ function CreateProposalPanel({ gate, votes }: { gate: WriteGate; votes: bigint |
     setBusy(true);
     setCreated(null);
     try {
+      // The id hashes the calls and the description: an identical proposal cannot be made twice.
+      if (publicClient) {
+        const id = await publicClient.readContract({
+          address: addresses.EAIGovernor,
+          abi: eaiGovernorAbi,
+          functionName: "hashProposal",
+          args: [proposal.targets, proposal.values, proposal.calldatas, proposal.descriptionHash],
+        });
+        const exists = await publicClient
+          .readContract({
+            address: addresses.EAIGovernor,
+            abi: eaiGovernorAbi,
+            functionName: "state",
+            args: [id],
+          })
+          .then(
+            () => true,
+            () => false, // GovernorNonexistentProposal
+          );
+        if (exists) {
+          tx.setState({
+            phase: "failed",
+            label: "Create proposal",
+            message: `an identical proposal exists already (Proposal ${shortProposalId(id)}): change the description to propose again.`,
+          });
+          return false;
+        }
+      }
       const receipt = await tx.run("Create proposal", {
         address: addresses.EAIGovernor,
         abi: eaiGovernorAbi,
