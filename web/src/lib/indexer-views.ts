@@ -5,23 +5,20 @@
  * pages turn them into bigints where they compute.
  *
  * Written with `zod/mini` (tree-shaken: a few kB instead of classic zod's ~36 kB gzipped), which keeps the
- * overview's first-load JavaScript within its 250 kB budget. The hooks of `indexer.ts` take a classic schema type
- * but only call `.parse`, which mini schemas have too: {@link parser} bridges the types.
+ * overview's first-load JavaScript within its 250 kB budget. The hooks of `indexer.ts` take any schema with
+ * `.parse` ({@link Parser}), which mini schemas have.
  */
-import type { z as zClassic } from "zod";
 import * as z from "zod/mini";
+import type { Parser } from "./indexer.ts";
 
 /** A uint256 as a decimal string. */
 export const uintString = z.string().check(z.regex(/^\d+$/, "expected a decimal integer string"));
 const hex = z.string().check(z.regex(/^0x[0-9a-fA-F]*$/, "expected 0x-prefixed hex"));
 const address = z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, "expected an address"));
 
-/**
- * A mini schema as the schema type `useIndexerRest` / `useIndexerGraphql` take (they only call `.parse`, which
- * behaves the same on both).
- */
-export function parser<T>(schema: z.ZodMiniType<T>): zClassic.ZodType<T> {
-  return schema as unknown as zClassic.ZodType<T>;
+/** A mini schema as the {@link Parser} `useIndexerRest` / `useIndexerGraphql` take. */
+export function parser<T>(schema: z.ZodMiniType<T>): Parser<T> {
+  return schema;
 }
 
 export const TASK_STATUS_NAMES = ["Open", "Claimed", "Completed", "Cancelled", "Refunded"] as const;
