@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeAbiParameters, keccak256, type Address } from "viem";
-import { rankKey, rankOf } from "./ranking.ts";
+import { firstRanked, rankKey, rankOf, turnSteps } from "./ranking.ts";
 
 const providers: Address[] = Array.from(
   { length: 12 },
@@ -47,5 +47,21 @@ describe("direct settlement ranking", () => {
     }
     expect(firsts.size).toBe(providers.length);
     for (const n of firsts.values()) expect(n).toBeGreaterThan(20);
+  });
+
+  it("names the first-ranked provider, the one whose rank is 0", () => {
+    for (const taskId of [3n, 4n, 5n]) {
+      const first = firstRanked(taskId, providers);
+      expect(first).toBeDefined();
+      expect(rankOf(taskId, first!, providers, 1_000)).toBe(0);
+    }
+    expect(firstRanked(1n, [])).toBeUndefined();
+  });
+
+  it("turns: rank 0 at once, rank r after r steps plus the first-ranked provider's backlog (capped)", () => {
+    expect(turnSteps(0, 10, 32)).toBe(0);
+    expect(turnSteps(1, 0, 32)).toBe(1);
+    expect(turnSteps(2, 3, 32)).toBe(5);
+    expect(turnSteps(1, 100, 32)).toBe(33);
   });
 });

@@ -47,6 +47,30 @@ export function rankOf(taskId: bigint, self: Address, providers: Iterable<Addres
   return rank;
 }
 
+/** The provider ranked first for `taskId` among `providers` (undefined for an empty list). */
+export function firstRanked(taskId: bigint, providers: Iterable<Address>): Address | undefined {
+  let best: Address | undefined;
+  let bestKey = 0n;
+  for (const p of providers) {
+    const key = BigInt(rankKey(taskId, p));
+    if (best === undefined || key < bestKey) {
+      best = p;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+
+/**
+ * How long (in stagger steps) a provider ranked `rank` for a task waits: its rank, plus the tasks the rank-0
+ * provider has to get through first (`backlog`: earlier open tasks it is also ranked first for, as every worker can
+ * count from public data), capped at `maxBacklog`. Without the backlog term a burst of tasks would make the
+ * next-ranked providers start on tasks the first-ranked one has merely not reached yet.
+ */
+export function turnSteps(rank: number, backlog: number, maxBacklog: number): number {
+  return rank === 0 ? 0 : rank + Math.min(backlog, maxBacklog);
+}
+
 /** What the directory knows about one provider (as of its last refresh). */
 export interface ProviderEntry {
   address: Address;

@@ -47,7 +47,7 @@ import { createMetrics, type WorkerMetrics } from "./metrics.ts";
 import { ModelError, ModelStore } from "./models.ts";
 import type { Signer } from "./keystore.ts";
 import { StateStore, type InFlightTask } from "./state.ts";
-import { ProviderDirectory, rankOf } from "./ranking.ts";
+import { firstRanked, ProviderDirectory, rankOf, turnSteps } from "./ranking.ts";
 
 export interface WorkerOptions {
   config: WorkerConfig;
@@ -70,6 +70,8 @@ export interface WorkerOptions {
 const MAX_ATTEMPTS = 5;
 /** Pre-claim input checks that found no blob (yet) before the task is skipped. */
 const MAX_INPUT_MISSES = 5;
+/** Direct mode: most tasks of a first-ranked provider's backlog a next-ranked worker waits for. */
+const MAX_DIRECT_BACKLOG = 32;
 /** Gas floor for submitProof: the pairing must never run short (verifiers return false instead of reverting). */
 const SUBMIT_PROOF_MIN_GAS = 700_000n;
 const ENVELOPE_MAGIC = [0x45, 0x41, 0x49, 0x45, 0x01]; // "EAIE" v1
@@ -83,6 +85,8 @@ interface Candidate {
   /** Direct ZK settlement: this provider's rank for the task and when its turn comes (Date.now() ms). */
   rank?: number;
   notBefore?: number;
+  /** Direct ZK settlement: the provider ranked first for the task (cached). */
+  first?: Address;
 }
 
 export interface WorkerStatus {
@@ -513,26 +517,44 @@ export class ProviderWorker {
     }
   }
 
-  /** Direct mode: this provider's turn for a task (rank among the eligible providers × stagger). */
+  /**
+   * Direct mode: when this provider's turn for a task comes. Rank r (among the providers able to settle it) waits
+   * r stagger steps, plus one step per earlier open task the first-ranked provider is also first for (its backlog).
+   */
   async #directTurn(id: string, c: Candidate): Promise<number> {
     if (c.notBefore !== undefined) return c.notBefore;
     const directory = this.#directory;
     let rank = 0;
+    let backlog = 0;
     if (directory) {
       await directory.refresh();
+      const taskId = BigInt(id);
       rank = rankOf(
-        BigInt(id),
+        taskId,
         this.ctx.provider,
         directory.candidatesFor(c.spec, this.#now),
         this.config.directMaxRank,
       );
+      if (rank > 0) {
+        const first = this.#firstFor(id, c, directory);
+        for (const [otherId, o] of this.#candidates) {
+          if (backlog >= MAX_DIRECT_BACKLOG) break;
+          if (o.spec.mode !== VerificationMode.ZK || BigInt(otherId) >= taskId) continue;
+          if (this.#firstFor(otherId, o, directory) === first) backlog += 1;
+        }
+      }
     }
-    const wait = rank * this.config.directStaggerMs;
+    const wait = turnSteps(rank, backlog, MAX_DIRECT_BACKLOG) * this.config.directStaggerMs;
     c.rank = rank;
     c.notBefore = Date.now() + wait;
-    this.#log.debug({ taskId: id, rank, waitMs: wait }, "direct settlement turn");
+    this.#log.debug({ taskId: id, rank, backlog, waitMs: wait }, "direct settlement turn");
     if (wait > 0) this.#wake(wait);
     return c.notBefore;
+  }
+
+  #firstFor(id: string, c: Candidate, directory: ProviderDirectory): Address | undefined {
+    c.first ??= firstRanked(BigInt(id), [this.ctx.provider, ...directory.candidatesFor(c.spec, this.#now)]);
+    return c.first;
   }
 
   /** Runs a tick after `ms` (a direct-mode turn coming up between two polls). */

@@ -144,8 +144,8 @@ describe("worker, ZK mode, direct settlement", () => {
 
   it("resumes a direct task after a crash mid-proof and settles it once", async () => {
     const stuck = new MockZkExecutor();
-    let release!: () => void;
-    stuck.gate = new Promise((r) => (release = r));
+    // The first process "dies" mid-proof: its proof never returns (and never writes to the state afterwards).
+    stuck.gate = new Promise(() => undefined);
     const first = await h.worker("direct-crash", ACCOUNT.carol, { zkExecutor: stuck });
     first.start();
     const { taskId } = await submitZk("direct crash");
@@ -164,6 +164,5 @@ describe("worker, ZK mode, direct settlement", () => {
     expect(stuck.proofs).toBe(0);
     expect(await events("ProofAccepted", taskId)).toHaveLength(1);
     await waitFor("state cleaned", async () => Object.keys(second.store.get().tasks).length === 0);
-    release();
   });
 });
