@@ -1,16 +1,23 @@
 /**
  * Worker throughput and latency on the local chain.
  *
- *   npm run bench:worker     (ZK_TASKS=10 REDUNDANT_TASKS=6 REPEATS=3 INFER_RUNS=15 WORKERS=1,2,4 by default)
+ *   npm run bench:worker     (ZK_TASKS=10 REDUNDANT_TASKS=6 REPEATS=3 INFER_RUNS=15 WORKERS=1,2,4
+ *                             ZK_SETTLEMENT=direct,claim by default)
  *
  * Starts a real `hardhat node`, deploys the protocol, a blob store and real workers (worker/test/harness.ts), then:
  *   - ZK tasks on the MNIST MLP (real proofs, MnistMlpVerifier) with 1, 2 and then 4 workers (each with a prover
- *     pool of one);
+ *     pool of one), for each ZK settlement mode: "direct" (the default: submitProof on the unclaimed task, workers
+ *     take turns by rank; heartbeats on so that only running workers are ranked) and "claim" (claim, then prove);
  *   - REDUNDANT tasks on the tiny ONNX model with 3 workers (a REDUNDANT task needs 3 providers);
  * for each setting submits REPEATS batches one after the other, polls every task's status and reports tasks per
  * minute (batch size / time from the batch's first submit to its last settlement; the median over the batches) and
- * claim→settled latency p50/p95 over all the setting's tasks (wall clock, first poll that sees Claimed to first poll
- * that sees Completed; 100 ms polling). Also per-executor inference time on this machine's CPU.
+ * latency p50/p95 over all the setting's tasks (wall clock, 100 ms polling):
+ *   - available→settled, every mode: from the moment the task is servable (its submission mined and its priority
+ *     window over: when the harness's submit returns) to the first poll that sees it Completed;
+ *   - claim→settled, REDUNDANT and ZK claim mode only: first poll that sees Claimed to first poll that sees
+ *     Completed (a direct-mode task is never Claimed).
+ * For direct mode also the duplicate work: proofs that lost the race on-chain, and tasks dropped before proving.
+ * Also per-executor inference time on this machine's CPU.
  * Prints a table and writes bench/results/worker-<date>.json (with the machine and its load average: the benchmark
  * is CPU bound and shares the cores with whatever else runs).
  */
@@ -39,6 +46,7 @@ import { ZkMlpExecutor, encodeZkInput } from "../worker/src/executors/zk-mlp.ts"
 import { OnnxExecutor } from "../worker/src/executors/onnx.ts";
 import { encodeTensors } from "../worker/src/executors/tensor-codec.ts";
 import { ACCOUNT, signerFor, startHarness, type Harness } from "../worker/test/harness.ts";
+import type { ProviderWorker } from "../worker/src/worker.ts";
 import { parseEther } from "viem";
 import { median, percentile } from "./stats.ts";
 
@@ -51,6 +59,12 @@ const WORKER_COUNTS = (process.env.WORKERS ?? "1,2,4").split(",").map(Number);
 if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 1 || n > 4)) {
   throw new Error(`WORKERS: expected a comma-separated list of 1..4, got ${process.env.WORKERS}`);
 }
+const SETTLEMENTS = (process.env.ZK_SETTLEMENT ?? "direct,claim").split(",").map((m) => m.trim());
+if (SETTLEMENTS.length === 0 || SETTLEMENTS.some((m) => m !== "direct" && m !== "claim")) {
+  throw new Error(
+    `ZK_SETTLEMENT: expected a comma-separated list of direct, claim, got ${process.env.ZK_SETTLEMENT}`,
+  );
+}
 
 interface Batch {
   scenario: string;
@@ -62,13 +76,29 @@ interface Batch {
   /** Median over the batches. */
   tasksPerMinute: number;
   tasksPerMinuteRuns: number[];
+  /** How ZK tasks were settled (ZK scenarios only). */
+  zkSettlement?: "direct" | "claim";
+  /** What the latency figures measure: "claim→settled" or "available→settled" (see the file comment). */
+  latency: "claim→settled" | "available→settled";
   /** Over every task of every batch. */
   latencyP50Ms: number;
   latencyP95Ms: number;
+  /** available→settled over every task (also given when `latency` is claim→settled). */
+  availableToSettledP50Ms: number;
+  availableToSettledP95Ms: number;
+  /** Direct mode: proofs sent that lost the race on-chain / tasks dropped before proving (another settled first). */
+  lostRaces?: number;
+  takenBeforeProof?: number;
 }
 
-/** Polls every task until all are Completed; returns throughput and claim→settled latencies. */
-async function track(h: Harness, ids: bigint[], started: number, timeoutMs: number) {
+/** Polls every task until all are Completed; returns throughput, claim→settled and available→settled latencies. */
+async function track(
+  h: Harness,
+  tasks: { id: bigint; availableAt: number }[],
+  started: number,
+  timeoutMs: number,
+) {
+  const ids = tasks.map((t) => t.id);
   const claimedAt = new Map<bigint, number>();
   const doneAt = new Map<bigint, number>();
   const deadline = Date.now() + timeoutMs;
@@ -90,6 +120,7 @@ async function track(h: Harness, ids: bigint[], started: number, timeoutMs: numb
   return {
     tasksPerMinute: (ids.length / (last - started)) * 60_000,
     latencies: ids.map((id) => doneAt.get(id)! - claimedAt.get(id)!),
+    available: tasks.map((t) => doneAt.get(t.id)! - t.availableAt),
   };
 }
 
@@ -99,17 +130,20 @@ async function batches(
   scenario: string,
   workers: number,
   tasks: number,
-  submitBatch: (batch: number) => Promise<bigint[]>,
+  submitBatch: (batch: number) => Promise<{ id: bigint; availableAt: number }[]>,
   timeoutMs: number,
+  zkSettlement?: "direct" | "claim",
 ): Promise<Batch> {
   const runs: number[] = [];
   const latencies: number[] = [];
+  const available: number[] = [];
   for (let b = 0; b < REPEATS; ++b) {
     const started = performance.now();
-    const ids = await submitBatch(b);
-    const r = await track(h, ids, started, timeoutMs);
+    const tasks = await submitBatch(b);
+    const r = await track(h, tasks, started, timeoutMs);
     runs.push(r.tasksPerMinute);
     latencies.push(...r.latencies);
+    available.push(...r.available);
     console.log(`  batch ${b + 1}/${REPEATS}: ${r.tasksPerMinute.toFixed(1)} tasks/min`);
   }
   return {
@@ -119,9 +153,20 @@ async function batches(
     repeats: REPEATS,
     tasksPerMinute: median(runs),
     tasksPerMinuteRuns: runs,
-    latencyP50Ms: percentile(latencies, 50),
-    latencyP95Ms: percentile(latencies, 95),
+    ...(zkSettlement ? { zkSettlement } : {}),
+    // A direct-mode task is never Claimed: its latency is available→settled.
+    latency: zkSettlement === "direct" ? "available→settled" : "claim→settled",
+    latencyP50Ms: percentile(zkSettlement === "direct" ? available : latencies, 50),
+    latencyP95Ms: percentile(zkSettlement === "direct" ? available : latencies, 95),
+    availableToSettledP50Ms: percentile(available, 50),
+    availableToSettledP95Ms: percentile(available, 95),
   };
+}
+
+/** Submits one task and notes when it became servable (submission mined, priority window skipped). */
+async function submitTimed(h: Harness, args: Parameters<Harness["submit"]>[0]) {
+  const { taskId } = await h.submit(args);
+  return { id: taskId, availableAt: performance.now() };
 }
 
 const loadBefore = loadavg()[0] ?? 0;
@@ -148,42 +193,69 @@ try {
   // A fourth provider for the 4-worker setting: funded by the deployer, the worker stakes on start-up.
   await h.p.send(h.p.contracts.token.write.transfer([signerFor(ACCOUNT.dave).address, parseEther("2000")]));
   const accounts = [ACCOUNT.alice, ACCOUNT.bob, ACCOUNT.carol, ACCOUNT.dave];
-  for (const workers of ZK_TASKS > 0 ? WORKER_COUNTS : []) {
-    const pools = Array.from({ length: workers }, () => new ProverPool({ size: 1, jobTimeoutMs: 120_000 }));
-    for (let i = 0; i < workers; ++i) {
-      const w = await h.worker(`zk-${workers}-${i}`, accounts[i]!, {
-        zkExecutor: new ZkMlpExecutor({ pool: pools[i]! }),
-        config: { stakeTarget: parseEther("1000").toString() },
-      });
-      w.start();
-    }
-    console.log(`ZK: ${REPEATS} × ${ZK_TASKS} tasks, ${workers} worker(s)…`);
-    results.batches.push(
-      await batches(
+  for (const [m, settlement] of (SETTLEMENTS as ("direct" | "claim")[]).entries()) {
+    for (const workers of ZK_TASKS > 0 ? WORKER_COUNTS : []) {
+      const pools = Array.from({ length: workers }, () => new ProverPool({ size: 1, jobTimeoutMs: 120_000 }));
+      const running: ProviderWorker[] = [];
+      for (let i = 0; i < workers; ++i) {
+        const w = await h.worker(`zk-${settlement}-${workers}-${i}`, accounts[i]!, {
+          zkExecutor: new ZkMlpExecutor({ pool: pools[i]! }),
+          config: {
+            stakeTarget: parseEther("1000").toString(),
+            zkSettlement: settlement,
+            // Direct mode ranks the providers that sent a heartbeat lately: the running workers here (the chain
+            // clock jumps 30 s per task, past each priority window, hence the wide liveness window).
+            heartbeatIntervalMs: 10_000,
+            directLivenessSec: 3_600,
+            directRefreshMs: 2_000,
+          },
+        });
+        w.start();
+        running.push(w);
+      }
+      // Let the start-up heartbeats land before the first task, so that every worker ranks every other.
+      await new Promise((r) => setTimeout(r, 1_500));
+      console.log(`ZK ${settlement}: ${REPEATS} × ${ZK_TASKS} tasks, ${workers} worker(s)…`);
+      const batch = await batches(
         h,
-        "ZK (MNIST MLP, real proofs)",
+        `ZK ${settlement} (MNIST MLP, real proofs)`,
         workers,
         ZK_TASKS,
         async (b) => {
-          const ids: bigint[] = [];
+          const tasks = [];
           for (let i = 0; i < ZK_TASKS; ++i) {
             const x = samples[(b * ZK_TASKS + i) % samples.length]!;
-            const salt = BigInt(1_000_000 + workers * 10_000 + b * 100 + i);
-            const { taskId } = await h.submit({
-              mode: 0,
-              modelId: zkModel,
-              input: encodeZkInput(x, salt),
-              inputCommitment: await inputCommitment(x, salt),
-            });
-            ids.push(taskId);
+            const salt = BigInt(1_000_000 + m * 100_000 + workers * 10_000 + b * 100 + i);
+            tasks.push(
+              await submitTimed(h, {
+                mode: 0,
+                modelId: zkModel,
+                input: encodeZkInput(x, salt),
+                inputCommitment: await inputCommitment(x, salt),
+              }),
+            );
           }
-          return ids;
+          return tasks;
         },
         300_000,
-      ),
-    );
-    await h.stopWorkers();
-    await Promise.all(pools.map((p) => p.close()));
+        settlement,
+      );
+      if (settlement === "direct") {
+        const sum = async (outcome: string) => {
+          let n = 0;
+          for (const w of running)
+            for (const v of (await w.metrics.directOutcomes.get()).values)
+              if (v.labels.outcome === outcome) n += v.value;
+          return n;
+        };
+        batch.lostRaces = await sum("lost-race");
+        batch.takenBeforeProof = await sum("taken-before-proof");
+        console.log(`  lost races ${batch.lostRaces}, dropped before proving ${batch.takenBeforeProof}`);
+      }
+      results.batches.push(batch);
+      await h.stopWorkers();
+      await Promise.all(pools.map((p) => p.close()));
+    }
   }
 
   console.log(`REDUNDANT: ${REPEATS} × ${REDUNDANT_TASKS} tasks, 3 workers…`);
@@ -198,14 +270,14 @@ try {
       3,
       REDUNDANT_TASKS,
       async (b) => {
-        const ids: bigint[] = [];
+        const tasks = [];
         for (let i = 0; i < REDUNDANT_TASKS; ++i) {
           const input = encodeTensors([
             { name: "x", dtype: "float32", dims: [1, 4], data: Float32Array.from([b * 100 + i, 0.5, -1, 2]) },
           ]);
-          ids.push((await h.submit({ mode: 1, modelId: h.onnxModel, input })).taskId);
+          tasks.push(await submitTimed(h, { mode: 1, modelId: h.onnxModel, input }));
         }
-        return ids;
+        return tasks;
       },
       Number(process.env.REDUNDANT_TIMEOUT_MS ?? 300_000),
     ),
@@ -266,11 +338,11 @@ try {
 }
 
 console.log(
-  `\n${"scenario".padEnd(30)} ${"workers".padStart(7)} ${"tasks".padStart(7)} ${"tasks/min".padStart(10)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}`,
+  `\n${"scenario".padEnd(36)} ${"workers".padStart(7)} ${"tasks".padStart(7)} ${"tasks/min".padStart(10)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}  latency`,
 );
 for (const b of results.batches) {
   console.log(
-    `${b.scenario.padEnd(30)} ${String(b.workers).padStart(7)} ${`${b.repeats}×${b.tasks}`.padStart(7)} ${b.tasksPerMinute.toFixed(1).padStart(10)} ${b.latencyP50Ms.toFixed(0).padStart(8)} ${b.latencyP95Ms.toFixed(0).padStart(8)}`,
+    `${b.scenario.padEnd(36)} ${String(b.workers).padStart(7)} ${`${b.repeats}×${b.tasks}`.padStart(7)} ${b.tasksPerMinute.toFixed(1).padStart(10)} ${b.latencyP50Ms.toFixed(0).padStart(8)} ${b.latencyP95Ms.toFixed(0).padStart(8)}  ${b.latency}`,
   );
 }
 console.log("\ninference (CPU, median)");

@@ -129,6 +129,8 @@ export class ProviderWorker {
   readonly #backoff: BackoffOptions | undefined;
   readonly #directory: ProviderDirectory | undefined;
   readonly #wakeTimers = new Set<NodeJS.Timeout>();
+  /** Moving average of this worker's execution + proof time (ms), for the direct-mode stagger. */
+  #proofMsAverage: number | undefined;
   #watcher: TaskWatcher | undefined;
   #tick: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -544,12 +546,21 @@ export class ProviderWorker {
         }
       }
     }
-    const wait = turnSteps(rank, backlog, MAX_DIRECT_BACKLOG) * this.config.directStaggerMs;
+    const wait = turnSteps(rank, backlog, MAX_DIRECT_BACKLOG) * this.#staggerMs();
     c.rank = rank;
     c.notBefore = Date.now() + wait;
     this.#log.debug({ taskId: id, rank, backlog, waitMs: wait }, "direct settlement turn");
     if (wait > 0) this.#wake(wait);
     return c.notBefore;
+  }
+
+  /**
+   * One stagger step: `directStaggerMs`, or 1.5 × this worker's recent execution + proof time when that is longer
+   * (a slow or loaded machine assumes the others are as slow, instead of starting duplicate proofs).
+   */
+  #staggerMs(): number {
+    const observed = this.#proofMsAverage === undefined ? 0 : Math.ceil(this.#proofMsAverage * 1.5);
+    return Math.max(this.config.directStaggerMs, observed);
   }
 
   #firstFor(id: string, c: Candidate, directory: ProviderDirectory): Address | undefined {
@@ -879,6 +890,9 @@ export class ProviderWorker {
     );
     this.metrics.executionSeconds.observe({ executor: "zk-mlp" }, result.inferenceMs / 1000);
     this.metrics.proofSeconds.observe(result.proofMs / 1000);
+    const took = result.inferenceMs + result.proofMs;
+    this.#proofMsAverage =
+      this.#proofMsAverage === undefined ? took : 0.7 * this.#proofMsAverage + 0.3 * took;
     await this.#setPhase(id, {
       phase: "proved",
       output: bytesToHex(result.output),
