@@ -39,8 +39,8 @@ import {
 } from "../generated/abis.ts";
 import { fetchBlob, sha256Hex, uploadBlob } from "../storage/index.ts";
 import { TaskStatus, taskStatusName, type TaskResources, type TaskSpec } from "../tasks/spec.ts";
-import { argmax } from "../zk/inference.ts";
-import { inputCommitment, poseidon, unpackOutput } from "../zk/commitment.ts";
+import { majorityReveals, verifyRedundantResult, verifyZkOutput } from "../tasks/verify.ts";
+import { inputCommitment } from "../zk/commitment.ts";
 import { checkInput, quantiseImage } from "../zk/image.ts";
 import { SNARK_SCALAR_FIELD } from "../zk/spec.ts";
 import { EaiError, decodeEaiError } from "./errors.ts";
@@ -538,28 +538,16 @@ export function createEaiClient(config: EaiClientConfig) {
     );
     if (!event) throw new EaiError("not-found", `task ${taskId}: no ProofAccepted event`);
     const { output, outputCommitment, provider } = event.args;
-    if (output.length !== 66) {
-      throw new EaiError(
-        "verification-failed",
-        `task ${taskId}: output is ${(output.length - 2) / 2} bytes, expected one 32-byte packed logits word`,
-      );
-    }
-    const word = BigInt(output);
-    if (word >= SNARK_SCALAR_FIELD || (await poseidon([word])) !== outputCommitment) {
-      throw new EaiError(
-        "verification-failed",
-        `task ${taskId}: the emitted output does not open the proven output commitment ${outputCommitment}`,
-      );
-    }
-    const logits = unpackOutput(word);
+    const checked = await verifyZkOutput({ taskId, outputCommitment, output });
+    if (!checked.ok) throw new EaiError("verification-failed", checked.reason);
     return {
       mode: "zk",
       taskId,
       provider,
       outputCommitment,
       output,
-      logits,
-      prediction: argmax(logits),
+      logits: checked.logits,
+      prediction: checked.prediction,
       txHash: event.transactionHash,
     };
   }
@@ -587,33 +575,35 @@ export function createEaiClient(config: EaiClientConfig) {
         strict: true,
       }),
     );
-    const candidates = reveals.filter((r) => r.args.resultHash === majority);
+    const candidates = majorityReveals(
+      reveals.map((r) => r.args),
+      majority,
+    );
     if (candidates.length === 0)
       throw new EaiError("not-found", `task ${taskId}: no reveal of the majority ${majority}`);
     const failures: string[] = [];
     for (const reveal of candidates) {
       try {
-        const bytes = await fetchBlob(reveal.args.resultURI, {
+        const bytes = await fetchBlob(reveal.resultURI, {
           baseUrl: config.blobStoreUrl,
           maxBytes: maxResultBytes,
         });
-        if (keccak256(bytes) !== majority) {
-          failures.push(
-            `${reveal.args.resultURI}: keccak256 ${keccak256(bytes)} is not the majority ${majority}`,
-          );
+        const checked = verifyRedundantResult(bytes, majority, reveal.resultURI);
+        if (!checked.ok) {
+          failures.push(checked.reason);
           continue;
         }
         return {
           mode: "redundant",
           taskId,
           resultHash: majority,
-          resultURI: reveal.args.resultURI,
+          resultURI: reveal.resultURI,
           result: bytes,
           winners: completed.args.winners,
           txHash: completed.transactionHash,
         };
       } catch (err) {
-        failures.push(`${reveal.args.resultURI}: ${(err as Error).message}`);
+        failures.push(`${reveal.resultURI}: ${(err as Error).message}`);
       }
     }
     throw new EaiError(

@@ -39,3 +39,13 @@ export function formatDuration(seconds: number): string {
 export function formatTime(unixSeconds: number | bigint | string): string {
   return new Date(Number(unixSeconds) * 1000).toLocaleString();
 }
+
+/** Basis points (0..10 000) as a percentage, e.g. 5487 → "54.87 %". */
+export function formatBps(bps: number): string {
+  return `${(bps / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })} %`;
+}
+
+/** Unix seconds as a UTC day label, e.g. "2026-01-31". */
+export function formatDay(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,303 @@
+/**
+ * In-browser verification of a completed task against the chain, with nothing taken on trust from the indexer:
+ * the events come from the RPC, the result blob through this app's `/api/blobs` proxy, and the checks are the
+ * SDK's (`@eai/sdk/tasks/verify`, shared with `eai task result`).
+ *
+ * - ZK: `ProofAccepted.output` must open `ProofAccepted.outputCommitment` (Poseidon) and `TaskCompleted.result`
+ *   must be that commitment; then the proof from the `submitProof` calldata is put to the task's verifier again
+ *   (`verifyProof` through `eth_call`) with the public signals rebuilt from the submitted spec.
+ * - REDUNDANT: a majority revealer's result blob must hash (keccak256) to `TaskCompleted.result`.
+ */
+import type { Address, Hex, PublicClient } from "viem";
+import { groth16VerifierAbi, taskMarketAbi } from "@eai/sdk/abis";
+import type { TaskSpec } from "@eai/sdk/tasks";
+import {
+  blobUriSha256,
+  decodeSubmitProofCall,
+  majorityReveals,
+  verifyRedundantResult,
+  verifyZkOutput,
+  zkPublicSignals,
+} from "@eai/sdk/tasks/verify";
+
+/** Result blobs larger than this are not downloaded for verification. */
+export const MAX_RESULT_BYTES = 16 * 1024 * 1024;
+
+/** How the Groth16 proof was re-checked. */
+export type ProofRecheck =
+  | { checked: true; verifier: Address; txHash: Hex }
+  | { checked: false; verifier: Address; txHash: Hex; note: string };
+
+export interface ZkVerified {
+  ok: true;
+  mode: "ZK";
+  provider: Address;
+  outputCommitment: bigint;
+  output: Hex;
+  logits: number[];
+  prediction: number;
+  /** The task ran the MNIST digits model (the deployment's MnistMlpVerifier): the prediction is a digit. */
+  digits: boolean;
+  proof: ProofRecheck;
+}
+
+export interface RedundantVerified {
+  ok: true;
+  mode: "REDUNDANT";
+  resultHash: Hex;
+  resultURI: string;
+  /** sha256 of the blob (its name in the blob store), for the download link. */
+  sha256: string;
+  bytes: Uint8Array;
+  /** Providers whose reveal matched the majority. */
+  winners: number;
+  revealers: Address[];
+}
+
+export type TaskVerification = ZkVerified | RedundantVerified | { ok: false; reason: string };
+
+/** What the checks read from the chain; a viem PublicClient fits. */
+export type VerificationClient = Pick<PublicClient, "getContractEvents" | "getTransaction" | "readContract">;
+
+export interface VerifyContext {
+  client: VerificationClient;
+  chainId: number;
+  market: Address;
+  /** First block to search for the market's events (the deployment's start block). */
+  fromBlock: bigint;
+  /** The deployment's MnistMlpVerifier (tasks verified by it ran the digits model). */
+  digitsVerifier: Address;
+  /** Fetches a blob by sha256 (in the app: GET /api/blobs/<sha256>). */
+  fetchBlob: (sha256: string) => Promise<Uint8Array>;
+}
+
+const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The spec and input URI the market emitted at submission (`TaskSubmitted`), or null when there is none. */
+export async function readSubmittedTask(
+  ctx: Pick<VerifyContext, "client" | "market" | "fromBlock">,
+  taskId: bigint,
+): Promise<{ spec: TaskSpec; inputURI: string; txHash: Hex; blockNumber: bigint } | null> {
+  const [event] = await ctx.client.getContractEvents({
+    address: ctx.market,
+    abi: taskMarketAbi,
+    eventName: "TaskSubmitted",
+    args: { taskId },
+    fromBlock: ctx.fromBlock,
+    strict: true,
+  });
+  if (!event) return null;
+  return {
+    spec: event.args.spec,
+    inputURI: event.args.inputURI,
+    txHash: event.transactionHash,
+    blockNumber: event.blockNumber,
+  };
+}
+
+async function settlement(ctx: VerifyContext, taskId: bigint) {
+  const [completed] = await ctx.client.getContractEvents({
+    address: ctx.market,
+    abi: taskMarketAbi,
+    eventName: "TaskCompleted",
+    args: { taskId },
+    fromBlock: ctx.fromBlock,
+    strict: true,
+  });
+  return completed ?? null;
+}
+
+/** Verifies a ZK task's output and proof (`spec`: as `TaskSubmitted` emitted it); see the module comment. */
+export async function verifyZkTask(
+  ctx: VerifyContext,
+  taskId: bigint,
+  spec: TaskSpec,
+): Promise<TaskVerification> {
+  const [accepted] = await ctx.client.getContractEvents({
+    address: ctx.market,
+    abi: taskMarketAbi,
+    eventName: "ProofAccepted",
+    args: { taskId },
+    fromBlock: ctx.fromBlock,
+    strict: true,
+  });
+  if (!accepted) return { ok: false, reason: `task ${taskId} has no ProofAccepted event on chain` };
+  const completed = await settlement(ctx, taskId);
+  if (!completed) return { ok: false, reason: `task ${taskId} has no TaskCompleted event on chain` };
+  const { provider, outputCommitment, output } = accepted.args;
+  const opened = await verifyZkOutput({ taskId, outputCommitment, output }, completed.args.result);
+  if (!opened.ok) return opened;
+
+  const verifier = spec.verifier;
+  const txHash = accepted.transactionHash;
+  const tx = await ctx.client.getTransaction({ hash: txHash });
+  const call = tx.to && same(tx.to, ctx.market) ? decodeSubmitProofCall(tx.input) : null;
+  let proof: ProofRecheck;
+  if (!call) {
+    // Relayed through another contract: the market's ProofAccepted alone attests the verifier's answer.
+    proof = {
+      checked: false,
+      verifier,
+      txHash,
+      note: "the proof was sent through another contract, so it was not re-checked here",
+    };
+  } else {
+    if (call.taskId !== taskId || call.outputCommitment !== outputCommitment || !same(call.output, output)) {
+      return {
+        ok: false,
+        reason: `the submitProof call in ${txHash} does not match its ProofAccepted event`,
+      };
+    }
+    const signals = zkPublicSignals({
+      chainId: ctx.chainId,
+      market: ctx.market,
+      taskId,
+      provider,
+      spec,
+      outputCommitment,
+    });
+    let valid: boolean;
+    try {
+      valid = await ctx.client.readContract({
+        address: verifier,
+        abi: groth16VerifierAbi,
+        functionName: "verifyProof",
+        args: [call.proof.a, call.proof.b, call.proof.c, signals],
+      });
+    } catch (err) {
+      return {
+        ok: false,
+        reason: `the verifier ${verifier} could not check the proof: ${(err as Error).message}`,
+      };
+    }
+    if (!valid) return { ok: false, reason: `the verifier ${verifier} rejects the proof for this task` };
+    proof = { checked: true, verifier, txHash };
+  }
+  return {
+    ok: true,
+    mode: "ZK",
+    provider,
+    outputCommitment,
+    output,
+    logits: opened.logits,
+    prediction: opened.prediction,
+    digits: same(verifier, ctx.digitsVerifier),
+    proof,
+  };
+}
+
+/** Verifies a REDUNDANT task's majority result blob; see the module comment. */
+export async function verifyRedundantTask(ctx: VerifyContext, taskId: bigint): Promise<TaskVerification> {
+  const completed = await settlement(ctx, taskId);
+  if (!completed) return { ok: false, reason: `task ${taskId} has no TaskCompleted event on chain` };
+  const majority = completed.args.result;
+  const reveals = await ctx.client.getContractEvents({
+    address: ctx.market,
+    abi: taskMarketAbi,
+    eventName: "ResultRevealed",
+    args: { taskId },
+    fromBlock: ctx.fromBlock,
+    strict: true,
+  });
+  const candidates = majorityReveals(
+    reveals.map((r) => r.args),
+    majority,
+  );
+  if (candidates.length === 0)
+    return { ok: false, reason: `no provider revealed the majority result ${majority}` };
+  const failures: string[] = [];
+  for (const reveal of candidates) {
+    const sha256 = blobUriSha256(reveal.resultURI);
+    if (!sha256) {
+      failures.push(`${reveal.resultURI}: not an eai://blob/sha256-<hex> URI`);
+      continue;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await ctx.fetchBlob(sha256);
+    } catch (err) {
+      failures.push(`${reveal.resultURI}: ${(err as Error).message}`);
+      continue;
+    }
+    const checked = verifyRedundantResult(bytes, majority, reveal.resultURI);
+    if (!checked.ok) {
+      failures.push(checked.reason);
+      continue;
+    }
+    return {
+      ok: true,
+      mode: "REDUNDANT",
+      resultHash: checked.resultHash,
+      resultURI: reveal.resultURI,
+      sha256,
+      bytes,
+      winners: completed.args.winners,
+      revealers: candidates.map((c) => c.provider),
+    };
+  }
+  return { ok: false, reason: `no revealed result matches the majority (${failures.join("; ")})` };
+}
+
+/** Verifies a completed task: reads its spec from `TaskSubmitted` and runs the check of its mode. */
+export async function verifyTask(ctx: VerifyContext, taskId: bigint): Promise<TaskVerification> {
+  const submitted = await readSubmittedTask(ctx, taskId);
+  if (!submitted) return { ok: false, reason: `task ${taskId} has no TaskSubmitted event on chain` };
+  return submitted.spec.mode === 0
+    ? verifyZkTask(ctx, taskId, submitted.spec)
+    : verifyRedundantTask(ctx, taskId);
+}
+
+/** Downloads a blob through this app's same-origin proxy, refusing more than {@link MAX_RESULT_BYTES}. */
+export async function fetchBlobFromApp(sha256: string): Promise<Uint8Array> {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256 digest: ${sha256}`);
+  const res = await fetch(`/api/blobs/${sha256}`);
+  if (!res.ok) throw new Error(`the blob store answered ${res.status}`);
+  const length = Number(res.headers.get("content-length") ?? "0");
+  if (length > MAX_RESULT_BYTES)
+    throw new Error(`the result is ${length} bytes, more than ${MAX_RESULT_BYTES}`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (bytes.length > MAX_RESULT_BYTES) {
+    throw new Error(`the result is ${bytes.length} bytes, more than ${MAX_RESULT_BYTES}`);
+  }
+  return bytes;
+}
+
+/**
+ * Logits and prediction as the JSON a requester downloads for a verified ZK task.
+ */
+export function zkOutputJson(taskId: bigint, v: ZkVerified): string {
+  return JSON.stringify(
+    {
+      taskId: taskId.toString(),
+      provider: v.provider,
+      outputCommitment: v.outputCommitment.toString(),
+      output: v.output,
+      logits: v.logits,
+      prediction: v.prediction,
+      proofTx: v.proof.txHash,
+      verifier: v.proof.verifier,
+    },
+    null,
+    2,
+  );
+}
+
+/** A short readable preview of result bytes: pretty JSON, else UTF-8 text, else null (binary). */
+export function resultPreview(bytes: Uint8Array, maxChars = 2000): string | null {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 9 || (c > 13 && c < 32)) return null; // control characters: binary data
+  }
+  try {
+    text = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // not JSON: keep the text
+  }
+  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
+}
