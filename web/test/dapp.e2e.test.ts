@@ -245,7 +245,9 @@ describe("dApp in a browser", () => {
     const parameter = page.getByLabel("Parameter", { exact: true });
     const options = await parameter
       .locator("option")
-      .evaluateAll((opts) => opts.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? "" })));
+      .evaluateAll((opts) =>
+        opts.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? "" })),
+      );
     // The treasury's share of slashed stake (basis points, 0 to 10 000) when the form offers it; otherwise the first
     // parameter with a small number, which creating the proposal does not execute.
     const slashShare = options.find((o) => /share of slashed stake/i.test(o.label));
