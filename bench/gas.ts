@@ -10,6 +10,11 @@
  * calldata) and the execution gas (gasUsed − 21,000 − calldata cost). `submitProof` is also reported without the
  * verifier call (the test verifier's own cost is measured and subtracted; a real Groth16 verifier is measured by
  * the circuit benchmark). Prints a table next to the targets and writes bench/results/gas-<date>.json.
+ *
+ * A ZK task can be settled two ways: submit → claimTask → submitProof (what the worker does: the claim locks a bond
+ * and reserves the task while the proof is computed), or submit → submitProof on the still unclaimed task (the
+ * first valid proof wins; no bond, no claim transaction). Both are measured, each round and once more with the real
+ * MnistMlpVerifier, and the complete life cycle is reported with and without the provider's withdraw.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -93,6 +98,26 @@ for (let i = 0; i < ROUNDS; ++i) {
     );
   }
 
+  // The same ZK task settled without a claim: the first valid proof on the open task.
+  const direct = await p.submit(Mode.ZK);
+  const directOutput = BigInt(5000 + i);
+  const directBinding = taskBinding(p.chainId, market.address, direct.taskId, carol.account.address);
+  await record(
+    "submitProof (unclaimed task)",
+    await p.send(
+      market.write.submitProof(
+        [
+          direct.taskId,
+          direct.spec,
+          directOutput,
+          "0x01020304",
+          mockProof([WEIGHTS, INPUT, directOutput, directBinding]),
+        ],
+        { account: carol.account },
+      ),
+    ),
+  );
+
   const rd = await p.submit(Mode.REDUNDANT);
   await record("submitTask (REDUNDANT)", rd.receipt);
   const result = keccak256(encodeAbiParameters([{ type: "uint256" }], [BigInt(i)]));
@@ -141,10 +166,9 @@ if (proofRow) {
     target: TARGETS["submitProof (without verifier)"],
   });
 }
-const zkLifecycle = ["submitTask", "claimTask", "submitProof"].reduce(
-  (sum, op) => sum + (rows.find((r) => r.operation === op)?.txGasMedian ?? 0),
-  0,
-);
+const txGas = (op: string) => rows.find((r) => r.operation === op)?.txGasMedian ?? Number.NaN;
+const zkLifecycle = txGas("submitTask") + txGas("claimTask") + txGas("submitProof");
+const zkLifecycleDirect = txGas("submitTask") + txGas("submitProof (unclaimed task)");
 
 console.log(
   `\n${"operation".padEnd(42)} ${"calls".padStart(5)} ${"tx gas".padStart(9)} ${"exec gas".padStart(9)} ${"target".padStart(8)}  ok`,
@@ -157,6 +181,9 @@ for (const r of rows) {
 }
 console.log(`\ntest verifier inside submitProof: ${verifierGas} gas (subtracted above)`);
 console.log(`ZK task life cycle (submit + claim + proof, tx gas, test verifier): ${zkLifecycle}`);
+console.log(
+  `ZK task life cycle (submit + proof on the unclaimed task, tx gas, test verifier): ${zkLifecycleDirect}`,
+);
 
 // One task on the real MNIST MLP model (deployed MnistMlpVerifier) with a real Groth16 proof, settled by a provider
 // that already holds credits (steady state, like the rounds above).
@@ -188,11 +215,46 @@ const realProof = await p.send(
   ),
 );
 const realLifecycle = Number(realTask.receipt.gasUsed + realClaim.gasUsed + realProof.gasUsed);
+
+// The same with the real verifier on an unclaimed task (no claimTask, no bond).
+const directInput = input.map((v) => 15 - v);
+const directTask = await p.submit(Mode.ZK, undefined, {
+  modelId: 1n,
+  inputCommitment: await inputCommitment(directInput),
+});
+const directReal = await proveInference({
+  model: zkModel,
+  input: directInput,
+  taskBinding: taskBinding(p.chainId, market.address, directTask.taskId, bob.account.address),
+  artifacts: await mnistMlpArtifacts(),
+});
+await releaseProverThreads();
+const directProof = await p.send(
+  market.write.submitProof(
+    [
+      directTask.taskId,
+      directTask.spec,
+      directReal.calldata.publicSignals[2],
+      "0x01",
+      directReal.calldata.proof,
+    ],
+    { account: bob.account, gas: 1_000_000n },
+  ),
+);
+const realDirectLifecycle = Number(directTask.receipt.gasUsed + directProof.gasUsed);
+// Bob withdraws what both real tasks paid him: the last step of a provider's life cycle.
+const realWithdraw = await p.send(market.write.withdraw([token.address], { account: bob.account }));
 console.log(
   `\nreal MnistMlpVerifier.verifyProof: ${realVerifyGas} gas (execution, measured in-EVM by contracts/mocks/VerifierGasProbe.sol, call included)`,
 );
 console.log(`submitProof with the real verifier: ${realProof.gasUsed} tx gas`);
 console.log(`complete ZK task (submit + claim + real proof), tx gas: ${realLifecycle}  (target ≤ 450,000)`);
+console.log(
+  `complete ZK task (submit + real proof on the unclaimed task), tx gas: ${realDirectLifecycle}  (target ≤ 450,000)`,
+);
+console.log(
+  `  + withdraw (${realWithdraw.gasUsed} tx gas, once per task at worst): ${realLifecycle + Number(realWithdraw.gasUsed)} / ${realDirectLifecycle + Number(realWithdraw.gasUsed)}`,
+);
 
 const date = new Date().toISOString().slice(0, 10);
 const dir = join(ROOT, "bench/results");
@@ -207,11 +269,20 @@ await writeFile(
       withdrawEvery: WITHDRAW_EVERY,
       verifierGas,
       zkLifecycleTxGas: zkLifecycle,
+      zkLifecycleDirectTxGas: zkLifecycleDirect,
       realVerifier: {
         verifyProofExecGas: realVerifyGas,
         submitProofTxGas: Number(realProof.gasUsed),
         zkLifecycleTxGas: realLifecycle,
+        /** submit → submitProof on the unclaimed task (no claimTask). */
+        submitProofUnclaimedTxGas: Number(directProof.gasUsed),
+        zkLifecycleDirectTxGas: realDirectLifecycle,
+        withdrawTxGas: Number(realWithdraw.gasUsed),
+        zkLifecycleWithWithdrawTxGas: realLifecycle + Number(realWithdraw.gasUsed),
+        zkLifecycleDirectWithWithdrawTxGas: realDirectLifecycle + Number(realWithdraw.gasUsed),
       },
+      /** What the provider worker does today (worker/src/worker.ts: claiming → claimed → proved → submitted). */
+      workerPath: "claimed",
       rows,
     },
     null,

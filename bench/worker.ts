@@ -1,18 +1,22 @@
 /**
  * Worker throughput and latency on the local chain.
  *
- *   npm run bench:worker            (ZK_TASKS=10 REDUNDANT_TASKS=6 INFER_RUNS=15 by default)
+ *   npm run bench:worker     (ZK_TASKS=10 REDUNDANT_TASKS=6 REPEATS=3 INFER_RUNS=15 WORKERS=1,2,4 by default)
  *
  * Starts a real `hardhat node`, deploys the protocol, a blob store and real workers (worker/test/harness.ts), then:
- *   - ZK tasks on the MNIST MLP (real proofs, MnistMlpVerifier) with 1 and then 2 workers;
+ *   - ZK tasks on the MNIST MLP (real proofs, MnistMlpVerifier) with 1, 2 and then 4 workers (each with a prover
+ *     pool of one);
  *   - REDUNDANT tasks on the tiny ONNX model with 3 workers (a REDUNDANT task needs 3 providers);
- * submits a batch, polls every task's status and reports tasks per minute (batch size / time from the first
- * submit to the last settlement) and claim→settled latency p50/p95 (wall clock, first poll that sees Claimed to
- * first poll that sees Completed; 100 ms polling). Also per-executor inference time on this machine's CPU.
- * Prints a table and writes bench/results/worker-<date>.json.
+ * for each setting submits REPEATS batches one after the other, polls every task's status and reports tasks per
+ * minute (batch size / time from the batch's first submit to its last settlement; the median over the batches) and
+ * claim→settled latency p50/p95 over all the setting's tasks (wall clock, first poll that sees Claimed to first poll
+ * that sees Completed; 100 ms polling). Also per-executor inference time on this machine's CPU.
+ * Prints a table and writes bench/results/worker-<date>.json (with the machine and its load average: the benchmark
+ * is CPU bound and shares the cores with whatever else runs).
  */
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
@@ -34,19 +38,31 @@ import { ProverPool } from "../worker/src/executors/prover-pool.ts";
 import { ZkMlpExecutor, encodeZkInput } from "../worker/src/executors/zk-mlp.ts";
 import { OnnxExecutor } from "../worker/src/executors/onnx.ts";
 import { encodeTensors } from "../worker/src/executors/tensor-codec.ts";
-import { ACCOUNT, startHarness, type Harness } from "../worker/test/harness.ts";
-import { percentile } from "./stats.ts";
+import { ACCOUNT, signerFor, startHarness, type Harness } from "../worker/test/harness.ts";
+import { parseEther } from "viem";
+import { median, percentile } from "./stats.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const ZK_TASKS = Number(process.env.ZK_TASKS ?? 10);
 const REDUNDANT_TASKS = Number(process.env.REDUNDANT_TASKS ?? 6);
 const INFER_RUNS = Number(process.env.INFER_RUNS ?? 15);
+const REPEATS = Number(process.env.REPEATS ?? 3);
+const WORKER_COUNTS = (process.env.WORKERS ?? "1,2,4").split(",").map(Number);
+if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 1 || n > 4)) {
+  throw new Error(`WORKERS: expected a comma-separated list of 1..4, got ${process.env.WORKERS}`);
+}
 
 interface Batch {
   scenario: string;
   workers: number;
+  /** Tasks per batch. */
   tasks: number;
+  /** Batches run one after the other with the same workers. */
+  repeats: number;
+  /** Median over the batches. */
   tasksPerMinute: number;
+  tasksPerMinuteRuns: number[];
+  /** Over every task of every batch. */
   latencyP50Ms: number;
   latencyP95Ms: number;
 }
@@ -71,14 +87,44 @@ async function track(h: Harness, ids: bigint[], started: number, timeoutMs: numb
     await new Promise((r) => setTimeout(r, 100));
   }
   const last = Math.max(...doneAt.values());
-  const latencies = ids.map((id) => doneAt.get(id)! - claimedAt.get(id)!);
   return {
     tasksPerMinute: (ids.length / (last - started)) * 60_000,
+    latencies: ids.map((id) => doneAt.get(id)! - claimedAt.get(id)!),
+  };
+}
+
+/** Runs `REPEATS` batches (`submitBatch` submits one and returns the ids) and summarises them. */
+async function batches(
+  h: Harness,
+  scenario: string,
+  workers: number,
+  tasks: number,
+  submitBatch: (batch: number) => Promise<bigint[]>,
+  timeoutMs: number,
+): Promise<Batch> {
+  const runs: number[] = [];
+  const latencies: number[] = [];
+  for (let b = 0; b < REPEATS; ++b) {
+    const started = performance.now();
+    const ids = await submitBatch(b);
+    const r = await track(h, ids, started, timeoutMs);
+    runs.push(r.tasksPerMinute);
+    latencies.push(...r.latencies);
+    console.log(`  batch ${b + 1}/${REPEATS}: ${r.tasksPerMinute.toFixed(1)} tasks/min`);
+  }
+  return {
+    scenario,
+    workers,
+    tasks,
+    repeats: REPEATS,
+    tasksPerMinute: median(runs),
+    tasksPerMinuteRuns: runs,
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),
   };
 }
 
+const loadBefore = loadavg()[0] ?? 0;
 const h = await startHarness();
 const results: { batches: Batch[]; inference: Record<string, { medianMs: number; runs: number }> } = {
   batches: [],
@@ -99,50 +145,71 @@ try {
     }
   ).samples.map((s) => quantiseImage(new Uint8Array(Buffer.from(s.image, "base64"))));
 
-  for (const workers of ZK_TASKS > 0 ? [1, 2] : []) {
+  // A fourth provider for the 4-worker setting: funded by the deployer, the worker stakes on start-up.
+  await h.p.send(h.p.contracts.token.write.transfer([signerFor(ACCOUNT.dave).address, parseEther("2000")]));
+  const accounts = [ACCOUNT.alice, ACCOUNT.bob, ACCOUNT.carol, ACCOUNT.dave];
+  for (const workers of ZK_TASKS > 0 ? WORKER_COUNTS : []) {
     const pools = Array.from({ length: workers }, () => new ProverPool({ size: 1, jobTimeoutMs: 120_000 }));
-    const accounts = [ACCOUNT.alice, ACCOUNT.bob];
     for (let i = 0; i < workers; ++i) {
       const w = await h.worker(`zk-${workers}-${i}`, accounts[i]!, {
         zkExecutor: new ZkMlpExecutor({ pool: pools[i]! }),
+        config: { stakeTarget: parseEther("1000").toString() },
       });
       w.start();
     }
-    console.log(`ZK: ${ZK_TASKS} tasks, ${workers} worker(s)…`);
-    const started = performance.now();
-    const ids: bigint[] = [];
-    for (let i = 0; i < ZK_TASKS; ++i) {
-      const x = samples[i % samples.length]!;
-      const salt = BigInt(1000 + workers * 100 + i);
-      const { taskId } = await h.submit({
-        mode: 0,
-        modelId: zkModel,
-        input: encodeZkInput(x, salt),
-        inputCommitment: await inputCommitment(x, salt),
-      });
-      ids.push(taskId);
-    }
-    const r = await track(h, ids, started, 300_000);
-    results.batches.push({ scenario: "ZK (MNIST MLP, real proofs)", workers, tasks: ZK_TASKS, ...r });
+    console.log(`ZK: ${REPEATS} × ${ZK_TASKS} tasks, ${workers} worker(s)…`);
+    results.batches.push(
+      await batches(
+        h,
+        "ZK (MNIST MLP, real proofs)",
+        workers,
+        ZK_TASKS,
+        async (b) => {
+          const ids: bigint[] = [];
+          for (let i = 0; i < ZK_TASKS; ++i) {
+            const x = samples[(b * ZK_TASKS + i) % samples.length]!;
+            const salt = BigInt(1_000_000 + workers * 10_000 + b * 100 + i);
+            const { taskId } = await h.submit({
+              mode: 0,
+              modelId: zkModel,
+              input: encodeZkInput(x, salt),
+              inputCommitment: await inputCommitment(x, salt),
+            });
+            ids.push(taskId);
+          }
+          return ids;
+        },
+        300_000,
+      ),
+    );
     await h.stopWorkers();
     await Promise.all(pools.map((p) => p.close()));
   }
 
-  console.log(`REDUNDANT: ${REDUNDANT_TASKS} tasks, 3 workers…`);
+  console.log(`REDUNDANT: ${REPEATS} × ${REDUNDANT_TASKS} tasks, 3 workers…`);
   const rdOnnx = await OnnxExecutor.create({ gpuAvailable: false });
   for (const [i, account] of [ACCOUNT.alice, ACCOUNT.bob, ACCOUNT.carol].entries()) {
     (await h.worker(`rd-${i}`, account, { executors: { onnx: rdOnnx } })).start();
   }
-  const started = performance.now();
-  const ids: bigint[] = [];
-  for (let i = 0; i < REDUNDANT_TASKS; ++i) {
-    const input = encodeTensors([
-      { name: "x", dtype: "float32", dims: [1, 4], data: Float32Array.from([i, 0.5, -1, 2]) },
-    ]);
-    ids.push((await h.submit({ mode: 1, modelId: h.onnxModel, input })).taskId);
-  }
-  const rd = await track(h, ids, started, Number(process.env.REDUNDANT_TIMEOUT_MS ?? 300_000));
-  results.batches.push({ scenario: "REDUNDANT (tiny ONNX MLP)", workers: 3, tasks: REDUNDANT_TASKS, ...rd });
+  results.batches.push(
+    await batches(
+      h,
+      "REDUNDANT (tiny ONNX MLP)",
+      3,
+      REDUNDANT_TASKS,
+      async (b) => {
+        const ids: bigint[] = [];
+        for (let i = 0; i < REDUNDANT_TASKS; ++i) {
+          const input = encodeTensors([
+            { name: "x", dtype: "float32", dims: [1, 4], data: Float32Array.from([b * 100 + i, 0.5, -1, 2]) },
+          ]);
+          ids.push((await h.submit({ mode: 1, modelId: h.onnxModel, input })).taskId);
+        }
+        return ids;
+      },
+      Number(process.env.REDUNDANT_TIMEOUT_MS ?? 300_000),
+    ),
+  );
   await h.stopWorkers();
   await rdOnnx.close();
 
@@ -199,11 +266,11 @@ try {
 }
 
 console.log(
-  `\n${"scenario".padEnd(30)} ${"workers".padStart(7)} ${"tasks".padStart(5)} ${"tasks/min".padStart(10)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}`,
+  `\n${"scenario".padEnd(30)} ${"workers".padStart(7)} ${"tasks".padStart(7)} ${"tasks/min".padStart(10)} ${"p50 ms".padStart(8)} ${"p95 ms".padStart(8)}`,
 );
 for (const b of results.batches) {
   console.log(
-    `${b.scenario.padEnd(30)} ${String(b.workers).padStart(7)} ${String(b.tasks).padStart(5)} ${b.tasksPerMinute.toFixed(1).padStart(10)} ${b.latencyP50Ms.toFixed(0).padStart(8)} ${b.latencyP95Ms.toFixed(0).padStart(8)}`,
+    `${b.scenario.padEnd(30)} ${String(b.workers).padStart(7)} ${`${b.repeats}×${b.tasks}`.padStart(7)} ${b.tasksPerMinute.toFixed(1).padStart(10)} ${b.latencyP50Ms.toFixed(0).padStart(8)} ${b.latencyP95Ms.toFixed(0).padStart(8)}`,
   );
 }
 console.log("\ninference (CPU, median)");
@@ -213,6 +280,13 @@ for (const [name, r] of Object.entries(results.inference)) {
 const date = new Date().toISOString().slice(0, 10);
 await mkdir(join(ROOT, "bench/results"), { recursive: true });
 const file = join(ROOT, `bench/results/worker-${date}.json`);
-await writeFile(file, `${JSON.stringify({ date, ...results }, null, 2)}\n`);
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? "unknown",
+  node: process.version,
+  // other processes compete for the cores: the 1-minute load average before and after the runs
+  loadAverage1m: [loadBefore, loadavg()[0] ?? 0].map((l) => Math.round(l * 100) / 100),
+};
+await writeFile(file, `${JSON.stringify({ date, machine, ...results }, null, 2)}\n`);
 console.log(`\nwrote ${file}`);
 process.exit(0);

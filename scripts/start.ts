@@ -1,8 +1,10 @@
 /**
  * `npm start`: brings up the EAI network on this machine and keeps it running until Ctrl-C.
  *
- *   npm start                              local chain on 127.0.0.1:8545, deploy, blob store, indexer, 2 workers
- *   npm start -- --workers 1               another number of provider workers (0 to run none)
+ *   npm start                              local chain on 127.0.0.1:8545, deploy, demo models, blob store, indexer,
+ *                                          web app, 3 workers
+ *   npm start -- --workers 1               another number of provider workers (0 to run none; REDUNDANT tasks
+ *                                          need at least 3, one per redundant copy)
  *   npm start -- --port 9545               another port for the local chain
  *   npm start -- --rpc http://host:8545    use an existing node instead of starting one (deploys there; workers
  *                                          are funded only on a local node)
@@ -11,6 +13,10 @@
  *   npm start -- --web-port 3001           other ports: --blob-port, --indexer-port, --web-port, --metrics-port
  *                                          (first worker's; the others count up)
  *   npm start -- --state-dir /tmp/eai      keep state (and the deployment record) elsewhere than .state/
+ *
+ * Models: the MNIST digits ZK model (id 1, deployed with the protocol) and, on a local chain, the demo models of
+ * deploy/demo-models.ts (id 2 tiny-mlp ONNX, id 3 byte-sum WASM) for REDUNDANT tasks; sample inputs for each are
+ * written to <state>/demo/.
  *
  * State (blobs, worker state, the indexer's PGlite database) lives in .state/ and is reset at every start, since
  * the local chain starts empty. The web app is built on first start (and whenever web/ or the SDK changed since
@@ -21,10 +27,11 @@ import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises"
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createWalletClient, http, parseEther, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, parseEther, type Chain, type Hex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 
+import { DEMO_MODELS, registerDemoModels, type RegisteredDemoModel } from "../deploy/demo-models.ts";
 import { parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
 import { eaiTokenAbi } from "../sdk/src/generated/abis.ts";
 import { startBlobStore, uploadBlob, type BlobStore } from "../sdk/src/storage/index.ts";
@@ -38,7 +45,7 @@ const args = parseArgs({
   options: {
     port: { type: "string", default: "8545" },
     rpc: { type: "string" },
-    workers: { type: "string", default: "2" },
+    workers: { type: "string", default: "3" },
     "blob-port": { type: "string", default: "8787" },
     "indexer-port": { type: "string", default: "42069" },
     "no-indexer": { type: "boolean", default: false },
@@ -212,23 +219,45 @@ function devAccount(index: number) {
   return { address: account.address, key: `0x${Buffer.from(key).toString("hex")}` as Hex };
 }
 
-/** Sends every worker account EAI from the deployer (account 0, which holds the supply on a local node). */
+function localChainOf(chainId: number): Chain {
+  return {
+    id: chainId,
+    name: "local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  };
+}
+
+/** A wallet client of the deployer (account 0, which holds the EAI supply on a local node). */
+function deployerWallet(chainId: number) {
+  return createWalletClient({
+    account: privateKeyToAccount(devAccount(0).key),
+    chain: localChainOf(chainId),
+    transport: http(rpcUrl),
+  });
+}
+
+/** Sample inputs for every model (ZK digit JSON, ONNX EAIT tensor, WASM bytes), for `eai task submit --input`. */
+async function writeDemoInputs(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const samples = z
+    .object({ samples: z.array(z.object({ label: z.number().int(), image: z.base64() })).min(1) })
+    .parse(JSON.parse(await readFile(join(ROOT, "data/mnist-test-samples.json"), "utf8"))).samples;
+  const firstPerLabel = new Map(samples.toReversed().map((s) => [s.label, s.image]));
+  for (const [label, image] of firstPerLabel) {
+    const pixels = [...Buffer.from(image, "base64")];
+    await writeFile(join(dir, `digit-${label}.json`), `${JSON.stringify({ image: pixels })}\n`);
+  }
+  for (const m of DEMO_MODELS) await writeFile(join(dir, m.sampleInput.file), m.sampleInput.bytes());
+}
+
+/** Sends every worker account EAI from the deployer. */
 async function fundWorkers(
   deployment: Deployment,
   chainId: number,
   accounts: { address: Hex }[],
 ): Promise<void> {
-  const deployer = privateKeyToAccount(devAccount(0).key);
-  const wallet = createWalletClient({
-    account: deployer,
-    chain: {
-      id: chainId,
-      name: "local",
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [rpcUrl] } },
-    },
-    transport: http(rpcUrl),
-  });
+  const wallet = deployerWallet(chainId);
   for (const a of accounts) {
     await wallet.writeContract({
       address: deployment.contracts.EAIToken.address,
@@ -278,6 +307,19 @@ async function main(): Promise<void> {
     throw new Error(`model blob ${modelBlob.uri} does not match the registered ${MNIST_MLP.artifactURI}`);
   }
   console.log(`✓ blob store ready on ${blobStore.url}`);
+
+  // Demo models for REDUNDANT tasks (ONNX + WASM), registered from the deployer; sample inputs in <state>/demo/.
+  let demoModels: RegisteredDemoModel[] = [];
+  if (localChain) {
+    demoModels = await registerDemoModels({
+      publicClient: createPublicClient({ chain: localChainOf(chainId), transport: http(rpcUrl) }),
+      wallet: deployerWallet(chainId),
+      modelRegistry: deployment.contracts.ModelRegistry.address,
+      blobStoreUrl: blobStore.url,
+    });
+    await writeDemoInputs(join(STATE, "demo"));
+    console.log(`✓ demo models registered (${demoModels.map((m) => `${m.modelId} ${m.name}`).join(", ")})`);
+  }
 
   if (withIndexer) {
     service(
@@ -370,6 +412,19 @@ async function main(): Promise<void> {
   if (withWeb) console.log(`  web app          http://127.0.0.1:${webPort}`);
   for (const [name, c] of Object.entries(deployment.contracts))
     console.log(`  ${name.padEnd(16)} ${c.address}`);
+  console.log("\nModels (sample inputs in " + join(STATE, "demo") + "):");
+  console.log(`  1  mnist-mlp  ZK     MNIST digits, Groth16-verified (--mode zk, input { "image": [784] })`);
+  for (const m of demoModels) {
+    console.log(
+      `  ${String(m.modelId).padEnd(2)} ${m.name.padEnd(10)} ${m.kind.toUpperCase().padEnd(6)} ${m.description} (--mode redundant)`,
+    );
+  }
+  if (workerCount < 3) {
+    console.log(
+      `  note: a REDUNDANT task needs 3 distinct providers (redundancy is odd and ≥ 3); with ${workerCount} worker(s)` +
+        " it is never completed and is refunded after its deadline: use --workers 3",
+    );
+  }
   if (localChain) {
     console.log(
       "\nFunded development accounts (public test keys; 10 000 ETH each, account 0 holds the EAI supply):",

@@ -1,6 +1,7 @@
 /**
  * The `eai` CLI as a user runs it (sdk/bin/eai.js): help, usage errors, and real commands against a local
- * `hardhat node` (ports 8750–8799) with the protocol deployed by deploy/run.ts.
+ * `hardhat node` (ports 8750–8799) with the protocol deployed by deploy/run.ts: staking, and a whole governance
+ * round (delegate, propose, vote, queue, execute) with the errors of queueing or executing too early.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -70,6 +71,17 @@ function exec(cmd: string, args: string[], env: Record<string, string>): Promise
       code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(" ")}: ${err}`)),
     );
   });
+}
+
+async function jsonRpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
 }
 
 beforeAll(async () => {
@@ -162,5 +174,90 @@ describe("eai CLI", () => {
     expect(JSON.parse(cannot.stderr)).toMatchObject({
       error: expect.stringMatching(/reverted with StakingVault/),
     });
+  });
+
+  it("runs a governance round: propose, vote, queue and execute, refusing each step too early", async () => {
+    const net = ["--rpc", rpc, "--deployments", dir];
+    const asDeployer = { EAI_PRIVATE_KEY: KEY };
+    const skip = async (seconds: number) => {
+      await jsonRpc(rpc, "evm_increaseTime", [seconds]);
+      await jsonRpc(rpc, "evm_mine");
+    };
+
+    expect((await eai(["gov", "delegate", ...net], asDeployer)).code).toBe(0);
+    const proposed = await eai(
+      [
+        "gov",
+        "propose",
+        "--contract",
+        "TaskMarket",
+        "--function",
+        "setStakeParams",
+        "--args",
+        '["2000000000000000000","200000000000000000000"]',
+        "--description",
+        "cli test: raise the bond floor",
+        "--json",
+        ...net,
+      ],
+      asDeployer,
+    );
+    expect(proposed.stderr).toBe("");
+    const proposalId = (JSON.parse(proposed.stdout) as { proposalId: string }).proposalId;
+    expect(proposalId).toMatch(/^\d+$/);
+
+    const unknown = await eai(["gov", "queue", "12345", ...net], asDeployer);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe("eai: proposal 12345 does not exist\n");
+    const badId = await eai(["gov", "execute", "0x12", ...net], asDeployer);
+    expect(badId.code).toBe(2);
+    expect(badId.stderr).toMatch(/PROPOSAL_ID: expected a decimal integer/);
+
+    await skip(2);
+    expect((await eai(["gov", "vote", proposalId, "for", ...net], asDeployer)).code).toBe(0);
+    const early = await eai(["gov", "queue", proposalId, ...net], asDeployer);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(
+      new RegExp(
+        `^eai: proposal ${proposalId} is Active, not Succeeded: voting ends at \\S+ \\(in \\d+ s\\)`,
+      ),
+    );
+    const notQueued = await eai(["gov", "execute", proposalId, "--json", ...net], asDeployer);
+    expect(notQueued.code).toBe(1);
+    expect(JSON.parse(notQueued.stderr)).toEqual({
+      error: expect.stringMatching(/is Active, not Queued/),
+      usage: false,
+    });
+
+    await skip(301);
+    const beforeQueue = await eai(["gov", "execute", proposalId, ...net], asDeployer);
+    expect(beforeQueue.stderr).toBe(
+      `eai: proposal ${proposalId} is Succeeded, not Queued: queue it first: eai gov queue ${proposalId}\n`,
+    );
+    const queued = await eai(["gov", "queue", proposalId, "--json", ...net], asDeployer);
+    expect(queued.stderr).toBe("");
+    expect(queued.code).toBe(0);
+    const q = JSON.parse(queued.stdout) as { state: string; txHash: string; executableAt: number };
+    expect(q).toMatchObject({
+      proposalId,
+      state: "Queued",
+      txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/),
+    });
+    expect(q.executableAt).toBeGreaterThan(0);
+
+    const again = await eai(["gov", "queue", proposalId, ...net], asDeployer);
+    expect(again.stderr).toMatch(/is Queued, not Succeeded: it is already queued; execute it from /);
+    const tooSoon = await eai(["gov", "execute", proposalId, ...net], asDeployer);
+    expect(tooSoon.code).toBe(1);
+    expect(tooSoon.stderr).toMatch(
+      /is Queued but the timelock delay has not passed: executable at \S+ \(in \d+ s\)/,
+    );
+
+    await skip(61);
+    const executed = await eai(["gov", "execute", proposalId, ...net], asDeployer);
+    expect(executed.stderr).toBe("");
+    expect(executed.stdout).toMatch(/^proposalId: \d+\ntxHash: 0x[0-9a-f]{64}\nstate: Executed\n$/);
+    const twice = await eai(["gov", "execute", proposalId, ...net], asDeployer);
+    expect(twice.stderr).toMatch(/is Executed, not Queued: it has already been executed/);
   });
 });

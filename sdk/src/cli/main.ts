@@ -132,6 +132,64 @@ async function zkInput(file: string): Promise<ZkTaskInput> {
   throw new Error("--input: expected a JSON object with x (49 pixels 0..15) or image (784 bytes 0..255)");
 }
 
+/** `{ [name]: unix seconds, [name + "Iso"]: ISO date }` (nothing for 0: not set). */
+function timeFields(name: string, unix: bigint | number): Record<string, number | string> {
+  const seconds = Number(unix);
+  if (seconds === 0) return {};
+  return { [name]: seconds, [`${name}Iso`]: new Date(seconds * 1000).toISOString() };
+}
+
+function when(unix: bigint, now: bigint): string {
+  const iso = new Date(Number(unix) * 1000).toISOString();
+  return unix > now ? `${iso} (in ${unix - now} s)` : iso;
+}
+
+/**
+ * Checks that a proposal can be queued (Succeeded) or executed (Queued, timelock delay over) and otherwise throws
+ * an error that says why not and what to do, before anything is signed.
+ */
+async function expectProposalState(client: EaiClient, proposalId: bigint, action: "queue" | "execute") {
+  await client.getProposal(proposalId); // "proposal N does not exist" for unknown ids
+  const state = await client.proposalState(proposalId);
+  const governor = client.contracts.governor.read;
+  const now = (await client.publicClient.getBlock({ blockTag: "latest" })).timestamp;
+  const wanted = action === "queue" ? "Succeeded" : "Queued";
+  if (state === wanted) {
+    if (action === "execute") {
+      const eta = await governor.proposalEta([proposalId]);
+      if (eta > now) {
+        throw new Error(
+          `proposal ${proposalId} is Queued but the timelock delay has not passed: executable at ${when(eta, now)}`,
+        );
+      }
+    }
+    return;
+  }
+  let hint: string;
+  switch (state) {
+    case "Pending":
+    case "Active": {
+      const deadline = await governor.proposalDeadline([proposalId]);
+      hint = `voting ends at ${when(deadline, now)}; ${action} it once it has Succeeded`;
+      break;
+    }
+    case "Succeeded":
+      hint = `queue it first: eai gov queue ${proposalId}`;
+      break;
+    case "Queued": {
+      const eta = await governor.proposalEta([proposalId]);
+      hint = `it is already queued; execute it from ${when(eta, now)} with eai gov execute ${proposalId}`;
+      break;
+    }
+    case "Executed":
+      hint = "it has already been executed";
+      break;
+    default:
+      hint = `a ${state} proposal can no longer be queued or executed`;
+  }
+  throw new Error(`proposal ${proposalId} is ${state}, not ${wanted}: ${hint}`);
+}
+
 const COMMANDS: Record<string, Record<string, Command>> = {
   task: {
     submit: {
@@ -141,7 +199,7 @@ const COMMANDS: Record<string, Record<string, Command>> = {
                         redundant: the raw input bytes
   --deadline UNIX       task deadline in unix seconds (default: now + 1 day)
   --exec-window S       seconds a claimant has to deliver (default 3600)
-  --redundancy N        REDUNDANT providers, odd ≥ 3 (default 3)
+  --redundancy N        REDUNDANT providers, odd ≥ 3 (default 3); needs that many active providers
   --min-tier N          minimum provider tier 1..3 (default 1)
   --encrypt-for HEX32   encrypt the input to this provider X25519 public key
   --permit              pay with an EIP-2612 permit instead of approve`,
@@ -331,6 +389,38 @@ const COMMANDS: Record<string, Record<string, Command>> = {
           );
         }
         return (await ctx.client()).vote(proposalId, support, str(ctx, "reason"));
+      },
+    },
+    queue: {
+      summary: "queue a succeeded proposal in the timelock",
+      usage: `eai gov queue PROPOSAL_ID
+  Queues a Succeeded proposal; it can be executed once the timelock delay has passed (shown as executableAt).`,
+      options: {},
+      run: async (ctx) => {
+        const proposalId = id(ctx.positionals[0], "PROPOSAL_ID");
+        const client = await ctx.client();
+        await expectProposalState(client, proposalId, "queue");
+        const { txHash } = await client.queue(proposalId);
+        const eta = await client.contracts.governor.read.proposalEta([proposalId]);
+        return {
+          proposalId,
+          txHash,
+          state: await client.proposalState(proposalId),
+          ...timeFields("executableAt", eta),
+        };
+      },
+    },
+    execute: {
+      summary: "execute a queued proposal once its timelock delay has passed",
+      usage: `eai gov execute PROPOSAL_ID
+  Executes a Queued proposal whose timelock delay has passed (anyone may execute).`,
+      options: {},
+      run: async (ctx) => {
+        const proposalId = id(ctx.positionals[0], "PROPOSAL_ID");
+        const client = await ctx.client();
+        await expectProposalState(client, proposalId, "execute");
+        const { txHash } = await client.execute(proposalId);
+        return { proposalId, txHash, state: await client.proposalState(proposalId) };
       },
     },
     delegate: {

@@ -6,11 +6,9 @@
 import {
   createPublicClient,
   createWalletClient,
-  encodeFunctionData,
   getContract,
   keccak256,
   parseEventLogs,
-  parseSignature,
   toBytes,
   type Abi,
   type Account,
@@ -30,7 +28,6 @@ import {
   eaiGovernorAbi,
   eaiTimelockAbi,
   eaiTokenAbi,
-  groth16VerifierAbi,
   modelRegistryAbi,
   providerRegistryAbi,
   reputationAbi,
@@ -40,23 +37,37 @@ import {
 import { fetchBlob, sha256Hex, uploadBlob } from "../storage/index.ts";
 import { TaskStatus, taskStatusName, type TaskResources, type TaskSpec } from "../tasks/spec.ts";
 import { majorityReveals, verifyRedundantResult, verifyZkOutput } from "../tasks/verify.ts";
-import { inputCommitment } from "../zk/commitment.ts";
-import { checkInput, quantiseImage } from "../zk/image.ts";
-import { SNARK_SCALAR_FIELD } from "../zk/spec.ts";
+import {
+  DEFAULT_DEADLINE_SECONDS,
+  PROPOSAL_STATES,
+  VOTE_SUPPORT,
+  buildTaskRequest,
+  encodeParameterChange,
+  encodeZkInput,
+  permitSignatureParts,
+  permitTypedData,
+  resourcesSchema,
+  submittedTaskFromLogs,
+  type ParameterChange,
+  type ProposalStateName,
+  type VerificationModeName,
+  type VoteSupport,
+  type ZkTaskInput,
+} from "../tasks/request.ts";
 import { EaiError, decodeEaiError } from "./errors.ts";
 
-/** ABI of each protocol contract, by deployment name. */
-export const PROTOCOL_ABIS = {
-  EAIToken: eaiTokenAbi,
-  EAITimelock: eaiTimelockAbi,
-  EAIGovernor: eaiGovernorAbi,
-  StakingVault: stakingVaultAbi,
-  ProviderRegistry: providerRegistryAbi,
-  ModelRegistry: modelRegistryAbi,
-  Reputation: reputationAbi,
-  TaskMarket: taskMarketAbi,
-  MnistMlpVerifier: groth16VerifierAbi,
-} as const satisfies Record<ProtocolContract, Abi>;
+// The browser-safe request builders moved to tasks/request.ts; the client's public API still exports them.
+export {
+  PROTOCOL_ABIS,
+  PROPOSAL_STATES,
+  encodeZkInput,
+  mergeResources,
+  type ParameterChange,
+  type ProposalStateName,
+  type VerificationModeName,
+  type VoteSupport,
+  type ZkTaskInput,
+} from "../tasks/request.ts";
 
 export interface EaiClientConfig {
   chain: Chain;
@@ -69,12 +80,6 @@ export interface EaiClientConfig {
   /** Size cap of result blobs fetched by waitForResult / verifyResult (default 16 MiB). */
   maxResultBytes?: number;
 }
-
-/** ZK input: 49 quantised pixels (0..15) or a 28×28 image (0..255), with the commitment's salt (random if omitted). */
-export type ZkTaskInput =
-  { x: readonly number[]; salt?: bigint } | { image: Uint8Array | readonly number[]; salt?: bigint };
-
-export type VerificationModeName = "zk" | "redundant";
 
 export interface SubmitTaskParams {
   /** Model id in the ModelRegistry. */
@@ -173,25 +178,6 @@ export interface ProviderStatus {
   eligible: boolean;
 }
 
-export const PROPOSAL_STATES = [
-  "Pending",
-  "Active",
-  "Canceled",
-  "Defeated",
-  "Succeeded",
-  "Queued",
-  "Expired",
-  "Executed",
-] as const;
-export type ProposalStateName = (typeof PROPOSAL_STATES)[number];
-
-export interface ParameterChange {
-  contract: Exclude<ProtocolContract, "MnistMlpVerifier">;
-  functionName: string;
-  args: readonly unknown[];
-  description: string;
-}
-
 export interface Proposal {
   proposalId: bigint;
   targets: Address[];
@@ -200,8 +186,6 @@ export interface Proposal {
   description: string;
   descriptionHash: Hex;
 }
-
-export type VoteSupport = "against" | "for" | "abstain";
 
 export interface TxResult {
   txHash: Hex;
@@ -214,18 +198,7 @@ const uint = (name: string, max: number) =>
     .min(0, `${name}: expected ≥ 0`)
     .max(max, `${name}: expected ≤ ${max}`);
 
-const resourcesShape = z
-  .object({
-    vramMiB: uint("vramMiB", 2 ** 32 - 1),
-    computeCapability: uint("computeCapability", 2 ** 16 - 1),
-    cpuCores: uint("cpuCores", 2 ** 16 - 1),
-    ramMiB: uint("ramMiB", 2 ** 32 - 1),
-    storageGiB: uint("storageGiB", 2 ** 32 - 1),
-    bandwidthMbps: uint("bandwidthMbps", 2 ** 32 - 1),
-    benchmarkScore: uint("benchmarkScore", 2 ** 32 - 1),
-    region: uint("region", 2 ** 16 - 1),
-  })
-  .strict();
+const resourcesShape = resourcesSchema;
 
 const hex32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x + 64 hex digits");
 const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected a 0x-prefixed 20-byte address");
@@ -266,38 +239,6 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, what: string): T 
     throw new EaiError("invalid-argument", `${what}: ${issues}`);
   }
   return result.data;
-}
-
-const RESOURCE_KEYS = [
-  "vramMiB",
-  "computeCapability",
-  "cpuCores",
-  "ramMiB",
-  "storageGiB",
-  "bandwidthMbps",
-  "benchmarkScore",
-] as const;
-
-/** The model's minimum raised field by field to the caller's; a caller's non-zero region wins. */
-export function mergeResources(model: TaskResources, extra: Partial<TaskResources> = {}): TaskResources {
-  const out = { ...model };
-  for (const key of RESOURCE_KEYS) out[key] = Math.max(model[key], extra[key] ?? 0);
-  out.region = extra.region ? extra.region : model.region;
-  return out;
-}
-
-function randomField(): bigint {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return BigInt(`0x${Buffer.from(bytes).toString("hex")}`) % SNARK_SCALAR_FIELD;
-}
-
-/** zk-mlp input v1 (docs/WORKER.md): the blob a ZK task's input URI points to, and its Poseidon commitment. */
-export async function encodeZkInput(input: ZkTaskInput): Promise<{ blob: Uint8Array; commitment: bigint }> {
-  const x = "x" in input ? checkInput([...input.x]) : quantiseImage(Uint8Array.from(input.image));
-  const salt = input.salt ?? randomField();
-  const commitment = await inputCommitment(x, salt);
-  const blob = new TextEncoder().encode(JSON.stringify({ v: 1, x, salt: salt.toString() }));
-  return { blob, commitment };
 }
 
 export function createEaiClient(config: EaiClientConfig) {
@@ -390,7 +331,7 @@ export function createEaiClient(config: EaiClientConfig) {
 
   async function signPermit(token: Address, spender: Address, value: bigint, deadline: bigint) {
     const { wallet, account } = signer();
-    const [, name, version, chainId, verifyingContract] = await read("eip712Domain", () =>
+    const domain = await read("eip712Domain", () =>
       publicClient.readContract({ address: token, abi: eaiTokenAbi, functionName: "eip712Domain" }),
     );
     const nonce = await read("nonces", () =>
@@ -403,21 +344,9 @@ export function createEaiClient(config: EaiClientConfig) {
     );
     const signature = await wallet.signTypedData({
       account,
-      domain: { name, version, chainId, verifyingContract },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
-      primaryType: "Permit",
-      message: { owner: account.address, spender, value, nonce, deadline },
+      ...permitTypedData(domain, { owner: account.address, spender, value, nonce, deadline }),
     });
-    const { r, s, v, yParity } = parseSignature(signature);
-    return { v: Number(v ?? BigInt(yParity + 27)), r, s };
+    return permitSignatureParts(signature);
   }
 
   async function submitTask(params: SubmitTaskParams): Promise<SubmittedTask> {
@@ -452,19 +381,20 @@ export function createEaiClient(config: EaiClientConfig) {
     commitment ??= BigInt(`0x${sha256Hex(blob)}`);
 
     const token = (p.paymentToken as Address | undefined) ?? contracts.token.address;
-    const request = {
+    const request = buildTaskRequest({
       modelId,
       paymentToken: token,
       reward: p.reward,
-      deadline: p.deadline ?? (await latestTimestamp()) + 86_400,
-      execWindow: p.execWindow ?? 3600,
-      mode: p.mode === "zk" ? 0 : 1,
-      redundancy: p.redundancy ?? (p.mode === "zk" ? 1 : 3),
-      minTier: p.minTier ?? 1,
-      minResources: mergeResources(model.minResources, p.minResources),
+      mode: p.mode,
+      deadline: p.deadline ?? (await latestTimestamp()) + DEFAULT_DEADLINE_SECONDS,
+      execWindow: p.execWindow,
+      redundancy: p.redundancy,
+      minTier: p.minTier,
+      modelMinResources: model.minResources,
+      minResources: p.minResources,
       inputCommitment: commitment,
       inputURI: stored.uri,
-    } as const;
+    });
 
     const market = contracts.market.address;
     let receipt: TransactionReceipt;
@@ -486,18 +416,10 @@ export function createEaiClient(config: EaiClientConfig) {
         args: [request],
       });
     }
-    const [event] = parseEventLogs({
-      abi: taskMarketAbi,
-      logs: receipt.logs,
-      eventName: "TaskSubmitted",
-    }).filter((l) => l.address.toLowerCase() === market.toLowerCase());
-    if (!event) throw new EaiError("not-found", `TaskSubmitted not emitted by ${receipt.transactionHash}`);
-    return {
-      taskId: event.args.taskId,
-      spec: event.args.spec,
-      inputURI: event.args.inputURI,
-      txHash: receipt.transactionHash,
-    };
+    const submitted = submittedTaskFromLogs(receipt.logs, market);
+    if (!submitted)
+      throw new EaiError("not-found", `TaskSubmitted not emitted by ${receipt.transactionHash}`);
+    return { ...submitted, txHash: receipt.transactionHash };
   }
 
   async function getTask(taskId: bigint): Promise<TaskInfo> {
@@ -767,40 +689,19 @@ export function createEaiClient(config: EaiClientConfig) {
   }
 
   async function proposeParameterChange(change: ParameterChange): Promise<Proposal & TxResult> {
-    const abi = PROTOCOL_ABIS[change.contract] as Abi | undefined;
-    if (!abi)
-      throw new EaiError("invalid-argument", `proposeParameterChange: contract: unknown ${change.contract}`);
-    if (!change.description)
-      throw new EaiError("invalid-argument", "proposeParameterChange: description: required");
-    let calldata: Hex;
-    try {
-      calldata = encodeFunctionData({ abi, functionName: change.functionName, args: change.args });
-    } catch (err) {
-      throw new EaiError(
-        "invalid-argument",
-        `proposeParameterChange: ${change.contract}.${change.functionName}: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`,
-      );
-    }
-    const targets = [addr(change.contract)];
-    const values = [0n];
-    const calldatas = [calldata];
+    const addresses = Object.fromEntries(
+      Object.entries(deployment.contracts).map(([name, c]) => [name, c.address]),
+    ) as Record<ProtocolContract, Address>;
+    const encoded = encodeParameterChange(change, addresses);
     const receipt = await send("EAIGovernor.propose", {
       address: contracts.governor.address,
       abi: eaiGovernorAbi,
       functionName: "propose",
-      args: [targets, values, calldatas, change.description],
+      args: [encoded.targets, encoded.values, encoded.calldatas, encoded.description],
     });
     const [event] = parseEventLogs({ abi: eaiGovernorAbi, logs: receipt.logs, eventName: "ProposalCreated" });
     if (!event) throw new EaiError("not-found", "ProposalCreated not emitted");
-    return {
-      proposalId: event.args.proposalId,
-      targets,
-      values,
-      calldatas,
-      description: change.description,
-      descriptionHash: keccak256(toBytes(change.description)),
-      txHash: receipt.transactionHash,
-    };
+    return { proposalId: event.args.proposalId, ...encoded, txHash: receipt.transactionHash };
   }
 
   async function getProposal(proposalId: bigint): Promise<Proposal> {
@@ -826,7 +727,7 @@ export function createEaiClient(config: EaiClientConfig) {
   }
 
   async function vote(proposalId: bigint, support: VoteSupport, reason?: string): Promise<TxResult> {
-    const code = { against: 0, for: 1, abstain: 2 }[support];
+    const code = VOTE_SUPPORT[support] as number | undefined;
     if (code === undefined) {
       throw new EaiError(
         "invalid-argument",

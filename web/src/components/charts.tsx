@@ -133,30 +133,33 @@ function Frame({
 
 function DataTable({ title, labels, series, labelName, format }: Required<Omit<ChartProps, "max">>) {
   return (
-    <table className={styles.srOnly}>
-      <caption>{title}: data</caption>
-      <thead>
-        <tr>
-          <th scope="col">{labelName}</th>
-          {series.map((s) => (
-            <th scope="col" key={s.name}>
-              {s.name}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {labels.map((label, i) => (
-          <tr key={`${label}-${i}`}>
-            <th scope="row">{label}</th>
-            {series.map((s) => {
-              const v = s.values[i];
-              return <td key={s.name}>{v === null || v === undefined ? "no value" : format(v)}</td>;
-            })}
+    // A table ignores a 1px width, so the visually hidden box is a wrapper.
+    <div className={styles.srOnly}>
+      <table>
+        <caption>{title}: data</caption>
+        <thead>
+          <tr>
+            <th scope="col">{labelName}</th>
+            {series.map((s) => (
+              <th scope="col" key={s.name}>
+                {s.name}
+              </th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {labels.map((label, i) => (
+            <tr key={`${label}-${i}`}>
+              <th scope="row">{label}</th>
+              {series.map((s) => {
+                const v = s.values[i];
+                return <td key={s.name}>{v === null || v === undefined ? "no value" : format(v)}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -3,13 +3,13 @@ import { cleanup, fireEvent, render, screen, within } from "@testing-library/rea
 import { keccak256 } from "viem";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { TaskEventView } from "@/lib/indexer-views.ts";
-import type { TaskVerification } from "@/lib/task-verification.ts";
+import type { ZkVerified } from "@/lib/task-verification.ts";
 import { TaskStatusView, TaskTimeline, VerificationView, describeTaskEvent } from "./task-live.tsx";
 
 afterEach(cleanup);
 
 const PROVIDER = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
-const TX = `0x${"ab".repeat(32)}`;
+const TX: `0x${string}` = `0x${"ab".repeat(32)}`;
 
 function event(kind: string, extra: Partial<TaskEventView> = {}): TaskEventView {
   return {
@@ -26,7 +26,7 @@ function event(kind: string, extra: Partial<TaskEventView> = {}): TaskEventView 
   };
 }
 
-const ZK_OK: TaskVerification = {
+const ZK_OK: ZkVerified = {
   ok: true,
   mode: "ZK",
   provider: PROVIDER,

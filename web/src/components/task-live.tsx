@@ -8,9 +8,10 @@
 import type { ReactNode } from "react";
 import { formatDuration, formatTime, formatToken, shortAddress } from "@/lib/format.ts";
 import { IndexerError, useIndexerRest } from "@/lib/indexer.ts";
-import { taskDetailSchema, type TaskEventView } from "@/lib/indexer-views.ts";
+import { taskDetailSchema, type TaskEventView, parser } from "@/lib/indexer-views.ts";
 import { isFinalStatus, useChainTaskState, useTaskVerification } from "@/lib/task-chain.ts";
-import { resultPreview, zkOutputJson, type TaskVerification } from "@/lib/task-verification.ts";
+import { eaitPreview, resultPreview, zkOutputJson } from "@/lib/task-output.ts";
+import type { TaskVerification } from "@/lib/task-verification.ts";
 import styles from "./task-live.module.css";
 
 const EVENT_LABELS: Record<string, string> = {
@@ -230,14 +231,14 @@ export function VerificationView({ taskId, status, verification, error, onRetry 
       </>
     );
   } else {
-    const preview = resultPreview(verification.bytes);
+    const preview = eaitPreview(verification.bytes) ?? resultPreview(verification.bytes);
     body = (
       <>
         <p className="success">Output verified against the on-chain commitment.</p>
         <p className="hint">
           keccak256 of the result ({verification.bytes.length} bytes) equals the majority hash{" "}
-          <span className="mono">{verification.resultHash}</span> settled on chain ({verification.winners} of
-          the providers agreed).
+          <span className="mono">{verification.resultHash}</span> settled on chain ({verification.winners}{" "}
+          provider{verification.winners === 1 ? "" : "s"} agreed).
         </p>
         {preview !== null ? (
           <pre className={styles.preview} aria-label="Result preview">
@@ -268,7 +269,7 @@ export function TaskLive({ taskId }: { taskId: bigint }) {
   const chain = useChainTaskState(taskId);
   const chainStatus = chain.state?.status;
   const final = isFinalStatus(chainStatus);
-  const indexed = useIndexerRest(`/tasks/${taskId}`, taskDetailSchema, {
+  const indexed = useIndexerRest(`/tasks/${taskId}`, parser(taskDetailSchema), {
     refetchInterval: final ? 10_000 : 1_000,
   });
   const task = indexed.data;

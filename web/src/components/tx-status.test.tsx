@@ -14,7 +14,9 @@ describe("TxStatus", () => {
     rerender(<TxStatus state={{ phase: "confirmed", label: "Stake", hash: "0xab", blockNumber: 7n }} />);
     expect(screen.getByRole("status").textContent).toBe("Stake: confirmed in block 7.");
     rerender(
-      <TxStatus state={{ phase: "failed", label: "Stake", message: "reverted with StakingVaultZeroAmount()" }} />,
+      <TxStatus
+        state={{ phase: "failed", label: "Stake", message: "reverted with StakingVaultZeroAmount()" }}
+      />,
     );
     expect(screen.getByRole("status").textContent).toContain("StakingVaultZeroAmount");
     expect(screen.getByRole("status").getAttribute("data-phase")).toBe("failed");

@@ -3,13 +3,23 @@
  * `/tasks/:id` and the GraphQL `tasks` / `models` lists), as `indexer/src/api/index.ts` and
  * `indexer/ponder.schema.ts` produce them. Amounts stay decimal strings (uint256 does not fit a JSON number); the
  * pages turn them into bigints where they compute.
+ *
+ * Written with `zod/mini` (tree-shaken: a few kB instead of classic zod's ~36 kB gzipped), which keeps the
+ * overview's first-load JavaScript within its 250 kB budget. The hooks of `indexer.ts` take any schema with
+ * `.parse` ({@link Parser}), which mini schemas have.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
+import type { Parser } from "./indexer.ts";
 
 /** A uint256 as a decimal string. */
-export const uintString = z.string().regex(/^\d+$/, "expected a decimal integer string");
-const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "expected 0x-prefixed hex");
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "expected an address");
+export const uintString = z.string().check(z.regex(/^\d+$/, "expected a decimal integer string"));
+const hex = z.string().check(z.regex(/^0x[0-9a-fA-F]*$/, "expected 0x-prefixed hex"));
+const address = z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, "expected an address"));
+
+/** A mini schema as the {@link Parser} `useIndexerRest` / `useIndexerGraphql` take. */
+export function parser<T>(schema: z.ZodMiniType<T>): Parser<T> {
+  return schema;
+}
 
 export const TASK_STATUS_NAMES = ["Open", "Claimed", "Completed", "Cancelled", "Refunded"] as const;
 export const taskStatusSchema = z.enum(TASK_STATUS_NAMES);
@@ -48,7 +58,7 @@ export const dailyStatSchema = z.object({
   fees: uintString,
   slashed: uintString,
   activeProviders: z.number(),
-  meanClaimToCompletionSeconds: z.number().nullable(),
+  meanClaimToCompletionSeconds: z.nullable(z.number()),
 });
 export type DailyStat = z.infer<typeof dailyStatSchema>;
 
@@ -59,7 +69,7 @@ export const statsSchema = z.object({
   stake: z.object({ active: uintString, locked: uintString, unbonding: uintString, slashed: uintString }),
   volumeEai: z.object({ submitted: uintString, completed: uintString, providerEarnings: uintString }),
   fees: uintString,
-  meanClaimToCompletionSeconds: z.number().nullable(),
+  meanClaimToCompletionSeconds: z.nullable(z.number()),
   models: z.number(),
   proposals: z.number(),
   token: z.object({ holders: z.number(), totalSupply: uintString }),
@@ -73,30 +83,30 @@ const providerViewShape = {
   address,
   registered: z.boolean(),
   active: z.boolean(),
-  registeredAt: z.number().nullable(),
+  registeredAt: z.nullable(z.number()),
   profile: z.object({
-    gpuModel: z.string().nullable(),
-    x25519PublicKey: hex.nullable(),
-    metadataUri: z.string().nullable(),
-    benchmarkClass: z.enum(["Low", "Medium", "High"]).nullable(),
+    gpuModel: z.nullable(z.string()),
+    x25519PublicKey: z.nullable(hex),
+    metadataUri: z.nullable(z.string()),
+    benchmarkClass: z.nullable(z.enum(["Low", "Medium", "High"])),
     resources: z.object({
-      vramMiB: z.number().nullable(),
-      computeCapability: z.number().nullable(),
-      cpuCores: z.number().nullable(),
-      ramMiB: z.number().nullable(),
-      storageGiB: z.number().nullable(),
-      bandwidthMbps: z.number().nullable(),
-      benchmarkScore: z.number().nullable(),
-      region: z.number().nullable(),
+      vramMiB: z.nullable(z.number()),
+      computeCapability: z.nullable(z.number()),
+      cpuCores: z.nullable(z.number()),
+      ramMiB: z.nullable(z.number()),
+      storageGiB: z.nullable(z.number()),
+      bandwidthMbps: z.nullable(z.number()),
+      benchmarkScore: z.nullable(z.number()),
+      region: z.nullable(z.number()),
     }),
   }),
   operatorCount: z.number(),
-  lastHeartbeat: z.number().nullable(),
+  lastHeartbeat: z.nullable(z.number()),
   heartbeats: z.number(),
   stake: z.object({
     active: uintString,
     locked: uintString,
-    free: z.string(),
+    free: z.string().check(z.regex(/^-?\d+$/, "expected a decimal integer string")),
     unbonding: uintString,
     releaseAt: z.number(),
   }),
@@ -135,12 +145,12 @@ export type LeaderboardEntry = Leaderboard["providers"][number];
 export const reputationEventSchema = z.object({
   id: z.string(),
   kind: z.enum(["updated", "suspended", "banned"]),
-  outcome: z.string().nullable(),
-  trust: z.number().nullable(),
-  availability: z.number().nullable(),
-  tier: z.number().nullable(),
-  completed: z.number().nullable(),
-  suspendedUntil: z.number().nullable(),
+  outcome: z.nullable(z.string()),
+  trust: z.nullable(z.number()),
+  availability: z.nullable(z.number()),
+  tier: z.nullable(z.number()),
+  completed: z.nullable(z.number()),
+  suspendedUntil: z.nullable(z.number()),
   timestamp: z.number(),
   txHash: hex,
 });
@@ -153,14 +163,14 @@ export const taskClaimSchema = z.object({
   bond: uintString,
   attempts: z.number(),
   claimedAt: z.number(),
-  commitment: hex.nullable(),
-  committedAt: z.number().nullable(),
-  resultHash: hex.nullable(),
-  resultUri: z.string().nullable(),
-  revealedAt: z.number().nullable(),
+  commitment: z.nullable(hex),
+  committedAt: z.nullable(z.number()),
+  resultHash: z.nullable(hex),
+  resultUri: z.nullable(z.string()),
+  revealedAt: z.nullable(z.number()),
   outcome: z.enum(["pending", "paid", "penalized", "bond_returned"]),
-  penalty: z.string().nullable(),
-  payout: uintString.nullable(),
+  penalty: z.nullable(z.string()),
+  payout: z.nullable(uintString),
   updatedAt: z.number(),
 });
 export type TaskClaimView = z.infer<typeof taskClaimSchema>;
@@ -174,7 +184,7 @@ export const providerDetailSchema = z.object({
       provider: address,
       authorized: z.boolean(),
       authorizedAt: z.number(),
-      revokedAt: z.number().nullable(),
+      revokedAt: z.nullable(z.number()),
     }),
   ),
   credits: z.array(
@@ -190,7 +200,7 @@ export const providerDetailSchema = z.object({
       id: z.string(),
       kind: z.string(),
       amount: uintString,
-      stakeAfter: uintString.nullable(),
+      stakeAfter: z.nullable(uintString),
       timestamp: z.number(),
       txHash: hex,
     }),
@@ -198,8 +208,8 @@ export const providerDetailSchema = z.object({
   slashes: z.array(
     z.object({
       id: z.string(),
-      taskId: uintString.nullable(),
-      outcome: z.string().nullable(),
+      taskId: z.nullable(uintString),
+      outcome: z.nullable(z.string()),
       amount: uintString,
       timestamp: z.number(),
       txHash: hex,
@@ -215,8 +225,8 @@ export type ProviderDetail = z.infer<typeof providerDetailSchema>;
 export const taskEventSchema = z.object({
   id: z.string(),
   kind: z.string(),
-  provider: address.nullable(),
-  amount: uintString.nullable(),
+  provider: z.nullable(address),
+  amount: z.nullable(uintString),
   data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   blockNumber: uintString,
   logIndex: z.number(),
@@ -252,18 +262,18 @@ export const taskDetailSchema = z.object({
   phaseDeadline: z.number(),
   commits: z.number(),
   reveals: z.number(),
-  result: hex.nullable(),
-  outputCommitment: uintString.nullable(),
-  output: hex.nullable(),
-  providerPayout: uintString.nullable(),
-  treasuryFee: uintString.nullable(),
-  creatorFee: uintString.nullable(),
-  winners: z.number().nullable(),
-  refundAmount: uintString.nullable(),
-  noMajority: z.boolean().nullable(),
-  firstClaimedAt: z.number().nullable(),
-  settledAt: z.number().nullable(),
-  claimToCompletion: z.number().nullable(),
+  result: z.nullable(hex),
+  outputCommitment: z.nullable(uintString),
+  output: z.nullable(hex),
+  providerPayout: z.nullable(uintString),
+  treasuryFee: z.nullable(uintString),
+  creatorFee: z.nullable(uintString),
+  winners: z.nullable(z.number()),
+  refundAmount: z.nullable(uintString),
+  noMajority: z.nullable(z.boolean()),
+  firstClaimedAt: z.nullable(z.number()),
+  settledAt: z.nullable(z.number()),
+  claimToCompletion: z.nullable(z.number()),
   submittedBlock: uintString,
   submittedTx: hex,
   timeline: z.array(taskEventSchema),
@@ -293,7 +303,7 @@ export const taskRowSchema = z.object({
   reward: uintString,
   paymentToken: address,
   createdAt: z.number(),
-  settledAt: z.number().nullable(),
+  settledAt: z.nullable(z.number()),
 });
 export type TaskRow = z.infer<typeof taskRowSchema>;
 
@@ -313,7 +323,7 @@ export const MY_TASKS_QUERY = `query MyTasks($requester: String!, $limit: Int!) 
 }`;
 
 export const taskListSchema = z.object({
-  tasks: z.object({ totalCount: z.number().optional(), items: z.array(taskRowSchema) }),
+  tasks: z.object({ totalCount: z.optional(z.number()), items: z.array(taskRowSchema) }),
 });
 
 export const modelRowSchema = z.object({
@@ -329,7 +339,8 @@ export const modelRowSchema = z.object({
   registeredAt: z.number(),
   active: z.boolean(),
   adminLocked: z.boolean(),
-  tasks: z.number(),
+  /** The `tasks` relation (it shadows the column of the same name in GraphQL); its count is the column's value. */
+  tasks: z.object({ totalCount: z.number() }),
   completedTasks: z.number(),
 });
 export type ModelRow = z.infer<typeof modelRowSchema>;
@@ -338,7 +349,7 @@ export type ModelRow = z.infer<typeof modelRowSchema>;
 export const MODELS_QUERY = `query Models {
   models(orderBy: "id", orderDirection: "asc", limit: 1000) {
     items { id creator kind verifier weightsCommitment artifactUri inputSize outputSize minResources
-      registeredAt active adminLocked tasks completedTasks }
+      registeredAt active adminLocked tasks { totalCount } completedTasks }
   }
 }`;
 

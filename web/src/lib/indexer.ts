@@ -1,6 +1,5 @@
 "use client";
 import { useQuery, type UseQueryResult } from "@tanstack/react-query";
-import type { z } from "zod";
 import { useWebConfig } from "@/components/config-context.tsx";
 
 /** Default refresh of indexer reads: the local chain mines a block a second. */
@@ -27,6 +26,11 @@ async function fetchJson(url: string, init?: RequestInit): Promise<unknown> {
   return JSON.parse(text);
 }
 
+/** What the hooks need of a schema: classic zod and zod/mini schemas both fit. */
+export interface Parser<T> {
+  parse(value: unknown): T;
+}
+
 export class IndexerError extends Error {
   readonly status: number;
   constructor(status: number, message: string) {
@@ -37,11 +41,11 @@ export class IndexerError extends Error {
 }
 
 /** GET `<indexer>/<path>` validated with `schema`; refreshed every {@link INDEXER_REFRESH_MS}. */
-export function useIndexerRest<S extends z.ZodType>(
+export function useIndexerRest<T>(
   path: string | null,
-  schema: S,
+  schema: Parser<T>,
   options: { refetchInterval?: number | false } = {},
-): UseQueryResult<z.infer<S>> {
+): UseQueryResult<T> {
   const { indexerUrl } = useWebConfig();
   return useQuery({
     queryKey: ["indexer", "rest", indexerUrl, path],
@@ -52,12 +56,12 @@ export function useIndexerRest<S extends z.ZodType>(
 }
 
 /** POST a GraphQL query to `<indexer>/graphql`, validating `data` with `schema`. */
-export function useIndexerGraphql<S extends z.ZodType>(
+export function useIndexerGraphql<T>(
   query: string,
   variables: Record<string, unknown>,
-  schema: S,
+  schema: Parser<T>,
   options: { enabled?: boolean; refetchInterval?: number | false } = {},
-): UseQueryResult<z.infer<S>> {
+): UseQueryResult<T> {
   const { indexerUrl } = useWebConfig();
   return useQuery({
     queryKey: ["indexer", "graphql", indexerUrl, query, variables],

@@ -8,13 +8,8 @@ import { useMemo } from "react";
 import { usePublicClient, useReadContract } from "wagmi";
 import { taskMarketAbi } from "@eai/sdk/abis";
 import { useWebConfig } from "@/components/config-context.tsx";
-import {
-  fetchBlobFromApp,
-  readSubmittedTask,
-  verifyTask,
-  type TaskVerification,
-  type VerifyContext,
-} from "./task-verification.ts";
+import { fetchBlobFromApp, readSubmittedTask, type VerifyContext } from "./task-reads.ts";
+import type { TaskVerification } from "./task-verification.ts";
 
 /** `TaskMarket.TaskStatus` names, by enum value. */
 export const CHAIN_TASK_STATUS = ["None", "Open", "Claimed", "Completed", "Cancelled", "Refunded"] as const;
@@ -84,7 +79,10 @@ export function useSubmittedTask(taskId: bigint, enabled = true) {
   });
 }
 
-/** Verifies a completed task's result in the browser (runs once per task; a network error is retried twice). */
+/**
+ * Verifies a completed task's result in the browser (runs once per task; a network error is retried twice). The
+ * verification code (Poseidon) is loaded on first use, so pages stay light until a task completes.
+ */
 export function useTaskVerification(taskId: bigint, completed: boolean): UseQueryResult<TaskVerification> {
   const ctx = useVerifyContext();
   return useQuery({
@@ -93,6 +91,9 @@ export function useTaskVerification(taskId: bigint, completed: boolean): UseQuer
     staleTime: Infinity,
     refetchInterval: false,
     retry: 2,
-    queryFn: () => verifyTask(ctx as VerifyContext, taskId),
+    queryFn: async () => {
+      const { verifyTask } = await import("./task-verification.ts");
+      return verifyTask(ctx as VerifyContext, taskId);
+    },
   });
 }

@@ -4,10 +4,10 @@ import { taskMarketAbi } from "@eai/sdk/abis";
 import type { TaskSpec } from "@eai/sdk/tasks";
 import { taskBinding } from "@eai/sdk/tasks";
 import { outputCommitment, packOutput } from "@eai/sdk/zk/commitment";
+import { encodeTensors } from "../../../worker/src/executors/tensor-codec.ts";
+import { eaitPreview, resultPreview, zkOutputJson } from "./task-output.ts";
 import {
-  resultPreview,
   verifyTask,
-  zkOutputJson,
   type VerificationClient,
   type VerifyContext,
   type ZkVerified,
@@ -244,5 +244,26 @@ describe("resultPreview", () => {
     expect(resultPreview(new TextEncoder().encode("hello"))).toBe("hello");
     expect(resultPreview(new Uint8Array([0, 1, 2, 255]))).toBeNull();
     expect(resultPreview(new TextEncoder().encode("x".repeat(10)), 4)).toBe("xxxx…");
+  });
+});
+
+describe("eaitPreview", () => {
+  it("summarises the tensors of an EAIT blob (encoded by the worker's codec)", () => {
+    const bytes = encodeTensors([
+      { name: "y", dtype: "float32", dims: [1, 3], data: new Float32Array([0.5, -1.25, 3]) },
+      { name: "ids", dtype: "int64", dims: [2], data: new BigInt64Array([7n, -2n]) },
+      { name: "ok", dtype: "bool", dims: [], data: new Uint8Array([1]) },
+    ]);
+    expect(eaitPreview(bytes)).toBe(
+      "y (float32, 1×3): 0.5, -1.25, 3\nids (int64, 2): 7, -2\nok (bool, scalar): true",
+    );
+    expect(eaitPreview(bytes, 2)?.split("\n")[0]).toBe("y (float32, 1×3): 0.5, -1.25, … (3 values)");
+  });
+
+  it("refuses anything that is not a well-formed EAIT blob", () => {
+    const bytes = encodeTensors([{ name: "y", dtype: "int32", dims: [2], data: new Int32Array([1, 2]) }]);
+    expect(eaitPreview(bytes.subarray(0, bytes.length - 1))).toBeNull();
+    expect(eaitPreview(new Uint8Array([...bytes, 0]))).toBeNull();
+    expect(eaitPreview(new TextEncoder().encode('{"a":1}'))).toBeNull();
   });
 });

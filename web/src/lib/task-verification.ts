@@ -8,7 +8,7 @@
  *   (`verifyProof` through `eth_call`) with the public signals rebuilt from the submitted spec.
  * - REDUNDANT: a majority revealer's result blob must hash (keccak256) to `TaskCompleted.result`.
  */
-import type { Address, Hex, PublicClient } from "viem";
+import type { Address, Hex } from "viem";
 import { groth16VerifierAbi, taskMarketAbi } from "@eai/sdk/abis";
 import type { TaskSpec } from "@eai/sdk/tasks";
 import {
@@ -19,9 +19,9 @@ import {
   verifyZkOutput,
   zkPublicSignals,
 } from "@eai/sdk/tasks/verify";
+import { readSubmittedTask, type VerifyContext } from "./task-reads.ts";
 
-/** Result blobs larger than this are not downloaded for verification. */
-export const MAX_RESULT_BYTES = 16 * 1024 * 1024;
+export type { VerificationClient, VerifyContext } from "./task-reads.ts";
 
 /** How the Groth16 proof was re-checked. */
 export type ProofRecheck =
@@ -56,44 +56,7 @@ export interface RedundantVerified {
 
 export type TaskVerification = ZkVerified | RedundantVerified | { ok: false; reason: string };
 
-/** What the checks read from the chain; a viem PublicClient fits. */
-export type VerificationClient = Pick<PublicClient, "getContractEvents" | "getTransaction" | "readContract">;
-
-export interface VerifyContext {
-  client: VerificationClient;
-  chainId: number;
-  market: Address;
-  /** First block to search for the market's events (the deployment's start block). */
-  fromBlock: bigint;
-  /** The deployment's MnistMlpVerifier (tasks verified by it ran the digits model). */
-  digitsVerifier: Address;
-  /** Fetches a blob by sha256 (in the app: GET /api/blobs/<sha256>). */
-  fetchBlob: (sha256: string) => Promise<Uint8Array>;
-}
-
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-/** The spec and input URI the market emitted at submission (`TaskSubmitted`), or null when there is none. */
-export async function readSubmittedTask(
-  ctx: Pick<VerifyContext, "client" | "market" | "fromBlock">,
-  taskId: bigint,
-): Promise<{ spec: TaskSpec; inputURI: string; txHash: Hex; blockNumber: bigint } | null> {
-  const [event] = await ctx.client.getContractEvents({
-    address: ctx.market,
-    abi: taskMarketAbi,
-    eventName: "TaskSubmitted",
-    args: { taskId },
-    fromBlock: ctx.fromBlock,
-    strict: true,
-  });
-  if (!event) return null;
-  return {
-    spec: event.args.spec,
-    inputURI: event.args.inputURI,
-    txHash: event.transactionHash,
-    blockNumber: event.blockNumber,
-  };
-}
 
 async function settlement(ctx: VerifyContext, taskId: bigint) {
   const [completed] = await ctx.client.getContractEvents({
@@ -245,59 +208,4 @@ export async function verifyTask(ctx: VerifyContext, taskId: bigint): Promise<Ta
   return submitted.spec.mode === 0
     ? verifyZkTask(ctx, taskId, submitted.spec)
     : verifyRedundantTask(ctx, taskId);
-}
-
-/** Downloads a blob through this app's same-origin proxy, refusing more than {@link MAX_RESULT_BYTES}. */
-export async function fetchBlobFromApp(sha256: string): Promise<Uint8Array> {
-  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256 digest: ${sha256}`);
-  const res = await fetch(`/api/blobs/${sha256}`);
-  if (!res.ok) throw new Error(`the blob store answered ${res.status}`);
-  const length = Number(res.headers.get("content-length") ?? "0");
-  if (length > MAX_RESULT_BYTES)
-    throw new Error(`the result is ${length} bytes, more than ${MAX_RESULT_BYTES}`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes.length > MAX_RESULT_BYTES) {
-    throw new Error(`the result is ${bytes.length} bytes, more than ${MAX_RESULT_BYTES}`);
-  }
-  return bytes;
-}
-
-/**
- * Logits and prediction as the JSON a requester downloads for a verified ZK task.
- */
-export function zkOutputJson(taskId: bigint, v: ZkVerified): string {
-  return JSON.stringify(
-    {
-      taskId: taskId.toString(),
-      provider: v.provider,
-      outputCommitment: v.outputCommitment.toString(),
-      output: v.output,
-      logits: v.logits,
-      prediction: v.prediction,
-      proofTx: v.proof.txHash,
-      verifier: v.proof.verifier,
-    },
-    null,
-    2,
-  );
-}
-
-/** A short readable preview of result bytes: pretty JSON, else UTF-8 text, else null (binary). */
-export function resultPreview(bytes: Uint8Array, maxChars = 2000): string | null {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    return null;
-  }
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 9 || (c > 13 && c < 32)) return null; // control characters: binary data
-  }
-  try {
-    text = JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    // not JSON: keep the text
-  }
-  return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
 }

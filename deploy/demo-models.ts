@@ -1,0 +1,163 @@
+/**
+ * The demo models `npm start` registers next to the MNIST ZK model (id 1, registered by the Ignition module), so a
+ * fresh local network also runs REDUNDANT tasks:
+ *
+ *   id 2  tiny-mlp   ONNX   worker/fixtures/tiny-mlp.onnx: y = relu(x·W1 + b1)·W2 + b2, x float32 [N, 4] named
+ *                           "x" → 3 float32 logits per row; input and output are EAIT tensor blobs (docs/WORKER.md)
+ *   id 3  byte-sum  WASM   a 106-byte module (ABI v1): output = the u32 little-endian sum of the input bytes
+ *
+ * The ModelRegistry is permissionless: each model's artifact is uploaded to the blob store and registered with its
+ * `eai://blob/sha256-…` URI (what workers download and check) and `weightsCommitment = uint256(sha256(artifact))`.
+ * A REDUNDANT task needs `redundancy` (odd, ≥ 3) distinct providers: run at least 3 workers.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import {
+  parseEventLogs,
+  zeroAddress,
+  type Account,
+  type Address,
+  type Chain,
+  type PublicClient,
+  type Transport,
+  type WalletClient,
+} from "viem";
+
+import { modelRegistryAbi } from "../sdk/src/generated/abis.ts";
+import { uploadBlob } from "../sdk/src/storage/index.ts";
+import { NO_RESOURCES } from "./ignition/modules/EAIProtocol.ts";
+
+/** ModelKind (contracts/types/Resources.sol). */
+const ModelKind = { ONNX: 1, WASM: 2 } as const;
+
+/**
+ * byte-sum.wasm, assembled by hand (WASM ABI v1): imports `env.memory`, exports `run(inPtr, inLen) -> outPtr`;
+ * sums the input bytes into a u32 and writes `[len = 4][sum]` (little-endian) at address 0.
+ */
+const BYTE_SUM_WASM_HEX =
+  "0061736d0100000001070160027f7f017f020f0103656e76066d656d6f7279020001030201000707010372756e00000a39013701" +
+  "027f02400340200220014f0d012003200020026a2d00006a2103200241016a21020c000b0b410041043602004104200336020041000b";
+
+/** One demo model: what it is and how to build its artifact and a sample input. */
+export interface DemoModel {
+  name: string;
+  kind: "onnx" | "wasm";
+  inputSize: number;
+  outputSize: number;
+  description: string;
+  /** The artifact file's bytes. */
+  artifact(): Promise<Uint8Array>;
+  /** A valid task input, and its file name in the demo folder. */
+  sampleInput: { file: string; bytes: () => Uint8Array };
+}
+
+/**
+ * EAIT v1 encoding of float32 tensors (the ONNX executor's input format, worker/src/executors/tensor-codec.ts):
+ * "EAIT", version 1, 3 reserved bytes, u32 LE header length, JSON header, then the data little-endian.
+ */
+export function encodeFloat32Tensors(tensors: { name: string; dims: number[]; data: readonly number[] }[]) {
+  for (const t of tensors) {
+    const count = t.dims.reduce((a, d) => a * d, 1);
+    if (count !== t.data.length)
+      throw new Error(
+        `tensor ${t.name}: dims ${t.dims.join("×")} hold ${count} values, got ${t.data.length}`,
+      );
+  }
+  const header = new TextEncoder().encode(
+    JSON.stringify({ tensors: tensors.map((t) => ({ name: t.name, dtype: "float32", dims: t.dims })) }),
+  );
+  const values = tensors.flatMap((t) => [...t.data]);
+  const out = new Uint8Array(12 + header.length + 4 * values.length);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode("EAIT"), 0);
+  out[4] = 1;
+  view.setUint32(8, header.length, true);
+  out.set(header, 12);
+  values.forEach((v, i) => view.setFloat32(12 + header.length + 4 * i, v, true));
+  return out;
+}
+
+export const DEMO_MODELS: readonly DemoModel[] = [
+  {
+    name: "tiny-mlp",
+    kind: "onnx",
+    inputSize: 4,
+    outputSize: 3,
+    description: "ONNX MLP 4→8→3 (float32 tensor x [N, 4], EAIT blobs)",
+    artifact: async () =>
+      new Uint8Array(
+        await readFile(fileURLToPath(new URL("../worker/fixtures/tiny-mlp.onnx", import.meta.url))),
+      ),
+    sampleInput: {
+      file: "tiny-mlp-input.eait",
+      bytes: () => encodeFloat32Tensors([{ name: "x", dims: [1, 4], data: [1, 0.5, -1, 2] }]),
+    },
+  },
+  {
+    name: "byte-sum",
+    kind: "wasm",
+    inputSize: 1,
+    outputSize: 4,
+    description: "WASM: u32 little-endian sum of the input bytes",
+    artifact: async () => Uint8Array.from(Buffer.from(BYTE_SUM_WASM_HEX, "hex")),
+    sampleInput: { file: "byte-sum-input.bin", bytes: () => new TextEncoder().encode("hello, EAI") },
+  },
+];
+
+export interface RegisteredDemoModel {
+  name: string;
+  kind: DemoModel["kind"];
+  modelId: bigint;
+  artifactURI: string;
+  description: string;
+}
+
+/**
+ * Uploads each demo model's artifact to the blob store and registers it in the ModelRegistry from `wallet`'s
+ * account (permissionless; the account becomes the model's creator and earns its creator fee).
+ * @throws Error when the blob store refuses an upload or a registration reverts.
+ */
+export async function registerDemoModels(opts: {
+  publicClient: PublicClient;
+  wallet: WalletClient<Transport, Chain, Account>;
+  modelRegistry: Address;
+  blobStoreUrl: string;
+}): Promise<RegisteredDemoModel[]> {
+  const out: RegisteredDemoModel[] = [];
+  for (const m of DEMO_MODELS) {
+    const bytes = await m.artifact();
+    const blob = await uploadBlob(opts.blobStoreUrl, bytes);
+    const commitment = BigInt(`0x${createHash("sha256").update(bytes).digest("hex")}`);
+    const hash = await opts.wallet.writeContract({
+      address: opts.modelRegistry,
+      abi: modelRegistryAbi,
+      functionName: "registerModel",
+      args: [
+        m.kind === "onnx" ? ModelKind.ONNX : ModelKind.WASM,
+        commitment,
+        zeroAddress,
+        blob.uri,
+        m.inputSize,
+        m.outputSize,
+        NO_RESOURCES,
+      ],
+    });
+    const receipt = await opts.publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`registering the ${m.name} model reverted (${hash})`);
+    const [event] = parseEventLogs({
+      abi: modelRegistryAbi,
+      logs: receipt.logs,
+      eventName: "ModelRegistered",
+    });
+    if (!event) throw new Error(`registering the ${m.name} model emitted no ModelRegistered (${hash})`);
+    out.push({
+      name: m.name,
+      kind: m.kind,
+      modelId: event.args.modelId,
+      artifactURI: blob.uri,
+      description: m.description,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,149 @@
+"use client";
+/**
+ * Presentational parts of the network overview ("/"), fed with data (tested without a network).
+ */
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { BarChart, LineChart } from "@/components/charts.tsx";
+import { fillDailySeries } from "@/lib/daily-series.ts";
+import { formatDuration, formatTime, formatToken } from "@/lib/format.ts";
+import { TASK_STATUS_NAMES, type Stats, type TaskRow } from "@/lib/indexer-views.ts";
+import styles from "../page.module.css";
+
+/** Days of history the overview charts. */
+export const DAYS = 30;
+
+function Figure({ label, value, children }: { label: string; value: string; children?: ReactNode }) {
+  return (
+    <div className="card">
+      <dt className={styles.label}>{label}</dt>
+      <dd className={styles.value}>
+        <span className="stat-value">{value}</span>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+/** The network's figures as a description list of cards. */
+export function NetworkFigures({ stats }: { stats: Stats }) {
+  const latency = stats.meanClaimToCompletionSeconds;
+  return (
+    <dl className={`grid ${styles.figures}`}>
+      <Figure label="Tasks" value={stats.tasks.total.toLocaleString("en-US")}>
+        <ul className={styles.breakdown} aria-label="Tasks by status">
+          {TASK_STATUS_NAMES.map((s) => (
+            <li key={s}>
+              {s}: {(stats.tasks.byStatus[s] ?? 0).toLocaleString("en-US")}
+            </li>
+          ))}
+        </ul>
+      </Figure>
+      <Figure label="Volume submitted" value={formatToken(stats.volumeEai.submitted, "EAI", 2)}>
+        <p className={styles.sub}>Completed: {formatToken(stats.volumeEai.completed, "EAI", 2)}</p>
+      </Figure>
+      <Figure label="Providers" value={`${stats.providers.active} active`}>
+        <p className={styles.sub}>{stats.providers.registered} registered</p>
+      </Figure>
+      <Figure label="Stake" value={formatToken(stats.stake.active, "EAI", 0)}>
+        <p className={styles.sub}>
+          Locked in bonds: {formatToken(stats.stake.locked, "EAI", 2)} · slashed:{" "}
+          {formatToken(stats.stake.slashed, "EAI", 2)}
+        </p>
+      </Figure>
+      <Figure label="Fees" value={formatToken(stats.fees, "EAI", 2)}>
+        <p className={styles.sub}>
+          Provider earnings: {formatToken(stats.volumeEai.providerEarnings, "EAI", 2)}
+        </p>
+      </Figure>
+      <Figure
+        label="Mean claim → completion"
+        value={latency === null ? "no completed task yet" : formatDuration(latency)}
+      />
+      <Figure label="Models" value={stats.models.toLocaleString("en-US")} />
+      <Figure label="Proposals" value={stats.proposals.toLocaleString("en-US")} />
+    </dl>
+  );
+}
+
+/** The four daily charts of the overview. */
+export function DailyCharts({ stats }: { stats: Stats }) {
+  const headDay = new Date(stats.head.timestamp * 1000).toISOString().slice(0, 10);
+  const series = fillDailySeries(stats.daily, stats.head.timestamp > 0 ? headDay : undefined, DAYS);
+  const count = (v: number) => v.toLocaleString("en-US", { maximumFractionDigits: 0 });
+  const eai = (v: number) => `${v.toLocaleString("en-US", { maximumFractionDigits: 2 })} EAI`;
+  return (
+    <div className={styles.charts}>
+      <LineChart
+        title="Tasks per day"
+        labels={series.days}
+        series={[
+          { name: "Submitted", values: series.tasksSubmitted },
+          { name: "Completed", values: series.tasksCompleted },
+        ]}
+        format={count}
+      />
+      <BarChart
+        title="Volume per day"
+        labels={series.days}
+        series={[{ name: "Rewards submitted", values: series.volumeSubmitted }]}
+        format={eai}
+      />
+      <BarChart
+        title="Active providers per day"
+        labels={series.days}
+        series={[{ name: "Active providers", values: series.activeProviders }]}
+        format={count}
+      />
+      <LineChart
+        title="Mean claim → completion latency per day"
+        labels={series.days}
+        series={[{ name: "Latency", values: series.latency }]}
+        format={(v) => formatDuration(v)}
+      />
+    </div>
+  );
+}
+
+/** The newest tasks (caption "Recent tasks"). */
+export function RecentTasksTable({ tasks }: { tasks: readonly TaskRow[] }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className={styles.caption}>Recent tasks</caption>
+        <thead>
+          <tr>
+            <th scope="col">Task</th>
+            <th scope="col">Status</th>
+            <th scope="col">Mode</th>
+            <th scope="col">Model</th>
+            <th scope="col">Reward</th>
+            <th scope="col">Submitted</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.length === 0 ? (
+            <tr>
+              <td colSpan={6} className="muted">
+                No tasks yet.
+              </td>
+            </tr>
+          ) : (
+            tasks.map((t) => (
+              <tr key={t.id}>
+                <td>
+                  <Link href={`/tasks/${t.id}`}>Task #{t.id}</Link>
+                </td>
+                <td>{t.status}</td>
+                <td>{t.mode}</td>
+                <td>#{t.modelId}</td>
+                <td>{formatToken(t.reward)}</td>
+                <td>{formatTime(t.createdAt)}</td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ModelRow } from "@/lib/indexer-views.ts";
+import { ModelsTable } from "./models-table.tsx";
+
+afterEach(cleanup);
+
+const VERIFIER = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0";
+const SHA = "34".repeat(32);
+
+function model(extra: Partial<ModelRow>): ModelRow {
+  return {
+    id: "1",
+    creator: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
+    kind: "ZK_MLP",
+    verifier: VERIFIER,
+    weightsCommitment: "5038179291451566367740852791213218460096030523620614177601729729433849611534",
+    artifactUri: `eai://blob/sha256-${SHA}`,
+    inputSize: 49,
+    outputSize: 10,
+    minResources: {
+      vramMiB: 0,
+      computeCapability: 0,
+      cpuCores: 0,
+      ramMiB: 0,
+      storageGiB: 0,
+      bandwidthMbps: 0,
+      benchmarkScore: 0,
+      region: 0,
+    },
+    registeredAt: 1_700_000_000,
+    active: true,
+    adminLocked: false,
+    tasks: { totalCount: 3 },
+    completedTasks: 2,
+    ...extra,
+  };
+}
+
+describe("ModelsTable", () => {
+  it("lists each model's kind, shapes, commitment, verifier, creator, artifact, resources and status", () => {
+    render(
+      <ModelsTable
+        digitsVerifier={VERIFIER}
+        models={[
+          model({}),
+          model({
+            id: "2",
+            kind: "ONNX",
+            verifier: "0x0000000000000000000000000000000000000000",
+            artifactUri: "ipfs://elsewhere",
+            inputSize: 4,
+            outputSize: 3,
+            minResources: { ...model({}).minResources, cpuCores: 2, ramMiB: 2048 },
+            active: false,
+            adminLocked: true,
+          }),
+        ]}
+      />,
+    );
+    const table = screen.getByRole("table", { name: "Registered models" });
+    const [zk, onnx] = within(table).getAllByRole("row").slice(1);
+    expect(zk?.textContent).toContain("Model #1 (MNIST digits)");
+    expect(zk?.textContent).toContain("ZK MLP (Groth16-proven)");
+    expect(zk?.textContent).toContain("49 → 10");
+    expect(zk?.textContent).toContain("0x9fe4…a6e0");
+    expect(zk?.textContent).toContain("2 of 3 completed");
+    expect(
+      within(zk as HTMLElement)
+        .getByRole("link", { name: "download" })
+        .getAttribute("href"),
+    ).toBe(`/api/blobs/${SHA}`);
+    expect(onnx?.textContent).toContain("none (redundant execution)");
+    expect(onnx?.textContent).toContain("2 CPU cores, RAM 2 GB");
+    expect(onnx?.textContent).toContain("ipfs://elsewhere");
+    expect(onnx?.textContent).toContain("Inactive, locked by governance");
+    expect(within(onnx as HTMLElement).queryByRole("link", { name: "download" })).toBeNull();
+  });
+
+  it("says when no model is registered", () => {
+    render(<ModelsTable models={[]} />);
+    expect(screen.getByRole("table", { name: "Registered models" }).textContent).toContain(
+      "No models registered yet.",
+    );
+  });
+});

@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getAddress } from "viem";
+import { shortAddress } from "@/lib/format.ts";
+import { parseAddressParam } from "@/lib/route-params.ts";
+import { ProviderProfile } from "./provider-profile.tsx";
+
+type Props = { params: Promise<{ address: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  const address = parseAddressParam((await params).address);
+  return { title: address ? `Provider ${shortAddress(getAddress(address))}` : "Invalid provider address" };
+}
+
+/** One provider: standing, resources, stake, operators, history charts and recent tasks. */
+export default async function ProviderPage({ params }: Props) {
+  const { address: raw } = await params;
+  const address = parseAddressParam(raw);
+  if (!address) {
+    return (
+      <>
+        <h1>Invalid provider address</h1>
+        <p role="alert" className="error">
+          “{raw.slice(0, 100)}” is not an address: expected 0x followed by 40 hexadecimal digits.
+        </p>
+        <p>
+          <Link href="/providers">Back to the providers</Link>
+        </p>
+      </>
+    );
+  }
+  return <ProviderProfile address={getAddress(address)} />;
+}

@@ -1,0 +1,418 @@
+"use client";
+import { useId, useState, type FormEvent } from "react";
+import { eaiTokenAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
+import { FormField } from "@/components/form-field.tsx";
+import { TxStatus } from "@/components/tx-status.tsx";
+import { formatDuration, formatTime, formatToken } from "@/lib/format.ts";
+import { parseTokenAmount } from "@/lib/form-values.ts";
+import { useTx } from "@/lib/use-tx.ts";
+import { useWriteGate, type WriteGate } from "@/lib/wallet-gate.ts";
+import { useAccountState, type AccountState } from "./account-state.ts";
+import { OperatorsPanel } from "./operators-panel.tsx";
+import { ProviderProfilePanel } from "./provider-profile.tsx";
+import styles from "./page.module.css";
+
+type Addresses = ReturnType<typeof useAccountState>["addresses"];
+
+/** The whole page below the heading: balances, stake, unbonding, profile, operators, earnings. */
+export function StakeAndProvide() {
+  const gate = useWriteGate();
+  const { state, now, addresses, error } = useAccountState(gate.account);
+  return (
+    <>
+      {!gate.account ? (
+        <p className="hint">Connect a wallet to see your balances and to stake, register and withdraw.</p>
+      ) : error ? (
+        <p className="error" role="alert">
+          Could not read your balances: {error.message.split("\n")[0]}
+        </p>
+      ) : null}
+      <Balances state={state} now={now} />
+      <div className={styles.columns}>
+        <StakePanel gate={gate} state={state} addresses={addresses} />
+        <UnbondPanel gate={gate} state={state} now={now} addresses={addresses} />
+      </div>
+      <ProviderProfilePanel gate={gate} state={state} registry={addresses.registry} />
+      <OperatorsPanel gate={gate} state={state} registry={addresses.registry} />
+      <EarningsPanel gate={gate} state={state} addresses={addresses} />
+    </>
+  );
+}
+
+function unbondingText(state: AccountState, now: number | undefined): string {
+  const { amount, releaseAt } = state.unbonding;
+  if (amount === 0n) return "Nothing is unbonding.";
+  if (now === undefined) return `Unlocks at ${formatTime(releaseAt)}.`;
+  if (now >= releaseAt) return "Unlocked: withdraw it below.";
+  return `Unlocks in ${formatDuration(releaseAt - now)} (${formatTime(releaseAt)}).`;
+}
+
+function Balances({ state, now }: { state: AccountState | undefined; now: number | undefined }) {
+  const v = (x: bigint | undefined) => (x === undefined ? "—" : formatToken(x));
+  const items: { label: string; value: string; note?: string }[] = [
+    { label: "EAI balance", value: v(state?.balance), note: "In your wallet." },
+    {
+      label: "Free stake",
+      value: v(state?.free),
+      note: state
+        ? `Active stake not locked in bonds. Claiming needs at least ${formatToken(state.minProviderStake)} active stake.`
+        : undefined,
+    },
+    { label: "Locked in bonds", value: v(state?.locked), note: "Bonds of tasks you have claimed." },
+    {
+      label: "Unbonding",
+      value: v(state?.unbonding.amount),
+      note: state ? unbondingText(state, now) : undefined,
+    },
+    {
+      label: "Claimable earnings",
+      value: v(state?.marketCredit),
+      note: "Payments and refunds credited by the TaskMarket.",
+    },
+    {
+      label: "Slashing compensation",
+      value: v(state?.vaultCredit),
+      note: "Your share of bonds slashed on your tasks.",
+    },
+  ];
+  return (
+    <section aria-labelledby="balances-title" className={styles.section}>
+      <h2 id="balances-title">Balances</h2>
+      <ul className={`grid ${styles.balances}`}>
+        {items.map((item) => (
+          <li key={item.label} className="card">
+            <span className="muted">{item.label}</span>
+            <span className="stat-value">{item.value}</span>
+            {item.note ? <span className="hint">{item.note}</span> : null}
+          </li>
+        ))}
+      </ul>
+      {state ? (
+        <p className="hint">
+          Reputation tier {state.tier}
+          {state.eligible ? "" : " (not eligible to claim: suspended or banned)"}.{" "}
+          {state.operatorOf !== "0x0000000000000000000000000000000000000000" ? (
+            <>
+              This account is an operator of <span className="mono">{state.operatorOf}</span>.
+            </>
+          ) : null}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+function StakePanel({
+  gate,
+  state,
+  addresses,
+}: {
+  gate: WriteGate;
+  state?: AccountState;
+  addresses: Addresses;
+}) {
+  const tx = useTx();
+  const [amount, setAmount] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const reasonId = useId();
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = parseTokenAmount(amount, { max: state?.balance, maxLabel: "your balance" });
+    setError(parsed.error ?? null);
+    if (parsed.value === undefined || !state) return;
+    setBusy(true);
+    try {
+      if (state.vaultAllowance < parsed.value) {
+        const approved = await tx.run("Approve EAI", {
+          address: addresses.token,
+          abi: eaiTokenAbi,
+          functionName: "approve",
+          args: [addresses.vault, parsed.value],
+        });
+        if (!approved) return;
+      }
+      const staked = await tx.run("Stake", {
+        address: addresses.vault,
+        abi: stakingVaultAbi,
+        functionName: "stake",
+        args: [parsed.value],
+      });
+      if (staked) setAmount("");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="stake-title" className={`card ${styles.section}`}>
+      <h2 id="stake-title">Stake</h2>
+      <form onSubmit={onSubmit} noValidate>
+        <FormField
+          label="Amount to stake (EAI)"
+          error={error}
+          hint="Moves EAI from your wallet into the staking vault (an approve transaction comes first when needed). Stake backs the bonds of the tasks you claim."
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="number"
+              inputMode="decimal"
+              min="0"
+              step="any"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              disabled={busy}
+            />
+          )}
+        </FormField>
+        <button
+          type="submit"
+          className={`btn ${styles.action}`}
+          disabled={!gate.ready || busy}
+          aria-describedby={gate.reason ? reasonId : undefined}
+        >
+          Stake
+        </button>
+        {gate.reason ? (
+          <p id={reasonId} className="hint">
+            {gate.reason}
+          </p>
+        ) : null}
+        <TxStatus state={tx.state} />
+      </form>
+    </section>
+  );
+}
+
+function UnbondPanel({
+  gate,
+  state,
+  now,
+  addresses,
+}: {
+  gate: WriteGate;
+  state?: AccountState;
+  now?: number;
+  addresses: Addresses;
+}) {
+  const tx = useTx();
+  const [amount, setAmount] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const withdrawReasonId = useId();
+  const reasonId = useId();
+
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = parseTokenAmount(amount, { max: state?.free, maxLabel: "your free stake" });
+    setError(parsed.error ?? null);
+    if (parsed.value === undefined) return;
+    const value = parsed.value;
+    await run(async () => {
+      const receipt = await tx.run("Request unbonding", {
+        address: addresses.vault,
+        abi: stakingVaultAbi,
+        functionName: "requestUnstake",
+        args: [value],
+      });
+      if (receipt) setAmount("");
+    });
+  }
+
+  const unbonding = state?.unbonding.amount ?? 0n;
+  const matured = state !== undefined && now !== undefined && now >= state.unbonding.releaseAt;
+  const withdrawReason = !state
+    ? null
+    : unbonding === 0n
+      ? "Nothing is unbonding."
+      : !matured
+        ? `The unbonding period has not passed: ${unbondingText(state, now)}`
+        : null;
+
+  return (
+    <section aria-labelledby="unbond-title" className={`card ${styles.section}`}>
+      <h2 id="unbond-title">Unbond</h2>
+      <form onSubmit={onSubmit} noValidate>
+        <FormField
+          label="Amount to unbond (EAI)"
+          error={error}
+          hint={`Moves free stake into unbonding for ${state ? formatDuration(state.unbondingPeriod) : "the unbonding period"}. Adding to it restarts the period for the whole amount; unbonding stake no longer counts for claims but can still be slashed.`}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="number"
+              inputMode="decimal"
+              min="0"
+              step="any"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              disabled={busy}
+            />
+          )}
+        </FormField>
+        <button
+          type="submit"
+          className={`btn ${styles.action}`}
+          disabled={!gate.ready || busy}
+          aria-describedby={gate.reason ? reasonId : undefined}
+        >
+          Request unbonding
+        </button>
+        {gate.reason ? (
+          <p id={reasonId} className="hint">
+            {gate.reason}
+          </p>
+        ) : null}
+      </form>
+      <div className={styles.buttonRow}>
+        <button
+          type="button"
+          className="btn btn-secondary"
+          disabled={!gate.ready || busy || withdrawReason !== null}
+          aria-describedby={withdrawReason ? withdrawReasonId : undefined}
+          onClick={() =>
+            run(() =>
+              tx.run("Withdraw unbonded stake", {
+                address: addresses.vault,
+                abi: stakingVaultAbi,
+                functionName: "withdraw",
+                args: [],
+              }),
+            )
+          }
+        >
+          Withdraw unbonded stake
+        </button>
+        {unbonding > 0n ? (
+          <button
+            type="button"
+            className="btn btn-secondary"
+            disabled={!gate.ready || busy}
+            onClick={() =>
+              run(() =>
+                tx.run("Return unbonding stake", {
+                  address: addresses.vault,
+                  abi: stakingVaultAbi,
+                  functionName: "cancelUnstake",
+                  args: [unbonding],
+                }),
+              )
+            }
+          >
+            Return {formatToken(unbonding)} to stake
+          </button>
+        ) : null}
+      </div>
+      {withdrawReason ? (
+        <p id={withdrawReasonId} className="hint">
+          {withdrawReason}
+        </p>
+      ) : null}
+      <TxStatus state={tx.state} />
+    </section>
+  );
+}
+
+function EarningsPanel({
+  gate,
+  state,
+  addresses,
+}: {
+  gate: WriteGate;
+  state?: AccountState;
+  addresses: Addresses;
+}) {
+  const tx = useTx();
+  const [busy, setBusy] = useState(false);
+  const reasonId = useId();
+  const creditReasonId = useId();
+  const earnings = state?.marketCredit ?? 0n;
+  const compensation = state?.vaultCredit ?? 0n;
+  const reason = gate.reason ?? (state && earnings === 0n ? "Nothing to withdraw yet." : null);
+  const creditReason =
+    gate.reason ?? (state && compensation === 0n ? "No slashing compensation to claim." : null);
+
+  async function run(action: () => Promise<unknown>) {
+    setBusy(true);
+    try {
+      await action();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="earnings-title" className={`card ${styles.section}`}>
+      <h2 id="earnings-title">Earnings</h2>
+      <p>
+        Claimable earnings: <strong>{state ? formatToken(earnings) : "—"}</strong>
+      </p>
+      <p className="hint">
+        Provider payments, model-creator fees and refunds of your tasks are credited in the TaskMarket and
+        pulled from there (nothing is pushed to you).
+      </p>
+      <button
+        type="button"
+        className={`btn ${styles.action}`}
+        disabled={!gate.ready || busy || earnings === 0n}
+        aria-describedby={reason ? reasonId : undefined}
+        onClick={() =>
+          run(() =>
+            tx.run("Withdraw earnings", {
+              address: addresses.market,
+              abi: taskMarketAbi,
+              functionName: "withdraw",
+              args: [addresses.token],
+            }),
+          )
+        }
+      >
+        Withdraw earnings
+      </button>
+      {reason ? (
+        <p id={reasonId} className="hint">
+          {reason}
+        </p>
+      ) : null}
+      <p>
+        Slashing compensation: <strong>{state ? formatToken(compensation) : "—"}</strong>
+      </p>
+      <button
+        type="button"
+        className={`btn btn-secondary ${styles.action}`}
+        disabled={!gate.ready || busy || compensation === 0n}
+        aria-describedby={creditReason ? creditReasonId : undefined}
+        onClick={() =>
+          run(() =>
+            tx.run("Claim slashing compensation", {
+              address: addresses.vault,
+              abi: stakingVaultAbi,
+              functionName: "claimCredit",
+              args: [],
+            }),
+          )
+        }
+      >
+        Claim slashing compensation
+      </button>
+      {creditReason ? (
+        <p id={creditReasonId} className="hint">
+          {creditReason}
+        </p>
+      ) : null}
+      <TxStatus state={tx.state} />
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+"use client";
+import { useId, type ReactNode } from "react";
+
+/** Props a form control gets from {@link FormField}: its id and the ids of its hint and error. */
+export interface ControlProps {
+  id: string;
+  "aria-describedby"?: string;
+  "aria-invalid"?: true;
+}
+
+/**
+ * A labelled form control with an optional hint and error, both tied to the control through aria-describedby
+ * (the error also sets aria-invalid), so screen readers read them with the field.
+ */
+export function FormField({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | null;
+  children: (control: ControlProps) => ReactNode;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : null, error ? errorId : null].filter(Boolean).join(" ");
+  return (
+    <div className="form-field">
+      <label htmlFor={id}>{label}</label>
+      {children({
+        id,
+        ...(describedBy ? { "aria-describedby": describedBy } : {}),
+        ...(error ? { "aria-invalid": true as const } : {}),
+      })}
+      {hint ? (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={errorId} className="error">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Moves focus to the first control of `form` marked aria-invalid (after a rejected submit). */
+export function focusFirstInvalid(form: HTMLFormElement | null): void {
+  const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]');
+  first?.focus();
+}
