@@ -68,6 +68,7 @@ async function confirmed(prefix: string, timeout = TX_MS): Promise<void> {
   const status = page.getByRole("status");
   const ok = status.filter({ hasText: new RegExp(`^${escaped}[^:]*: confirmed in block \\d+\\.`) });
   const failed = status.filter({ hasText: new RegExp(`^${escaped}[^:]* failed`) });
+  const invalid = page.locator('[aria-invalid="true"]');
   await Promise.race([
     ok.first().waitFor({ timeout }),
     failed
@@ -75,6 +76,24 @@ async function confirmed(prefix: string, timeout = TX_MS): Promise<void> {
       .waitFor({ timeout })
       .then(async () => {
         throw new Error(`transaction failed: ${await failed.first().textContent()}`);
+      }),
+    // A form that refused the input sends nothing: say which field and why instead of timing out.
+    invalid
+      .first()
+      .waitFor({ timeout })
+      .then(async () => {
+        const field = invalid.first();
+        const described = await field.getAttribute("aria-describedby");
+        const errors = await Promise.all(
+          (described ?? "")
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((id) => page.locator(`[id="${id}"]`).textContent()),
+        );
+        const label = await field.evaluate(
+          (el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? el.id,
+        );
+        throw new Error(`form refused "${label}": ${errors.join(" ")}`);
       }),
   ]);
 }
@@ -221,9 +240,20 @@ describe("dApp in a browser", () => {
     await fillIfPresent("CPU cores", "8");
     await fillIfPresent("RAM (GB)", "32");
     await fillIfPresent("Storage (GB)", "500");
-    await fillIfPresent("GPU model", "none");
+    await fillIfPresent("GPU model", "");
     await fillIfPresent("VRAM (GB)", "0");
-    await fillIfPresent("Region", "eu-west");
+    await fillIfPresent("GPU compute capability", "0");
+    await fillIfPresent("Bandwidth (Mbit/s)", "1000");
+    await fillIfPresent("Benchmark score", "1200");
+    // ISO 3166-1 numeric country code (276: Germany).
+    await fillIfPresent("Region", "276");
+    // Registration needs the X25519 key requesters encrypt private inputs to: generate one in the browser.
+    await page.getByRole("button", { name: "Generate a key pair in this browser" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^New key 0x[0-9a-f]+… filled in\./ })
+      .waitFor();
+    expect(await page.getByRole("link", { name: "Save x25519.json" }).getAttribute("href")).toMatch(/^blob:/);
     await page.getByRole("button", { name: "Register as provider" }).click();
     await confirmed("Register as provider");
     await page.getByRole("button", { name: "Update provider profile" }).waitFor({ timeout: INDEXED_MS });
