@@ -26,6 +26,7 @@ import {
   launchBrowser,
   pageProblems,
   recordRequests,
+  requireChromium,
   startNetwork,
   type Network,
 } from "./harness.ts";
@@ -120,6 +121,7 @@ function requireBuild(): void {
 describe("dApp in a browser", () => {
   beforeAll(async () => {
     requireBuild();
+    requireChromium();
     stateDir = await mkdtemp(join(tmpdir(), "eai-web-e2e-"));
     network = await startNetwork(PORTS, stateDir);
 

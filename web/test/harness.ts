@@ -183,10 +183,20 @@ export const CHROMIUM_ARGS = [
 
 export const CHROMIUM_PATH = process.env.EAI_CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** Throws a message saying how to get Chromium when there is none at CHROMIUM_PATH. */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `no Chromium at ${CHROMIUM_PATH}: install it (Debian: apt-get install -y chromium) or set EAI_CHROMIUM_PATH`,
+    );
+  }
+}
+
 /** A persistent context in a fresh profile folder (removed by `close`). */
 export async function launchBrowser(
   viewport = { width: 1280, height: 900 },
 ): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  requireChromium();
   const profile = await mkdtemp(join(tmpdir(), "eai-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
