@@ -337,14 +337,20 @@ describe("dApp in a browser", () => {
     }
     expect(reached).toEqual(NAV_LABELS);
 
-    // The skip link takes keyboard focus past the header: the next Tab lands inside <main>.
+    // The skip link takes keyboard focus past the header: the next Tab lands inside <main> (once the overview has
+    // something focusable there: its links appear with the indexer's data).
     await go("/");
     await heading("Network overview");
+    await page.locator("main a[href], main button").first().waitFor();
     await page.keyboard.press("Tab");
+    expect((await focusInfo(page))?.text).toBe("Skip to content");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.evaluate("location.hash")).toBe("#main");
     await page.keyboard.press("Tab");
-    expect(await page.evaluate("Boolean(document.activeElement?.closest('main'))")).toBe(true);
+    const inMain = await page.evaluate(
+      "(() => { const el = document.activeElement; return { inMain: Boolean(el?.closest('main')), what: el ? el.tagName + ' ' + (el.textContent || '').trim().slice(0, 40) : 'nothing' }; })()",
+    );
+    expect(inMain, "the Tab after the skip link").toMatchObject({ inMain: true });
   });
 
   it("renders every page without accessibility problems, at desktop and phone widths (screenshots)", async () => {
