@@ -36,6 +36,22 @@ describe("worker config", () => {
     expect(cfg.gasHeadroomPercent).toBe(20);
     expect(cfg.region).toBe(0);
     expect(cfg.pollIntervalMs).toBe(2000);
+    expect(cfg.zkSettlement).toBe("direct");
+    expect(cfg.directStaggerMs).toBe(2500);
+    expect(cfg.directMaxRank).toBe(8);
+    expect(cfg.directLivenessSec).toBe(1800);
+  });
+
+  it("takes the ZK settlement mode from the file or EAI_WORKER_ZK_SETTLEMENT and rejects others", () => {
+    expect(parseWorkerConfig({ ...base, zkSettlement: "claim" }, {}, "/x").zkSettlement).toBe("claim");
+    const env = { EAI_WORKER_ZK_SETTLEMENT: "claim", EAI_WORKER_DIRECT_STAGGER_MS: "0" };
+    const cfg = parseWorkerConfig(base, env, "/x");
+    expect(cfg.zkSettlement).toBe("claim");
+    expect(cfg.directStaggerMs).toBe(0);
+    expect(() => parseWorkerConfig(base, { EAI_WORKER_ZK_SETTLEMENT: "fast" }, "/x")).toThrow(
+      /zkSettlement \(from EAI_WORKER_ZK_SETTLEMENT\): expected "direct" or "claim"/,
+    );
+    expect(() => parseWorkerConfig({ ...base, directMaxRank: 0 }, {}, "/x")).toThrow(/directMaxRank/);
   });
 
   it("names the field, the expectation and the value", () => {

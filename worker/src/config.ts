@@ -110,6 +110,23 @@ export const workerConfigSchema = z
     maxConcurrentTasks: int(1, 256, "an integer between 1 and 256").default(4),
     /** Seconds of slack a claim must leave before the task's deadline beyond its execution (and reveal) window. */
     deadlineMarginSec: int(0, 86_400, "seconds between 0 and 86400").default(30),
+    /**
+     * How ZK tasks are settled: "direct" proves an unclaimed task and settles it with one submitProof (no claim,
+     * no bond; providers take turns by a deterministic per-task ranking, see directStaggerMs); "claim" claims
+     * first (locks the bond, reserves the task for execWindow) and then proves. docs/WORKER.md, "ZK settlement".
+     */
+    zkSettlement: z.enum(["direct", "claim"], { error: 'expected "direct" or "claim"' }).default("direct"),
+    /** Direct mode: a provider ranked r for a task waits r × this before proving it (about one proof time). */
+    directStaggerMs: int(0, 600_000, "milliseconds between 0 and 600000").default(2_500),
+    /** Direct mode: only the first this-many places of the ranking matter (the longest wait is this × stagger). */
+    directMaxRank: int(1, 1_000, "an integer between 1 and 1000").default(8),
+    /** Direct mode: how often the providers ranked against (registry, reputation, stake) are re-read. */
+    directRefreshMs: int(1_000, 3_600_000, "milliseconds between 1000 and 3600000").default(60_000),
+    /**
+     * Direct mode: providers whose last ProviderRegistry heartbeat is older than this (chain seconds) are presumed
+     * offline and left out of the ranking; 0 ranks every active provider. Keep it above heartbeatIntervalMs.
+     */
+    directLivenessSec: int(0, 30 * 86_400, "seconds between 0 and 2592000").default(1_800),
     /** ProviderRegistry.heartbeat interval; 0 disables heartbeats. */
     heartbeatIntervalMs: z
       .union([z.literal(0), int(10_000, 86_400_000, "0 or milliseconds between 10000 and 86400000")], {
@@ -194,6 +211,11 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_STAKE_TARGET: { path: ["stakeTarget"], kind: "string" },
   EAI_WORKER_MAX_CONCURRENT_TASKS: { path: ["maxConcurrentTasks"], kind: "int" },
   EAI_WORKER_DEADLINE_MARGIN_SEC: { path: ["deadlineMarginSec"], kind: "int" },
+  EAI_WORKER_ZK_SETTLEMENT: { path: ["zkSettlement"], kind: "string" },
+  EAI_WORKER_DIRECT_STAGGER_MS: { path: ["directStaggerMs"], kind: "int" },
+  EAI_WORKER_DIRECT_MAX_RANK: { path: ["directMaxRank"], kind: "int" },
+  EAI_WORKER_DIRECT_REFRESH_MS: { path: ["directRefreshMs"], kind: "int" },
+  EAI_WORKER_DIRECT_LIVENESS_SEC: { path: ["directLivenessSec"], kind: "int" },
   EAI_WORKER_HEARTBEAT_INTERVAL_MS: { path: ["heartbeatIntervalMs"], kind: "int" },
   EAI_WORKER_SHUTDOWN_GRACE_MS: { path: ["shutdownGraceMs"], kind: "int" },
   EAI_WORKER_METADATA_URI: { path: ["metadataURI"], kind: "string" },

@@ -96,4 +96,36 @@ describe("evaluateTask", () => {
       action: "claim",
     });
   });
+
+  it("direct ZK settlement: no bond checks, and the deadline (less the margin) is the only time limit", () => {
+    const zk = { ...spec, mode: 0, redundancy: 1, bond: 500n };
+    const direct = { ...ctx, direct: true, freeStake: 0n };
+    expect(evaluateTask(zk, { ...ctx, freeStake: 0n })).toMatchObject({
+      action: "skip",
+      reason: "bond-too-high",
+    });
+    expect(evaluateTask(zk, direct)).toMatchObject({ action: "claim" });
+    expect(evaluateTask(zk, { ...direct, now: 10_000 - 30 })).toMatchObject({ action: "claim" });
+    expect(evaluateTask(zk, { ...direct, now: 10_000 - 29 })).toMatchObject({
+      action: "skip",
+      reason: "too-late",
+    });
+    // Everything else still applies: priority window, capacity, reward floor; REDUNDANT tasks ignore the flag.
+    expect(evaluateTask(zk, { ...direct, now: 1010 })).toMatchObject({
+      action: "defer",
+      reason: "priority-window",
+    });
+    expect(evaluateTask(zk, { ...direct, activeTasks: 4 })).toMatchObject({
+      action: "defer",
+      reason: "at-capacity",
+    });
+    expect(evaluateTask({ ...zk, reward: 1n }, direct)).toMatchObject({
+      action: "skip",
+      reason: "reward-too-low",
+    });
+    expect(evaluateTask({ ...spec, bond: 500n }, direct)).toMatchObject({
+      action: "skip",
+      reason: "bond-too-high",
+    });
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * Which tasks the worker claims. A pure decision over what the worker knows at the time: the task's spec, the
+ * Which tasks the worker claims (or, for ZK tasks in direct mode, proves without a claim). A pure decision over what the worker knows at the time: the task's spec, the
  * model's kind, the provider's declared resources and reputation standing, its free stake, the configured reward
  * floors and bond ceiling, and the chain's clock. `skip` is final for this task; `defer` means "look again later"
  * (priority window, stake locked in other tasks, no free slot).
@@ -42,6 +42,11 @@ export interface FilterContext {
   deadlineMarginSec: number;
   activeTasks: number;
   maxConcurrentTasks: number;
+  /**
+   * Direct ZK settlement (no claim): no bond is locked, so the bond ceiling and free stake do not apply, and the
+   * task only has to be settled by its deadline (not started by deadline − execWindow).
+   */
+  direct?: boolean;
 }
 
 /** Tier needed to claim during the priority window (TaskMarket.TOP_TIER). */
@@ -77,8 +82,12 @@ export function evaluateTask(spec: TaskSpec, ctx: FilterContext): Decision {
   if (floor === undefined)
     return skip("token-not-accepted", `no minReward configured for ${spec.paymentToken}`);
   if (spec.reward < floor) return skip("reward-too-low", `reward ${spec.reward} < floor ${floor}`);
-  if (spec.bond > ctx.maxBond) return skip("bond-too-high", `bond ${spec.bond} > maxBond ${ctx.maxBond}`);
-  const work = spec.execWindow + (spec.mode === VerificationMode.REDUNDANT ? spec.revealWindow : 0);
+  const direct = ctx.direct === true && spec.mode === VerificationMode.ZK;
+  if (!direct && spec.bond > ctx.maxBond)
+    return skip("bond-too-high", `bond ${spec.bond} > maxBond ${ctx.maxBond}`);
+  const work = direct
+    ? 0
+    : spec.execWindow + (spec.mode === VerificationMode.REDUNDANT ? spec.revealWindow : 0);
   const latestStart = spec.deadline - work - ctx.deadlineMarginSec;
   if (ctx.now > latestStart)
     return skip("too-late", `now ${ctx.now} > latest start ${latestStart} (deadline ${spec.deadline})`);
@@ -91,7 +100,7 @@ export function evaluateTask(spec: TaskSpec, ctx: FilterContext): Decision {
   }
   if (ctx.activeTasks >= ctx.maxConcurrentTasks)
     return { action: "defer", reason: "at-capacity", detail: `${ctx.activeTasks} tasks in flight` };
-  if (spec.bond > ctx.freeStake)
+  if (!direct && spec.bond > ctx.freeStake)
     return {
       action: "defer",
       reason: "insufficient-free-stake",

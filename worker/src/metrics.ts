@@ -23,6 +23,11 @@ export interface WorkerMetrics {
   transactions: Counter<"action" | "result">;
   lastProcessedBlock: Gauge<never>;
   tasksInFlight: Gauge<never>;
+  /**
+   * Direct ZK settlement outcomes: "settled" (our proof won), "lost-race" (another proof was accepted first, after
+   * we had proved), "taken-before-proof" (settled or claimed by another before we proved: no work wasted).
+   */
+  directOutcomes: Counter<"outcome">;
 }
 
 /** A fresh registry with the worker's metrics (and Node's default process metrics unless disabled). */
@@ -99,6 +104,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
     tasksInFlight: new Gauge({
       name: "eai_worker_tasks_in_flight",
       help: "Claimed tasks not yet settled",
+      registers: [registry],
+    }),
+    directOutcomes: new Counter({
+      name: "eai_worker_direct_outcomes_total",
+      help: "Direct ZK settlement outcomes (settled, lost-race, taken-before-proof)",
+      labelNames: ["outcome"],
       registers: [registry],
     }),
   };

@@ -56,6 +56,8 @@ const taskSchema = z
     txHashes: z.array(z.string()).default([]),
     /** The task's input URI (emitted in TaskSubmitted, not part of the spec). */
     inputUri: z.string().optional(),
+    /** How a ZK task is settled: "direct" = proved and submitted without a claim (absent = claimed first). */
+    settlement: z.enum(["claim", "direct"]).optional(),
     /** Executor kind that runs it. */
     executor: z.string().optional(),
     /** A transaction signed for this task and not yet known to be mined: checked before anything is re-sent. */

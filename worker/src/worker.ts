@@ -5,6 +5,8 @@
  * killed at any point resumes from its state on restart (docs/WORKER.md, "Task life cycle").
  *
  *   ZK:        claiming → claimed → (execute + prove) proved → (submitProof) submitted → settled
+ *   ZK direct: (rank turn, still Open) proving → (execute + prove) proved → (submitProof on the Open task)
+ *              submitted → settled; dropped without a transaction when another provider settles or claims first
  *   REDUNDANT: claiming → claimed → (execute + upload) executed → (commitResult) committed → (revealResult)
  *              revealed → (finalizeTask if needed) settled
  */
@@ -45,6 +47,7 @@ import { createMetrics, type WorkerMetrics } from "./metrics.ts";
 import { ModelError, ModelStore } from "./models.ts";
 import type { Signer } from "./keystore.ts";
 import { StateStore, type InFlightTask } from "./state.ts";
+import { firstRanked, ProviderDirectory, rankOf, turnSteps } from "./ranking.ts";
 
 export interface WorkerOptions {
   config: WorkerConfig;
@@ -67,6 +70,8 @@ export interface WorkerOptions {
 const MAX_ATTEMPTS = 5;
 /** Pre-claim input checks that found no blob (yet) before the task is skipped. */
 const MAX_INPUT_MISSES = 5;
+/** Direct mode: most tasks of a first-ranked provider's backlog a next-ranked worker waits for. */
+const MAX_DIRECT_BACKLOG = 32;
 /** Gas floor for submitProof: the pairing must never run short (verifiers return false instead of reverting). */
 const SUBMIT_PROOF_MIN_GAS = 700_000n;
 const ENVELOPE_MAGIC = [0x45, 0x41, 0x49, 0x45, 0x01]; // "EAIE" v1
@@ -77,6 +82,11 @@ interface Candidate {
   block: bigint;
   inputMisses: number;
   lastDefer?: string;
+  /** Direct ZK settlement: this provider's rank for the task and when its turn comes (Date.now() ms). */
+  rank?: number;
+  notBefore?: number;
+  /** Direct ZK settlement: the provider ranked first for the task (cached). */
+  first?: Address;
 }
 
 export interface WorkerStatus {
@@ -117,6 +127,8 @@ export class ProviderWorker {
   readonly #busy = new Map<string, Promise<void>>();
   readonly #retryAt = new Map<string, number>();
   readonly #backoff: BackoffOptions | undefined;
+  readonly #directory: ProviderDirectory | undefined;
+  readonly #wakeTimers = new Set<NodeJS.Timeout>();
   #watcher: TaskWatcher | undefined;
   #tick: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -156,6 +168,15 @@ export class ProviderWorker {
     if (this.#zk) available.add("zk-mlp");
     this.#enabled = new Set(this.config.executors.filter((k) => available.has(k)));
     this.#minReward = new Map(Object.entries(this.config.minReward).map(([k, v]) => [k.toLowerCase(), v]));
+    this.#directory =
+      this.config.zkSettlement === "direct"
+        ? new ProviderDirectory({
+            ctx: this.ctx,
+            refreshMs: this.config.directRefreshMs,
+            livenessSec: this.config.directLivenessSec,
+            logRangeBlocks: this.config.logRangeBlocks,
+          })
+        : undefined;
   }
 
   /**
@@ -249,6 +270,8 @@ export class ProviderWorker {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#heartbeat);
+    for (const t of this.#wakeTimers) clearTimeout(t);
+    this.#wakeTimers.clear();
     const watcher = this.#watcher;
     this.#watcher = undefined;
     const pending = [...this.#busy.values(), ...(this.#tick ? [this.#tick] : [])];
@@ -324,7 +347,7 @@ export class ProviderWorker {
           break;
         case "TaskClaimed":
           // ZK claims and the claim filling the last REDUNDANT slot close the task to others.
-          if (e.args.phaseDeadline !== 0 || mine(e.args.provider)) this.#candidates.delete(id);
+          if (e.args.phaseDeadline !== 0 || mine(e.args.provider)) this.#dropCandidate(id);
           break;
         case "TaskExpired":
           if (mine(e.args.provider)) this.#log.warn({ taskId: id }, "our ZK claim expired (bond slashed)");
@@ -332,7 +355,7 @@ export class ProviderWorker {
         case "TaskCancelled":
         case "TaskCompleted":
         case "TaskRefunded":
-          this.#candidates.delete(id);
+          this.#dropCandidate(id);
           break;
         case "ProviderPaid":
           if (mine(e.args.provider)) {
@@ -413,6 +436,7 @@ export class ProviderWorker {
     );
     for (const [id, c] of ordered) {
       if (this.#stopping) return;
+      const direct = this.config.zkSettlement === "direct" && c.spec.mode === VerificationMode.ZK;
       const model = await this.#models.info(c.spec.modelId);
       const decision: Decision = evaluateTask(c.spec, {
         now: this.#now,
@@ -426,18 +450,33 @@ export class ProviderWorker {
         deadlineMarginSec: this.config.deadlineMarginSec,
         activeTasks: Object.keys(this.store.get().tasks).length,
         maxConcurrentTasks: this.config.maxConcurrentTasks,
+        direct,
       });
       if (decision.action === "skip") {
         this.#skip(id, decision.reason, decision.detail);
         continue;
       }
+      // Direct mode: the turn is fixed once the task may be served (after any priority window), even while at
+      // capacity, so that the wait runs alongside the work in progress.
+      const turn =
+        direct && !(decision.action === "defer" && decision.reason === "priority-window")
+          ? await this.#directTurn(id, c)
+          : 0;
       if (decision.action === "defer") {
         if (c.lastDefer !== decision.reason)
           this.#log.debug({ taskId: id, reason: decision.reason, detail: decision.detail }, "task deferred");
         c.lastDefer = decision.reason;
         continue;
       }
-      // Check the input before locking a bond on it.
+      if (direct) {
+        if (Date.now() < turn) continue;
+        const st = await this.#taskState(BigInt(id));
+        if (st.status !== TaskStatus.Open) {
+          this.#dropCandidate(id);
+          continue;
+        }
+      }
+      // Check the input before locking a bond on it (or proving it).
       try {
         const input = await this.#loadInput(id, c.spec, c.inputUri, decision.executor);
         this.#inputs.set(id, input);
@@ -451,11 +490,96 @@ export class ProviderWorker {
         }
         continue;
       }
+      if (direct) {
+        this.#candidates.delete(id);
+        await this.#takeDirect(id, c, decision.executor);
+        continue;
+      }
       const claimed = await this.#claim(id, c, decision.executor);
       this.#candidates.delete(id);
       if (claimed) free -= c.spec.bond;
       else this.#inputs.delete(id);
     }
+  }
+
+  /** Forgets a candidate closed by someone else; a direct-mode one waiting for its turn counts as taken. */
+  #dropCandidate(id: string): void {
+    const c = this.#candidates.get(id);
+    if (!c) return;
+    this.#candidates.delete(id);
+    this.#inputs.delete(id);
+    if (c.notBefore !== undefined) {
+      this.metrics.directOutcomes.inc({ outcome: "taken-before-proof" });
+      this.#log.info(
+        { taskId: id, rank: c.rank },
+        "task settled or claimed by another provider before our turn",
+      );
+    }
+  }
+
+  /**
+   * Direct mode: when this provider's turn for a task comes. Rank r (among the providers able to settle it) waits
+   * r stagger steps, plus one step per earlier open task the first-ranked provider is also first for (its backlog).
+   */
+  async #directTurn(id: string, c: Candidate): Promise<number> {
+    if (c.notBefore !== undefined) return c.notBefore;
+    const directory = this.#directory;
+    let rank = 0;
+    let backlog = 0;
+    if (directory) {
+      await directory.refresh();
+      const taskId = BigInt(id);
+      rank = rankOf(
+        taskId,
+        this.ctx.provider,
+        directory.candidatesFor(c.spec, this.#now),
+        this.config.directMaxRank,
+      );
+      if (rank > 0) {
+        const first = this.#firstFor(id, c, directory);
+        for (const [otherId, o] of this.#candidates) {
+          if (backlog >= MAX_DIRECT_BACKLOG) break;
+          if (o.spec.mode !== VerificationMode.ZK || BigInt(otherId) >= taskId) continue;
+          if (this.#firstFor(otherId, o, directory) === first) backlog += 1;
+        }
+      }
+    }
+    const wait = turnSteps(rank, backlog, MAX_DIRECT_BACKLOG) * this.config.directStaggerMs;
+    c.rank = rank;
+    c.notBefore = Date.now() + wait;
+    this.#log.debug({ taskId: id, rank, backlog, waitMs: wait }, "direct settlement turn");
+    if (wait > 0) this.#wake(wait);
+    return c.notBefore;
+  }
+
+  #firstFor(id: string, c: Candidate, directory: ProviderDirectory): Address | undefined {
+    c.first ??= firstRanked(BigInt(id), [this.ctx.provider, ...directory.candidatesFor(c.spec, this.#now)]);
+    return c.first;
+  }
+
+  /** Runs a tick after `ms` (a direct-mode turn coming up between two polls). */
+  #wake(ms: number): void {
+    const timer = setTimeout(() => {
+      this.#wakeTimers.delete(timer);
+      if (!this.#stopping) void this.#runTick();
+    }, ms + 5);
+    timer.unref();
+    this.#wakeTimers.add(timer);
+  }
+
+  /** Direct mode: records the task (nothing is sent yet) and starts proving it. */
+  async #takeDirect(id: string, c: Candidate, executor: ExecutorKind): Promise<void> {
+    await this.store.upsertTask({
+      taskId: id,
+      spec: specToJson(c.spec) as unknown as Record<string, unknown>,
+      phase: "proving",
+      settlement: "direct",
+      inputUri: c.inputUri,
+      executor,
+      claimedAt: Date.now(),
+    });
+    this.#log.info({ taskId: id, rank: c.rank }, "task taken for direct settlement");
+    this.#schedule(id);
   }
 
   #skip(id: string, reason: string, detail: string): void {
@@ -595,6 +719,14 @@ export class ProviderWorker {
     const spec = specFromJson(task.spec);
     const taskId = BigInt(id);
     const st = await this.#taskState(taskId);
+    if (task.settlement === "direct") {
+      try {
+        await this.#stepDirect(id, task, spec, taskId, st.status);
+      } catch (err) {
+        await this.#handleStepError(id, task, err);
+      }
+      return;
+    }
     if (
       st.status === TaskStatus.Completed ||
       st.status === TaskStatus.Cancelled ||
@@ -637,7 +769,10 @@ export class ProviderWorker {
       return;
     }
     const attempts = (task.attempts ?? 0) + 1;
-    if (attempts >= MAX_ATTEMPTS && (task.phase === "claimed" || task.phase === "executing")) {
+    if (
+      attempts >= MAX_ATTEMPTS &&
+      (task.phase === "claimed" || task.phase === "executing" || task.phase === "proving")
+    ) {
       await this.#finish(id, "failed", "worker-error");
       return;
     }
@@ -650,65 +785,136 @@ export class ProviderWorker {
   }
 
   async #stepZk(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint): Promise<void> {
-    const market = { address: this.ctx.addresses.TaskMarket, abi: taskMarketAbi } as const;
     if (task.phase === "claimed" || task.phase === "executing" || task.phase === "proving") {
       if (this.#stopping) return;
-      const zk = this.#zk;
-      if (!zk) throw new TaskFault("unsupported-model", "no zk-mlp executor");
-      const input = await this.#input(id, spec, task);
-      const info = await this.#models.info(spec.modelId);
-      if (!info) throw new TaskFault("unknown-model", `model ${spec.modelId} unknown`);
-      const artifact = await this.#artifact(info);
-      const binding = taskBinding(this.ctx.chainId, this.ctx.addresses.TaskMarket, taskId, this.ctx.provider);
-      const result = await this.#classify(() =>
-        zk.prove({
-          input,
-          model: artifact,
-          modelCommitment: spec.modelCommitment,
-          inputCommitment: spec.inputCommitment,
-          binding,
-        }),
-      );
-      this.metrics.executionSeconds.observe({ executor: "zk-mlp" }, result.inferenceMs / 1000);
-      this.metrics.proofSeconds.observe(result.proofMs / 1000);
-      await this.#setPhase(id, {
-        phase: "proved",
-        output: bytesToHex(result.output),
-        outputCommitment: result.outputCommitment.toString(),
-        proof: {
-          a: result.proof.a.map(String),
-          b: result.proof.b.map((r) => r.map(String)),
-          c: result.proof.c.map(String),
-        },
-      });
-      this.#log.info({ taskId: id, proofMs: Math.round(result.proofMs) }, "proof ready");
-      this.#schedule(id);
+      await this.#proveZk(id, task, spec, taskId);
       return;
     }
     if (task.phase === "proved" || task.phase === "submitted") {
-      const p = task.proof;
-      if (!p || task.output === undefined || task.outputCommitment === undefined)
-        throw new TaskFault("corrupt-state", "proved task without proof in state");
-      const proof = {
-        a: [BigInt(p.a[0] ?? 0), BigInt(p.a[1] ?? 0)],
-        b: [
-          [BigInt(p.b[0]?.[0] ?? 0), BigInt(p.b[0]?.[1] ?? 0)],
-          [BigInt(p.b[1]?.[0] ?? 0), BigInt(p.b[1]?.[1] ?? 0)],
-        ],
-        c: [BigInt(p.c[0] ?? 0), BigInt(p.c[1] ?? 0)],
-      } as const;
       await this.#send(id, "submitProof", {
-        label: `submitProof #${id}`,
-        ...market,
-        functionName: "submitProof",
-        args: [taskId, spec, BigInt(task.outputCommitment), task.output as Hex, proof],
-        minGas: SUBMIT_PROOF_MIN_GAS,
-        previousHashes: task.pendingTx ? [task.pendingTx.hash as Hex] : [],
+        ...this.#submitProofRequest(id, task, spec, taskId),
         alreadyDone: async () => (await this.#taskState(taskId)).status !== TaskStatus.Claimed,
       });
       await this.#setPhase(id, { phase: "submitted", pendingTx: undefined });
       this.#schedule(id);
     }
+  }
+
+  /**
+   * Direct ZK settlement of an unclaimed task. Before proving and again before sending, the task must still be
+   * Open; if another provider settled or claimed it first the task is dropped without a transaction. A proof that
+   * loses the race on-chain (TaskMarketWrongStatus, or the task no longer Open when the send is built) is a "lost
+   * race": logged at info, counted, never retried.
+   */
+  async #stepDirect(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint, status: number) {
+    if (task.phase === "submitted") {
+      await this.#finish(id, "settled");
+      return;
+    }
+    // A signed submitProof is always followed up (it may be ours that settled the task).
+    if (status !== TaskStatus.Open && !task.pendingTx) {
+      await this.#dropDirect(id, task.phase === "proved" ? "lost-race" : "taken-before-proof", status);
+      return;
+    }
+    if (task.phase !== "proved") {
+      if (this.#stopping) return;
+      await this.#proveZk(id, task, spec, taskId);
+      return;
+    }
+    let outcome: TxOutcome;
+    try {
+      outcome = await this.#send(id, "submitProof", {
+        ...this.#submitProofRequest(id, task, spec, taskId),
+        alreadyDone: async () => (await this.#taskState(taskId)).status !== TaskStatus.Open,
+      });
+    } catch (err) {
+      if (err instanceof TxRevertedError && err.errorName === "TaskMarketWrongStatus") {
+        await this.#dropDirect(id, "lost-race", (await this.#taskState(taskId)).status);
+        return;
+      }
+      throw err;
+    }
+    if (outcome.status === "already-done") {
+      // Every earlier transaction of ours was checked first: the task was closed by someone else.
+      await this.#dropDirect(id, "lost-race", (await this.#taskState(taskId)).status);
+      return;
+    }
+    this.metrics.directOutcomes.inc({ outcome: "settled" });
+    await this.#setPhase(id, { phase: "submitted", pendingTx: undefined });
+    this.#schedule(id);
+  }
+
+  /** Forgets a direct-mode task another provider closed first (not a failure: nothing of ours is at stake). */
+  async #dropDirect(id: string, outcome: "lost-race" | "taken-before-proof", status: number): Promise<void> {
+    this.metrics.directOutcomes.inc({ outcome });
+    const state = ["None", "Open", "Claimed", "Completed", "Cancelled", "Refunded"][status] ?? String(status);
+    this.#log.info(
+      { taskId: id, state },
+      outcome === "lost-race"
+        ? "lost race: another provider's proof settled the task first"
+        : "task settled or claimed by another provider before our proof",
+    );
+    this.#inputs.delete(id);
+    this.#retryAt.delete(id);
+    await this.store.removeTask(id);
+  }
+
+  /** Executes and proves a ZK task (bound to this provider), persisting the proof as phase "proved". */
+  async #proveZk(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint): Promise<void> {
+    const zk = this.#zk;
+    if (!zk) throw new TaskFault("unsupported-model", "no zk-mlp executor");
+    const input = await this.#input(id, spec, task);
+    const info = await this.#models.info(spec.modelId);
+    if (!info) throw new TaskFault("unknown-model", `model ${spec.modelId} unknown`);
+    const artifact = await this.#artifact(info);
+    const binding = taskBinding(this.ctx.chainId, this.ctx.addresses.TaskMarket, taskId, this.ctx.provider);
+    const result = await this.#classify(() =>
+      zk.prove({
+        input,
+        model: artifact,
+        modelCommitment: spec.modelCommitment,
+        inputCommitment: spec.inputCommitment,
+        binding,
+      }),
+    );
+    this.metrics.executionSeconds.observe({ executor: "zk-mlp" }, result.inferenceMs / 1000);
+    this.metrics.proofSeconds.observe(result.proofMs / 1000);
+    await this.#setPhase(id, {
+      phase: "proved",
+      output: bytesToHex(result.output),
+      outputCommitment: result.outputCommitment.toString(),
+      proof: {
+        a: result.proof.a.map(String),
+        b: result.proof.b.map((r) => r.map(String)),
+        c: result.proof.c.map(String),
+      },
+    });
+    this.#log.info({ taskId: id, proofMs: Math.round(result.proofMs) }, "proof ready");
+    this.#schedule(id);
+  }
+
+  /** The submitProof call for a proved task (its earlier transaction, if any, checked first). */
+  #submitProofRequest(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint) {
+    const p = task.proof;
+    if (!p || task.output === undefined || task.outputCommitment === undefined)
+      throw new TaskFault("corrupt-state", "proved task without proof in state");
+    const proof = {
+      a: [BigInt(p.a[0] ?? 0), BigInt(p.a[1] ?? 0)],
+      b: [
+        [BigInt(p.b[0]?.[0] ?? 0), BigInt(p.b[0]?.[1] ?? 0)],
+        [BigInt(p.b[1]?.[0] ?? 0), BigInt(p.b[1]?.[1] ?? 0)],
+      ],
+      c: [BigInt(p.c[0] ?? 0), BigInt(p.c[1] ?? 0)],
+    } as const;
+    return {
+      label: `submitProof #${id}`,
+      address: this.ctx.addresses.TaskMarket,
+      abi: taskMarketAbi,
+      functionName: "submitProof",
+      args: [taskId, spec, BigInt(task.outputCommitment), task.output as Hex, proof],
+      minGas: SUBMIT_PROOF_MIN_GAS,
+      previousHashes: task.pendingTx ? [task.pendingTx.hash as Hex] : [],
+    } as const;
   }
 
   async #stepRedundant(

@@ -65,10 +65,11 @@ describe("sdk task helpers against the contract", () => {
   });
 });
 
-describe("worker, ZK mode", () => {
+describe("worker, ZK mode, claim settlement (claim, then prove)", () => {
+  const claim = { zkSettlement: "claim" } as const;
   it("picks up a ZK task, proves it, settles it, and the provider withdraws its pay", async () => {
     const zk = new MockZkExecutor();
-    const w = await h.worker("zk-alice", ACCOUNT.alice, { zkExecutor: zk });
+    const w = await h.worker("zk-alice", ACCOUNT.alice, { zkExecutor: zk, config: claim });
     w.start();
     const input = bytes("digit #1");
     const { taskId } = await h.submit({
@@ -96,7 +97,7 @@ describe("worker, ZK mode", () => {
   it("does not claim tasks it cannot serve or whose input is bad", async () => {
     const w = await h.worker("zk-filter", ACCOUNT.bob, {
       zkExecutor: new MockZkExecutor(),
-      config: { limits: { maxInputBytes: 1024 } },
+      config: { ...claim, limits: { maxInputBytes: 1024 } },
     });
     w.start();
     const good = bytes("fine");
@@ -166,7 +167,7 @@ describe("worker, ZK mode", () => {
     const stuck = new MockZkExecutor();
     let release!: () => void;
     stuck.gate = new Promise((r) => (release = r));
-    const first = await h.worker("zk-crash", ACCOUNT.carol, { zkExecutor: stuck });
+    const first = await h.worker("zk-crash", ACCOUNT.carol, { zkExecutor: stuck, config: claim });
     first.start();
     const input = bytes("crash me");
     const { taskId } = await h.submit({
@@ -182,7 +183,7 @@ describe("worker, ZK mode", () => {
     expect(persisted.get().tasks[taskId.toString()]?.phase).toBe("claimed");
 
     const zk = new MockZkExecutor();
-    const second = await h.worker("zk-crash", ACCOUNT.carol, { zkExecutor: zk });
+    const second = await h.worker("zk-crash", ACCOUNT.carol, { zkExecutor: zk, config: claim });
     second.start();
     await waitFor("settled after restart", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed);
     expect(zk.proofs).toBe(1);
@@ -198,7 +199,10 @@ describe("worker, ZK mode", () => {
       const zk = new MockZkExecutor();
       let release!: () => void;
       zk.gate = new Promise((r) => (release = r));
-      const w = await h.worker("zk-outage", ACCOUNT.alice, { zkExecutor: zk, config: { rpcUrl: proxy.url } });
+      const w = await h.worker("zk-outage", ACCOUNT.alice, {
+        zkExecutor: zk,
+        config: { ...claim, rpcUrl: proxy.url },
+      });
       w.start();
       const input = bytes("outage");
       const { taskId } = await h.submit({
