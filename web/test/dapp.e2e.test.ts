@@ -1,0 +1,400 @@
+/**
+ * The dApp end to end in a real browser: a whole local network (chain, contracts, blob store, indexer, one
+ * worker, the built web app) from `scripts/start.ts`, headless Chromium with the injected test wallet (EIP-6963),
+ * and the user flows of the UI contract: connect and switch network, submit a digits task and watch the browser
+ * verify the worker's output, stake and register as a provider, delegate / propose / vote. Along the way: no request
+ * may leave for a host other than the app, the RPC and the indexer; every page gets accessibility sanity checks and
+ * screenshots at desktop and phone widths (web/test-results/screenshots/, kept as test artifacts).
+ *
+ * Needs a production build of the app (`npm run build:web`; `npm test` runs it first).
+ */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { createPublicClient, createWalletClient, http, parseEther, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eaiTokenAbi } from "../../sdk/src/generated/abis.ts";
+import {
+  DEV_KEYS,
+  REPO_ROOT,
+  advanceTime,
+  focusInfo,
+  horizontalOverflow,
+  launchBrowser,
+  pageProblems,
+  recordRequests,
+  requireChromium,
+  startNetwork,
+  type Network,
+} from "./harness.ts";
+import { TestWallet, installTestWallet } from "./wallet.ts";
+
+const PORTS = { chain: 8831, blob: 8832, indexer: 42331, web: 3131, metrics: 9631 };
+const BUILD_ID = join(REPO_ROOT, "web", ".next", "BUILD_ID");
+const SCREENSHOTS = join(REPO_ROOT, "web", "test-results", "screenshots");
+const CHAIN_NAME = "EAI Local";
+const NAV_LABELS = ["Overview", "Submit", "My tasks", "Providers", "Stake & provide", "Governance", "Models"];
+/** Milliseconds to wait for a transaction to confirm and the page to show it. */
+const TX_MS = 45_000;
+/** Milliseconds to wait for the indexer to catch up (it polls the chain; the app refetches every 2 s). */
+const INDEXED_MS = 30_000;
+
+let network: Network | undefined;
+let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+let page: Page;
+let wallet: TestWallet;
+let requests: ReturnType<typeof recordRequests>;
+let stateDir: string | undefined;
+const pageErrors: string[] = [];
+/** Filled by the flows, used by the screenshot pass. */
+const found: { taskId?: string; proposalId?: string } = {};
+
+function shortAddress(address: string): string {
+  return `${address.slice(0, 6)}…${address.slice(-4)}`;
+}
+
+async function heading(text: string | RegExp, timeout = 20_000): Promise<void> {
+  await page.getByRole("heading", { level: 1, name: text }).waitFor({ timeout });
+}
+
+/**
+ * Waits for a `<TxStatus>` line "<label>…: confirmed in block N." (the label starts with `prefix`, e.g. "Vote" for
+ * "Vote for") and fails early on "<label>… failed: …".
+ */
+async function confirmed(prefix: string, timeout = TX_MS): Promise<void> {
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const status = page.getByRole("status");
+  const ok = status.filter({ hasText: new RegExp(`^${escaped}[^:]*: confirmed in block \\d+\\.`) });
+  const failed = status.filter({ hasText: new RegExp(`^${escaped}[^:]* failed`) });
+  const invalid = page.locator('[aria-invalid="true"]');
+  await Promise.race([
+    ok.first().waitFor({ timeout }),
+    failed
+      .first()
+      .waitFor({ timeout })
+      .then(async () => {
+        throw new Error(`transaction failed: ${await failed.first().textContent()}`);
+      }),
+    // A form that refused the input sends nothing: say which field and why instead of timing out.
+    invalid
+      .first()
+      .waitFor({ timeout })
+      .then(async () => {
+        const field = invalid.first();
+        const described = await field.getAttribute("aria-describedby");
+        const errors = await Promise.all(
+          (described ?? "")
+            .split(/\s+/)
+            .filter(Boolean)
+            .map((id) => page.locator(`[id="${id}"]`).textContent()),
+        );
+        const label = await field.evaluate(
+          (el) => (el as HTMLInputElement).labels?.[0]?.textContent ?? el.id,
+        );
+        throw new Error(`form refused "${label}": ${errors.join(" ")}`);
+      }),
+  ]);
+}
+
+/** Fills an input by its label when the form has it (the provider form shows whatever fields the registry takes). */
+async function fillIfPresent(label: string, value: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true });
+  if ((await field.count()) > 0) await field.first().fill(value);
+}
+
+async function go(path: string): Promise<void> {
+  await page.goto(`${network!.webUrl}${path}`, { waitUntil: "domcontentloaded" });
+}
+
+/** Fails with a clear message when the test runs without a built app. */
+function requireBuild(): void {
+  if (!existsSync(BUILD_ID)) {
+    throw new Error(
+      `no production build of the web app (${BUILD_ID} is missing): run npm run build:web first`,
+    );
+  }
+}
+
+describe("dApp in a browser", () => {
+  beforeAll(async () => {
+    requireBuild();
+    requireChromium();
+    stateDir = await mkdtemp(join(tmpdir(), "eai-web-e2e-"));
+    network = await startNetwork(PORTS, stateDir);
+
+    // The test's user is dev account 1 (the worker is account 2): give it EAI from the deployer.
+    const chain = {
+      id: network.chainId,
+      name: CHAIN_NAME,
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [network.rpcUrl] } },
+    } as const;
+    const deployer = createWalletClient({
+      account: privateKeyToAccount(DEV_KEYS.deployer),
+      chain,
+      transport: http(network.rpcUrl),
+    });
+    const user = privateKeyToAccount(DEV_KEYS.user);
+    const hash = await deployer.writeContract({
+      address: network.deployment.contracts.EAIToken.address,
+      abi: eaiTokenAbi,
+      functionName: "transfer",
+      args: [user.address, parseEther("10000")],
+    });
+    const receipt = await createPublicClient({
+      chain,
+      transport: http(network.rpcUrl),
+    }).waitForTransactionReceipt({
+      hash,
+    });
+    expect(receipt.status).toBe("success");
+
+    browser = await launchBrowser({ width: 1280, height: 900 });
+    // The wallet starts on chain 1 (which it cannot reach) so the app's wrong-network banner shows.
+    wallet = new TestWallet({
+      privateKey: DEV_KEYS.user as Hex,
+      chainId: 1,
+      chains: [{ id: 1 }, { id: network.chainId, rpcUrl: network.rpcUrl }],
+    });
+    await installTestWallet(browser.context, wallet);
+    requests = recordRequests(browser.context, [network.webUrl, network.rpcUrl, network.indexerUrl]);
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on("pageerror", (err) => pageErrors.push(`${page.url()}: ${err.message}`));
+    page.setDefaultTimeout(20_000);
+    await mkdir(SCREENSHOTS, { recursive: true });
+  }, 330_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await network?.stop();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("loads the overview, connects the test wallet through the dialog and switches to the app's chain", async () => {
+    await go("/");
+    await heading("Network overview");
+    const connect = page.getByRole("button", { name: "Connect wallet" });
+    await expect.poll(() => connect.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await connect.click();
+    const dialog = page.getByRole("dialog", { name: "Connect a wallet" });
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "EAI Test Wallet" }).click();
+    await page.getByRole("button", { name: "Disconnect" }).waitFor();
+    await page.getByLabel(`Connected account ${wallet.address}`).waitFor();
+
+    const banner = page.getByRole("alert").filter({ hasText: "Your wallet is on chain 1" });
+    await banner.waitFor();
+    await banner.getByRole("button", { name: `Switch to ${CHAIN_NAME}` }).click();
+    await banner.waitFor({ state: "detached" });
+    expect(wallet.chainId).toBe(network!.chainId);
+  });
+
+  it("submits a digits task and verifies the worker's output in the browser", async () => {
+    await go("/submit");
+    await heading("Submit a task");
+    await page.getByRole("button", { name: "Disconnect" }).waitFor();
+    const model = page.getByLabel("Model", { exact: true });
+    // The digits model: the one whose option mentions it (the demo deployment registers only that one).
+    const options = await model.locator("option").allTextContents();
+    const digits = options.find((o) => /digit|mnist/i.test(o));
+    if (digits) await model.selectOption({ label: digits });
+    await page.getByLabel("Digit drawing pad", { exact: true }).waitFor();
+    await page.getByRole("button", { name: "Use a sample digit" }).click();
+    await page.getByLabel("Reward (EAI)", { exact: true }).fill("5");
+    // Pay with a permit: exercises eth_signTypedData_v4 in the wallet and saves the approve transaction.
+    await page.getByLabel("Pay with a permit signature (no approve transaction)").check();
+    await page.getByRole("button", { name: "Submit task" }).click();
+
+    const open = page.getByRole("link", { name: /^Open task #\d+$/ });
+    await open.waitFor({ timeout: 60_000 });
+    const taskId = /#(\d+)/.exec((await open.textContent()) ?? "")?.[1];
+    expect(taskId).toBeDefined();
+    found.taskId = taskId;
+    expect(wallet.log).toContain("eth_signTypedData_v4");
+
+    // The worker claims the task, proves the inference (Groth16) and the chain verifies it; the page then
+    // re-checks the output against the on-chain commitment.
+    const verification = page.getByTestId("task-verification");
+    await verification.filter({ hasText: "Output verified against the on-chain commitment" }).waitFor({
+      timeout: 150_000,
+    });
+    expect(await verification.textContent()).toMatch(/Predicted digit: \d/);
+
+    await open.click();
+    await heading(`Task #${taskId}`);
+    await page
+      .getByTestId("task-verification")
+      .filter({ hasText: "Output verified against the on-chain commitment" })
+      .waitFor({ timeout: 60_000 });
+  }, 240_000);
+
+  it("stakes and registers as a provider", async () => {
+    await go("/stake");
+    await heading("Stake and provide");
+    await page.getByRole("button", { name: "Disconnect" }).waitFor();
+    await page.getByLabel("Amount to stake (EAI)", { exact: true }).fill("250");
+    await page.getByRole("button", { name: "Stake", exact: true }).click();
+    await confirmed("Stake");
+
+    await fillIfPresent("CPU cores", "8");
+    await fillIfPresent("RAM (GB)", "32");
+    await fillIfPresent("Storage (GB)", "500");
+    await fillIfPresent("GPU model", "");
+    await fillIfPresent("VRAM (GB)", "0");
+    await fillIfPresent("GPU compute capability", "0");
+    await fillIfPresent("Bandwidth (Mbit/s)", "1000");
+    await fillIfPresent("Benchmark score", "1200");
+    // ISO 3166-1 numeric country code (276: Germany).
+    await fillIfPresent("Region", "276");
+    // Registration needs the X25519 key requesters encrypt private inputs to: generate one in the browser.
+    await page.getByRole("button", { name: "Generate a key pair in this browser" }).click();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /^New key 0x[0-9a-f]+… filled in\./ })
+      .waitFor();
+    expect(await page.getByRole("link", { name: "Save x25519.json" }).getAttribute("href")).toMatch(/^blob:/);
+    await page.getByRole("button", { name: "Register as provider" }).click();
+    await confirmed("Register as provider");
+    await page.getByRole("button", { name: "Update provider profile" }).waitFor({ timeout: INDEXED_MS });
+
+    await go(`/providers/${wallet.address}`);
+    await heading(`Provider ${shortAddress(wallet.address)}`);
+  }, 150_000);
+
+  it("delegates, creates a parameter-change proposal and votes for it", async () => {
+    await go("/governance");
+    await heading("Governance");
+    await page.getByRole("button", { name: "Disconnect" }).waitFor();
+    await page.getByRole("button", { name: "Delegate votes to myself" }).click();
+    await confirmed("Delegate");
+
+    const proposalLinks = page.getByRole("link", { name: /^Proposal / });
+    const hrefs = () => proposalLinks.evaluateAll((links) => links.map((l) => l.getAttribute("href") ?? ""));
+    const before = new Set(await hrefs());
+    const parameter = page.getByLabel("Parameter", { exact: true });
+    const options = await parameter
+      .locator("option")
+      .evaluateAll((opts) =>
+        opts.map((o) => ({ value: (o as HTMLOptionElement).value, label: o.textContent ?? "" })),
+      );
+    // The treasury's share of slashed stake (basis points, 0 to 10 000) when the form offers it; otherwise the first
+    // parameter with a small number, which creating the proposal does not execute.
+    const slashShare = options.find((o) => /share of slashed stake/i.test(o.label));
+    const choice = slashShare ?? options.find((o) => o.value !== "");
+    expect(choice, "the Parameter select offers a parameter").toBeDefined();
+    await parameter.selectOption(choice!.value);
+    await page.getByLabel("New value", { exact: true }).fill(slashShare ? "4000" : "120");
+    await page.getByLabel("Description", { exact: true }).fill("E2E: change a protocol parameter");
+    await page.getByRole("button", { name: "Create proposal" }).click();
+    await confirmed("Create proposal");
+
+    // The new proposal appears in the list once indexed.
+    let href: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          href = (await hrefs()).find((h) => !before.has(h));
+          return href;
+        },
+        { timeout: INDEXED_MS },
+      )
+      .toBeDefined();
+    found.proposalId = href!.split("/").pop();
+    expect(found.proposalId).toMatch(/^\d+$/);
+    await go(href!);
+    await heading(/^Proposal /);
+
+    // Past the voting delay (1 s locally; jump well past it without ending the 300 s voting period).
+    await advanceTime(network!.rpcUrl, 5);
+    await page.getByText("State: Active").waitFor({ timeout: INDEXED_MS });
+    const voteFor = page.getByRole("button", { name: "Vote for" });
+    await expect.poll(() => voteFor.isEnabled(), { timeout: INDEXED_MS }).toBe(true);
+    await voteFor.click();
+    await confirmed("Vote");
+    await page.getByText("You voted").first().waitFor({ timeout: INDEXED_MS });
+  }, 150_000);
+
+  it("is usable from the keyboard: skip link first, then the nav links, all with visible focus", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await go("/");
+    await heading("Network overview");
+    await page.locator("body").focus();
+    await page.keyboard.press("Tab");
+    const first = await focusInfo(page);
+    expect(first).toMatchObject({ text: "Skip to content", visibleFocus: true, inViewport: true });
+
+    const reached: string[] = [];
+    for (let i = 0; i < 15 && reached.length < NAV_LABELS.length; i++) {
+      await page.keyboard.press("Tab");
+      const focus = await focusInfo(page);
+      if (!focus) continue;
+      expect(focus.visibleFocus, `visible focus on ${focus.tag} "${focus.text}"`).toBe(true);
+      expect(focus.inViewport, `${focus.tag} "${focus.text}" in view when focused`).toBe(true);
+      if (focus.tag === "a" && NAV_LABELS.includes(focus.text)) reached.push(focus.text);
+    }
+    expect(reached).toEqual(NAV_LABELS);
+
+    // The skip link takes keyboard focus past the header: the next Tab lands inside <main> (once the overview has
+    // something focusable there: its links appear with the indexer's data).
+    await go("/");
+    await heading("Network overview");
+    await page.locator("main a[href], main button").first().waitFor();
+    await page.keyboard.press("Tab");
+    expect((await focusInfo(page))?.text).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.evaluate("location.hash")).toBe("#main");
+    await page.keyboard.press("Tab");
+    const inMain = await page.evaluate(
+      "(() => { const el = document.activeElement; return { inMain: Boolean(el?.closest('main')), what: el ? el.tagName + ' ' + (el.textContent || '').trim().slice(0, 40) : 'nothing' }; })()",
+    );
+    expect(inMain, "the Tab after the skip link").toMatchObject({ inMain: true });
+  });
+
+  it("renders every page without accessibility problems, at desktop and phone widths (screenshots)", async () => {
+    const pages: { path: string; name: string; h1: string | RegExp }[] = [
+      { path: "/", name: "overview", h1: "Network overview" },
+      { path: "/submit", name: "submit", h1: "Submit a task" },
+      { path: "/tasks", name: "tasks", h1: "My tasks" },
+      { path: "/providers", name: "providers", h1: "Providers" },
+      {
+        path: `/providers/${wallet.address}`,
+        name: "provider",
+        h1: `Provider ${shortAddress(wallet.address)}`,
+      },
+      { path: "/stake", name: "stake", h1: "Stake and provide" },
+      { path: "/governance", name: "governance", h1: "Governance" },
+      { path: "/models", name: "models", h1: "Models" },
+    ];
+    if (found.taskId)
+      pages.push({ path: `/tasks/${found.taskId}`, name: "task", h1: `Task #${found.taskId}` });
+    if (found.proposalId)
+      pages.push({ path: `/governance/${found.proposalId}`, name: "proposal", h1: /^Proposal / });
+
+    const problems: string[] = [];
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
+      for (const p of pages) {
+        await go(p.path);
+        await heading(p.h1);
+        // Let the indexer-backed parts render (the app refetches every 2 s) before judging and capturing.
+        await page.waitForLoadState("networkidle", { timeout: 5_000 }).catch(() => undefined);
+        for (const problem of await pageProblems(page)) problems.push(`${p.path} @${width}px: ${problem}`);
+        const overflow = await horizontalOverflow(page);
+        if (overflow > 1) problems.push(`${p.path} @${width}px: ${overflow} px wider than the screen`);
+        await page.screenshot({ path: join(SCREENSHOTS, `${p.name}-${width}.png`), fullPage: true });
+      }
+    }
+    expect(problems).toEqual([]);
+    // Every page of the UI contract was captured (the task and proposal pages need the earlier flows).
+    expect(pages.map((p) => p.name)).toEqual(expect.arrayContaining(["task", "proposal"]));
+  }, 180_000);
+
+  it("talked only to the app, the RPC and the indexer, with no uncaught page errors", () => {
+    expect(requests.urls.length).toBeGreaterThan(0);
+    expect(requests.foreign()).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
