@@ -207,7 +207,7 @@ export function ProviderProfilePanel({
           ))}
           <div className={styles.wide}>
             <FormField
-              label="X25519 public key (optional)"
+              label={registered ? "X25519 public key (optional)" : "X25519 public key"}
               error={errors.x25519PublicKey}
               hint={
                 <>
