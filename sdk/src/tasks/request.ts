@@ -73,7 +73,7 @@ export async function encodeZkInput(input: ZkTaskInput): Promise<EncodedZkInput>
   if (salt < 0n || salt >= SNARK_SCALAR_FIELD) {
     throw new RangeError(`salt must be a field element (0 ≤ salt < p), got ${salt}`);
   }
-  // Poseidon (circomlibjs) is loaded on first use: pages that only build proposals or permits stay light.
+  // Poseidon is loaded on first use: pages that only build proposals or permits stay light.
   const { inputCommitment } = await import("../zk/commitment.ts");
   const commitment = await inputCommitment(x, salt);
   const blob = new TextEncoder().encode(JSON.stringify({ v: 1, x, salt: salt.toString() }));

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { buildPoseidon } from "circomlibjs";
 import { describe, expect, it } from "vitest";
 import {
   inputCommitment,
@@ -25,6 +26,19 @@ describe("Poseidon", () => {
     expect(await poseidon([1n, 2n])).toBe(
       7853200120776062878684798364095072458815029376092732009249414926327459813530n,
     );
+  });
+
+  it("equals circomlibjs's Poseidon for every arity 1..16, at field edges too", async () => {
+    const reference = await buildPoseidon();
+    const p = SNARK_SCALAR_FIELD;
+    for (let n = 1; n <= 16; n++) {
+      const inputs = Array.from({ length: n }, (_, i) =>
+        i % 3 === 0 ? p - 1n - BigInt(i) : BigInt(i * 7919 + n),
+      );
+      expect(await poseidon(inputs), `arity ${n}`).toBe(reference.F.toObject(reference(inputs)));
+    }
+    await expect(poseidon([])).rejects.toThrow(/1\.\.16/);
+    await expect(poseidon(Array.from({ length: 17 }, () => 1n))).rejects.toThrow(/1\.\.16/);
   });
 
   it("chains: plain up to 16 elements, then absorbs 15 per step behind the accumulator", async () => {

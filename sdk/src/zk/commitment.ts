@@ -1,4 +1,3 @@
-import { buildPoseidon, type PoseidonHasher } from "circomlibjs";
 import { checkInput } from "./image.ts";
 import type { QuantisedModel } from "./model.ts";
 import { toField } from "./field.ts";
@@ -22,20 +21,45 @@ import { MNIST_MLP_SPEC, type MnistMlpSpec } from "./spec.ts";
  * acc = Poseidon([acc, ...next up to 15 elements]) until every element is absorbed.
  */
 
-let poseidonPromise: Promise<PoseidonHasher> | undefined;
+type PoseidonFn = (inputs: bigint[]) => bigint;
 
-/** The circomlibjs Poseidon hasher (built once per process; matches circomlib's Poseidon template). */
-export function getPoseidon(): Promise<PoseidonHasher> {
-  poseidonPromise ??= buildPoseidon();
-  return poseidonPromise;
-}
+/*
+ * Poseidon over BN254 with circomlib's constants (poseidon-lite: plain BigInt arithmetic, no wasm). One module per
+ * arity, each loaded on first use, so a browser verifying an output commitment (1 input) or computing an input
+ * commitment (2 inputs) fetches only those constants. Checked against circomlibjs in commitment.test.ts.
+ */
+const POSEIDON_LOADERS: readonly (() => Promise<PoseidonFn>)[] = [
+  () => import("poseidon-lite/poseidon1").then((m) => m.poseidon1),
+  () => import("poseidon-lite/poseidon2").then((m) => m.poseidon2),
+  () => import("poseidon-lite/poseidon3").then((m) => m.poseidon3),
+  () => import("poseidon-lite/poseidon4").then((m) => m.poseidon4),
+  () => import("poseidon-lite/poseidon5").then((m) => m.poseidon5),
+  () => import("poseidon-lite/poseidon6").then((m) => m.poseidon6),
+  () => import("poseidon-lite/poseidon7").then((m) => m.poseidon7),
+  () => import("poseidon-lite/poseidon8").then((m) => m.poseidon8),
+  () => import("poseidon-lite/poseidon9").then((m) => m.poseidon9),
+  () => import("poseidon-lite/poseidon10").then((m) => m.poseidon10),
+  () => import("poseidon-lite/poseidon11").then((m) => m.poseidon11),
+  () => import("poseidon-lite/poseidon12").then((m) => m.poseidon12),
+  () => import("poseidon-lite/poseidon13").then((m) => m.poseidon13),
+  () => import("poseidon-lite/poseidon14").then((m) => m.poseidon14),
+  () => import("poseidon-lite/poseidon15").then((m) => m.poseidon15),
+  () => import("poseidon-lite/poseidon16").then((m) => m.poseidon16),
+];
+const poseidonByArity = new Map<number, Promise<PoseidonFn>>();
 
-/** Poseidon of at most 16 field elements, as a bigint. */
+/** Poseidon of at most 16 field elements, as a bigint (circomlib's Poseidon template). */
 export async function poseidon(inputs: readonly bigint[]): Promise<bigint> {
-  const h = await getPoseidon();
   if (inputs.length < 1 || inputs.length > 16)
     throw new RangeError(`Poseidon takes 1..16 inputs, got ${inputs.length}`);
-  return h.F.toObject(h(inputs));
+  let fn = poseidonByArity.get(inputs.length);
+  if (!fn) {
+    const load = POSEIDON_LOADERS[inputs.length - 1];
+    if (!load) throw new RangeError(`Poseidon takes 1..16 inputs, got ${inputs.length}`);
+    fn = load();
+    poseidonByArity.set(inputs.length, fn);
+  }
+  return (await fn)([...inputs]);
 }
 
 /** PoseidonChain over any number of elements (see the encoding comment above). */

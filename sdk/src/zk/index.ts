@@ -7,7 +7,6 @@ export type { ModelBounds, QuantisedModel } from "./model.ts";
 export { argmax, infer, requantise } from "./inference.ts";
 export type { InferenceTrace } from "./inference.ts";
 export {
-  getPoseidon,
   inputCommitment,
   modelCommitment,
   modelHeader,
