@@ -215,6 +215,8 @@ export interface Report {
     zkClaimToSettledMs: Record<string, { p50: number; p95: number }>;
     /** Task available (submitted, priority window over) → settled, in the zkSettlement mode (when measured). */
     zkAvailableToSettledMs: Record<string, { p50: number; p95: number }>;
+    /** Claim-mode ZK batches: available → settled (when measured). */
+    zkClaimAvailableToSettledMs: Record<string, { p50: number; p95: number }>;
     /** Claim-mode tasks per minute when direct mode is the headline (measured side by side), else null. */
     zkClaimTasksPerMinute: Record<string, number> | null;
     /** Direct mode: proofs that lost the race on-chain, per number of workers (over all batches). */
@@ -267,6 +269,19 @@ export function collect(
     const zkClaim = zkAll.filter((b) => b.zkSettlement !== "direct");
     const zkBatches = zkDirect.length > 0 ? zkDirect : zkClaim;
     const rd = worker.batches.find((b) => b.scenario.startsWith("REDUNDANT"));
+    const availableToSettled = (batches: typeof zkAll) =>
+      Object.fromEntries(
+        batches.flatMap((b) =>
+          b.availableToSettledP50Ms === undefined || b.availableToSettledP95Ms === undefined
+            ? []
+            : [
+                [
+                  String(b.workers),
+                  { p50: Math.round(b.availableToSettledP50Ms), p95: Math.round(b.availableToSettledP95Ms) },
+                ],
+              ],
+        ),
+      );
     const perMinute = (batches: typeof zkAll) =>
       Object.fromEntries(batches.map((b) => [String(b.workers), round(b.tasksPerMinute, 1)]));
     throughput = {
@@ -278,18 +293,8 @@ export function collect(
           { p50: Math.round(b.latencyP50Ms), p95: Math.round(b.latencyP95Ms) },
         ]),
       ),
-      zkAvailableToSettledMs: Object.fromEntries(
-        zkBatches.flatMap((b) =>
-          b.availableToSettledP50Ms === undefined || b.availableToSettledP95Ms === undefined
-            ? []
-            : [
-                [
-                  String(b.workers),
-                  { p50: Math.round(b.availableToSettledP50Ms), p95: Math.round(b.availableToSettledP95Ms) },
-                ],
-              ],
-        ),
-      ),
+      zkAvailableToSettledMs: availableToSettled(zkBatches),
+      zkClaimAvailableToSettledMs: availableToSettled(zkClaim),
       zkClaimTasksPerMinute: zkDirect.length > 0 && zkClaim.length > 0 ? perMinute(zkClaim) : null,
       zkLostRaces: Object.fromEntries(zkDirect.map((b) => [String(b.workers), b.lostRaces ?? 0])),
       redundant: rd
@@ -480,6 +485,12 @@ export function reportRows(r: Report): Row[] {
   }
   if (t && Object.keys(t.zkClaimToSettledMs).length > 0) {
     const c = Object.keys(t.zkClaimToSettledMs).sort((a, b) => Number(a) - Number(b));
+    if (directMode && Object.keys(t.zkClaimAvailableToSettledMs).length > 0)
+      rows.push({
+        figure: `available → settled p50 / p95, ZK claim mode, ${c.join(" / ")} workers`,
+        measured: latencies(t.zkClaimAvailableToSettledMs),
+        target: "same run, for comparison",
+      });
     rows.push({
       figure: `claim → settled p50 / p95, ZK${directMode ? " claim mode" : ""}, ${c.join(" / ")} workers`,
       measured: latencies(t.zkClaimToSettledMs),

@@ -7,7 +7,8 @@
  * Starts a real `hardhat node`, deploys the protocol, a blob store and real workers (worker/test/harness.ts), then:
  *   - ZK tasks on the MNIST MLP (real proofs, MnistMlpVerifier) with 1, 2 and then 4 workers (each with a prover
  *     pool of one), for each ZK settlement mode: "direct" (the default: submitProof on the unclaimed task, workers
- *     take turns by rank; heartbeats on so that only running workers are ranked) and "claim" (claim, then prove);
+ *     take turns by rank; heartbeats on so that only running workers are ranked) and "claim" (claim, then prove),
+ *     the two modes alternating per worker count;
  *   - REDUNDANT tasks on the tiny ONNX model with 3 workers (a REDUNDANT task needs 3 providers);
  * for each setting submits REPEATS batches one after the other, polls every task's status and reports tasks per
  * minute (batch size / time from the batch's first submit to its last settlement; the median over the batches) and
@@ -193,8 +194,9 @@ try {
   // A fourth provider for the 4-worker setting: funded by the deployer, the worker stakes on start-up.
   await h.p.send(h.p.contracts.token.write.transfer([signerFor(ACCOUNT.dave).address, parseEther("2000")]));
   const accounts = [ACCOUNT.alice, ACCOUNT.bob, ACCOUNT.carol, ACCOUNT.dave];
-  for (const [m, settlement] of (SETTLEMENTS as ("direct" | "claim")[]).entries()) {
-    for (const workers of ZK_TASKS > 0 ? WORKER_COUNTS : []) {
+  // The modes alternate per worker count, so that both see about the same load on a shared machine.
+  for (const workers of ZK_TASKS > 0 ? WORKER_COUNTS : []) {
+    for (const [m, settlement] of (SETTLEMENTS as ("direct" | "claim")[]).entries()) {
       const pools = Array.from({ length: workers }, () => new ProverPool({ size: 1, jobTimeoutMs: 120_000 }));
       const running: ProviderWorker[] = [];
       for (let i = 0; i < workers; ++i) {
