@@ -36,7 +36,7 @@ describe("worker config", () => {
     expect(cfg.gasHeadroomPercent).toBe(20);
     expect(cfg.region).toBe(0);
     expect(cfg.pollIntervalMs).toBe(2000);
-    expect(cfg.zkSettlement).toBe("direct");
+    expect(cfg.zkSettlement).toBe("hybrid");
     expect(cfg.directStaggerMs).toBe(2500);
     expect(cfg.directMaxRank).toBe(8);
     expect(cfg.directLivenessSec).toBe(1800);
@@ -44,12 +44,14 @@ describe("worker config", () => {
 
   it("takes the ZK settlement mode from the file or EAI_WORKER_ZK_SETTLEMENT and rejects others", () => {
     expect(parseWorkerConfig({ ...base, zkSettlement: "claim" }, {}, "/x").zkSettlement).toBe("claim");
+    expect(parseWorkerConfig({ ...base, zkSettlement: "direct" }, {}, "/x").zkSettlement).toBe("direct");
+    expect(parseWorkerConfig(base, { EAI_WORKER_ZK_SETTLEMENT: "hybrid" }, "/x").zkSettlement).toBe("hybrid");
     const env = { EAI_WORKER_ZK_SETTLEMENT: "claim", EAI_WORKER_DIRECT_STAGGER_MS: "0" };
     const cfg = parseWorkerConfig(base, env, "/x");
     expect(cfg.zkSettlement).toBe("claim");
     expect(cfg.directStaggerMs).toBe(0);
     expect(() => parseWorkerConfig(base, { EAI_WORKER_ZK_SETTLEMENT: "fast" }, "/x")).toThrow(
-      /zkSettlement \(from EAI_WORKER_ZK_SETTLEMENT\): expected "direct" or "claim"/,
+      /zkSettlement \(from EAI_WORKER_ZK_SETTLEMENT\): expected "hybrid", "direct" or "claim"/,
     );
     expect(() => parseWorkerConfig({ ...base, directMaxRank: 0 }, {}, "/x")).toThrow(/directMaxRank/);
   });

@@ -111,12 +111,17 @@ export const workerConfigSchema = z
     /** Seconds of slack a claim must leave before the task's deadline beyond its execution (and reveal) window. */
     deadlineMarginSec: int(0, 86_400, "seconds between 0 and 86400").default(30),
     /**
-     * How ZK tasks are settled: "direct" proves an unclaimed task and settles it with one submitProof (no claim,
-     * no bond; providers take turns by a deterministic per-task ranking, see directStaggerMs); "claim" claims
-     * first (locks the bond, reserves the task for execWindow) and then proves. docs/WORKER.md, "ZK settlement".
+     * How ZK tasks are settled (docs/WORKER.md, "ZK settlement"). Providers take turns by a deterministic per-task
+     * ranking (see directStaggerMs) in "hybrid" and "direct". "hybrid" (default): the first-ranked provider proves
+     * the Open task and settles it with one submitProof (no claim, no bond); a lower-ranked provider whose turn
+     * comes while the task is still Open claims it (locking it: no further duplicate proofs) and then proves.
+     * "direct": every provider proves without claiming when its turn comes. "claim": claim first (locks the bond,
+     * reserves the task for execWindow), then prove.
      */
-    zkSettlement: z.enum(["direct", "claim"], { error: 'expected "direct" or "claim"' }).default("direct"),
-    /** Direct mode: a provider ranked r for a task waits r × this before proving it (about one proof time). */
+    zkSettlement: z
+      .enum(["hybrid", "direct", "claim"], { error: 'expected "hybrid", "direct" or "claim"' })
+      .default("hybrid"),
+    /** Hybrid and direct modes: a provider ranked r for a task waits r × this before its turn (about one proof time). */
     directStaggerMs: int(0, 600_000, "milliseconds between 0 and 600000").default(2_500),
     /** Direct mode: only the first this-many places of the ranking matter (the longest wait is this × stagger). */
     directMaxRank: int(1, 1_000, "an integer between 1 and 1000").default(8),

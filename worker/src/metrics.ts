@@ -24,10 +24,12 @@ export interface WorkerMetrics {
   lastProcessedBlock: Gauge<never>;
   tasksInFlight: Gauge<never>;
   /**
-   * Direct ZK settlement outcomes: "settled" (our proof won), "lost-race" (another proof was accepted first, after
-   * we had proved), "taken-before-proof" (settled or claimed by another before we proved: no work wasted).
+   * ZK settlement outcomes: "settled-direct" (our proof settled the Open task, no claim), "settled-claimed" (our
+   * proof settled a task we had claimed), "lost-race" (direct path: another provider settled or claimed the task
+   * after we had proved it, one wasted proof), "taken-before-proof" (settled or claimed by another before we
+   * proved: no work wasted).
    */
-  directOutcomes: Counter<"outcome">;
+  zkOutcomes: Counter<"outcome">;
 }
 
 /** A fresh registry with the worker's metrics (and Node's default process metrics unless disabled). */
@@ -106,9 +108,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
       help: "Claimed tasks not yet settled",
       registers: [registry],
     }),
-    directOutcomes: new Counter({
-      name: "eai_worker_direct_outcomes_total",
-      help: "Direct ZK settlement outcomes (settled, lost-race, taken-before-proof)",
+    zkOutcomes: new Counter({
+      name: "eai_worker_zk_outcomes_total",
+      help: "ZK settlement outcomes (settled-direct, settled-claimed, lost-race, taken-before-proof)",
       labelNames: ["outcome"],
       registers: [registry],
     }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeAbiParameters, keccak256, type Address } from "viem";
-import { firstRanked, rankKey, rankOf, turnSteps } from "./ranking.ts";
+import { claimsWhenRanked, firstRanked, rankKey, rankOf, turnSteps } from "./ranking.ts";
 
 const providers: Address[] = Array.from(
   { length: 12 },
@@ -63,5 +63,17 @@ describe("direct settlement ranking", () => {
     expect(turnSteps(1, 0, 32)).toBe(1);
     expect(turnSteps(2, 3, 32)).toBe(5);
     expect(turnSteps(1, 100, 32)).toBe(33);
+  });
+});
+
+describe("which path a ranked provider takes", () => {
+  it("hybrid: rank 0 proves directly, every lower rank claims; direct never claims; claim always does", () => {
+    expect(claimsWhenRanked("hybrid", 0)).toBe(false);
+    expect(claimsWhenRanked("hybrid", 1)).toBe(true);
+    expect(claimsWhenRanked("hybrid", 7)).toBe(true);
+    expect(claimsWhenRanked("direct", 0)).toBe(false);
+    expect(claimsWhenRanked("direct", 3)).toBe(false);
+    expect(claimsWhenRanked("claim", 0)).toBe(true);
+    expect(claimsWhenRanked("claim", 2)).toBe(true);
   });
 });

@@ -71,6 +71,20 @@ export function turnSteps(rank: number, backlog: number, maxBacklog: number): nu
   return rank === 0 ? 0 : rank + Math.min(backlog, maxBacklog);
 }
 
+/** The ZK settlement modes (WorkerConfig.zkSettlement). */
+export type ZkSettlement = "hybrid" | "direct" | "claim";
+
+/**
+ * Whether a provider ranked `rank` for a ZK task claims it when its turn comes (rather than proving the Open task
+ * directly): always in "claim" mode, never in "direct" mode, and in "hybrid" mode unless it is first-ranked. A
+ * hybrid claimant locks the task, so at most the first-ranked provider's proof is ever wasted.
+ */
+export function claimsWhenRanked(mode: ZkSettlement, rank: number): boolean {
+  if (mode === "claim") return true;
+  if (mode === "direct") return false;
+  return rank > 0;
+}
+
 /** What the directory knows about one provider (as of its last refresh). */
 export interface ProviderEntry {
   address: Address;

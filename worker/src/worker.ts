@@ -7,6 +7,8 @@
  *   ZK:        claiming → claimed → (execute + prove) proved → (submitProof) submitted → settled
  *   ZK direct: (rank turn, still Open) proving → (execute + prove) proved → (submitProof on the Open task)
  *              submitted → settled; dropped without a transaction when another provider settles or claims first
+ *   ZK hybrid: rank 0 takes the direct path; a lower rank whose turn comes while the task is still Open takes the
+ *              claim path (claimTask locks the task, so no further duplicate proofs)
  *   REDUNDANT: claiming → claimed → (execute + upload) executed → (commitResult) committed → (revealResult)
  *              revealed → (finalizeTask if needed) settled
  */
@@ -37,7 +39,7 @@ import type { ExecutorKind, WorkerConfig } from "./config.ts";
 import { ExecutionError, type Executor } from "./executors/types.ts";
 import type { ZkExecutor } from "./executors/zk-mlp.ts";
 import { ProverError } from "./executors/prover-pool.ts";
-import { evaluateTask, type Decision } from "./filter.ts";
+import { evaluateTask, type Decision, type FilterContext } from "./filter.ts";
 import type { Resources } from "./hardware.ts";
 import { fetchTaskInput, InputError } from "./inputs.ts";
 import { loadOrCreateX25519Keys, type X25519Keys } from "./keys.ts";
@@ -47,7 +49,7 @@ import { createMetrics, type WorkerMetrics } from "./metrics.ts";
 import { ModelError, ModelStore } from "./models.ts";
 import type { Signer } from "./keystore.ts";
 import { StateStore, type InFlightTask } from "./state.ts";
-import { firstRanked, ProviderDirectory, rankOf, turnSteps } from "./ranking.ts";
+import { claimsWhenRanked, firstRanked, ProviderDirectory, rankOf, turnSteps } from "./ranking.ts";
 
 export interface WorkerOptions {
   config: WorkerConfig;
@@ -171,7 +173,7 @@ export class ProviderWorker {
     this.#enabled = new Set(this.config.executors.filter((k) => available.has(k)));
     this.#minReward = new Map(Object.entries(this.config.minReward).map(([k, v]) => [k.toLowerCase(), v]));
     this.#directory =
-      this.config.zkSettlement === "direct"
+      this.config.zkSettlement !== "claim"
         ? new ProviderDirectory({
             ctx: this.ctx,
             refreshMs: this.config.directRefreshMs,
@@ -438,9 +440,10 @@ export class ProviderWorker {
     );
     for (const [id, c] of ordered) {
       if (this.#stopping) return;
-      const direct = this.config.zkSettlement === "direct" && c.spec.mode === VerificationMode.ZK;
+      // Ranked (hybrid or direct ZK): providers take turns; `direct` is the path this provider takes.
+      const ranked = this.config.zkSettlement !== "claim" && c.spec.mode === VerificationMode.ZK;
       const model = await this.#models.info(c.spec.modelId);
-      const decision: Decision = evaluateTask(c.spec, {
+      const filterCtx = (direct: boolean): FilterContext => ({
         now: this.#now,
         model: model && { kind: model.kind, active: model.active },
         executors: this.#enabled,
@@ -454,6 +457,7 @@ export class ProviderWorker {
         maxConcurrentTasks: this.config.maxConcurrentTasks,
         direct,
       });
+      let decision: Decision = evaluateTask(c.spec, filterCtx(ranked));
       if (decision.action === "skip") {
         this.#skip(id, decision.reason, decision.detail);
         continue;
@@ -461,16 +465,25 @@ export class ProviderWorker {
       // Direct mode: the turn is fixed once the task may be served (after any priority window), even while at
       // capacity, so that the wait runs alongside the work in progress.
       const turn =
-        direct && !(decision.action === "defer" && decision.reason === "priority-window")
+        ranked && !(decision.action === "defer" && decision.reason === "priority-window")
           ? await this.#directTurn(id, c)
           : 0;
+      const direct = ranked && !claimsWhenRanked(this.config.zkSettlement, c.rank ?? 0);
+      if (ranked && !direct) {
+        // Hybrid, not first-ranked: this provider would claim, so the claim path's bond and deadline rules apply.
+        decision = evaluateTask(c.spec, filterCtx(false));
+        if (decision.action === "skip") {
+          this.#skip(id, decision.reason, decision.detail);
+          continue;
+        }
+      }
       if (decision.action === "defer") {
         if (c.lastDefer !== decision.reason)
           this.#log.debug({ taskId: id, reason: decision.reason, detail: decision.detail }, "task deferred");
         c.lastDefer = decision.reason;
         continue;
       }
-      if (direct) {
+      if (ranked) {
         if (Date.now() < turn) continue;
         const st = await this.#taskState(BigInt(id));
         if (st.status !== TaskStatus.Open) {
@@ -497,6 +510,8 @@ export class ProviderWorker {
         await this.#takeDirect(id, c, decision.executor);
         continue;
       }
+      if (ranked)
+        this.#log.info({ taskId: id, rank: c.rank }, "hybrid settlement: still open at our turn, claiming");
       const claimed = await this.#claim(id, c, decision.executor);
       this.#candidates.delete(id);
       if (claimed) free -= c.spec.bond;
@@ -511,7 +526,7 @@ export class ProviderWorker {
     this.#candidates.delete(id);
     this.#inputs.delete(id);
     if (c.notBefore !== undefined) {
-      this.metrics.directOutcomes.inc({ outcome: "taken-before-proof" });
+      this.metrics.zkOutcomes.inc({ outcome: "taken-before-proof" });
       this.#log.info(
         { taskId: id, rank: c.rank },
         "task settled or claimed by another provider before our turn",
@@ -806,6 +821,7 @@ export class ProviderWorker {
         ...this.#submitProofRequest(id, task, spec, taskId),
         alreadyDone: async () => (await this.#taskState(taskId)).status !== TaskStatus.Claimed,
       });
+      if (task.phase === "proved") this.metrics.zkOutcomes.inc({ outcome: "settled-claimed" });
       await this.#setPhase(id, { phase: "submitted", pendingTx: undefined });
       this.#schedule(id);
     }
@@ -850,14 +866,14 @@ export class ProviderWorker {
       await this.#dropDirect(id, "lost-race", (await this.#taskState(taskId)).status);
       return;
     }
-    this.metrics.directOutcomes.inc({ outcome: "settled" });
+    this.metrics.zkOutcomes.inc({ outcome: "settled-direct" });
     await this.#setPhase(id, { phase: "submitted", pendingTx: undefined });
     this.#schedule(id);
   }
 
   /** Forgets a direct-mode task another provider closed first (not a failure: nothing of ours is at stake). */
   async #dropDirect(id: string, outcome: "lost-race" | "taken-before-proof", status: number): Promise<void> {
-    this.metrics.directOutcomes.inc({ outcome });
+    this.metrics.zkOutcomes.inc({ outcome });
     const state = ["None", "Open", "Claimed", "Completed", "Cancelled", "Refunded"][status] ?? String(status);
     this.#log.info(
       { taskId: id, state },

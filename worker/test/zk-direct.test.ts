@@ -24,6 +24,7 @@ afterAll(async () => {
   await h?.close();
 });
 
+const direct = { zkSettlement: "direct" } as const;
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 async function submitZk(label: string) {
@@ -41,7 +42,7 @@ async function counter(
     .reduce((a, v) => a + v.value, 0);
 }
 
-const outcomes = (w: ProviderWorker, outcome: string) => counter(w.metrics.directOutcomes, { outcome });
+const outcomes = (w: ProviderWorker, outcome: string) => counter(w.metrics.zkOutcomes, { outcome });
 const proofTxs = (w: ProviderWorker) => counter(w.metrics.transactions, { action: "submitProof" });
 
 async function events(name: "ProofAccepted" | "TaskClaimed", taskId: bigint) {
@@ -59,7 +60,10 @@ async function events(name: "ProofAccepted" | "TaskClaimed", taskId: bigint) {
 describe("worker, ZK mode, direct settlement", () => {
   it("settles a ZK task with one submitProof and no claim", async () => {
     const zk = new MockZkExecutor();
-    const w = await h.worker("direct-one", ACCOUNT.alice, { zkExecutor: zk });
+    const w = await h.worker("direct-one", ACCOUNT.alice, {
+      zkExecutor: zk,
+      config: { zkSettlement: "direct" },
+    });
     expect(w.config.zkSettlement).toBe("direct");
     w.start();
     const { taskId } = await submitZk("direct #1");
@@ -70,7 +74,7 @@ describe("worker, ZK mode, direct settlement", () => {
       h.p.wallets.providers[0].account.address.toLowerCase(),
     ]);
     expect(zk.proofs).toBe(1);
-    expect(await outcomes(w, "settled")).toBe(1);
+    expect(await outcomes(w, "settled-direct")).toBe(1);
     expect(await proofTxs(w)).toBe(1);
     expect(
       await h.p.contracts.market.read.creditOf([
@@ -83,7 +87,7 @@ describe("worker, ZK mode, direct settlement", () => {
 
   it("two workers take turns by rank: every task is proved and settled once", async () => {
     // Liveness off: every registered provider is ranked (alice, bob and carol, who runs no worker here).
-    const config = { directStaggerMs: 2_000, directLivenessSec: 0 };
+    const config = { zkSettlement: "direct", directStaggerMs: 2_000, directLivenessSec: 0 };
     const zkA = new MockZkExecutor();
     const zkB = new MockZkExecutor();
     const a = await h.worker("direct-a", ACCOUNT.alice, { zkExecutor: zkA, config });
@@ -104,12 +108,12 @@ describe("worker, ZK mode, direct settlement", () => {
     // No duplicate work: one proof and one submitProof per task across both workers, and no lost race.
     expect(zkA.proofs + zkB.proofs).toBe(tasks.length);
     expect((await proofTxs(a)) + (await proofTxs(b))).toBe(tasks.length);
-    expect((await outcomes(a, "settled")) + (await outcomes(b, "settled"))).toBe(tasks.length);
+    expect((await outcomes(a, "settled-direct")) + (await outcomes(b, "settled-direct"))).toBe(tasks.length);
     expect((await outcomes(a, "lost-race")) + (await outcomes(b, "lost-race"))).toBe(0);
   });
 
   it("handles a lost race (both at rank 0) without crashing or retrying", async () => {
-    const config = { directStaggerMs: 0, directLivenessSec: 0 };
+    const config = { zkSettlement: "direct", directStaggerMs: 0, directLivenessSec: 0 };
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const zkA = new MockZkExecutor();
@@ -130,7 +134,7 @@ describe("worker, ZK mode, direct settlement", () => {
     await waitFor("both done", async () => [a, b].every((w) => !w.store.get().tasks[id]));
     expect(zkA.proofs + zkB.proofs).toBe(2);
     expect(await events("ProofAccepted", taskId)).toHaveLength(1);
-    expect((await outcomes(a, "settled")) + (await outcomes(b, "settled"))).toBe(1);
+    expect((await outcomes(a, "settled-direct")) + (await outcomes(b, "settled-direct"))).toBe(1);
     expect((await outcomes(a, "lost-race")) + (await outcomes(b, "lost-race"))).toBe(1);
     const failed = async (w: ProviderWorker) => counter(w.metrics.tasksFailed, {});
     expect((await failed(a)) + (await failed(b))).toBe(0);
@@ -146,7 +150,7 @@ describe("worker, ZK mode, direct settlement", () => {
     const stuck = new MockZkExecutor();
     // The first process "dies" mid-proof: its proof never returns (and never writes to the state afterwards).
     stuck.gate = new Promise(() => undefined);
-    const first = await h.worker("direct-crash", ACCOUNT.carol, { zkExecutor: stuck });
+    const first = await h.worker("direct-crash", ACCOUNT.carol, { zkExecutor: stuck, config: direct });
     first.start();
     const { taskId } = await submitZk("direct crash");
     const id = taskId.toString();
@@ -157,7 +161,7 @@ describe("worker, ZK mode, direct settlement", () => {
     expect(await h.taskStatus(taskId)).toBe(TaskStatus.Open);
 
     const zk = new MockZkExecutor();
-    const second = await h.worker("direct-crash", ACCOUNT.carol, { zkExecutor: zk });
+    const second = await h.worker("direct-crash", ACCOUNT.carol, { zkExecutor: zk, config: direct });
     second.start();
     await waitFor("settled after restart", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed);
     expect(zk.proofs).toBe(1);
