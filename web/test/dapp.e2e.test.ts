@@ -215,7 +215,7 @@ describe("dApp in a browser", () => {
     found.taskId = taskId;
     expect(wallet.log).toContain("eth_signTypedData_v4");
 
-    // The worker claims the task, proves the inference (Groth16) and the chain verifies it; the page then
+    // The worker proves the inference (Groth16) and the chain verifies it; the page then
     // re-checks the output against the on-chain commitment.
     const verification = page.getByTestId("task-verification");
     await verification.filter({ hasText: "Output verified against the on-chain commitment" }).waitFor({
