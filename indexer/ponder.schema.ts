@@ -75,6 +75,8 @@ export const task = onchainTable(
     settledAt: t.integer(),
     /** Seconds from the first claim to completion (null unless completed after a claim). */
     claimToCompletion: t.integer(),
+    /** Seconds from submission to completion (null unless completed); defined with or without a claim. */
+    submitToCompletion: t.integer(),
     submittedBlock: t.bigint().notNull(),
     submittedTx: t.hex().notNull(),
     updatedAt: t.integer().notNull(),
@@ -517,6 +519,9 @@ export const dailyStat = onchainTable("daily_stats", (t) => ({
   activeProviders: t.integer().notNull(),
   latencySum: t.bigint().notNull(),
   latencyCount: t.integer().notNull(),
+  /** Sum and count of submit → completion seconds of the tasks completed that day. */
+  settleSum: t.bigint().notNull(),
+  settleCount: t.integer().notNull(),
 }));
 
 export const dailyActiveProvider = onchainTable(

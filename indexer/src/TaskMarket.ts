@@ -247,6 +247,7 @@ ponder.on("TaskMarket:TaskCompleted", async ({ event, context }) => {
     winners,
     settledAt: ts,
     claimToCompletion: row.firstClaimedAt === null ? null : ts - row.firstClaimedAt,
+    submitToCompletion: ts - row.createdAt,
     updatedAt: ts,
   }));
   const market = await db.find(schema.protocolParam, { key: "market" });
@@ -291,6 +292,9 @@ ponder.on("TaskMarket:TaskCompleted", async ({ event, context }) => {
     providerPayouts: await toEai(db, token, providerPayout),
     fees: await toEai(db, token, treasuryFee + creatorFee),
     ...(latency === null ? {} : { latencySum: BigInt(latency), latencyCount: 1 }),
+    ...(task.submitToCompletion === null
+      ? {}
+      : { settleSum: BigInt(task.submitToCompletion), settleCount: 1 }),
   });
 });
 

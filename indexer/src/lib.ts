@@ -83,6 +83,8 @@ const EMPTY_DAY = {
   activeProviders: 0,
   latencySum: 0n,
   latencyCount: 0,
+  settleSum: 0n,
+  settleCount: 0,
 };
 
 /** Adds `delta` to the statistics of the day of `timestamp`. */

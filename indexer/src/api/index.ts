@@ -184,6 +184,7 @@ app.get("/stats", async (c) => {
       .select({
         mean: sql<string | null>`avg(${schema.task.claimToCompletion})`,
         n: count(schema.task.claimToCompletion),
+        settle: sql<string | null>`avg(${schema.task.submitToCompletion})`,
       })
       .from(schema.task),
     db.select({ n: count() }).from(schema.model),
@@ -222,12 +223,15 @@ app.get("/stats", async (c) => {
     },
     fees: BigInt(tt?.fees ?? 0),
     meanClaimToCompletionSeconds: latency[0]?.mean === null || !latency[0] ? null : Number(latency[0].mean),
+    meanSubmitToCompletionSeconds:
+      latency[0]?.settle === null || !latency[0] ? null : Number(latency[0].settle),
     models: Number(models[0]?.n ?? 0),
     proposals: Number(proposals[0]?.n ?? 0),
     token: { holders: Number(holders[0]?.n ?? 0), totalSupply: BigInt(String(supply.totalSupply ?? "0")) },
     daily: daily.reverse().map((d) => ({
       ...d,
       meanClaimToCompletionSeconds: d.latencyCount === 0 ? null : Number(d.latencySum) / d.latencyCount,
+      meanSubmitToCompletionSeconds: d.settleCount === 0 ? null : Number(d.settleSum) / d.settleCount,
     })),
   });
 });

@@ -58,7 +58,7 @@ export function fillDailySeries(rows: readonly DailyStat[], lastDay?: string, ma
     out.tasksCompleted.push(row?.tasksCompleted ?? 0);
     out.volumeSubmitted.push(row ? Number(formatUnits(BigInt(row.volumeSubmitted), 18)) : 0);
     out.activeProviders.push(row?.activeProviders ?? 0);
-    out.latency.push(row?.meanClaimToCompletionSeconds ?? null);
+    out.latency.push(row?.meanSubmitToCompletionSeconds ?? null);
   }
   return out;
 }

@@ -59,6 +59,7 @@ export const dailyStatSchema = z.object({
   slashed: uintString,
   activeProviders: z.number(),
   meanClaimToCompletionSeconds: z.nullable(z.number()),
+  meanSubmitToCompletionSeconds: z.nullable(z.number()),
 });
 export type DailyStat = z.infer<typeof dailyStatSchema>;
 
@@ -70,6 +71,7 @@ export const statsSchema = z.object({
   volumeEai: z.object({ submitted: uintString, completed: uintString, providerEarnings: uintString }),
   fees: uintString,
   meanClaimToCompletionSeconds: z.nullable(z.number()),
+  meanSubmitToCompletionSeconds: z.nullable(z.number()),
   models: z.number(),
   proposals: z.number(),
   token: z.object({ holders: z.number(), totalSupply: uintString }),

@@ -23,6 +23,7 @@ function day(d: string, extra: Partial<DailyStat> = {}): DailyStat {
     slashed: "0",
     activeProviders: 0,
     meanClaimToCompletionSeconds: null,
+    meanSubmitToCompletionSeconds: null,
     ...extra,
   };
 }
@@ -32,7 +33,7 @@ describe("fillDailySeries", () => {
     const s = fillDailySeries(
       [
         day("2026-01-30", { tasksSubmitted: 2, volumeSubmitted: "1500000000000000000", activeProviders: 1 }),
-        day("2026-02-01", { tasksCompleted: 1, meanClaimToCompletionSeconds: 12 }),
+        day("2026-02-01", { tasksCompleted: 1, meanSubmitToCompletionSeconds: 12 }),
       ],
       "2026-02-02",
     );

@@ -18,6 +18,7 @@ const STATS: Stats = {
   },
   fees: "600000000000000000",
   meanClaimToCompletionSeconds: 75,
+  meanSubmitToCompletionSeconds: 90,
   models: 2,
   proposals: 1,
   token: { holders: 4, totalSupply: "100000000000000000000000000" },
@@ -36,6 +37,7 @@ const STATS: Stats = {
       slashed: "0",
       activeProviders: 2,
       meanClaimToCompletionSeconds: 60,
+      meanSubmitToCompletionSeconds: 70,
     },
   ],
 };
@@ -53,13 +55,18 @@ describe("overview", () => {
     expect(text).toContain("3 registered");
     expect(text).toContain("3,000 EAI");
     expect(text).toContain("Fees0.6 EAI");
-    expect(text).toContain("Mean claim → completion1m 15s");
+    expect(text).toContain("Mean submit → completion1m 30s");
+    expect(text).toContain("claim → completion: 1m 15s");
     expect(text).toContain("Models2");
     expect(text).toContain("Proposals1");
   });
 
   it("says when no task completed yet instead of a zero latency", () => {
-    render(<NetworkFigures stats={{ ...STATS, meanClaimToCompletionSeconds: null }} />);
+    render(
+      <NetworkFigures
+        stats={{ ...STATS, meanClaimToCompletionSeconds: null, meanSubmitToCompletionSeconds: null }}
+      />,
+    );
     expect(document.body.textContent).toContain("no completed task yet");
   });
 
@@ -70,7 +77,7 @@ describe("overview", () => {
       "Tasks per day",
       "Volume per day",
       "Active providers per day",
-      "Mean claim → completion latency per day",
+      "Mean submit → completion time per day",
     ]);
     const volume = screen.getByRole("figure", { name: "Volume per day" });
     expect(within(volume).getByRole("img").getAttribute("aria-labelledby")).toBeTruthy();

@@ -27,7 +27,8 @@ function Figure({ label, value, children }: { label: string; value: string; chil
 
 /** The network's figures as a description list of cards. */
 export function NetworkFigures({ stats }: { stats: Stats }) {
-  const latency = stats.meanClaimToCompletionSeconds;
+  const latency = stats.meanSubmitToCompletionSeconds;
+  const claimLatency = stats.meanClaimToCompletionSeconds;
   return (
     <dl className={`grid ${styles.figures}`}>
       <Figure label="Tasks" value={stats.tasks.total.toLocaleString("en-US")}>
@@ -57,9 +58,14 @@ export function NetworkFigures({ stats }: { stats: Stats }) {
         </p>
       </Figure>
       <Figure
-        label="Mean claim → completion"
+        label="Mean submit → completion"
         value={latency === null ? "no completed task yet" : formatDuration(latency)}
-      />
+      >
+        <p className={styles.sub}>
+          Claimed tasks, claim → completion:{" "}
+          {claimLatency === null ? "none yet" : formatDuration(claimLatency)}
+        </p>
+      </Figure>
       <Figure label="Models" value={stats.models.toLocaleString("en-US")} />
       <Figure label="Proposals" value={stats.proposals.toLocaleString("en-US")} />
     </dl>
@@ -96,7 +102,7 @@ export function DailyCharts({ stats }: { stats: Stats }) {
         format={count}
       />
       <LineChart
-        title="Mean claim → completion latency per day"
+        title="Mean submit → completion time per day"
         labels={series.days}
         series={[{ name: "Latency", values: series.latency }]}
         format={(v) => formatDuration(v)}
