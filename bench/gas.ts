@@ -281,8 +281,10 @@ await writeFile(
         zkLifecycleWithWithdrawTxGas: realLifecycle + Number(realWithdraw.gasUsed),
         zkLifecycleDirectWithWithdrawTxGas: realDirectLifecycle + Number(realWithdraw.gasUsed),
       },
-      /** What the provider worker does today (worker/src/worker.ts: claiming → claimed → proved → submitted). */
-      workerPath: "claimed",
+      /** The worker's default ZK path (worker/src/config.ts): "hybrid" = direct at rank 0, claimed at a later rank. */
+      workerPath: ({ claim: "claimed", direct: "direct", hybrid: "hybrid" } as const)[
+        (await import("../worker/src/config.ts")).DEFAULT_ZK_SETTLEMENT
+      ],
       rows,
     },
     null,

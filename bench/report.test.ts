@@ -189,6 +189,60 @@ describe("bench report", () => {
     expect(row(rows, "Groth16 proof")).toMatchObject({ measured: "574 ms (CPU 1,004 ms)", meets: true });
   });
 
+  it("with hybrid measured: hybrid is the headline, direct and claim side by side, both gas paths the worker's", () => {
+    const zkBatch = (
+      zkSettlement: "hybrid" | "direct" | "claim",
+      workers: number,
+      perMin: number,
+      lost = 0,
+    ) => ({
+      scenario: `ZK ${zkSettlement} (MNIST MLP, real proofs)`,
+      workers,
+      tasks: 10,
+      tasksPerMinute: perMin,
+      latencyP50Ms: 3000,
+      latencyP95Ms: 5000,
+      zkSettlement,
+      availableToSettledP50Ms: 3500,
+      availableToSettledP95Ms: 6000,
+      ...(zkSettlement === "claim" ? {} : { lostRaces: lost }),
+    });
+    const mixed = parseResult("worker", "worker-2026-11-22.json", {
+      date: "2026-11-22",
+      batches: [
+        zkBatch("hybrid", 1, 40, 0),
+        zkBatch("direct", 1, 37, 0),
+        zkBatch("claim", 1, 41.6),
+        zkBatch("hybrid", 2, 48.25, 2),
+        zkBatch("direct", 2, 35.7, 9),
+        zkBatch("claim", 2, 45.6),
+      ],
+    });
+    const report = collect({ gas, worker: mixed }, META);
+    expect(report.throughput).toMatchObject({
+      zkSettlement: "hybrid",
+      zkTasksPerMinute: { "1": 40, "2": 48.3 },
+      zkDirectTasksPerMinute: { "1": 37, "2": 35.7 },
+      zkClaimTasksPerMinute: { "1": 41.6, "2": 45.6 },
+      zkLostRaces: { "1": 0, "2": 2 },
+      zkDirectLostRaces: { "1": 0, "2": 9 },
+    });
+    expect(report.gas?.zkTask?.workerPath).toBe("hybrid");
+    const rows = reportRows(report);
+    expect(row(rows, "ZK tasks per minute, real proofs")).toMatchObject({
+      figure: "ZK tasks per minute, real proofs, 1 / 2 workers, hybrid settlement (the worker's default)",
+      measured: "40.0 / 48.3",
+    });
+    expect(row(rows, "ZK tasks per minute, every rank").measured).toBe("37.0 / 35.7");
+    expect(row(rows, "ZK tasks per minute, claim then prove").measured).toBe("41.6 / 45.6");
+    expect(row(rows, "hybrid ZK proofs that lost the race").measured).toBe("0 / 2");
+    expect(row(rows, "direct ZK proofs that lost the race").measured).toBe("0 / 9");
+    expect(row(rows, "complete ZK task, submit + claim").figure).toContain("hybrid: a later rank's path");
+    expect(row(rows, "complete ZK task, submit + real proof on the unclaimed").figure).toContain(
+      "hybrid: the first rank's path",
+    );
+  });
+
   it("shows n/a (and no verdict) for what was not measured", () => {
     const rows = reportRows(collect({} satisfies BenchInputs, META));
     for (const r of rows) {

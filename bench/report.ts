@@ -60,7 +60,7 @@ export const gasResultSchema = z.object({
     zkLifecycleWithWithdrawTxGas: z.number().optional(),
     zkLifecycleDirectWithWithdrawTxGas: z.number().optional(),
   }),
-  workerPath: z.enum(["claimed", "direct"]).optional(),
+  workerPath: z.enum(["claimed", "direct", "hybrid"]).optional(),
   rows: z.array(
     z.object({
       operation: z.string(),
@@ -95,7 +95,7 @@ export const workerResultSchema = z.object({
       latencyP50Ms: z.number(),
       latencyP95Ms: z.number(),
       /** ZK scenarios since direct settlement: how tasks were settled (absent in older files: claim). */
-      zkSettlement: z.enum(["direct", "claim"]).optional(),
+      zkSettlement: z.enum(["hybrid", "direct", "claim"]).optional(),
       availableToSettledP50Ms: z.number().optional(),
       availableToSettledP95Ms: z.number().optional(),
       lostRaces: z.number().optional(),
@@ -192,7 +192,8 @@ export interface Report {
     verifyProofGas: number | null;
     /** Complete ZK task with the real MnistMlpVerifier, tx gas: the worker's path and the claim-less one. */
     zkTask: {
-      workerPath: "claimed" | "direct";
+      /** The worker's ZK path: "hybrid" = direct for the first-ranked provider, claimed for a later rank. */
+      workerPath: "claimed" | "direct" | "hybrid";
       claimed: { submitClaimProof: number; withWithdraw: number | null };
       direct: { submitProof: number | null; withWithdraw: number | null };
       withdraw: number | null;
@@ -207,8 +208,8 @@ export interface Report {
     verifyMs: number;
   } | null;
   throughput: {
-    /** How the ZK figures below were settled: the worker's default ("direct" when measured, else "claim"). */
-    zkSettlement: "direct" | "claim";
+    /** How the headline ZK figures were settled: the worker's default ("hybrid", else "direct", else "claim", by what was measured). */
+    zkSettlement: "hybrid" | "direct" | "claim";
     /** ZK tasks (real proofs) per minute by number of workers, medians over the batches. */
     zkTasksPerMinute: Record<string, number>;
     /** Claim-mode ZK batches: claim → settled latency. */
@@ -217,10 +218,14 @@ export interface Report {
     zkAvailableToSettledMs: Record<string, { p50: number; p95: number }>;
     /** Claim-mode ZK batches: available → settled (when measured). */
     zkClaimAvailableToSettledMs: Record<string, { p50: number; p95: number }>;
-    /** Claim-mode tasks per minute when direct mode is the headline (measured side by side), else null. */
+    /** Claim-mode tasks per minute when another mode is the headline (measured side by side), else null. */
     zkClaimTasksPerMinute: Record<string, number> | null;
-    /** Direct mode: proofs that lost the race on-chain, per number of workers (over all batches). */
+    /** Direct-mode tasks per minute when hybrid is the headline (measured side by side), else null. */
+    zkDirectTasksPerMinute: Record<string, number> | null;
+    /** Headline hybrid or direct mode: proofs that lost the race, per number of workers (over all batches). */
     zkLostRaces: Record<string, number>;
+    /** Direct mode measured beside a hybrid headline: its lost races, per number of workers, else null. */
+    zkDirectLostRaces: Record<string, number> | null;
     redundant: { workers: number; tasksPerMinute: number; p50: number; p95: number } | null;
   } | null;
   indexer: {
@@ -265,9 +270,14 @@ export function collect(
   let throughput: Report["throughput"] = null;
   if (worker) {
     const zkAll = worker.batches.filter((b) => b.scenario.startsWith("ZK"));
+    const zkHybrid = zkAll.filter((b) => b.zkSettlement === "hybrid");
     const zkDirect = zkAll.filter((b) => b.zkSettlement === "direct");
-    const zkClaim = zkAll.filter((b) => b.zkSettlement !== "direct");
-    const zkBatches = zkDirect.length > 0 ? zkDirect : zkClaim;
+    const zkClaim = zkAll.filter((b) => b.zkSettlement === undefined || b.zkSettlement === "claim");
+    const headline: "hybrid" | "direct" | "claim" =
+      zkHybrid.length > 0 ? "hybrid" : zkDirect.length > 0 ? "direct" : "claim";
+    const zkBatches = { hybrid: zkHybrid, direct: zkDirect, claim: zkClaim }[headline];
+    const lostRaces = (batches: typeof zkAll) =>
+      Object.fromEntries(batches.map((b) => [String(b.workers), b.lostRaces ?? 0]));
     const rd = worker.batches.find((b) => b.scenario.startsWith("REDUNDANT"));
     const availableToSettled = (batches: typeof zkAll) =>
       Object.fromEntries(
@@ -285,7 +295,7 @@ export function collect(
     const perMinute = (batches: typeof zkAll) =>
       Object.fromEntries(batches.map((b) => [String(b.workers), round(b.tasksPerMinute, 1)]));
     throughput = {
-      zkSettlement: zkDirect.length > 0 ? "direct" : "claim",
+      zkSettlement: headline,
       zkTasksPerMinute: perMinute(zkBatches),
       zkClaimToSettledMs: Object.fromEntries(
         zkClaim.map((b) => [
@@ -295,8 +305,10 @@ export function collect(
       ),
       zkAvailableToSettledMs: availableToSettled(zkBatches),
       zkClaimAvailableToSettledMs: availableToSettled(zkClaim),
-      zkClaimTasksPerMinute: zkDirect.length > 0 && zkClaim.length > 0 ? perMinute(zkClaim) : null,
-      zkLostRaces: Object.fromEntries(zkDirect.map((b) => [String(b.workers), b.lostRaces ?? 0])),
+      zkClaimTasksPerMinute: headline !== "claim" && zkClaim.length > 0 ? perMinute(zkClaim) : null,
+      zkDirectTasksPerMinute: headline === "hybrid" && zkDirect.length > 0 ? perMinute(zkDirect) : null,
+      zkLostRaces: headline === "claim" ? {} : lostRaces(zkBatches),
+      zkDirectLostRaces: headline === "hybrid" && zkDirect.length > 0 ? lostRaces(zkDirect) : null,
       redundant: rd
         ? {
             workers: rd.workers,
@@ -307,8 +319,9 @@ export function collect(
         : null,
     };
   }
-  // The worker settles ZK tasks directly when its benchmark says so (bench/gas.ts measures both paths).
-  if (throughput?.zkSettlement === "direct" && gasSection?.zkTask) gasSection.zkTask.workerPath = "direct";
+  // The worker's path follows the mode its benchmark measured as the default (bench/gas.ts measures both paths).
+  if (throughput && throughput.zkSettlement !== "claim" && gasSection?.zkTask)
+    gasSection.zkTask.workerPath = throughput.zkSettlement;
   return {
     date: meta.date,
     commit: meta.commit,
@@ -418,16 +431,29 @@ export function reportRows(r: Report): Row[] {
   });
   const task = r.gas?.zkTask ?? null;
   const zkTarget = `≤ ${k(TARGETS.zkTaskTxGas)}; ${ANCHORS.zkTaskTxGas}`;
-  const worker = r.throughput?.zkSettlement === "direct" ? "direct" : (task?.workerPath ?? "claimed");
+  const worker =
+    r.throughput && r.throughput.zkSettlement !== "claim"
+      ? r.throughput.zkSettlement
+      : (task?.workerPath ?? "claimed");
+  const claimedNote = {
+    claimed: " (the worker's path)",
+    hybrid: " (hybrid: a later rank's path)",
+    direct: "",
+  };
+  const directNote = {
+    claimed: "",
+    hybrid: " (hybrid: the first rank's path)",
+    direct: " (the worker's path)",
+  };
   rows.push({
-    figure: `complete ZK task, submit + claim + real proof, tx gas${worker === "claimed" ? " (the worker's path)" : ""}`,
+    figure: `complete ZK task, submit + claim + real proof, tx gas${claimedNote[worker]}`,
     measured: gasFmt(task?.claimed.submitClaimProof),
     target: zkTarget,
     meets: task ? task.claimed.submitClaimProof <= TARGETS.zkTaskTxGas : undefined,
   });
   const direct = task?.direct.submitProof ?? null;
   rows.push({
-    figure: `complete ZK task, submit + real proof on the unclaimed task, tx gas${worker === "direct" ? " (the worker's path)" : ""}`,
+    figure: `complete ZK task, submit + real proof on the unclaimed task, tx gas${directNote[worker]}`,
     measured: gasFmt(direct),
     target: zkTarget,
     meets: direct === null ? undefined : direct <= TARGETS.zkTaskTxGas,
@@ -449,7 +475,8 @@ export function reportRows(r: Report): Row[] {
   const counts = t ? Object.keys(t.zkTasksPerMinute).sort((a, b) => Number(a) - Number(b)) : [];
   const perMinute = counts.map((c) => t?.zkTasksPerMinute[c] ?? Number.NaN);
   const workerList = counts.length ? counts.join(" / ") : "1 / 2 / 4";
-  const directMode = t?.zkSettlement === "direct";
+  const ranked = t?.zkSettlement === "hybrid" || t?.zkSettlement === "direct";
+  const sorted = (m: Record<string, unknown>) => Object.keys(m).sort((a, b) => Number(a) - Number(b));
   const latencies = (m: Record<string, { p50: number; p95: number }> | undefined) =>
     Object.keys(m ?? {})
       .sort((a, b) => Number(a) - Number(b))
@@ -457,7 +484,7 @@ export function reportRows(r: Report): Row[] {
       .map((l) => (l ? `${(l.p50 / 1000).toFixed(1)} / ${(l.p95 / 1000).toFixed(1)} s` : NA))
       .join("; ") || NA;
   rows.push({
-    figure: `ZK tasks per minute, real proofs, ${workerList} workers${directMode ? ", direct settlement (the worker's default)" : ""}`,
+    figure: `ZK tasks per minute, real proofs, ${workerList} workers${ranked ? `, ${t?.zkSettlement} settlement (the worker's default)` : ""}`,
     measured: perMinute.length ? perMinute.map((v) => v.toFixed(1)).join(" / ") : NA,
     target: `≥ ${TARGETS.zkTasksPerMinute} verified; anchor ${ANCHORS.zkTasksPerMinute}`,
     meets: perMinute.length ? Math.max(...perMinute) >= TARGETS.zkTasksPerMinute : undefined,
@@ -471,28 +498,46 @@ export function reportRows(r: Report): Row[] {
       target: "same run, for comparison",
     });
   }
-  if (directMode) {
+  const directPerMinute = t?.zkDirectTasksPerMinute;
+  if (directPerMinute) {
+    const c = sorted(directPerMinute);
     rows.push({
-      figure: `available → settled p50 / p95, ZK direct, ${workerList} workers`,
+      figure: `ZK tasks per minute, every rank proves unclaimed (zkSettlement "direct"), ${c.join(" / ")} workers`,
+      measured: c.map((k) => directPerMinute[k]?.toFixed(1) ?? NA).join(" / "),
+      target: "same run, for comparison",
+    });
+  }
+  if (ranked) {
+    rows.push({
+      figure: `available → settled p50 / p95, ZK ${t?.zkSettlement}, ${workerList} workers`,
       measured: latencies(t?.zkAvailableToSettledMs),
       target: "",
     });
     rows.push({
-      figure: `direct ZK proofs that lost the race, ${workerList} workers (all batches)`,
+      figure: `${t?.zkSettlement} ZK proofs that lost the race, ${workerList} workers (all batches)`,
       measured: counts.map((c) => String(t?.zkLostRaces[c] ?? 0)).join(" / "),
       target: "",
     });
   }
+  const directLost = t?.zkDirectLostRaces;
+  if (directLost) {
+    const c = sorted(directLost);
+    rows.push({
+      figure: `direct ZK proofs that lost the race, ${c.join(" / ")} workers (all batches)`,
+      measured: c.map((k) => String(directLost[k] ?? 0)).join(" / "),
+      target: "same run, for comparison",
+    });
+  }
   if (t && Object.keys(t.zkClaimToSettledMs).length > 0) {
     const c = Object.keys(t.zkClaimToSettledMs).sort((a, b) => Number(a) - Number(b));
-    if (directMode && Object.keys(t.zkClaimAvailableToSettledMs).length > 0)
+    if (ranked && Object.keys(t.zkClaimAvailableToSettledMs).length > 0)
       rows.push({
         figure: `available → settled p50 / p95, ZK claim mode, ${c.join(" / ")} workers`,
         measured: latencies(t.zkClaimAvailableToSettledMs),
         target: "same run, for comparison",
       });
     rows.push({
-      figure: `claim → settled p50 / p95, ZK${directMode ? " claim mode" : ""}, ${c.join(" / ")} workers`,
+      figure: `claim → settled p50 / p95, ZK${ranked ? " claim mode" : ""}, ${c.join(" / ")} workers`,
       measured: latencies(t.zkClaimToSettledMs),
       target: "",
     });

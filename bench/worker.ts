@@ -2,13 +2,14 @@
  * Worker throughput and latency on the local chain.
  *
  *   npm run bench:worker     (ZK_TASKS=10 REDUNDANT_TASKS=6 REPEATS=3 INFER_RUNS=15 WORKERS=1,2,4
- *                             ZK_SETTLEMENT=direct,claim by default)
+ *                             ZK_SETTLEMENT=hybrid,direct,claim by default)
  *
  * Starts a real `hardhat node`, deploys the protocol, a blob store and real workers (worker/test/harness.ts), then:
  *   - ZK tasks on the MNIST MLP (real proofs, MnistMlpVerifier) with 1, 2 and then 4 workers (each with a prover
- *     pool of one), for each ZK settlement mode: "direct" (the default: submitProof on the unclaimed task, workers
- *     take turns by rank; heartbeats on so that only running workers are ranked) and "claim" (claim, then prove),
- *     the two modes alternating per worker count;
+ *     pool of one), for each ZK settlement mode: "hybrid" (the default: workers take turns by rank, heartbeats on so
+ *     that only running workers are ranked; rank 0 proves the unclaimed task, a later rank claims it first),
+ *     "direct" (every rank proves the unclaimed task) and "claim" (claim, then prove), the modes alternating per
+ *     worker count;
  *   - REDUNDANT tasks on the tiny ONNX model with 3 workers (a REDUNDANT task needs 3 providers);
  * for each setting submits REPEATS batches one after the other, polls every task's status and reports tasks per
  * minute (batch size / time from the batch's first submit to its last settlement; the median over the batches) and
@@ -17,7 +18,7 @@
  *     window over: when the harness's submit returns) to the first poll that sees it Completed;
  *   - claim→settled, REDUNDANT and ZK claim mode only: first poll that sees Claimed to first poll that sees
  *     Completed (a direct-mode task is never Claimed).
- * For direct mode also the duplicate work: proofs that lost the race on-chain, and tasks dropped before proving.
+ * For hybrid and direct modes also the duplicate work: proofs that lost the race on-chain, and tasks dropped before proving.
  * Also per-executor inference time on this machine's CPU.
  * Prints a table and writes bench/results/worker-<date>.json (with the machine and its load average: the benchmark
  * is CPU bound and shares the cores with whatever else runs).
@@ -48,6 +49,7 @@ import { OnnxExecutor } from "../worker/src/executors/onnx.ts";
 import { encodeTensors } from "../worker/src/executors/tensor-codec.ts";
 import { ACCOUNT, signerFor, startHarness, type Harness } from "../worker/test/harness.ts";
 import type { ProviderWorker } from "../worker/src/worker.ts";
+import type { ZkSettlement } from "../worker/src/ranking.ts";
 import { parseEther } from "viem";
 import { median, percentile } from "./stats.ts";
 
@@ -60,10 +62,10 @@ const WORKER_COUNTS = (process.env.WORKERS ?? "1,2,4").split(",").map(Number);
 if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 1 || n > 4)) {
   throw new Error(`WORKERS: expected a comma-separated list of 1..4, got ${process.env.WORKERS}`);
 }
-const SETTLEMENTS = (process.env.ZK_SETTLEMENT ?? "direct,claim").split(",").map((m) => m.trim());
-if (SETTLEMENTS.length === 0 || SETTLEMENTS.some((m) => m !== "direct" && m !== "claim")) {
+const SETTLEMENTS = (process.env.ZK_SETTLEMENT ?? "hybrid,direct,claim").split(",").map((m) => m.trim());
+if (SETTLEMENTS.length === 0 || SETTLEMENTS.some((m) => m !== "hybrid" && m !== "direct" && m !== "claim")) {
   throw new Error(
-    `ZK_SETTLEMENT: expected a comma-separated list of direct, claim, got ${process.env.ZK_SETTLEMENT}`,
+    `ZK_SETTLEMENT: expected a comma-separated list of hybrid, direct, claim, got ${process.env.ZK_SETTLEMENT}`,
   );
 }
 
@@ -78,7 +80,7 @@ interface Batch {
   tasksPerMinute: number;
   tasksPerMinuteRuns: number[];
   /** How ZK tasks were settled (ZK scenarios only). */
-  zkSettlement?: "direct" | "claim";
+  zkSettlement?: ZkSettlement;
   /** What the latency figures measure: "claim→settled" or "available→settled" (see the file comment). */
   latency: "claim→settled" | "available→settled";
   /** Over every task of every batch. */
@@ -133,8 +135,9 @@ async function batches(
   tasks: number,
   submitBatch: (batch: number) => Promise<{ id: bigint; availableAt: number }[]>,
   timeoutMs: number,
-  zkSettlement?: "direct" | "claim",
+  zkSettlement?: ZkSettlement,
 ): Promise<Batch> {
+  const ranked = zkSettlement !== undefined && zkSettlement !== "claim";
   const runs: number[] = [];
   const latencies: number[] = [];
   const available: number[] = [];
@@ -155,10 +158,10 @@ async function batches(
     tasksPerMinute: median(runs),
     tasksPerMinuteRuns: runs,
     ...(zkSettlement ? { zkSettlement } : {}),
-    // A direct-mode task is never Claimed: its latency is available→settled.
-    latency: zkSettlement === "direct" ? "available→settled" : "claim→settled",
-    latencyP50Ms: percentile(zkSettlement === "direct" ? available : latencies, 50),
-    latencyP95Ms: percentile(zkSettlement === "direct" ? available : latencies, 95),
+    // A direct-mode task is never Claimed (a hybrid one only sometimes): their latency is available→settled.
+    latency: ranked ? "available→settled" : "claim→settled",
+    latencyP50Ms: percentile(ranked ? available : latencies, 50),
+    latencyP95Ms: percentile(ranked ? available : latencies, 95),
     availableToSettledP50Ms: percentile(available, 50),
     availableToSettledP95Ms: percentile(available, 95),
   };
@@ -196,7 +199,7 @@ try {
   const accounts = [ACCOUNT.alice, ACCOUNT.bob, ACCOUNT.carol, ACCOUNT.dave];
   // The modes alternate per worker count, so that both see about the same load on a shared machine.
   for (const workers of ZK_TASKS > 0 ? WORKER_COUNTS : []) {
-    for (const [m, settlement] of (SETTLEMENTS as ("direct" | "claim")[]).entries()) {
+    for (const [m, settlement] of (SETTLEMENTS as ZkSettlement[]).entries()) {
       const pools = Array.from({ length: workers }, () => new ProverPool({ size: 1, jobTimeoutMs: 120_000 }));
       const running: ProviderWorker[] = [];
       for (let i = 0; i < workers; ++i) {
@@ -205,7 +208,7 @@ try {
           config: {
             stakeTarget: parseEther("1000").toString(),
             zkSettlement: settlement,
-            // Direct mode ranks the providers that sent a heartbeat lately: the running workers here (the chain
+            // Hybrid and direct modes rank the providers that sent a heartbeat lately: the running workers here (the chain
             // clock jumps 30 s per task, past each priority window, hence the wide liveness window).
             heartbeatIntervalMs: 10_000,
             directLivenessSec: 3_600,
@@ -242,11 +245,11 @@ try {
         300_000,
         settlement,
       );
-      if (settlement === "direct") {
+      if (settlement !== "claim") {
         const sum = async (outcome: string) => {
           let n = 0;
           for (const w of running)
-            for (const v of (await w.metrics.directOutcomes.get()).values)
+            for (const v of (await w.metrics.zkOutcomes.get()).values)
               if (v.labels.outcome === outcome) n += v.value;
           return n;
         };

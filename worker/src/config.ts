@@ -62,6 +62,9 @@ const loopback = z.string().refine((h) => h === "127.0.0.1" || h === "::1" || h 
   error: "expected a loopback address (127.0.0.1, ::1 or localhost); expose metrics through a proxy",
 });
 
+/** The worker's default ZK settlement mode (docs/WORKER.md, "ZK settlement"); bench/gas.ts reports its path. */
+export const DEFAULT_ZK_SETTLEMENT = "hybrid" as const;
+
 export const workerConfigSchema = z
   .object({
     rpcUrl: httpUrl,
@@ -120,7 +123,7 @@ export const workerConfigSchema = z
      */
     zkSettlement: z
       .enum(["hybrid", "direct", "claim"], { error: 'expected "hybrid", "direct" or "claim"' })
-      .default("hybrid"),
+      .default(DEFAULT_ZK_SETTLEMENT),
     /** Hybrid and direct modes: a provider ranked r for a task waits r × this before its turn (about one proof time). */
     directStaggerMs: int(0, 600_000, "milliseconds between 0 and 600000").default(2_500),
     /** Direct mode: only the first this-many places of the ranking matter (the longest wait is this × stagger). */
