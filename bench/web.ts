@@ -31,6 +31,7 @@ import { gzipSync } from "node:zlib";
 import type { BrowserContext } from "playwright-core";
 import { z } from "zod";
 
+import { PROTOCOL_CONTRACTS } from "../sdk/src/deployments.ts";
 import { median } from "./stats.ts";
 import { launchBrowser, pageProblems } from "../web/test/harness.ts";
 
@@ -268,17 +269,6 @@ async function freePort(): Promise<number> {
 async function serveBuild(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "eai-bench-web-"));
   const contract = { address: SAMPLE_ADDRESS, startBlock: 0 };
-  const names = [
-    "EAIToken",
-    "EAITimelock",
-    "EAIGovernor",
-    "StakingVault",
-    "ProviderRegistry",
-    "ModelRegistry",
-    "Reputation",
-    "TaskMarket",
-    "MnistMlpVerifier",
-  ];
   await mkdir(join(dir, "deployments"));
   await writeFile(
     join(dir, "deployments", "31337.json"),
@@ -286,7 +276,7 @@ async function serveBuild(): Promise<{ url: string; stop(): Promise<void> }> {
       chainId: 31337,
       deployedAt: new Date().toISOString(),
       deployer: SAMPLE_ADDRESS,
-      contracts: Object.fromEntries(names.map((n) => [n, contract])),
+      contracts: Object.fromEntries(PROTOCOL_CONTRACTS.map((n) => [n, contract])),
     }),
   );
   const port = await freePort();

@@ -14,7 +14,6 @@
  *       its plaintext input (raw bytes, hex, base64, the pixel list, the salt) appears nowhere on chain (every
  *       transaction's input and every log's data and topics since the deployment) nor in the indexer's answers.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,10 +24,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { createEaiClient, encodeZkInput, type EaiClient } from "../../sdk/src/client/index.ts";
-import { loadDeployment } from "../../sdk/src/deployments.ts";
+import type { Deployment } from "../../sdk/src/deployments.ts";
 import { fetchBlob } from "../../sdk/src/storage/index.ts";
 import { argmax, infer, loadMnistMlpModel, quantiseImage } from "../../sdk/src/zk/index.ts";
 import { tinyMlpReference } from "../../worker/scripts/tiny-mlp.ts";
+import { advanceTime, startNetwork, type Network } from "../support/network.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PORTS = { chain: 8851, blob: 8852, indexer: 42351, metrics: 9651 } as const;
@@ -41,8 +41,7 @@ const REQUESTER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7
 /** Priority window (tier-3 providers only) of a fresh deployment: skipped with evm_increaseTime. */
 const PRIORITY_WINDOW_S = 30;
 
-let net: ChildProcess | undefined;
-let output = "";
+let network: Network | undefined;
 let stateDir = "";
 let requester: EaiClient;
 let workers: Address[] = [];
@@ -50,23 +49,9 @@ let demo: { onnx: bigint; wasm: bigint };
 
 // ─── helpers ────────────────────────────────────────────────────────────────────
 
-async function rpc(method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(RPC, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = z
-    .object({ result: z.unknown().optional(), error: z.object({ message: z.string() }).optional() })
-    .parse(await res.json());
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
 /** Lets the chain's clock pass a new task's priority window so the (tier-1) workers may claim it. */
 async function skipPriorityWindow(): Promise<void> {
-  await rpc("evm_increaseTime", [PRIORITY_WINDOW_S + 1]);
-  await rpc("evm_mine");
+  await advanceTime(RPC, PRIORITY_WINDOW_S + 1);
 }
 
 function devKey(index: number): Hex {
@@ -75,7 +60,7 @@ function devKey(index: number): Hex {
   return toHex(key);
 }
 
-function clientFor(key: Hex, deployment: Awaited<ReturnType<typeof loadDeployment>>): EaiClient {
+function clientFor(key: Hex, deployment: Deployment): EaiClient {
   return createEaiClient({
     chain: defineChain({
       id: deployment.chainId,
@@ -196,52 +181,8 @@ function containsBytes(haystack: string, needle: string): boolean {
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), "eai-e2e-"));
-  net = spawn(
-    process.execPath,
-    [
-      "scripts/start.ts",
-      "--no-web",
-      "--workers",
-      "3",
-      "--port",
-      String(PORTS.chain),
-      "--blob-port",
-      String(PORTS.blob),
-      "--indexer-port",
-      String(PORTS.indexer),
-      "--metrics-port",
-      String(PORTS.metrics),
-      "--state-dir",
-      stateDir,
-    ],
-    {
-      cwd: ROOT,
-      detached: true, // its own process group: afterAll stops it and everything it started
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, PATH: `${join(ROOT, "node_modules/.bin")}:${process.env.PATH ?? ""}` },
-    },
-  );
-  net.stdout?.on("data", (d: Buffer) => (output += String(d)));
-  net.stderr?.on("data", (d: Buffer) => (output += String(d)));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`network not up in 4 min:\n${output.slice(-3000)}`)),
-      240_000,
-    );
-    const check = setInterval(() => {
-      if (/EAI network is up[\s\S]*Press Ctrl-C/.test(output)) {
-        clearTimeout(timer);
-        clearInterval(check);
-        resolve();
-      }
-    }, 200);
-    net?.once("exit", (code) => {
-      clearTimeout(timer);
-      clearInterval(check);
-      reject(new Error(`scripts/start.ts exited (${code}):\n${output.slice(-3000)}`));
-    });
-  });
-
+  network = await startNetwork({ ports: PORTS, stateDir, workers: 3, web: false });
+  const output = network.output();
   workers = [...output.matchAll(/^ {2}worker \d+ +(0x[0-9a-fA-F]{40})/gm)].map((m) => m[1] as Address);
   const model = (name: string) => {
     const m = new RegExp(`^ {2}(\\d+) +${name} `, "m").exec(output);
@@ -249,28 +190,11 @@ beforeAll(async () => {
     return BigInt(m[1]);
   };
   demo = { onnx: model("tiny-mlp"), wasm: model("byte-sum") };
-  const deployment = await loadDeployment(31337, join(stateDir, "deployments"));
-  requester = clientFor(REQUESTER_KEY, deployment);
+  requester = clientFor(REQUESTER_KEY, network.deployment);
 }, 300_000);
 
 afterAll(async () => {
-  const child = net;
-  if (child?.pid !== undefined && child.exitCode === null) {
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    try {
-      process.kill(-child.pid, "SIGTERM"); // start.ts stops the workers, the indexer, the blob store and the chain
-    } catch {
-      // already gone
-    }
-    const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 20_000));
-    if ((await Promise.race([exited, timeout])) === "timeout") {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
+  await network?.stop(); // start.ts stops the workers, the indexer, the blob store and the chain
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
 }, 60_000);
 

@@ -123,7 +123,7 @@ describe("dApp in a browser", () => {
     requireBuild();
     requireChromium();
     stateDir = await mkdtemp(join(tmpdir(), "eai-web-e2e-"));
-    network = await startNetwork(PORTS, stateDir);
+    network = await startNetwork({ ports: PORTS, stateDir });
 
     // The test's user is dev account 1 (the worker is account 2): give it EAI from the deployer.
     const chain = {

@@ -3,167 +3,22 @@
  * with a fresh profile, a recorder of every request the browser makes, JSON-RPC helpers (time travel, funding)
  * and page checks (accessibility sanity, keyboard focus) run in the page without extra dependencies.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { z } from "zod";
-import { parseDeployment, type Deployment } from "../../sdk/src/deployments.ts";
 
-/**
- * The repository root: the nearest folder at or above the working directory holding scripts/start.ts and web/
- * (web/ has no "type": "module", so TypeScript treats this file as CommonJS and import.meta is not available).
- */
-function findRepoRoot(): string {
-  for (let dir = resolve(process.cwd()); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "scripts", "start.ts")) && existsSync(join(dir, "web", "package.json")))
-      return dir;
-    if (dirname(dir) === dir)
-      throw new Error(`run from inside the EAI repository (not found above ${process.cwd()})`);
-  }
-}
-
-export const REPO_ROOT = findRepoRoot();
-
-/** Hardhat's public development keys (never use them on a real chain). */
-export const DEV_KEYS = {
-  /** Account 0: deployer, holds the EAI supply. */
-  deployer: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  /** Account 1: not used by the network's workers (they start at account 2). */
-  user: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-} as const;
-
-export interface NetworkPorts {
-  chain: number;
-  blob: number;
-  indexer: number;
-  web: number;
-  metrics: number;
-}
-
-export interface Network {
-  rpcUrl: string;
-  indexerUrl: string;
-  webUrl: string;
-  blobUrl: string;
-  chainId: number;
-  deployment: Deployment;
-  /** Everything start.ts printed so far (stdout and stderr). */
-  output(): string;
-  /** Stops every service (start.ts signals each one's process group) and waits for it to exit. */
-  stop(): Promise<void>;
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/**
- * Starts `scripts/start.ts` with one worker on the given ports and a state folder of its own, and resolves once it
- * prints "EAI network is up". On failure (or timeout) the network is stopped and the error carries its output.
- */
-export async function startNetwork(
-  ports: NetworkPorts,
-  stateDir: string,
-  timeoutMs = 240_000,
-): Promise<Network> {
-  const argv = [
-    "node",
-    "scripts/start.ts",
-    "--workers",
-    "1",
-    "--port",
-    String(ports.chain),
-    "--blob-port",
-    String(ports.blob),
-    "--indexer-port",
-    String(ports.indexer),
-    "--web-port",
-    String(ports.web),
-    "--metrics-port",
-    String(ports.metrics),
-    "--state-dir",
-    stateDir,
-  ];
-  // Its own process group (like setsid), so stopping it reaches npx and node alike.
-  const child = spawn("npx", argv, {
-    cwd: REPO_ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", PONDER_TELEMETRY_DISABLED: "1" },
-  });
-  let output = "";
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  child.stdout.on("data", onData);
-  child.stderr.on("data", onData);
-
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    signalGroup(child, "SIGTERM");
-    // start.ts stops its services and exits within ~3 s; then make sure nothing of the group is left.
-    if (!(await waitForExit(child, 20_000))) signalGroup(child, "SIGKILL");
-    await waitForExit(child, 5_000);
-  };
-
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the network did not come up within ${timeoutMs / 1000} s`)),
-        timeoutMs,
-      );
-      const check = () => {
-        if (output.includes("EAI network is up")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout.on("data", check);
-      child.stderr.on("data", check);
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`scripts/start.ts exited (${code}) before the network was up`));
-      });
-    });
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n--- start.ts output ---\n${output.slice(-6_000)}`);
-  }
-
-  const chainId = Number(/RPC\s+\S+\s+\(chain (\d+)\)/.exec(output)?.[1] ?? "31337");
-  const deployment = parseDeployment(
-    JSON.parse(await readFile(join(stateDir, "deployments", `${chainId}.json`), "utf8")),
-  );
-  return {
-    rpcUrl: `http://127.0.0.1:${ports.chain}`,
-    indexerUrl: `http://127.0.0.1:${ports.indexer}`,
-    webUrl: `http://127.0.0.1:${ports.web}`,
-    blobUrl: `http://127.0.0.1:${ports.blob}`,
-    chainId,
-    deployment,
-    output: () => output,
-    stop,
-  };
-}
+export {
+  DEV_KEYS,
+  REPO_ROOT,
+  advanceTime,
+  rpc,
+  startNetwork,
+  type Network,
+  type NetworkOptions,
+  type NetworkPorts,
+} from "../../test/support/network.ts";
 
 /** Chromium flags for a quiet headless run (no background traffic to Google services). */
 export const CHROMIUM_ARGS = [
@@ -229,26 +84,6 @@ export function recordRequests(context: BrowserContext, allowedOrigins: string[]
       });
     },
   };
-}
-
-/** One JSON-RPC call; throws with the node's error message. */
-export async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = z
-    .object({ result: z.unknown().optional(), error: z.object({ message: z.string() }).optional() })
-    .parse(await res.json());
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
-/** Moves the chain's clock forward and mines a block (governance delays in tests). */
-export async function advanceTime(rpcUrl: string, seconds: number): Promise<void> {
-  await rpc(rpcUrl, "evm_increaseTime", [seconds]);
-  await rpc(rpcUrl, "evm_mine");
 }
 
 /** A problem found by `pageProblems`. */
