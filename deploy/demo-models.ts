@@ -26,6 +26,7 @@ import {
 
 import { modelRegistryAbi } from "../sdk/src/generated/abis.ts";
 import { uploadBlob } from "../sdk/src/storage/index.ts";
+import { encodeTensors } from "../worker/src/executors/tensor-codec.ts";
 import { NO_RESOURCES } from "./ignition/modules/EAIProtocol.ts";
 
 /** ModelKind (contracts/types/Resources.sol). */
@@ -52,32 +53,6 @@ export interface DemoModel {
   sampleInput: { file: string; bytes: () => Uint8Array };
 }
 
-/**
- * EAIT v1 encoding of float32 tensors (the ONNX executor's input format, worker/src/executors/tensor-codec.ts):
- * "EAIT", version 1, 3 reserved bytes, u32 LE header length, JSON header, then the data little-endian.
- */
-export function encodeFloat32Tensors(tensors: { name: string; dims: number[]; data: readonly number[] }[]) {
-  for (const t of tensors) {
-    const count = t.dims.reduce((a, d) => a * d, 1);
-    if (count !== t.data.length)
-      throw new Error(
-        `tensor ${t.name}: dims ${t.dims.join("×")} hold ${count} values, got ${t.data.length}`,
-      );
-  }
-  const header = new TextEncoder().encode(
-    JSON.stringify({ tensors: tensors.map((t) => ({ name: t.name, dtype: "float32", dims: t.dims })) }),
-  );
-  const values = tensors.flatMap((t) => [...t.data]);
-  const out = new Uint8Array(12 + header.length + 4 * values.length);
-  const view = new DataView(out.buffer);
-  out.set(new TextEncoder().encode("EAIT"), 0);
-  out[4] = 1;
-  view.setUint32(8, header.length, true);
-  out.set(header, 12);
-  values.forEach((v, i) => view.setFloat32(12 + header.length + 4 * i, v, true));
-  return out;
-}
-
 export const DEMO_MODELS: readonly DemoModel[] = [
   {
     name: "tiny-mlp",
@@ -91,7 +66,10 @@ export const DEMO_MODELS: readonly DemoModel[] = [
       ),
     sampleInput: {
       file: "tiny-mlp-input.eait",
-      bytes: () => encodeFloat32Tensors([{ name: "x", dims: [1, 4], data: [1, 0.5, -1, 2] }]),
+      bytes: () =>
+        encodeTensors([
+          { name: "x", dtype: "float32", dims: [1, 4], data: Float32Array.from([1, 0.5, -1, 2]) },
+        ]),
     },
   },
   {

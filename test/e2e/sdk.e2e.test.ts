@@ -27,6 +27,7 @@ import { createEaiClient, encodeZkInput, type EaiClient } from "../../sdk/src/cl
 import type { Deployment } from "../../sdk/src/deployments.ts";
 import { fetchBlob } from "../../sdk/src/storage/index.ts";
 import { argmax, infer, loadMnistMlpModel, quantiseImage } from "../../sdk/src/zk/index.ts";
+import { decodeTensors, encodeTensors } from "../../worker/src/executors/tensor-codec.ts";
 import { tinyMlpReference } from "../../worker/scripts/tiny-mlp.ts";
 import { advanceTime, startNetwork, type Network } from "../support/network.ts";
 
@@ -146,27 +147,6 @@ async function scalarFields(type: string): Promise<string[]> {
     .map((f) => f.name);
 }
 
-/** Decodes an EAIT v1 blob of float32 tensors (docs/WORKER.md). */
-function decodeFloat32Tensors(bytes: Uint8Array): { name: string; dims: number[]; data: number[] }[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  expect(new TextDecoder().decode(bytes.subarray(0, 4))).toBe("EAIT");
-  const headerLength = view.getUint32(8, true);
-  const header = z
-    .object({
-      tensors: z.array(
-        z.object({ name: z.string(), dtype: z.literal("float32"), dims: z.array(z.number()) }),
-      ),
-    })
-    .parse(JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))));
-  let offset = 12 + headerLength;
-  return header.tensors.map((t) => {
-    const count = t.dims.reduce((a, d) => a * d, 1);
-    const data = Array.from({ length: count }, (_, i) => view.getFloat32(offset + 4 * i, true));
-    offset += 4 * count;
-    return { name: t.name, dims: t.dims, data };
-  });
-}
-
 const hexOf = (bytes: Uint8Array | readonly number[]) => Buffer.from(Uint8Array.from(bytes)).toString("hex");
 const textHex = (s: string) => Buffer.from(s, "utf8").toString("hex");
 
@@ -272,19 +252,7 @@ describe("EAI network end to end, through the SDK", () => {
 
   it("(b) a REDUNDANT task on the demo ONNX model completes with 3 workers; waitForResult verifies the majority", async () => {
     const x = [0.25, -1.5, 2, 0.75];
-    const input = (() => {
-      const header = new TextEncoder().encode(
-        JSON.stringify({ tensors: [{ name: "x", dtype: "float32", dims: [1, 4] }] }),
-      );
-      const bytes = new Uint8Array(12 + header.length + 16);
-      const view = new DataView(bytes.buffer);
-      bytes.set(new TextEncoder().encode("EAIT"));
-      bytes[4] = 1;
-      view.setUint32(8, header.length, true);
-      bytes.set(header, 12);
-      x.forEach((v, i) => view.setFloat32(12 + header.length + 4 * i, v, true));
-      return bytes;
-    })();
+    const input = encodeTensors([{ name: "x", dtype: "float32", dims: [1, 4], data: Float32Array.from(x) }]);
     const before = await credits();
     const { taskId, spec } = await requester.submitTask({
       model: demo.onnx,
@@ -297,10 +265,13 @@ describe("EAI network end to end, through the SDK", () => {
     const result = await requester.waitForResult(taskId, { timeoutMs: 90_000, pollMs: 500 });
     if (result.mode !== "redundant") throw new Error("expected a REDUNDANT result");
     expect(result.winners).toBe(3);
-    const [y] = decodeFloat32Tensors(result.result);
+    const [y, ...rest] = decodeTensors(result.result);
+    expect(rest).toHaveLength(0);
+    expect(y?.dtype).toBe("float32");
+    if (!(y?.data instanceof Float32Array)) throw new Error("expected one float32 output tensor");
     const expected = tinyMlpReference(Float32Array.from(x), 1);
-    expect(y?.dims).toEqual([1, 3]);
-    y?.data.forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 5));
+    expect(y.dims).toEqual([1, 3]);
+    y.data.forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 5));
 
     const after = await credits();
     const { task } = await indexedCompleted(taskId);
