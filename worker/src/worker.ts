@@ -74,6 +74,8 @@ const MAX_ATTEMPTS = 5;
 const MAX_INPUT_MISSES = 5;
 /** Direct mode: most tasks of a first-ranked provider's backlog a next-ranked worker waits for. */
 const MAX_DIRECT_BACKLOG = 32;
+/** How many dropped tasks' executor labels are kept for late ProviderPaid/ProviderPenalized events. */
+const RECENT_EXECUTORS = 256;
 /** Gas floor for submitProof: the pairing must never run short (verifiers return false instead of reverting). */
 const SUBMIT_PROOF_MIN_GAS = 700_000n;
 const ENVELOPE_MAGIC = [0x45, 0x41, 0x49, 0x45, 0x01]; // "EAIE" v1
@@ -128,6 +130,12 @@ export class ProviderWorker {
   readonly #inputs = new Map<string, Uint8Array>();
   readonly #busy = new Map<string, Promise<void>>();
   readonly #retryAt = new Map<string, number>();
+  /**
+   * Executor of tasks this worker dropped recently. A task's state is removed as soon as a chain read shows it
+   * settled, which can come before the ProviderPaid/ProviderPenalized event is processed; the metrics still need
+   * the executor label then. Bounded: the oldest entries go first.
+   */
+  readonly #recentExecutors = new Map<string, string>();
   readonly #backoff: BackoffOptions | undefined;
   readonly #directory: ProviderDirectory | undefined;
   readonly #wakeTimers = new Set<NodeJS.Timeout>();
@@ -363,7 +371,7 @@ export class ProviderWorker {
           break;
         case "ProviderPaid":
           if (mine(e.args.provider)) {
-            this.metrics.tasksCompleted.inc({ executor: this.store.get().tasks[id]?.executor ?? "unknown" });
+            this.metrics.tasksCompleted.inc({ executor: this.#executorOf(id) });
             this.#log.info(
               { taskId: id, amount: e.args.amount.toString(), token: e.args.token },
               "task paid",
@@ -375,7 +383,7 @@ export class ProviderWorker {
             const outcome =
               ["success", "wrong-result", "missed-deadline", "no-reveal"][e.args.outcome] ?? "penalized";
             this.metrics.tasksFailed.inc({
-              executor: this.store.get().tasks[id]?.executor ?? "unknown",
+              executor: this.#executorOf(id),
               reason: `slashed-${outcome}`,
             });
             this.#log.warn({ taskId: id, bond: e.args.bond.toString(), outcome }, "bond slashed");
@@ -678,7 +686,7 @@ export class ProviderWorker {
         alreadyDone: () => this.#holdsClaim(taskId, spec),
       });
       if (outcome.status === "mined" && !(await this.#holdsClaim(taskId, spec))) {
-        await this.store.removeTask(id);
+        await this.#forget(id);
         return false;
       }
       await this.#setPhase(id, { phase: "claimed", pendingTx: undefined });
@@ -693,7 +701,7 @@ export class ProviderWorker {
     } catch (err) {
       if (err instanceof TxRevertedError) {
         this.#log.info({ taskId: id, error: err.errorName }, "claim refused");
-        await this.store.removeTask(id);
+        await this.#forget(id);
         return false;
       }
       this.#log.warn({ taskId: id, err: describeError(err) }, "claim not confirmed; will check again");
@@ -725,6 +733,25 @@ export class ProviderWorker {
     });
   }
 
+  /** Removes a task's persisted state, remembering its executor for events that arrive later. */
+  async #forget(id: string): Promise<void> {
+    const executor = this.store.get().tasks[id]?.executor;
+    if (executor !== undefined) {
+      this.#recentExecutors.delete(id);
+      this.#recentExecutors.set(id, executor);
+      if (this.#recentExecutors.size > RECENT_EXECUTORS) {
+        const oldest = this.#recentExecutors.keys().next().value;
+        if (oldest !== undefined) this.#recentExecutors.delete(oldest);
+      }
+    }
+    await this.store.removeTask(id);
+  }
+
+  /** The executor label for a task's metrics: from its state, else from a recently dropped task. */
+  #executorOf(id: string): string {
+    return this.store.get().tasks[id]?.executor ?? this.#recentExecutors.get(id) ?? "unknown";
+  }
+
   async #finish(id: string, how: "settled" | "failed", reason?: string, detail?: string): Promise<void> {
     const task = this.store.get().tasks[id];
     if (how === "failed") {
@@ -735,7 +762,7 @@ export class ProviderWorker {
     }
     this.#inputs.delete(id);
     this.#retryAt.delete(id);
-    await this.store.removeTask(id);
+    await this.#forget(id);
   }
 
   /** Advances one task by at most one phase per call (the next tick continues). */
@@ -765,7 +792,7 @@ export class ProviderWorker {
       if (this.#stopping) return;
       const previous = task.pendingTx ? [task.pendingTx.hash as Hex] : [];
       if (!(await this.#holdsClaim(taskId, spec)) && st.status !== TaskStatus.Open && previous.length === 0) {
-        await this.store.removeTask(id);
+        await this.#forget(id);
         return;
       }
       await this.#sendClaim(id, spec, previous);
@@ -883,7 +910,7 @@ export class ProviderWorker {
     );
     this.#inputs.delete(id);
     this.#retryAt.delete(id);
-    await this.store.removeTask(id);
+    await this.#forget(id);
   }
 
   /** Executes and proves a ZK task (bound to this provider), persisting the proof as phase "proved". */

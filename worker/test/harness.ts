@@ -21,6 +21,7 @@ import { createLogger } from "../src/logger.ts";
 import { ProviderWorker, type WorkerOptions } from "../src/worker.ts";
 import type { Resources } from "../src/hardware.ts";
 import type { TaskSpec } from "../../sdk/src/tasks/index.ts";
+import { mockZkCommitment as mockZkInputCommitment } from "./mock-zk.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MNEMONIC = "test test test test test test test test test test test junk";
@@ -197,6 +198,8 @@ export interface Harness {
     artifact: Uint8Array,
   ): Promise<bigint>;
   submit(args: SubmitArgs): Promise<{ taskId: bigint; spec: TaskSpec }>;
+  /** Submits a ZK task on the mock ZK model whose input is `label`'s bytes (committed as the MockZkExecutor expects). */
+  submitMockZk(label: string): Promise<{ taskId: bigint; spec: TaskSpec }>;
   config(name: string, overrides?: Record<string, unknown>): WorkerConfig;
   worker(
     name: string,
@@ -296,6 +299,11 @@ export async function startHarness(): Promise<Harness> {
       return { taskId: e.args.taskId, spec: e.args.spec };
     };
 
+    const submitMockZk: Harness["submitMockZk"] = (label) => {
+      const input = new TextEncoder().encode(label);
+      return submit({ mode: 0, modelId: mockZkModel, input, inputCommitment: mockZkInputCommitment(input) });
+    };
+
     const config: Harness["config"] = (name, overrides = {}) =>
       parseWorkerConfig({
         rpcUrl: url,
@@ -349,6 +357,7 @@ export async function startHarness(): Promise<Harness> {
       mockZkCommitment,
       registerModel,
       submit,
+      submitMockZk,
       config,
       worker,
       taskStatus,
@@ -370,6 +379,29 @@ export async function startHarness(): Promise<Harness> {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** One task's ProofAccepted or TaskClaimed events since genesis. */
+export function marketEvents(h: Harness, eventName: "ProofAccepted" | "TaskClaimed", taskId: bigint) {
+  const { market } = h.p.contracts;
+  return h.p.publicClient.getContractEvents({
+    address: market.address,
+    abi: market.abi,
+    eventName,
+    args: { taskId },
+    fromBlock: 0n,
+  });
+}
+
+/** Sum of a prom-client metric's values whose labels include `labels`. */
+export async function counterValue(
+  metric: { get(): Promise<{ values: { labels: Record<string, unknown>; value: number }[] }> },
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const m = await metric.get();
+  return m.values
+    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+    .reduce((a, v) => a + v.value, 0);
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */

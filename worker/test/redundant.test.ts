@@ -10,7 +10,7 @@ import { TaskStatus } from "../../sdk/src/tasks/index.ts";
 import { encodeTensors } from "../src/executors/tensor-codec.ts";
 import { OnnxExecutor } from "../src/executors/onnx.ts";
 import type { Executor } from "../src/executors/types.ts";
-import { ACCOUNT, startHarness, waitFor, type Harness } from "./harness.ts";
+import { ACCOUNT, counterValue, startHarness, waitFor, type Harness } from "./harness.ts";
 
 let h: Harness;
 let onnx: OnnxExecutor;
@@ -87,8 +87,17 @@ describe("worker, REDUNDANT mode", () => {
     await waitFor("states cleaned", async () =>
       workers.every((w) => Object.keys(w.store.get().tasks).length === 0),
     );
+    // The state goes once a chain read shows the task settled; the ProviderPaid event may be processed later.
+    await waitFor(
+      "payment counted",
+      async () => (await counterValue(workers[0]!.metrics.tasksCompleted)) === 1,
+    );
     const completed = await workers[0]!.metrics.tasksCompleted.get();
-    expect(completed.values.reduce((a, v) => a + v.value, 0)).toBe(1);
+    expect(completed.values).toEqual([expect.objectContaining({ labels: { executor: "onnx" }, value: 1 })]);
+    await waitFor("penalty counted", async () => (await counterValue(workers[2]!.metrics.tasksFailed)) === 1);
+    expect((await workers[2]!.metrics.tasksFailed.get()).values).toEqual([
+      expect.objectContaining({ labels: { executor: "onnx", reason: "slashed-wrong-result" }, value: 1 }),
+    ]);
     for (const w of workers) await w.stop(0);
   });
 

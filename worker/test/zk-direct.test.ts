@@ -7,8 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseEther } from "viem";
 import { TaskStatus } from "../../sdk/src/tasks/index.ts";
-import { ACCOUNT, startHarness, waitFor, type Harness } from "./harness.ts";
-import { MockZkExecutor, mockZkCommitment } from "./mock-zk.ts";
+import { ACCOUNT, counterValue, marketEvents, startHarness, waitFor, type Harness } from "./harness.ts";
+import { MockZkExecutor } from "./mock-zk.ts";
 import { StateStore } from "../src/state.ts";
 import type { ProviderWorker } from "../src/worker.ts";
 
@@ -25,37 +25,9 @@ afterAll(async () => {
 });
 
 const direct = { zkSettlement: "direct" } as const;
-const bytes = (s: string) => new TextEncoder().encode(s);
 
-async function submitZk(label: string) {
-  const input = bytes(label);
-  return h.submit({ mode: 0, modelId: h.mockZkModel, input, inputCommitment: mockZkCommitment(input) });
-}
-
-async function counter(
-  metric: { get(): Promise<{ values: { labels: Record<string, unknown>; value: number }[] }> },
-  labels: Record<string, string>,
-): Promise<number> {
-  const m = await metric.get();
-  return m.values
-    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
-    .reduce((a, v) => a + v.value, 0);
-}
-
-const outcomes = (w: ProviderWorker, outcome: string) => counter(w.metrics.zkOutcomes, { outcome });
-const proofTxs = (w: ProviderWorker) => counter(w.metrics.transactions, { action: "submitProof" });
-
-async function events(name: "ProofAccepted" | "TaskClaimed", taskId: bigint) {
-  const { market } = h.p.contracts;
-  const logs = await h.p.publicClient.getContractEvents({
-    address: market.address,
-    abi: market.abi,
-    eventName: name,
-    args: { taskId },
-    fromBlock: 0n,
-  });
-  return logs;
-}
+const outcomes = (w: ProviderWorker, outcome: string) => counterValue(w.metrics.zkOutcomes, { outcome });
+const proofTxs = (w: ProviderWorker) => counterValue(w.metrics.transactions, { action: "submitProof" });
 
 describe("worker, ZK mode, direct settlement", () => {
   it("settles a ZK task with one submitProof and no claim", async () => {
@@ -66,10 +38,10 @@ describe("worker, ZK mode, direct settlement", () => {
     });
     expect(w.config.zkSettlement).toBe("direct");
     w.start();
-    const { taskId } = await submitZk("direct #1");
+    const { taskId } = await h.submitMockZk("direct #1");
     await waitFor("settlement", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed);
-    expect(await events("TaskClaimed", taskId)).toHaveLength(0);
-    const accepted = await events("ProofAccepted", taskId);
+    expect(await marketEvents(h, "TaskClaimed", taskId)).toHaveLength(0);
+    const accepted = await marketEvents(h, "ProofAccepted", taskId);
     expect(accepted.map((e) => e.args.provider?.toLowerCase())).toEqual([
       h.p.wallets.providers[0].account.address.toLowerCase(),
     ]);
@@ -95,12 +67,12 @@ describe("worker, ZK mode, direct settlement", () => {
     a.start();
     b.start();
     const tasks = [];
-    for (let i = 0; i < 4; ++i) tasks.push(await submitZk(`direct pair #${i}`));
+    for (let i = 0; i < 4; ++i) tasks.push(await h.submitMockZk(`direct pair #${i}`));
     for (const t of tasks)
       await waitFor("settlement", async () => (await h.taskStatus(t.taskId)) === TaskStatus.Completed);
     for (const t of tasks) {
-      expect(await events("ProofAccepted", t.taskId)).toHaveLength(1);
-      expect(await events("TaskClaimed", t.taskId)).toHaveLength(0);
+      expect(await marketEvents(h, "ProofAccepted", t.taskId)).toHaveLength(1);
+      expect(await marketEvents(h, "TaskClaimed", t.taskId)).toHaveLength(0);
     }
     await waitFor("both idle", async () =>
       [a, b].every((w) => Object.keys(w.store.get().tasks).length === 0),
@@ -124,7 +96,7 @@ describe("worker, ZK mode, direct settlement", () => {
     const b = await h.worker("race-b", ACCOUNT.bob, { zkExecutor: zkB, config });
     a.start();
     b.start();
-    const { taskId } = await submitZk("race");
+    const { taskId } = await h.submitMockZk("race");
     const id = taskId.toString();
     await waitFor("both proving", async () =>
       [a, b].every((w) => w.store.get().tasks[id]?.phase === "proving"),
@@ -133,15 +105,15 @@ describe("worker, ZK mode, direct settlement", () => {
     await waitFor("settlement", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed);
     await waitFor("both done", async () => [a, b].every((w) => !w.store.get().tasks[id]));
     expect(zkA.proofs + zkB.proofs).toBe(2);
-    expect(await events("ProofAccepted", taskId)).toHaveLength(1);
+    expect(await marketEvents(h, "ProofAccepted", taskId)).toHaveLength(1);
     expect((await outcomes(a, "settled-direct")) + (await outcomes(b, "settled-direct"))).toBe(1);
     expect((await outcomes(a, "lost-race")) + (await outcomes(b, "lost-race"))).toBe(1);
-    const failed = async (w: ProviderWorker) => counter(w.metrics.tasksFailed, {});
+    const failed = async (w: ProviderWorker) => counterValue(w.metrics.tasksFailed, {});
     expect((await failed(a)) + (await failed(b))).toBe(0);
     // Both keep working: the next task settles.
     zkA.gate = undefined;
     zkB.gate = undefined;
-    const next = await submitZk("after the race");
+    const next = await h.submitMockZk("after the race");
     await waitFor("next settlement", async () => (await h.taskStatus(next.taskId)) === TaskStatus.Completed);
     expect(a.status().stopping || b.status().stopping).toBe(false);
   });
@@ -152,7 +124,7 @@ describe("worker, ZK mode, direct settlement", () => {
     stuck.gate = new Promise(() => undefined);
     const first = await h.worker("direct-crash", ACCOUNT.carol, { zkExecutor: stuck, config: direct });
     first.start();
-    const { taskId } = await submitZk("direct crash");
+    const { taskId } = await h.submitMockZk("direct crash");
     const id = taskId.toString();
     await waitFor("proving", async () => first.store.get().tasks[id]?.phase === "proving");
     await first.stop(0);
@@ -166,7 +138,7 @@ describe("worker, ZK mode, direct settlement", () => {
     await waitFor("settled after restart", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed);
     expect(zk.proofs).toBe(1);
     expect(stuck.proofs).toBe(0);
-    expect(await events("ProofAccepted", taskId)).toHaveLength(1);
+    expect(await marketEvents(h, "ProofAccepted", taskId)).toHaveLength(1);
     await waitFor("state cleaned", async () => Object.keys(second.store.get().tasks).length === 0);
   });
 });

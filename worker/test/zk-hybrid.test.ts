@@ -7,8 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Address } from "viem";
 import { TaskStatus } from "../../sdk/src/tasks/index.ts";
-import { ACCOUNT, startHarness, waitFor, type Harness } from "./harness.ts";
-import { MockZkExecutor, mockZkCommitment } from "./mock-zk.ts";
+import { ACCOUNT, counterValue, marketEvents, startHarness, waitFor, type Harness } from "./harness.ts";
+import { MockZkExecutor } from "./mock-zk.ts";
 import { firstRanked, rankOf } from "../src/ranking.ts";
 import type { ProviderWorker } from "../src/worker.ts";
 
@@ -24,38 +24,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-const bytes = (s: string) => new TextEncoder().encode(s);
-
-async function submitZk(label: string) {
-  const input = bytes(label);
-  return h.submit({ mode: 0, modelId: h.mockZkModel, input, inputCommitment: mockZkCommitment(input) });
-}
-
-async function counter(
-  metric: { get(): Promise<{ values: { labels: Record<string, unknown>; value: number }[] }> },
-  labels: Record<string, string>,
-): Promise<number> {
-  const m = await metric.get();
-  return m.values
-    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
-    .reduce((a, v) => a + v.value, 0);
-}
-
 const outcomes = (ws: ProviderWorker[], outcome: string) =>
-  Promise.all(ws.map((w) => counter(w.metrics.zkOutcomes, { outcome }))).then((v) =>
+  Promise.all(ws.map((w) => counterValue(w.metrics.zkOutcomes, { outcome }))).then((v) =>
     v.reduce((a, b) => a + b),
   );
-
-async function events(name: "ProofAccepted" | "TaskClaimed", taskId: bigint) {
-  const { market } = h.p.contracts;
-  return h.p.publicClient.getContractEvents({
-    address: market.address,
-    abi: market.abi,
-    eventName: name,
-    args: { taskId },
-    fromBlock: 0n,
-  });
-}
 
 /** alice, bob and carol: the registered providers every worker ranks against when liveness is off. */
 const providers = (): Address[] => h.p.wallets.providers.slice(0, 3).map((w) => w.account.address);
@@ -71,10 +43,10 @@ describe("worker, ZK mode, hybrid settlement (default)", () => {
     });
     expect(w.config.zkSettlement).toBe("hybrid");
     w.start();
-    const { taskId } = await submitZk("hybrid #1");
+    const { taskId } = await h.submitMockZk("hybrid #1");
     await waitFor("settlement", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed);
-    expect(await events("TaskClaimed", taskId)).toHaveLength(0);
-    expect((await events("ProofAccepted", taskId)).map((e) => lower(e.args.provider))).toEqual([
+    expect(await marketEvents(h, "TaskClaimed", taskId)).toHaveLength(0);
+    expect((await marketEvents(h, "ProofAccepted", taskId)).map((e) => lower(e.args.provider))).toEqual([
       lower(h.p.wallets.providers[0].account.address),
     ]);
     expect(zk.proofs).toBe(1);
@@ -93,17 +65,17 @@ describe("worker, ZK mode, hybrid settlement (default)", () => {
     const tasks: { taskId: bigint; rank: number }[] = [];
     // Submit until one task ranks bob below first (deterministic for a given chain; bounded).
     while (tasks.length < 8 && !tasks.some((t) => t.rank > 0)) {
-      const { taskId } = await submitZk(`hybrid bob #${tasks.length}`);
+      const { taskId } = await h.submitMockZk(`hybrid bob #${tasks.length}`);
       tasks.push({ taskId, rank: rankOf(taskId, bobAddress, providers(), 8) });
     }
     expect(tasks.some((t) => t.rank > 0)).toBe(true);
     for (const t of tasks)
       await waitFor("settlement", async () => (await h.taskStatus(t.taskId)) === TaskStatus.Completed);
     for (const t of tasks) {
-      const claims = await events("TaskClaimed", t.taskId);
+      const claims = await marketEvents(h, "TaskClaimed", t.taskId);
       // Rank 0 proves the Open task directly; a lower rank claims once its turn comes.
       expect(claims.map((e) => lower(e.args.provider))).toEqual(t.rank > 0 ? [lower(bobAddress)] : []);
-      expect((await events("ProofAccepted", t.taskId)).map((e) => lower(e.args.provider))).toEqual([
+      expect((await marketEvents(h, "ProofAccepted", t.taskId)).map((e) => lower(e.args.provider))).toEqual([
         lower(bobAddress),
       ]);
     }
@@ -123,7 +95,7 @@ describe("worker, ZK mode, hybrid settlement (default)", () => {
     a.start();
     b.start();
     const tasks = [];
-    for (let i = 0; i < 5; ++i) tasks.push(await submitZk(`hybrid pair #${i}`));
+    for (let i = 0; i < 5; ++i) tasks.push(await h.submitMockZk(`hybrid pair #${i}`));
     for (const t of tasks)
       await waitFor("settlement", async () => (await h.taskStatus(t.taskId)) === TaskStatus.Completed);
     await waitFor("both idle", async () =>
@@ -133,9 +105,9 @@ describe("worker, ZK mode, hybrid settlement (default)", () => {
     const carol = lower(h.p.wallets.providers[2].account.address);
     let carolFirst = 0;
     for (const t of tasks) {
-      const accepted = await events("ProofAccepted", t.taskId);
+      const accepted = await marketEvents(h, "ProofAccepted", t.taskId);
       expect(accepted).toHaveLength(1);
-      const claims = await events("TaskClaimed", t.taskId);
+      const claims = await marketEvents(h, "TaskClaimed", t.taskId);
       expect(claims.length).toBeLessThanOrEqual(1);
       // carol runs no worker: where she ranks first, alice or bob claims once the turn passes.
       if (lower(firstRanked(t.taskId, providers())) === carol) {
@@ -155,7 +127,7 @@ describe("worker, ZK mode, hybrid settlement (default)", () => {
     // Every proof beyond one per task is a direct prover's lost race, and only on a task someone claimed.
     expect(zkA.proofs + zkB.proofs).toBe(tasks.length + lost);
     expect(lost).toBeLessThanOrEqual(claimedTasks);
-    expect(await counter(a.metrics.tasksFailed, {})).toBe(0);
-    expect(await counter(b.metrics.tasksFailed, {})).toBe(0);
+    expect(await counterValue(a.metrics.tasksFailed, {})).toBe(0);
+    expect(await counterValue(b.metrics.tasksFailed, {})).toBe(0);
   });
 });
