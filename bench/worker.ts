@@ -44,9 +44,10 @@ import {
 } from "../sdk/src/zk/index.ts";
 import { TaskStatus } from "../sdk/src/tasks/index.ts";
 import { ProverPool } from "../worker/src/executors/prover-pool.ts";
-import { ZkMlpExecutor, encodeZkInput } from "../worker/src/executors/zk-mlp.ts";
+import { ZkMlpExecutor } from "../worker/src/executors/zk-mlp.ts";
+import { writeZkInput } from "../sdk/src/zk/input.ts";
 import { OnnxExecutor } from "../worker/src/executors/onnx.ts";
-import { encodeTensors } from "../worker/src/executors/tensor-codec.ts";
+import { encodeTensors } from "@eai/sdk/tasks/tensors";
 import { ACCOUNT, signerFor, startHarness, type Harness } from "../worker/test/harness.ts";
 import type { ProviderWorker } from "../worker/src/worker.ts";
 import type { ZkSettlement } from "../worker/src/ranking.ts";
@@ -235,7 +236,7 @@ try {
               await submitTimed(h, {
                 mode: 0,
                 modelId: zkModel,
-                input: encodeZkInput(x, salt),
+                input: writeZkInput(x, salt),
                 inputCommitment: await inputCommitment(x, salt),
               }),
             );

@@ -26,7 +26,7 @@ import {
 
 import { modelRegistryAbi } from "../sdk/src/generated/abis.ts";
 import { uploadBlob } from "../sdk/src/storage/index.ts";
-import { encodeTensors } from "../worker/src/executors/tensor-codec.ts";
+import { encodeTensors } from "@eai/sdk/tasks/tensors";
 import { NO_RESOURCES } from "./ignition/modules/EAIProtocol.ts";
 
 /** ModelKind (contracts/types/Resources.sol). */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Address } from "viem";
+import { formatIssues } from "./zod-errors.ts";
 
 /** Names of the contracts every deployment of the protocol contains. */
 export const PROTOCOL_CONTRACTS = [
@@ -48,8 +49,7 @@ export type DeployedContract = z.infer<typeof deployedContract>;
 export function parseDeployment(value: unknown): Deployment {
   const result = deploymentSchema.safeParse(value);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new Error(`invalid deployment record: ${issues}`);
+    throw new Error(`invalid deployment record: ${formatIssues(result.error.issues)}`);
   }
   return result.data;
 }

@@ -27,7 +27,7 @@ import { createEaiClient, encodeZkInput, type EaiClient } from "../../sdk/src/cl
 import type { Deployment } from "../../sdk/src/deployments.ts";
 import { fetchBlob } from "../../sdk/src/storage/index.ts";
 import { argmax, infer, loadMnistMlpModel, quantiseImage } from "../../sdk/src/zk/index.ts";
-import { decodeTensors, encodeTensors } from "../../worker/src/executors/tensor-codec.ts";
+import { decodeTensors, encodeTensors } from "@eai/sdk/tasks/tensors";
 import { tinyMlpReference } from "../../worker/scripts/tiny-mlp.ts";
 import { advanceTime, startNetwork, type Network } from "../support/network.ts";
 

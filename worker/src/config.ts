@@ -10,7 +10,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { formatIssues } from "./zod-errors.ts";
+import { formatIssues } from "@eai/sdk/zod-errors";
 
 export const EXECUTOR_KINDS = ["zk-mlp", "onnx", "wasm"] as const;
 export type ExecutorKind = (typeof EXECUTOR_KINDS)[number];

@@ -9,7 +9,7 @@ export * from "./inputs.ts";
 export * from "./state.ts";
 export * from "./metrics.ts";
 export * from "./executors/types.ts";
-export * from "./executors/tensor-codec.ts";
+export * from "@eai/sdk/tasks/tensors";
 export * from "./executors/onnx.ts";
 export * from "./executors/wasm.ts";
 export * from "./executors/prover-pool.ts";

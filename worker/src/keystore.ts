@@ -20,7 +20,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import { scryptKey } from "./scrypt.ts";
 import { Secret } from "./secret.ts";
-import { formatIssues } from "./zod-errors.ts";
+import { formatIssues } from "@eai/sdk/zod-errors";
 
 const hex = (what: string) =>
   z

@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
-import { formatIssues } from "./zod-errors.ts";
+import { formatIssues } from "@eai/sdk/zod-errors";
 
 export const STATE_FILE = "worker-state.json";
 

@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseEther, parseEventLogs } from "viem";
 import { TaskStatus } from "../../sdk/src/tasks/index.ts";
-import { encodeTensors } from "../src/executors/tensor-codec.ts";
+import { encodeTensors } from "@eai/sdk/tasks/tensors";
 import { OnnxExecutor } from "../src/executors/onnx.ts";
 import type { Executor } from "../src/executors/types.ts";
 import { ACCOUNT, counterValue, startHarness, waitFor, type Harness } from "./harness.ts";

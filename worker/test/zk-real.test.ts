@@ -19,7 +19,8 @@ import {
 } from "../../sdk/src/zk/index.ts";
 import { TaskStatus } from "../../sdk/src/tasks/index.ts";
 import { ProverPool } from "../src/executors/prover-pool.ts";
-import { ZkMlpExecutor, encodeZkInput } from "../src/executors/zk-mlp.ts";
+import { ZkMlpExecutor } from "../src/executors/zk-mlp.ts";
+import { writeZkInput } from "../../sdk/src/zk/input.ts";
 import { ACCOUNT, startHarness, waitFor, type Harness } from "./harness.ts";
 
 let h: Harness;
@@ -58,7 +59,7 @@ describe("worker, ZK mode with the real MNIST circuit", () => {
     const { taskId } = await h.submit({
       mode: 0,
       modelId,
-      input: encodeZkInput(x, salt),
+      input: writeZkInput(x, salt),
       inputCommitment: await inputCommitment(x, salt),
     });
     await waitFor("settlement", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed, 120_000);

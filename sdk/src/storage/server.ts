@@ -16,6 +16,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import { blobId, blobUri, type Sha256Hex } from "./uri.ts";
+import { formatIssues } from "../zod-errors.ts";
 
 /** Default per-blob size limit: 16 MiB. */
 export const DEFAULT_MAX_BLOB_BYTES = 16 * 1024 * 1024;
@@ -110,8 +111,7 @@ function resolveOptions(options: BlobStoreOptions): ResolvedOptions {
   const { logger, ...rest } = options;
   const parsed = optionsSchema.safeParse(rest);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
-    throw new Error(`invalid blob store options: ${issues}`);
+    throw new Error(`invalid blob store options: ${formatIssues(parsed.error.issues)}`);
   }
   return { ...parsed.data, dir: resolve(parsed.data.dir), logger };
 }

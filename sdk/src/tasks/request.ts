@@ -33,6 +33,7 @@ import {
 } from "../generated/abis.ts";
 import { EaiError } from "../client/errors.ts";
 import { checkInput, quantiseImage } from "../zk/image.ts";
+import { writeZkInput } from "../zk/input.ts";
 import { SNARK_SCALAR_FIELD } from "../zk/spec.ts";
 import type { TaskResources, TaskSpec } from "./spec.ts";
 
@@ -76,7 +77,7 @@ export async function encodeZkInput(input: ZkTaskInput): Promise<EncodedZkInput>
   // Poseidon is loaded on first use: pages that only build proposals or permits stay light.
   const { inputCommitment } = await import("../zk/commitment.ts");
   const commitment = await inputCommitment(x, salt);
-  const blob = new TextEncoder().encode(JSON.stringify({ v: 1, x, salt: salt.toString() }));
+  const blob = writeZkInput(x, salt);
   return { blob, commitment, x, salt };
 }
 

@@ -2,6 +2,8 @@ export { MNIST_MLP_SPEC, PUBLIC_SIGNAL_NAMES, SNARK_SCALAR_FIELD, circuitParams 
 export type { MnistMlpSpec, PublicSignalName } from "./spec.ts";
 export { toField } from "./field.ts";
 export { checkInput, quantiseImage, unitToBytes } from "./image.ts";
+export { readZkInput, writeZkInput, ZkInputError } from "./input.ts";
+export type { ZkInput } from "./input.ts";
 export { modelBounds, parseModel, quantisedModelSchema } from "./model.ts";
 export type { ModelBounds, QuantisedModel } from "./model.ts";
 export { argmax, infer, requantise } from "./inference.ts";

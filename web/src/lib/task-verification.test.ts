@@ -4,7 +4,7 @@ import { taskMarketAbi } from "@eai/sdk/abis";
 import type { TaskSpec } from "@eai/sdk/tasks";
 import { taskBinding } from "@eai/sdk/tasks";
 import { outputCommitment, packOutput } from "@eai/sdk/zk/commitment";
-import { encodeTensors } from "../../../worker/src/executors/tensor-codec.ts";
+import { encodeTensors } from "@eai/sdk/tasks/tensors";
 import { eaitPreview, resultPreview, zkOutputJson } from "./task-output.ts";
 import {
   verifyTask,
@@ -248,7 +248,7 @@ describe("resultPreview", () => {
 });
 
 describe("eaitPreview", () => {
-  it("summarises the tensors of an EAIT blob (encoded by the worker's codec)", () => {
+  it("summarises the tensors of an EAIT blob (encoded by the SDK codec)", () => {
     const bytes = encodeTensors([
       { name: "y", dtype: "float32", dims: [1, 3], data: new Float32Array([0.5, -1.25, 3]) },
       { name: "ids", dtype: "int64", dims: [2], data: new BigInt64Array([7n, -2n]) },

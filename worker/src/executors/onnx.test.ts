@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it, afterAll } from "vitest";
 import { buildProbeModel, buildTinyMlpModel, tinyMlpReference } from "../../scripts/tiny-mlp.ts";
 import { OnnxExecutor, PROBE_MODEL_BASE64, probeExecutionProvider } from "./onnx.ts";
-import { decodeTensors, encodeTensors } from "./tensor-codec.ts";
+import { decodeTensors, encodeTensors } from "@eai/sdk/tasks/tensors";
 import { ExecutionError, type ModelArtifact } from "./types.ts";
 import { sha256Hex } from "@eai/sdk/storage";
 

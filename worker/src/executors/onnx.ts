@@ -3,7 +3,7 @@
  * detected and the CUDA provider loads (probed with a one-node Identity model), CPU otherwise. The
  * choice and its reason are logged and exposed as `backend` / `backendReason` (the metrics gauge).
  *
- * Input and output bytes are EAIT v1 named tensors (tensor-codec.ts); inputs must name exactly the
+ * Input and output bytes are EAIT v1 named tensors (`@eai/sdk/tasks/tensors`); inputs must name exactly the
  * model's inputs; outputs come in the model's output order.
  */
 import * as ort from "onnxruntime-node";
@@ -16,7 +16,7 @@ import {
   type NamedTensor,
   type TensorDType,
   type TensorData,
-} from "./tensor-codec.ts";
+} from "@eai/sdk/tasks/tensors";
 import { ExecutionError, type ExecutionResult, type Executor, type ModelArtifact } from "./types.ts";
 
 export type OnnxBackend = "cuda" | "cpu";

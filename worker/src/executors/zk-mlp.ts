@@ -2,10 +2,8 @@
  * zk-mlp: verifiable MNIST MLP inference. Runs the TypeScript reference (sdk/src/zk, bit-identical to the circuit),
  * builds the circuit input with the task binding and proves it in the warm `ProverPool`.
  *
- * Task input (the blob behind `inputURI`, after decryption), "zk-mlp input v1", UTF-8 JSON:
- *   { "v": 1, "x": [49 integers 0..15], "salt": "<decimal field element>" }   quantised pixels, or
- *   { "v": 1, "image": [784 integers 0..255], "salt": "…" }                  a 28 × 28 image (quantised here)
- * `salt` is the input commitment's salt (omitted = 0). The worker checks Poseidon(x, salt) == spec.inputCommitment
+ * Task input (the blob behind `inputURI`, after decryption): "zk-mlp input v1" (sdk/src/zk/input.ts), quantised
+ * pixels or a 28 × 28 image and the input commitment's salt. The worker checks Poseidon(x, salt) == spec.inputCommitment
  * before it claims.
  *
  * Output (the `output` bytes of submitProof / ProofAccepted): the packed logits as one 32-byte big-endian word,
@@ -20,18 +18,15 @@ import {
   modelCommitment,
   packOutput,
   parseModel,
-  quantiseImage,
   toSolidityProof,
   type QuantisedModel,
   type SolidityProof,
 } from "../../../sdk/src/zk/index.ts";
+import { readZkInput, ZkInputError, type ZkInput } from "../../../sdk/src/zk/input.ts";
 import { ExecutionError, type ModelArtifact } from "./types.ts";
 import type { ProverPool } from "./prover-pool.ts";
 
-export interface ZkInput {
-  x: number[];
-  salt: bigint;
-}
+export type { ZkInput };
 
 export interface ZkProveResult {
   output: Uint8Array;
@@ -58,39 +53,14 @@ export interface ZkExecutor {
   close(): Promise<void>;
 }
 
-const FIELD_DECIMAL = /^\d{1,78}$/;
-
-/** Parses "zk-mlp input v1". @throws ExecutionError `bad-input` saying what was wrong. */
+/** Reads "zk-mlp input v1" (`readZkInput` of the SDK). @throws ExecutionError `bad-input` saying what was wrong. */
 export function parseZkInput(bytes: Uint8Array): ZkInput {
-  let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString("utf8"));
-  } catch {
-    throw new ExecutionError("bad-input", "zk-mlp input: expected UTF-8 JSON { v: 1, x | image, salt }");
+    return readZkInput(bytes);
+  } catch (err) {
+    if (err instanceof ZkInputError) throw new ExecutionError("bad-input", err.message);
+    throw err;
   }
-  if (typeof json !== "object" || json === null)
-    throw new ExecutionError("bad-input", "zk-mlp input: expected an object");
-  const o = json as { v?: unknown; x?: unknown; image?: unknown; salt?: unknown };
-  if (o.v !== 1)
-    throw new ExecutionError("bad-input", `zk-mlp input: expected v = 1, got ${JSON.stringify(o.v)}`);
-  const salt = o.salt === undefined ? "0" : o.salt;
-  if (typeof salt !== "string" || !FIELD_DECIMAL.test(salt))
-    throw new ExecutionError("bad-input", "zk-mlp input: salt: expected a decimal string");
-  const ints = (v: unknown, n: number, max: number, what: string): number[] => {
-    if (!Array.isArray(v) || v.length !== n || v.some((e) => !Number.isInteger(e) || e < 0 || e > max))
-      throw new ExecutionError("bad-input", `zk-mlp input: ${what}: expected ${n} integers in 0..${max}`);
-    return v as number[];
-  };
-  let x: number[];
-  if (o.x !== undefined) x = ints(o.x, 49, 15, "x");
-  else if (o.image !== undefined) x = quantiseImage(Uint8Array.from(ints(o.image, 784, 255, "image")));
-  else throw new ExecutionError("bad-input", "zk-mlp input: expected x (49 pixels) or image (784 bytes)");
-  return { x, salt: BigInt(salt) };
-}
-
-/** Encodes "zk-mlp input v1" (requesters and tests). */
-export function encodeZkInput(x: readonly number[], salt = 0n): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ v: 1, x, salt: salt.toString() }));
 }
 
 export interface ZkMlpExecutorOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeTensors, encodeTensors, TensorCodecError, type NamedTensor } from "./tensor-codec.ts";
+import { decodeTensors, encodeTensors, TensorCodecError, type NamedTensor } from "./tensors.ts";
 
 const header = (obj: unknown, data = new Uint8Array(0)) => {
   const h = new TextEncoder().encode(JSON.stringify(obj));

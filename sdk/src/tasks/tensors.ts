@@ -76,42 +76,23 @@ function elements(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
+/** The typed array that holds each dtype's data (bool as one byte per value). */
+const ARRAY_TYPES = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int8: Int8Array,
+  uint8: Uint8Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  bool: Uint8Array,
+} as const satisfies Record<TensorDType, new (buffer: ArrayBuffer) => TensorData>;
+
 function makeArray(dtype: TensorDType, bytes: Uint8Array): TensorData {
-  const copy = bytes.slice(); // aligned copy
-  const b = copy.buffer;
-  switch (dtype) {
-    case "float32":
-      return new Float32Array(b);
-    case "float64":
-      return new Float64Array(b);
-    case "int8":
-      return new Int8Array(b);
-    case "uint8":
-    case "bool":
-      return new Uint8Array(b);
-    case "int32":
-      return new Int32Array(b);
-    case "int64":
-      return new BigInt64Array(b);
-  }
+  return new ARRAY_TYPES[dtype](bytes.slice().buffer); // aligned copy
 }
 
 function expectedArray(dtype: TensorDType, data: TensorData): boolean {
-  switch (dtype) {
-    case "float32":
-      return data instanceof Float32Array;
-    case "float64":
-      return data instanceof Float64Array;
-    case "int8":
-      return data instanceof Int8Array;
-    case "uint8":
-    case "bool":
-      return data instanceof Uint8Array;
-    case "int32":
-      return data instanceof Int32Array;
-    case "int64":
-      return data instanceof BigInt64Array;
-  }
+  return data instanceof ARRAY_TYPES[dtype];
 }
 
 /** Encodes named tensors as EAIT v1. @throws TensorCodecError when data and dims disagree. */
