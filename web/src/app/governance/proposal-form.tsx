@@ -10,6 +10,7 @@ import {
   governedParameter,
   type GovernedValues,
 } from "@/lib/governance.ts";
+import { GatedButton } from "@/components/gated-button.tsx";
 
 export interface ProposalFormProps {
   /** Today's values of the governed parameters (the form waits for them). */
@@ -30,7 +31,6 @@ export interface ProposalFormProps {
 export function ProposalForm({ values, addresses, blockedReason, busy, onPropose }: ProposalFormProps) {
   const formRef = useRef<HTMLFormElement>(null);
   const previewId = useId();
-  const reasonId = useId();
   const [parameterId, setParameterId] = useState<string>(GOVERNED_PARAMETERS[0]?.id ?? "");
   const [newValue, setNewValue] = useState("");
   const [description, setDescription] = useState("");
@@ -149,19 +149,14 @@ export function ProposalForm({ values, addresses, blockedReason, busy, onPropose
           />
         )}
       </FormField>
-      <button
+      <GatedButton
         type="submit"
         className="btn"
         disabled={busy || blockedReason !== null || !values}
-        aria-describedby={blockedReason ? reasonId : undefined}
+        blockedReason={blockedReason}
       >
         Create proposal
-      </button>
-      {blockedReason ? (
-        <p id={reasonId} className="hint">
-          {blockedReason}
-        </p>
-      ) : null}
+      </GatedButton>
     </form>
   );
 }

@@ -1,5 +1,5 @@
 "use client";
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { z } from "zod";
 import { providerRegistryAbi } from "@eai/sdk/abis";
@@ -12,6 +12,7 @@ import { useTx } from "@/lib/use-tx.ts";
 import type { WriteGate } from "@/lib/wallet-gate.ts";
 import type { AccountState } from "./account-state.ts";
 import styles from "./page.module.css";
+import { GatedButton } from "@/components/gated-button.tsx";
 
 const OPERATORS_QUERY = `query Operators($provider: String!) {
   operators(where: { provider: $provider, authorized: true }, orderBy: "authorizedAt", orderDirection: "asc", limit: 100) {
@@ -44,7 +45,6 @@ export function OperatorsPanel({
   const [operator, setOperator] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const reasonId = useId();
   const registered = state?.registered ?? false;
   const list = useIndexerGraphql(
     OPERATORS_QUERY,
@@ -171,19 +171,14 @@ export function OperatorsPanel({
             />
           )}
         </FormField>
-        <button
+        <GatedButton
           type="submit"
           className={`btn ${styles.action}`}
           disabled={reason !== null || busy}
-          aria-describedby={reason ? reasonId : undefined}
+          blockedReason={reason}
         >
           Authorise operator
-        </button>
-        {reason ? (
-          <p id={reasonId} className="hint">
-            {reason}
-          </p>
-        ) : null}
+        </GatedButton>
         <TxStatus state={tx.state} />
       </form>
     </section>

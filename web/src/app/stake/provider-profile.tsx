@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { providerRegistryAbi } from "@eai/sdk/abis";
 import { FormField, focusFirstInvalid } from "@/components/form-field.tsx";
@@ -18,6 +18,7 @@ import { describeError, useTx } from "@/lib/use-tx.ts";
 import type { WriteGate } from "@/lib/wallet-gate.ts";
 import type { AccountState } from "./account-state.ts";
 import styles from "./page.module.css";
+import { GatedButton } from "@/components/gated-button.tsx";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -95,7 +96,6 @@ export function ProviderProfilePanel({
   const tx = useTx();
   const activeTx = useTx();
   const formRef = useRef<HTMLFormElement>(null);
-  const reasonId = useId();
   const [values, setValues] = useState<ProviderFormValues>(EMPTY_PROVIDER_FORM);
   const [errors, setErrors] = useState<ProviderFieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -257,19 +257,14 @@ export function ProviderProfilePanel({
             ) : null}
           </div>
         </fieldset>
-        <button
+        <GatedButton
           type="submit"
           className={`btn ${styles.action}`}
           disabled={reason !== null || busy}
-          aria-describedby={reason ? reasonId : undefined}
+          blockedReason={reason}
         >
           {action}
-        </button>
-        {reason ? (
-          <p id={reasonId} className="hint">
-            {reason}
-          </p>
-        ) : null}
+        </GatedButton>
         <TxStatus state={tx.state} />
       </form>
       {registered && state ? (

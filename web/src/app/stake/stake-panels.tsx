@@ -11,6 +11,7 @@ import { useAccountState, type AccountState } from "./account-state.ts";
 import { OperatorsPanel } from "./operators-panel.tsx";
 import { ProviderProfilePanel } from "./provider-profile.tsx";
 import styles from "./page.module.css";
+import { GatedButton } from "@/components/gated-button.tsx";
 
 type Addresses = ReturnType<typeof useAccountState>["addresses"];
 
@@ -115,7 +116,6 @@ function StakePanel({
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const reasonId = useId();
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -167,19 +167,14 @@ function StakePanel({
             />
           )}
         </FormField>
-        <button
+        <GatedButton
           type="submit"
           className={`btn ${styles.action}`}
           disabled={!gate.ready || busy}
-          aria-describedby={gate.reason ? reasonId : undefined}
+          blockedReason={gate.reason}
         >
           Stake
-        </button>
-        {gate.reason ? (
-          <p id={reasonId} className="hint">
-            {gate.reason}
-          </p>
-        ) : null}
+        </GatedButton>
         <TxStatus state={tx.state} />
       </form>
     </section>
@@ -202,7 +197,6 @@ function UnbondPanel({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const withdrawReasonId = useId();
-  const reasonId = useId();
 
   async function run(action: () => Promise<unknown>) {
     setBusy(true);
@@ -262,19 +256,14 @@ function UnbondPanel({
             />
           )}
         </FormField>
-        <button
+        <GatedButton
           type="submit"
           className={`btn ${styles.action}`}
           disabled={!gate.ready || busy}
-          aria-describedby={gate.reason ? reasonId : undefined}
+          blockedReason={gate.reason}
         >
           Request unbonding
-        </button>
-        {gate.reason ? (
-          <p id={reasonId} className="hint">
-            {gate.reason}
-          </p>
-        ) : null}
+        </GatedButton>
       </form>
       <div className={styles.buttonRow}>
         <button
@@ -336,8 +325,6 @@ function EarningsPanel({
 }) {
   const tx = useTx();
   const [busy, setBusy] = useState(false);
-  const reasonId = useId();
-  const creditReasonId = useId();
   const earnings = state?.marketCredit ?? 0n;
   const compensation = state?.vaultCredit ?? 0n;
   const reason = gate.reason ?? (state && earnings === 0n ? "Nothing to withdraw yet." : null);
@@ -363,11 +350,11 @@ function EarningsPanel({
         Provider payments, model-creator fees and refunds of your tasks are credited in the TaskMarket and
         pulled from there (nothing is pushed to you).
       </p>
-      <button
+      <GatedButton
         type="button"
         className={`btn ${styles.action}`}
         disabled={!gate.ready || busy || earnings === 0n}
-        aria-describedby={reason ? reasonId : undefined}
+        blockedReason={reason}
         onClick={() =>
           run(() =>
             tx.run("Withdraw earnings", {
@@ -380,20 +367,15 @@ function EarningsPanel({
         }
       >
         Withdraw earnings
-      </button>
-      {reason ? (
-        <p id={reasonId} className="hint">
-          {reason}
-        </p>
-      ) : null}
+      </GatedButton>
       <p>
         Slashing compensation: <strong>{state ? formatToken(compensation) : "—"}</strong>
       </p>
-      <button
+      <GatedButton
         type="button"
         className={`btn btn-secondary ${styles.action}`}
         disabled={!gate.ready || busy || compensation === 0n}
-        aria-describedby={creditReason ? creditReasonId : undefined}
+        blockedReason={creditReason}
         onClick={() =>
           run(() =>
             tx.run("Claim slashing compensation", {
@@ -406,12 +388,7 @@ function EarningsPanel({
         }
       >
         Claim slashing compensation
-      </button>
-      {creditReason ? (
-        <p id={creditReasonId} className="hint">
-          {creditReason}
-        </p>
-      ) : null}
+      </GatedButton>
       <TxStatus state={tx.state} />
     </section>
   );

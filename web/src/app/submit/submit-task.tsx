@@ -28,6 +28,7 @@ import { describeError, useTx } from "@/lib/use-tx.ts";
 import { useWriteGate } from "@/lib/wallet-gate.ts";
 import { PriceRules, type MarketRules } from "./price-rules.tsx";
 import styles from "./page.module.css";
+import { GatedButton } from "@/components/gated-button.tsx";
 
 /** Seconds a permit signature stays valid. */
 const PERMIT_VALIDITY = 3600;
@@ -46,7 +47,6 @@ export function SubmitTask() {
   const publicClient = usePublicClient({ chainId: deployment.chainId });
   const { data: walletClient } = useWalletClient({ chainId: deployment.chainId });
   const formRef = useRef<HTMLFormElement>(null);
-  const gateId = useId();
   const drawingErrorId = useId();
 
   const modelList = useIndexerGraphql(MODELS_QUERY, {}, modelsSchema, { refetchInterval: 15_000 });
@@ -478,19 +478,9 @@ export function SubmitTask() {
               ? "You sign an EIP-2612 permit for exactly the reward (valid 1 hour); the submission uses it. One transaction."
               : "An approve transaction for exactly the reward comes first when the market's allowance is short, then the submission."}
           </p>
-          <button
-            type="submit"
-            className="btn"
-            disabled={submitBlocked}
-            aria-describedby={blockReason ? gateId : undefined}
-          >
+          <GatedButton type="submit" className="btn" disabled={submitBlocked} blockedReason={blockReason}>
             {busy ? "Submitting…" : "Submit task"}
-          </button>
-          {blockReason ? (
-            <p id={gateId} className="hint">
-              {blockReason}
-            </p>
-          ) : null}
+          </GatedButton>
           <p className="hint" aria-live="polite">
             {stage}
           </p>
