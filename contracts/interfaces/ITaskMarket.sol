@@ -132,7 +132,8 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
     /// @param taskId The task.
     function getTaskState(uint256 taskId) external view returns (TaskState memory);
 
-    /// @notice The ZK claimant of a task (address(0) when unclaimed or REDUNDANT).
+    /// @notice The ZK claimant of a task while its claim runs (address(0) when unclaimed, settled, expired or
+    /// REDUNDANT; the provider who settled a ZK task is in its ProofAccepted event).
     /// @param taskId The task.
     function claimantOf(uint256 taskId) external view returns (address);
 

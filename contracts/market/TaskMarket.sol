@@ -228,6 +228,8 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
         _checkProof(taskId, spec, provider, outputCommitment, proof);
 
         st.status = TaskStatus.Completed;
+        // The claim is spent: clearing it keeps the state small and refunds part of this transaction's gas.
+        if (claimed) delete _zkClaimant[taskId];
         emit ProofAccepted(taskId, provider, outputCommitment, output);
         address[] memory winners = new address[](1);
         winners[0] = provider;

@@ -565,6 +565,7 @@ contract TaskMarketTest is MarketFixture {
         assertEq(market.creditOf(creator, address(token)), 0.5 ether);
         assertEq(vault.lockedOf(p1), 0);
         assertEq(reputation.getRecord(p1).completed, 1);
+        assertEq(market.claimantOf(id), address(0)); // the spent claim is cleared
     }
 
     function test_submitProof_ByOperator() public {
