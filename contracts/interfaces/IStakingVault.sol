@@ -172,6 +172,12 @@ interface IStakingVault {
     /// @param account The caller.
     error StakingVaultNoCredit(address account);
 
+    /// @notice Thrown by `stakeWithPermit` when neither the permit nor an earlier approval gives the vault the
+    ///         allowance to pull the stake.
+    /// @param allowance The caller's allowance for the vault after the permit attempt.
+    /// @param needed The amount to stake.
+    error StakingVaultPermitInsufficient(uint256 allowance, uint256 needed);
+
     /// @notice Thrown when a stake total would not fit in the packed 128-bit storage.
     /// @param provider The provider.
     /// @param total The total that would have resulted.
@@ -199,6 +205,17 @@ interface IStakingVault {
     /// @notice Stakes `amount` for the caller, pulling the tokens from it (approve or permit first).
     /// @param amount Amount to stake (non-zero).
     function stake(uint256 amount) external;
+
+    /// @notice Like {stake}, with an ERC-2612 permit of the stake token for `amount`, so no separate approve is
+    ///         needed.
+    /// @dev A permit that was front-run (its signature copied from the mempool and used first) only spends the
+    ///      nonce; it does not make the call fail as long as the allowance it was meant to give is there.
+    /// @param amount Amount to stake (non-zero); also the permit's value.
+    /// @param permitDeadline Permit deadline.
+    /// @param v Signature v.
+    /// @param r Signature r.
+    /// @param s Signature s.
+    function stakeWithPermit(uint256 amount, uint256 permitDeadline, uint8 v, bytes32 r, bytes32 s) external;
 
     /// @notice Stakes `amount` for `provider`, pulling the tokens from the caller.
     /// @param provider Provider credited with the stake (non-zero).

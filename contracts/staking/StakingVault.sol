@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 import {IStakingVault} from "../interfaces/IStakingVault.sol";
@@ -82,6 +83,24 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
 
     /// @inheritdoc IStakingVault
     function stake(uint256 amount) external nonReentrant {
+        _stake(msg.sender, amount);
+    }
+
+    /// @inheritdoc IStakingVault
+    function stakeWithPermit(
+        uint256 amount,
+        uint256 permitDeadline,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external nonReentrant {
+        // A permit can be front-run by anyone who copies it from the mempool; that only spends the nonce, so a
+        // failing permit is ignored as long as the allowance it was meant to give is there.
+        try
+            IERC20Permit(address(_stakeToken)).permit(msg.sender, address(this), amount, permitDeadline, v, r, s)
+        {} catch {} // solhint-disable-line no-empty-blocks
+        uint256 allowance = _stakeToken.allowance(msg.sender, address(this));
+        if (allowance < amount) revert StakingVaultPermitInsufficient(allowance, amount);
         _stake(msg.sender, amount);
     }
 

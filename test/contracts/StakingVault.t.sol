@@ -221,6 +221,128 @@ contract StakingVaultTest is Test {
     }
 
     /*//////////////////////////////////////////////////////////////
+                            STAKE WITH PERMIT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev An ERC-2612 permit signature of `pk`'s owner for `spender`.
+    function _permitSig(
+        uint256 pk,
+        address spender,
+        uint256 value,
+        uint256 deadline
+    ) private view returns (uint8 v, bytes32 r, bytes32 s) {
+        address owner = vm.addr(pk);
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
+                owner,
+                spender,
+                value,
+                token.nonces(owner),
+                deadline
+            )
+        );
+        return vm.sign(pk, keccak256(abi.encodePacked("\x19\x01", token.DOMAIN_SEPARATOR(), structHash)));
+    }
+
+    /// @dev A funded account that has approved nothing.
+    function _permitUser(string memory name) private returns (address who, uint256 pk) {
+        (who, pk) = makeAddrAndKey(name);
+        token.transfer(who, 1_000 ether);
+    }
+
+    function test_stakeWithPermit_StakesInOneTransaction() public {
+        (address carol, uint256 pk) = _permitUser("carol");
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, address(vault), 300 ether, deadline);
+        vm.expectEmit(address(vault));
+        emit IStakingVault.Staked(carol, carol, 300 ether, 300 ether);
+        vm.prank(carol);
+        vault.stakeWithPermit(300 ether, deadline, v, r, s);
+        assertEq(vault.stakeOf(carol), 300 ether);
+        assertEq(token.balanceOf(carol), 700 ether);
+        assertEq(token.allowance(carol, address(vault)), 0); // exactly the stake was permitted and spent
+        assertEq(token.nonces(carol), 1);
+        assertEq(token.balanceOf(address(vault)), 300 ether);
+    }
+
+    function test_stakeWithPermit_SurvivesFrontRunPermit() public {
+        (address carol, uint256 pk) = _permitUser("carol");
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, address(vault), 300 ether, deadline);
+        // Someone copies the permit from the mempool and submits it first: the nonce is spent, the allowance set.
+        vm.prank(bob);
+        token.permit(carol, address(vault), 300 ether, deadline, v, r, s);
+        vm.prank(carol);
+        vault.stakeWithPermit(300 ether, deadline, v, r, s);
+        assertEq(vault.stakeOf(carol), 300 ether);
+    }
+
+    function test_stakeWithPermit_RevertWhen_SignatureCopiedByAnotherAccount() public {
+        (address carol, uint256 pk) = _permitUser("carol");
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, address(vault), 300 ether, deadline);
+        // The permit's owner is always the caller: carol's signature cannot stake carol's tokens for anyone else.
+        address thief = makeAddr("thief");
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultPermitInsufficient.selector, 0, 300 ether));
+        vm.prank(thief);
+        vault.stakeWithPermit(300 ether, deadline, v, r, s);
+        assertEq(token.balanceOf(carol), 1_000 ether);
+        assertEq(token.nonces(carol), 0); // the signature is still carol's to use
+    }
+
+    function test_stakeWithPermit_RevertWhen_PermitForAnotherSpenderOrAmount() public {
+        (address carol, uint256 pk) = _permitUser("carol");
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, market, 300 ether, deadline);
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultPermitInsufficient.selector, 0, 300 ether));
+        vm.prank(carol);
+        vault.stakeWithPermit(300 ether, deadline, v, r, s);
+
+        // Signed for 100 EAI, used for 300: the permit does not verify, nothing is pulled.
+        (v, r, s) = _permitSig(pk, address(vault), 100 ether, deadline);
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultPermitInsufficient.selector, 0, 300 ether));
+        vm.prank(carol);
+        vault.stakeWithPermit(300 ether, deadline, v, r, s);
+        assertEq(token.balanceOf(carol), 1_000 ether);
+    }
+
+    function test_stakeWithPermit_RevertWhen_Expired() public {
+        (address carol, uint256 pk) = _permitUser("carol");
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, address(vault), 300 ether, deadline);
+        vm.warp(deadline + 1);
+        vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultPermitInsufficient.selector, 0, 300 ether));
+        vm.prank(carol);
+        vault.stakeWithPermit(300 ether, deadline, v, r, s);
+    }
+
+    function test_stakeWithPermit_UsesAnEarlierApprovalWhenThePermitFails() public {
+        // alice approved the vault in setUp: a garbage signature does not stop her stake.
+        vm.prank(alice);
+        vault.stakeWithPermit(50 ether, block.timestamp, 27, bytes32(uint256(1)), bytes32(uint256(2)));
+        assertEq(vault.stakeOf(alice), 50 ether);
+    }
+
+    function test_stakeWithPermit_RevertWhen_ZeroAmount() public {
+        vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
+        vm.prank(alice);
+        vault.stakeWithPermit(0, block.timestamp, 27, bytes32(uint256(1)), bytes32(uint256(2)));
+    }
+
+    function testFuzz_stakeWithPermit_StakesExactlyThePermittedAmount(uint256 amount) public {
+        (address carol, uint256 pk) = _permitUser("carol");
+        amount = bound(amount, 1, 1_000 ether);
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, address(vault), amount, deadline);
+        vm.prank(carol);
+        vault.stakeWithPermit(amount, deadline, v, r, s);
+        assertEq(vault.stakeOf(carol), amount);
+        assertEq(token.balanceOf(carol), 1_000 ether - amount);
+        assertEq(token.allowance(carol, address(vault)), 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                 UNSTAKE
     //////////////////////////////////////////////////////////////*/
 

@@ -167,6 +167,14 @@ describe("eai CLI", () => {
     expect(status.code).toBe(0);
     const json = JSON.parse(status.stdout) as { stake: string; registered: boolean };
     expect(json).toMatchObject({ stake: "12500000000000000000", registered: false });
+    const permitted = await eai(
+      ["provider", "stake", "0.5", "--permit", "--rpc", rpc, "--deployments", dir, "--json"],
+      { EAI_PRIVATE_KEY: KEY },
+    );
+    expect(permitted.stderr).toBe("");
+    expect(permitted.code).toBe(0);
+    const after = await eai(["provider", "status", ADDRESS, "--json", "--rpc", rpc, "--deployments", dir]);
+    expect(JSON.parse(after.stdout)).toMatchObject({ stake: "13000000000000000000" });
     const cannot = await eai(["provider", "unstake", "100", "--rpc", rpc, "--deployments", dir, "--json"], {
       EAI_PRIVATE_KEY: KEY,
     });

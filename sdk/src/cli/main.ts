@@ -312,12 +312,13 @@ const COMMANDS: Record<string, Record<string, Command>> = {
       },
     },
     stake: {
-      summary: "approve and stake EAI",
-      usage: "eai provider stake AMOUNT_EAI",
-      options: {},
+      summary: "approve and stake EAI (or sign a permit: one transaction)",
+      usage: `eai provider stake AMOUNT_EAI [--permit]
+  --permit   pay with an EIP-2612 permit instead of approve`,
+      options: { permit: { type: "boolean" } },
       run: async (ctx) => {
         const value = amount(ctx.positionals[0], "AMOUNT_EAI");
-        return (await ctx.client()).stake(value);
+        return (await ctx.client()).stake(value, { permit: ctx.values.permit === true });
       },
     },
     unstake: {

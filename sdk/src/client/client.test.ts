@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { custom, keccak256, parseEther, toHex, type Address } from "viem";
+import { custom, decodeFunctionData, keccak256, parseEther, toHex, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -215,6 +215,20 @@ describe("createEaiClient", () => {
       })
       .catch((e: unknown) => e);
     expect((err as EaiContractError).errorName).toMatch(/^ProviderRegistry/);
+  });
+
+  it("stakes with a permit in one transaction, without an approve", async () => {
+    const { token, vault } = p.contracts;
+    const who = p.wallets.providers[0].account.address;
+    const nonceBefore = await token.read.nonces([who]);
+    const stakeBefore = await vault.read.stakeOf([who]);
+    const { txHash } = await alice.stake(parseEther("3"), { permit: true });
+    const tx = await p.publicClient.getTransaction({ hash: txHash });
+    expect(decodeFunctionData({ abi: vault.abi, data: tx.input }).functionName).toBe("stakeWithPermit");
+    expect(await vault.read.stakeOf([who])).toBe(stakeBefore + parseEther("3"));
+    expect(await token.read.nonces([who])).toBe(nonceBefore + 1n);
+    // The permit set the allowance to exactly the stake, which the stake spent.
+    expect(await token.read.allowance([who, vault.address])).toBe(0n);
   });
 
   it("runs a parameter change through delegate, propose, vote, queue and execute", async () => {

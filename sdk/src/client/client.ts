@@ -594,8 +594,20 @@ export function createEaiClient(config: EaiClientConfig) {
 
   // ─── providers ───────────────────────────────────────────────────────────────
 
-  async function stake(amount: bigint): Promise<TxResult> {
+  async function stake(amount: bigint, options: { permit?: boolean } = {}): Promise<TxResult> {
     if (amount <= 0n) throw new EaiError("invalid-argument", "stake: amount: expected a positive amount");
+    if (options.permit) {
+      // One transaction: an EIP-2612 permit for exactly the stake, valid one hour.
+      const permitDeadline = BigInt((await latestTimestamp()) + 3600);
+      const { v, r, s } = await signPermit(contracts.token.address, contracts.vault.address, amount, permitDeadline);
+      const receipt = await send("StakingVault.stakeWithPermit", {
+        address: contracts.vault.address,
+        abi: stakingVaultAbi,
+        functionName: "stakeWithPermit",
+        args: [amount, permitDeadline, v, r, s],
+      });
+      return { txHash: receipt.transactionHash };
+    }
     await ensureAllowance(contracts.token.address, contracts.vault.address, amount);
     const receipt = await send("StakingVault.stake", {
       address: contracts.vault.address,
