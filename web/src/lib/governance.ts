@@ -193,6 +193,38 @@ function marketField(
   };
 }
 
+/**
+ * A governed duration in seconds with its own setter: typed as seconds or with units (12h, 7d), within [min, max].
+ * `bigint` says whether the setter takes a uint256 (sent as a bigint) or a small uint (sent as a number).
+ */
+function durationParameter(p: {
+  id: string;
+  contract: GovernedContract;
+  setter: string;
+  label: string;
+  hint: string;
+  value: (v: GovernedValues) => number;
+  min: number;
+  max: number;
+  bigint: boolean;
+}): GovernedParameter {
+  return {
+    id: p.id,
+    contract: p.contract,
+    setter: p.setter,
+    label: p.label,
+    hint: p.hint,
+    current: (v) => String(p.value(v)),
+    describe: (v) => describeSeconds(p.value(v)),
+    build: (text) => {
+      const parsed = parseDuration(text, p.min, p.max);
+      if (parsed.error !== undefined) return parsed;
+      const arg = p.bigint ? BigInt(parsed.value) : parsed.value;
+      return { value: { contract: p.contract, functionName: p.setter, args: [arg] } };
+    },
+  };
+}
+
 function reputationField(
   key: keyof ReputationParamsValue,
   label: string,
@@ -354,22 +386,17 @@ export const GOVERNED_PARAMETERS: readonly GovernedParameter[] = [
       return { value: { contract: "TaskMarket", functionName: "setTreasury", args: [parsed.value] } };
     },
   },
-  {
+  durationParameter({
     id: "StakingVault.unbondingPeriod",
     contract: "StakingVault",
     setter: "setUnbondingPeriod",
     label: "Staking vault: unbonding period",
     hint: `Seconds, or with units (7d); ${describeSeconds(DAY)} to ${describeSeconds(90 * DAY)}. Applies to later unbonding requests.`,
-    current: (v) => String(v.unbondingPeriod),
-    describe: (v) => describeSeconds(v.unbondingPeriod),
-    build: (text) => {
-      const parsed = parseDuration(text, DAY, 90 * DAY);
-      if (parsed.error !== undefined) return parsed;
-      return {
-        value: { contract: "StakingVault", functionName: "setUnbondingPeriod", args: [BigInt(parsed.value)] },
-      };
-    },
-  },
+    value: (v) => v.unbondingPeriod,
+    min: DAY,
+    max: 90 * DAY,
+    bigint: true,
+  }),
   {
     id: "StakingVault.slashTreasuryBps",
     contract: "StakingVault",
@@ -531,34 +558,28 @@ export const GOVERNED_PARAMETERS: readonly GovernedParameter[] = [
     365 * DAY,
   ),
   reputationField("maxViolations", "violations before a permanent ban", "count", () => null, U16, 1),
-  {
+  durationParameter({
     id: "EAIGovernor.votingDelay",
     contract: "EAIGovernor",
     setter: "setVotingDelay",
     label: "Governor: voting delay",
     hint: "Seconds (or 1h, 1d) from a proposal to the start of its vote.",
-    current: (v) => String(v.votingDelay),
-    describe: (v) => describeSeconds(v.votingDelay),
-    build: (text) => {
-      const parsed = parseDuration(text, 0, U48);
-      if (parsed.error !== undefined) return parsed;
-      return { value: { contract: "EAIGovernor", functionName: "setVotingDelay", args: [parsed.value] } };
-    },
-  },
-  {
+    value: (v) => v.votingDelay,
+    min: 0,
+    max: U48,
+    bigint: false,
+  }),
+  durationParameter({
     id: "EAIGovernor.votingPeriod",
     contract: "EAIGovernor",
     setter: "setVotingPeriod",
     label: "Governor: voting period",
     hint: "Seconds (or 5d) a vote stays open; at least 1 second.",
-    current: (v) => String(v.votingPeriod),
-    describe: (v) => describeSeconds(v.votingPeriod),
-    build: (text) => {
-      const parsed = parseDuration(text, 1, U32);
-      if (parsed.error !== undefined) return parsed;
-      return { value: { contract: "EAIGovernor", functionName: "setVotingPeriod", args: [parsed.value] } };
-    },
-  },
+    value: (v) => v.votingPeriod,
+    min: 1,
+    max: U32,
+    bigint: false,
+  }),
   {
     id: "EAIGovernor.proposalThreshold",
     contract: "EAIGovernor",
@@ -593,22 +614,17 @@ export const GOVERNED_PARAMETERS: readonly GovernedParameter[] = [
       return { value: { contract: "EAIGovernor", functionName: "updateQuorumNumerator", args: [numerator] } };
     },
   },
-  {
+  durationParameter({
     id: "EAITimelock.minDelay",
     contract: "EAITimelock",
     setter: "updateDelay",
     label: "Timelock: minimum delay",
     hint: "Seconds (or 2d) between queueing and executing a passed proposal.",
-    current: (v) => String(v.timelockDelay),
-    describe: (v) => describeSeconds(v.timelockDelay),
-    build: (text) => {
-      const parsed = parseDuration(text, 0, U48);
-      if (parsed.error !== undefined) return parsed;
-      return {
-        value: { contract: "EAITimelock", functionName: "updateDelay", args: [BigInt(parsed.value)] },
-      };
-    },
-  },
+    value: (v) => v.timelockDelay,
+    min: 0,
+    max: U48,
+    bigint: true,
+  }),
 ];
 
 /** The catalogue entry with this id. */
