@@ -13,10 +13,10 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, parseEther, type Hex } from "viem";
+import { createPublicClient, createWalletClient, http, parseEther, type Hex, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eaiTokenAbi } from "../../sdk/src/generated/abis.ts";
+import { eaiTokenAbi, stakingVaultAbi } from "../../sdk/src/generated/abis.ts";
 import {
   DEV_KEYS,
   REPO_ROOT,
@@ -48,6 +48,8 @@ let page: Page;
 let wallet: TestWallet;
 let requests: ReturnType<typeof recordRequests>;
 let stateDir: string | undefined;
+/** Reads the chain directly, to check what the app's transactions did. */
+let reader: PublicClient;
 const pageErrors: string[] = [];
 /** Filled by the flows, used by the screenshot pass. */
 const found: { taskId?: string; proposalId?: string } = {};
@@ -144,12 +146,8 @@ describe("dApp in a browser", () => {
       functionName: "transfer",
       args: [user.address, parseEther("10000")],
     });
-    const receipt = await createPublicClient({
-      chain,
-      transport: http(network.rpcUrl),
-    }).waitForTransactionReceipt({
-      hash,
-    });
+    reader = createPublicClient({ chain, transport: http(network.rpcUrl) });
+    const receipt = await reader.waitForTransactionReceipt({ hash });
     expect(receipt.status).toBe("success");
 
     browser = await launchBrowser({ width: 1280, height: 900 });
@@ -238,6 +236,31 @@ describe("dApp in a browser", () => {
     await page.getByLabel("Amount to stake (EAI)", { exact: true }).fill("250");
     await page.getByRole("button", { name: "Stake", exact: true }).click();
     await confirmed("Stake");
+    // Then with a permit signature: one stakeWithPermit transaction, no approve (a fresh page: a fresh status line).
+    await go("/stake");
+    await page.getByRole("button", { name: "Disconnect" }).waitFor();
+    await page.getByLabel("Pay with a permit signature (no approve transaction)").check();
+    await page.getByLabel("Amount to stake (EAI)", { exact: true }).fill("50");
+    await page.getByRole("button", { name: "Stake", exact: true }).click();
+    await confirmed("Stake");
+    const { EAIToken, StakingVault } = network!.deployment.contracts;
+    expect(
+      await reader.readContract({
+        address: StakingVault.address,
+        abi: stakingVaultAbi,
+        functionName: "stakeOf",
+        args: [wallet.address],
+      }),
+    ).toBe(parseEther("300"));
+    // Both ways allowed exactly the amount staked: nothing is left for the vault to pull.
+    expect(
+      await reader.readContract({
+        address: EAIToken.address,
+        abi: eaiTokenAbi,
+        functionName: "allowance",
+        args: [wallet.address, StakingVault.address],
+      }),
+    ).toBe(0n);
 
     await fillIfPresent("CPU cores", "8");
     await fillIfPresent("RAM (GB)", "32");
@@ -391,6 +414,24 @@ describe("dApp in a browser", () => {
     // Every page of the UI contract was captured (the task and proposal pages need the earlier flows).
     expect(pages.map((p) => p.name)).toEqual(expect.arrayContaining(["task", "proposal"]));
   }, 180_000);
+
+  it("answers HTTP 404 with a page that says what is wrong for bad ids, addresses and unknown paths", async () => {
+    const cases: [string, string][] = [
+      ["/tasks/abc", "Invalid task id"],
+      [`/tasks/${2n ** 256n}`, "Invalid task id"],
+      ["/providers/0x1234", "Invalid provider address"],
+      ["/governance/1e5", "Proposal not found"],
+      ["/no-such-page", "Page not found"],
+    ];
+    const problems: string[] = [];
+    for (const [path, h1] of cases) {
+      const response = await page.goto(`${network!.webUrl}${path}`, { waitUntil: "domcontentloaded" });
+      expect(response?.status(), path).toBe(404);
+      await heading(h1);
+      for (const problem of await pageProblems(page)) problems.push(`${path}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+  });
 
   it("talked only to the app, the RPC and the indexer, with no uncaught page errors", () => {
     expect(requests.urls.length).toBeGreaterThan(0);

@@ -6,6 +6,9 @@ import type { Account, Address, Hex, PublicClient, WalletClient } from "viem";
 import { eaiTokenAbi } from "@eai/sdk/abis";
 import { permitSignatureParts, permitTypedData } from "@eai/sdk/tasks/request";
 
+/** How long a permit the app asks for stays valid, from the latest block's time. */
+export const PERMIT_VALIDITY_SECONDS = 3600;
+
 /** The arguments a `…WithPermit` call takes besides its own. */
 export interface SignedPermit {
   deadline: bigint;

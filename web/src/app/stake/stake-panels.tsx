@@ -1,11 +1,15 @@
 "use client";
 import { useId, useState, type FormEvent } from "react";
+import { usePublicClient, useWalletClient } from "wagmi";
 import { eaiTokenAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
 import { FormField } from "@/components/form-field.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatDuration, formatTime, formatToken } from "@/lib/format.ts";
 import { parseTokenAmount } from "@/lib/form-values.ts";
-import { useTx } from "@/lib/use-tx.ts";
+import { describeError, useTx } from "@/lib/use-tx.ts";
+import { PERMIT_VALIDITY_SECONDS, signPermit } from "@/lib/permit.ts";
+import { PermitToggle } from "@/components/permit-toggle.tsx";
+import { useWebConfig } from "@/components/config-context.tsx";
 import { useWriteGate, type WriteGate } from "@/lib/wallet-gate.ts";
 import { useAccountState, type AccountState } from "./account-state.ts";
 import { OperatorsPanel } from "./operators-panel.tsx";
@@ -113,9 +117,44 @@ function StakePanel({
   addresses: Addresses;
 }) {
   const tx = useTx();
+  const { deployment } = useWebConfig();
+  const publicClient = usePublicClient({ chainId: deployment.chainId });
+  const { data: walletClient } = useWalletClient({ chainId: deployment.chainId });
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [usePermit, setUsePermit] = useState(false);
+
+  /** Signs a permit for exactly `value` and stakes with it: one transaction. */
+  async function stakeWithPermit(value: bigint) {
+    if (!publicClient || !walletClient || !gate.account) {
+      tx.setState({ phase: "failed", label: "Permit signature", message: "the wallet is not ready yet" });
+      return null;
+    }
+    let permit;
+    try {
+      const block = await publicClient.getBlock();
+      permit = await signPermit(
+        { publicClient, walletClient },
+        {
+          token: addresses.token,
+          owner: gate.account,
+          spender: addresses.vault,
+          value,
+          deadline: block.timestamp + BigInt(PERMIT_VALIDITY_SECONDS),
+        },
+      );
+    } catch (err) {
+      tx.setState({ phase: "failed", label: "Permit signature", message: describeError(err) });
+      return null;
+    }
+    return tx.run("Stake", {
+      address: addresses.vault,
+      abi: stakingVaultAbi,
+      functionName: "stakeWithPermit",
+      args: [value, permit.deadline, permit.v, permit.r, permit.s],
+    });
+  }
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -124,6 +163,10 @@ function StakePanel({
     if (parsed.value === undefined || !state) return;
     setBusy(true);
     try {
+      if (usePermit) {
+        if (await stakeWithPermit(parsed.value)) setAmount("");
+        return;
+      }
       if (state.vaultAllowance < parsed.value) {
         const approved = await tx.run("Approve EAI", {
           address: addresses.token,
@@ -152,7 +195,7 @@ function StakePanel({
         <FormField
           label="Amount to stake (EAI)"
           error={error}
-          hint="Moves EAI from your wallet into the staking vault (an approve transaction comes first when needed). Stake backs the bonds of the tasks you claim."
+          hint="Moves EAI from your wallet into the staking vault. Stake backs the bonds of the tasks you claim."
         >
           {(control) => (
             <input
@@ -167,6 +210,13 @@ function StakePanel({
             />
           )}
         </FormField>
+        <PermitToggle
+          checked={usePermit}
+          onChange={setUsePermit}
+          amount="the stake"
+          spender="vault"
+          action="the stake transaction"
+        />
         <GatedButton
           type="submit"
           className={`btn ${styles.action}`}

@@ -12,7 +12,8 @@ import { TaskLive } from "@/components/task-live.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatToken } from "@/lib/format.ts";
 import { useIndexerGraphql } from "@/lib/indexer.ts";
-import { signPermit } from "@/lib/permit.ts";
+import { PERMIT_VALIDITY_SECONDS, signPermit } from "@/lib/permit.ts";
+import { PermitToggle } from "@/components/permit-toggle.tsx";
 import {
   MAX_INPUT_BYTES,
   MODELS_QUERY,
@@ -29,9 +30,6 @@ import { useWriteGate } from "@/lib/wallet-gate.ts";
 import { PriceRules, type MarketRules } from "./price-rules.tsx";
 import styles from "./page.module.css";
 import { GatedButton } from "@/components/gated-button.tsx";
-
-/** Seconds a permit signature stays valid. */
-const PERMIT_VALIDITY = 3600;
 
 type InputErrors = { model?: string; drawing?: string; file?: string };
 
@@ -205,7 +203,7 @@ export function SubmitTask() {
               owner: account,
               spender: market,
               value: form.reward,
-              deadline: BigInt(now + PERMIT_VALIDITY),
+              deadline: BigInt(now + PERMIT_VALIDITY_SECONDS),
             },
           );
         } catch (err) {
@@ -463,21 +461,13 @@ export function SubmitTask() {
           <legend className={styles.legend}>
             <h2>Pay and submit</h2>
           </legend>
-          <div className={styles.checkbox}>
-            <input
-              id="pay-with-permit"
-              type="checkbox"
-              checked={usePermit}
-              onChange={(e) => setUsePermit(e.target.checked)}
-              aria-describedby="pay-with-permit-hint"
-            />
-            <label htmlFor="pay-with-permit">Pay with a permit signature (no approve transaction)</label>
-          </div>
-          <p id="pay-with-permit-hint" className="hint">
-            {usePermit
-              ? "You sign an EIP-2612 permit for exactly the reward (valid 1 hour); the submission uses it. One transaction."
-              : "An approve transaction for exactly the reward comes first when the market's allowance is short, then the submission."}
-          </p>
+          <PermitToggle
+            checked={usePermit}
+            onChange={setUsePermit}
+            amount="the reward"
+            spender="market"
+            action="the submission"
+          />
           <GatedButton type="submit" className="btn" disabled={submitBlocked} blockedReason={blockReason}>
             {busy ? "Submitting…" : "Submit task"}
           </GatedButton>

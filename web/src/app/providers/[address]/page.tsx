@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { notFound } from "next/navigation";
 import { getAddress } from "viem";
 import { shortAddress } from "@/lib/format.ts";
 import { parseAddressParam } from "@/lib/route-params.ts";
@@ -16,18 +16,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function ProviderPage({ params }: Props) {
   const { address: raw } = await params;
   const address = parseAddressParam(raw);
-  if (!address) {
-    return (
-      <>
-        <h1>Invalid provider address</h1>
-        <p role="alert" className="error">
-          “{raw.slice(0, 100)}” is not an address: expected 0x followed by 40 hexadecimal digits.
-        </p>
-        <p>
-          <Link href="/providers">Back to the providers</Link>
-        </p>
-      </>
-    );
-  }
+  if (!address) notFound();
   return <ProviderProfile address={getAddress(address)} />;
 }

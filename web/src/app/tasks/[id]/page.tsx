@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { notFound } from "next/navigation";
 import { parseTaskId } from "@/lib/route-params.ts";
 import { TaskDetail } from "./task-detail.tsx";
 
@@ -14,18 +14,6 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 export default async function TaskPage({ params }: Props) {
   const { id } = await params;
   const taskId = parseTaskId(id);
-  if (taskId === null) {
-    return (
-      <>
-        <h1>Invalid task id</h1>
-        <p role="alert" className="error">
-          “{id.slice(0, 100)}” is not a task number. Task numbers are whole numbers such as 1 or 42.
-        </p>
-        <p>
-          <Link href="/tasks">Back to my tasks</Link>
-        </p>
-      </>
-    );
-  }
+  if (taskId === null) notFound();
   return <TaskDetail id={taskId.toString()} />;
 }
