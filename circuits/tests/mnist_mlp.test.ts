@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as snarkjs from "snarkjs";
@@ -40,6 +40,7 @@ const imageOf = (s: TestSample): Uint8Array => new Uint8Array(Buffer.from(s.imag
 const BINDING = 0x1234_5678_9abc_def0_1234_5678_9abc_def0n;
 
 let compiled: CompiledCircuit;
+let compileDir: string | undefined;
 let wasm: Uint8Array;
 let model: QuantisedModel;
 /** witness index of every named signal (from the .sym file) */
@@ -47,7 +48,8 @@ const symbols = new Map<string, number>();
 
 beforeAll(async () => {
   // One compile per run, from the current sources, into a temporary folder.
-  compiled = await compileCircuit(mkdtempSync(join(tmpdir(), "mnist-mlp-")));
+  compileDir = mkdtempSync(join(tmpdir(), "mnist-mlp-"));
+  compiled = await compileCircuit(compileDir);
   wasm = readFileSync(compiled.wasm);
   model = await loadMnistMlpModel();
   for (const line of readFileSync(compiled.sym, "utf8").split("\n")) {
@@ -58,6 +60,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  if (compileDir) rmSync(compileDir, { recursive: true, force: true });
   // snarkjs keeps bn128 worker threads: terminate them so the fork exits.
   const curve = (await snarkjs.curves.getCurveFromName("bn128")) as { terminate?: () => Promise<void> };
   await curve.terminate?.();

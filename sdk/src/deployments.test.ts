@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROTOCOL_CONTRACTS, loadDeployment, parseDeployment } from "./deployments.ts";
@@ -36,10 +36,14 @@ describe("parseDeployment", () => {
 describe("loadDeployment", () => {
   it("reads <dir>/<chainId>.json and checks the chain id", async () => {
     const dir = await mkdtemp(join(tmpdir(), "eai-deploy-"));
-    await writeFile(join(dir, "31337.json"), JSON.stringify(record()));
-    await writeFile(join(dir, "1.json"), JSON.stringify(record(5)));
-    expect((await loadDeployment(31337, dir)).chainId).toBe(31337);
-    await expect(loadDeployment(1, dir)).rejects.toThrow(/describes chain 5, not 1/);
-    await expect(loadDeployment(10, dir)).rejects.toThrow(/no deployment for chain 10/);
+    try {
+      await writeFile(join(dir, "31337.json"), JSON.stringify(record()));
+      await writeFile(join(dir, "1.json"), JSON.stringify(record(5)));
+      expect((await loadDeployment(31337, dir)).chainId).toBe(31337);
+      await expect(loadDeployment(1, dir)).rejects.toThrow(/describes chain 5, not 1/);
+      await expect(loadDeployment(10, dir)).rejects.toThrow(/no deployment for chain 10/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
