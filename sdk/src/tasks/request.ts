@@ -1,7 +1,7 @@
 /**
  * What a client sends to the protocol, built without any Node.js API so that the SDK client, the CLI and the web
  * app share one implementation: the ZK input blob and its commitment, the `TaskRequest` for `submitTask`, the
- * EIP-2612 permit typed data for `submitTaskWithPermit`, the `TaskSubmitted` event of a receipt, the reward split,
+ * EIP-2612 permit typed data for `submitTaskWithPermit` (from `permit.ts`), the `TaskSubmitted` event of a receipt, the reward split,
  * and the calldata of a governance proposal that changes one parameter (`ParameterChange`).
  * Depends on viem, zod and the pure ZK modules only (browser-safe: `@eai/sdk/tasks/request`).
  */
@@ -9,7 +9,6 @@ import {
   encodeFunctionData,
   keccak256,
   parseEventLogs,
-  parseSignature,
   toBytes,
   toHex,
   type Abi,
@@ -306,46 +305,10 @@ export function submittedTaskFromLogs(
   return { taskId: event.args.taskId, spec: event.args.spec, inputURI: event.args.inputURI };
 }
 
-// ─── EIP-2612 permit ─────────────────────────────────────────────────────────────────────────────────────
+// ─── EIP-2612 permit: see permit.ts (kept separate so pages that only sign permits stay light) ─────────────
 
-/** EIP-712 types of an ERC-2612 permit (OpenZeppelin ERC20Permit). */
-export const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
-/** The token's EIP-712 domain as `eip712Domain()` (ERC-5267) returns it: [fields, name, version, chainId, verifyingContract, salt, extensions]. */
-export type Eip712DomainResult = readonly [Hex, string, string, bigint, Address, Hex, readonly bigint[]];
-
-export interface PermitMessage {
-  owner: Address;
-  spender: Address;
-  value: bigint;
-  nonce: bigint;
-  deadline: bigint;
-}
-
-/** Typed data for `signTypedData` authorising `spender` to pull `value` of the token until `deadline`. */
-export function permitTypedData(domain: Eip712DomainResult, message: PermitMessage) {
-  const [, name, version, chainId, verifyingContract] = domain;
-  return {
-    domain: { name, version, chainId, verifyingContract },
-    types: PERMIT_TYPES,
-    primaryType: "Permit" as const,
-    message,
-  };
-}
-
-/** The (v, r, s) a permit call takes, from a 65-byte signature. */
-export function permitSignatureParts(signature: Hex): { v: number; r: Hex; s: Hex } {
-  const { r, s, v, yParity } = parseSignature(signature);
-  return { v: Number(v ?? BigInt(yParity + 27)), r, s };
-}
+export { PERMIT_TYPES, permitSignatureParts, permitTypedData } from "./permit.ts";
+export type { Eip712DomainResult, PermitMessage } from "./permit.ts";
 
 // ─── governance: one parameter change per proposal ───────────────────────────────────────────────────────
 

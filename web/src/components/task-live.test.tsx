@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { TaskEventView } from "@/lib/indexer-views.ts";
 import type { ZkVerified } from "@/lib/task-verification.ts";
 import { TaskStatusView, TaskTimeline, VerificationView, describeTaskEvent } from "./task-live.tsx";
+import { previewOf } from "@/lib/result-preview.ts";
 
 afterEach(cleanup);
 
@@ -84,6 +85,7 @@ describe("VerificationView", () => {
           resultURI: `eai://blob/sha256-${sha}`,
           sha256: sha,
           bytes,
+          preview: previewOf(bytes),
           winners: 3,
           revealers: [],
         }}

@@ -10,7 +10,7 @@ import { formatDuration, formatTime, formatToken, shortAddress } from "@/lib/for
 import { IndexerError, useIndexerRest } from "@/lib/indexer.ts";
 import { taskDetailSchema, type TaskEventView, parser } from "@/lib/indexer-views.ts";
 import { isFinalStatus, useChainTaskState, useTaskVerification } from "@/lib/task-chain.ts";
-import { eaitPreview, resultPreview, zkOutputJson } from "@/lib/task-output.ts";
+import { zkOutputJson } from "@/lib/task-output.ts";
 import type { TaskVerification } from "@/lib/task-verification.ts";
 import styles from "./task-live.module.css";
 
@@ -231,7 +231,7 @@ export function VerificationView({ taskId, status, verification, error, onRetry 
       </>
     );
   } else {
-    const preview = eaitPreview(verification.bytes) ?? resultPreview(verification.bytes);
+    const preview = verification.preview;
     body = (
       <>
         <p className="success">Output verified against the on-chain commitment.</p>

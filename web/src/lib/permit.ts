@@ -1,10 +1,10 @@
 /**
- * EIP-2612 permits signed in the browser wallet, with the typed data the SDK builds (`@eai/sdk/tasks/request`),
+ * EIP-2612 permits signed in the browser wallet, with the typed data the SDK builds (`@eai/sdk/tasks/permit`),
  * so the web app and the SDK client sign exactly the same message.
  */
 import type { Account, Address, Hex, PublicClient, WalletClient } from "viem";
 import { eaiTokenAbi } from "@eai/sdk/abis";
-import { permitSignatureParts, permitTypedData } from "@eai/sdk/tasks/request";
+import { permitSignatureParts, permitTypedData } from "@eai/sdk/tasks/permit";
 
 /** How long a permit the app asks for stays valid, from the latest block's time. */
 export const PERMIT_VALIDITY_SECONDS = 3600;

@@ -5,7 +5,8 @@ import type { TaskSpec } from "@eai/sdk/tasks";
 import { taskBinding } from "@eai/sdk/tasks";
 import { outputCommitment, packOutput } from "@eai/sdk/zk/commitment";
 import { encodeTensors } from "@eai/sdk/tasks/tensors";
-import { eaitPreview, resultPreview, zkOutputJson } from "./task-output.ts";
+import { eaitPreview, resultPreview } from "./result-preview.ts";
+import { zkOutputJson } from "./task-output.ts";
 import {
   verifyTask,
   type VerificationClient,
@@ -216,6 +217,7 @@ describe("verifyTask (REDUNDANT)", () => {
       resultHash: majority,
       sha256: shaB,
       winners: 2,
+      preview: '{\n  "label": "cat"\n}',
     });
   });
 

@@ -19,6 +19,7 @@ import {
   verifyZkOutput,
   zkPublicSignals,
 } from "@eai/sdk/tasks/verify";
+import { previewOf } from "./result-preview.ts";
 import { readSubmittedTask, type VerifyContext } from "./task-reads.ts";
 
 export type { VerificationClient, VerifyContext } from "./task-reads.ts";
@@ -49,6 +50,8 @@ export interface RedundantVerified {
   /** sha256 of the blob (its name in the blob store), for the download link. */
   sha256: string;
   bytes: Uint8Array;
+  /** A readable preview of `bytes` (tensors, JSON or text), or null for other binary data. */
+  preview: string | null;
   /** Providers whose reveal matched the majority. */
   winners: number;
   revealers: Address[];
@@ -194,6 +197,7 @@ export async function verifyRedundantTask(ctx: VerifyContext, taskId: bigint): P
       resultURI: reveal.resultURI,
       sha256,
       bytes,
+      preview: previewOf(bytes),
       winners: completed.args.winners,
       revealers: candidates.map((c) => c.provider),
     };
