@@ -599,7 +599,12 @@ export function createEaiClient(config: EaiClientConfig) {
     if (options.permit) {
       // One transaction: an EIP-2612 permit for exactly the stake, valid one hour.
       const permitDeadline = BigInt((await latestTimestamp()) + 3600);
-      const { v, r, s } = await signPermit(contracts.token.address, contracts.vault.address, amount, permitDeadline);
+      const { v, r, s } = await signPermit(
+        contracts.token.address,
+        contracts.vault.address,
+        amount,
+        permitDeadline,
+      );
       const receipt = await send("StakingVault.stakeWithPermit", {
         address: contracts.vault.address,
         abi: stakingVaultAbi,
