@@ -150,10 +150,25 @@ const bpsText = (bps: number) =>
 
 type MarketKey = keyof MarketParamsValue;
 
+/** How a catalogue entry's number is typed and shown: a duration, basis points or a plain count. */
+type ValueKind = "bps" | "seconds" | "count";
+
+/** A value of `kind` in words (with units). */
+function describeKind(kind: ValueKind, value: number): string {
+  return kind === "seconds" ? describeSeconds(value) : kind === "bps" ? bpsText(value) : String(value);
+}
+
+/** Parses a typed value of `kind` within [min, max]. */
+function parseKind(kind: ValueKind, text: string, min: number, max: number): Parsed<number> {
+  return kind === "seconds"
+    ? parseDuration(text, min, max)
+    : parseWhole(text, min, max, kind === "bps" ? "bps" : "");
+}
+
 function marketField(
   key: Exclude<MarketKey, "providerBps" | "treasuryBps" | "creatorBps">,
   label: string,
-  kind: "bps" | "seconds" | "count",
+  kind: ValueKind,
   min: number,
   max: number,
 ): GovernedParameter {
@@ -170,17 +185,9 @@ function marketField(
     label: `Task market: ${label}`,
     hint: `${bounds} Sent as setMarketParams with every other market parameter unchanged.`,
     current: (v) => String(v.market[key]),
-    describe: (v) =>
-      kind === "seconds"
-        ? describeSeconds(v.market[key])
-        : kind === "bps"
-          ? bpsText(v.market[key])
-          : String(v.market[key]),
+    describe: (v) => describeKind(kind, v.market[key]),
     build: (text, v) => {
-      const parsed =
-        kind === "seconds"
-          ? parseDuration(text, min, max)
-          : parseWhole(text, min, max, kind === "bps" ? "bps" : "");
+      const parsed = parseKind(kind, text, min, max);
       if (parsed.error !== undefined) return parsed;
       return {
         value: {
@@ -228,7 +235,7 @@ function durationParameter(p: {
 function reputationField(
   key: keyof ReputationParamsValue,
   label: string,
-  kind: "bps" | "seconds" | "count",
+  kind: ValueKind,
   check: (value: number, p: ReputationParamsValue) => string | null,
   max: number,
   min = 0,
@@ -246,17 +253,9 @@ function reputationField(
     label: `Reputation: ${label}`,
     hint: `${bounds} Sent as Reputation.setParams with every other reputation parameter unchanged.`,
     current: (v) => String(v.reputation[key]),
-    describe: (v) =>
-      kind === "seconds"
-        ? describeSeconds(v.reputation[key])
-        : kind === "bps"
-          ? bpsText(v.reputation[key])
-          : String(v.reputation[key]),
+    describe: (v) => describeKind(kind, v.reputation[key]),
     build: (text, v) => {
-      const parsed =
-        kind === "seconds"
-          ? parseDuration(text, min, max)
-          : parseWhole(text, min, max, kind === "bps" ? "bps" : "");
+      const parsed = parseKind(kind, text, min, max);
       if (parsed.error !== undefined) return parsed;
       const next = { ...v.reputation, [key]: parsed.value };
       const problem = check(parsed.value, next);
