@@ -1,5 +1,5 @@
 "use client";
-import { useId, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode } from "react";
 
 /** Props a form control gets from {@link FormField}: its id and the ids of its hint and error. */
 export interface ControlProps {
@@ -47,6 +47,21 @@ export function FormField({
       ) : null}
     </div>
   );
+}
+
+/**
+ * A decimal number input inside a {@link FormField} (amounts, minutes, hours): any step, the numeric keypad on
+ * phones, `min` 0 unless given.
+ */
+export function DecimalInput({
+  control,
+  min = "0",
+  ...input
+}: { control: ControlProps } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  "id" | "type" | "inputMode" | "step" | "aria-describedby" | "aria-invalid"
+>) {
+  return <input {...control} type="number" inputMode="decimal" min={min} step="any" {...input} />;
 }
 
 /** Moves focus to the first control of `form` marked aria-invalid (after a rejected submit). */

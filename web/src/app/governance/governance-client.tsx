@@ -17,6 +17,7 @@ import { useWriteGate, type WriteGate } from "@/lib/wallet-gate.ts";
 import { useGovernedValues, useProtocolAddresses, useVotingPower } from "./governance-data.ts";
 import { ProposalForm } from "./proposal-form.tsx";
 import styles from "./page.module.css";
+import { useBusy } from "@/lib/use-busy.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -37,13 +38,12 @@ function VotingPowerPanel({ gate, power }: { gate: WriteGate; power: ReturnType<
   const tx = useTx();
   const [to, setTo] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const token = useProtocolAddresses().EAIToken;
   const reasonId = useId();
 
   async function delegate(target: `0x${string}`, label: string) {
-    setBusy(true);
-    try {
+    await run(async () => {
       const receipt = await tx.run(label, {
         address: token,
         abi: eaiTokenAbi,
@@ -51,9 +51,7 @@ function VotingPowerPanel({ gate, power }: { gate: WriteGate; power: ReturnType<
         args: [target],
       });
       if (receipt) setTo("");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function onSubmit(e: FormEvent) {
@@ -205,7 +203,7 @@ function CreateProposalPanel({ gate, votes }: { gate: WriteGate; votes: bigint |
   const { deployment } = useWebConfig();
   const publicClient = usePublicClient({ chainId: deployment.chainId });
   const { values, error } = useGovernedValues();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const [created, setCreated] = useState<{ id: bigint; label: string } | null>(null);
   const threshold = values?.proposalThreshold;
   const blockedReason =
@@ -215,9 +213,8 @@ function CreateProposalPanel({ gate, votes }: { gate: WriteGate; votes: bigint |
       : null);
 
   async function onPropose(proposal: EncodedProposal, label: string): Promise<boolean> {
-    setBusy(true);
     setCreated(null);
-    try {
+    return run(async () => {
       // The id hashes the calls and the description: an identical proposal cannot be made twice.
       if (publicClient) {
         const id = await publicClient.readContract({
@@ -260,9 +257,7 @@ function CreateProposalPanel({ gate, votes }: { gate: WriteGate; votes: bigint |
       });
       if (event) setCreated({ id: event.args.proposalId, label });
       return true;
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -13,6 +13,7 @@ import type { WriteGate } from "@/lib/wallet-gate.ts";
 import type { AccountState } from "./account-state.ts";
 import styles from "./page.module.css";
 import { GatedButton } from "@/components/gated-button.tsx";
+import { useBusy } from "@/lib/use-busy.ts";
 
 const OPERATORS_QUERY = `query Operators($provider: String!) {
   operators(where: { provider: $provider, authorized: true }, orderBy: "authorizedAt", orderDirection: "asc", limit: 100) {
@@ -44,7 +45,7 @@ export function OperatorsPanel({
   const tx = useTx();
   const [operator, setOperator] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const registered = state?.registered ?? false;
   const list = useIndexerGraphql(
     OPERATORS_QUERY,
@@ -53,15 +54,6 @@ export function OperatorsPanel({
     { enabled: Boolean(gate.account) && registered },
   );
   const reason = gate.reason ?? (state && !registered ? "Register as a provider first." : null);
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    try {
-      await action();
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();

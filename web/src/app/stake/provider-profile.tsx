@@ -19,6 +19,7 @@ import type { WriteGate } from "@/lib/wallet-gate.ts";
 import type { AccountState } from "./account-state.ts";
 import styles from "./page.module.css";
 import { GatedButton } from "@/components/gated-button.tsx";
+import { useBusy } from "@/lib/use-busy.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -98,7 +99,7 @@ export function ProviderProfilePanel({
   const formRef = useRef<HTMLFormElement>(null);
   const [values, setValues] = useState<ProviderFormValues>(EMPTY_PROVIDER_FORM);
   const [errors, setErrors] = useState<ProviderFieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const [keyFile, setKeyFile] = useState<{ url: string; publicKey: string } | null>(null);
   const [keyError, setKeyError] = useState<string | null>(null);
   // Prefill once per (account, registration): later refetches must not overwrite what the user types.
@@ -141,8 +142,7 @@ export function ProviderProfilePanel({
       return;
     }
     setErrors({});
-    setBusy(true);
-    try {
+    await run(async () => {
       const p = parsed.value;
       const receipt = await tx.run(action, {
         address: registry,
@@ -151,9 +151,7 @@ export function ProviderProfilePanel({
         args: [p.resources, p.gpuModel, p.x25519PublicKey, p.metadataURI],
       });
       if (receipt) setValues((v) => ({ ...v, x25519PublicKey: "" }));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function generateKey() {
@@ -274,17 +272,14 @@ export function ProviderProfilePanel({
             className={state.profile.active ? "btn btn-danger" : "btn btn-secondary"}
             disabled={!gate.ready || busy}
             onClick={async () => {
-              setBusy(true);
-              try {
+              await run(async () => {
                 await activeTx.run(state.profile.active ? "Deactivate provider" : "Reactivate provider", {
                   address: registry,
                   abi: providerRegistryAbi,
                   functionName: state.profile.active ? "deactivate" : "reactivate",
                   args: [],
                 });
-              } finally {
-                setBusy(false);
-              }
+              });
             }}
           >
             {state.profile.active ? "Deactivate provider" : "Reactivate provider"}

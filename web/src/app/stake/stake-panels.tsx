@@ -2,7 +2,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { usePublicClient, useWalletClient } from "wagmi";
 import { eaiTokenAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
-import { FormField } from "@/components/form-field.tsx";
+import { DecimalInput, FormField } from "@/components/form-field.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatDuration, formatTime, formatToken } from "@/lib/format.ts";
 import { parseTokenAmount } from "@/lib/form-values.ts";
@@ -16,6 +16,7 @@ import { OperatorsPanel } from "./operators-panel.tsx";
 import { ProviderProfilePanel } from "./provider-profile.tsx";
 import styles from "./page.module.css";
 import { GatedButton } from "@/components/gated-button.tsx";
+import { useBusy } from "@/lib/use-busy.ts";
 
 type Addresses = ReturnType<typeof useAccountState>["addresses"];
 
@@ -122,7 +123,7 @@ function StakePanel({
   const { data: walletClient } = useWalletClient({ chainId: deployment.chainId });
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const [usePermit, setUsePermit] = useState(false);
 
   /** Signs a permit for exactly `value` and stakes with it: one transaction. */
@@ -161,18 +162,18 @@ function StakePanel({
     const parsed = parseTokenAmount(amount, { max: state?.balance, maxLabel: "your balance" });
     setError(parsed.error ?? null);
     if (parsed.value === undefined || !state) return;
-    setBusy(true);
-    try {
+    const value = parsed.value;
+    await run(async () => {
       if (usePermit) {
-        if (await stakeWithPermit(parsed.value)) setAmount("");
+        if (await stakeWithPermit(value)) setAmount("");
         return;
       }
-      if (state.vaultAllowance < parsed.value) {
+      if (state.vaultAllowance < value) {
         const approved = await tx.run("Approve EAI", {
           address: addresses.token,
           abi: eaiTokenAbi,
           functionName: "approve",
-          args: [addresses.vault, parsed.value],
+          args: [addresses.vault, value],
         });
         if (!approved) return;
       }
@@ -180,12 +181,10 @@ function StakePanel({
         address: addresses.vault,
         abi: stakingVaultAbi,
         functionName: "stake",
-        args: [parsed.value],
+        args: [value],
       });
       if (staked) setAmount("");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -198,12 +197,8 @@ function StakePanel({
           hint="Moves EAI from your wallet into the staking vault. Stake backs the bonds of the tasks you claim."
         >
           {(control) => (
-            <input
-              {...control}
-              type="number"
-              inputMode="decimal"
-              min="0"
-              step="any"
+            <DecimalInput
+              control={control}
               value={amount}
               onChange={(e) => setAmount(e.target.value)}
               disabled={busy}
@@ -245,17 +240,8 @@ function UnbondPanel({
   const tx = useTx();
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const withdrawReasonId = useId();
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    try {
-      await action();
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -294,12 +280,8 @@ function UnbondPanel({
           hint={`Moves free stake into unbonding for ${state ? formatDuration(state.unbondingPeriod) : "the unbonding period"}. Adding to it restarts the period for the whole amount; unbonding stake no longer counts for claims but can still be slashed.`}
         >
           {(control) => (
-            <input
-              {...control}
-              type="number"
-              inputMode="decimal"
-              min="0"
-              step="any"
+            <DecimalInput
+              control={control}
               value={amount}
               onChange={(e) => setAmount(e.target.value)}
               disabled={busy}
@@ -374,21 +356,12 @@ function EarningsPanel({
   addresses: Addresses;
 }) {
   const tx = useTx();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const earnings = state?.marketCredit ?? 0n;
   const compensation = state?.vaultCredit ?? 0n;
   const reason = gate.reason ?? (state && earnings === 0n ? "Nothing to withdraw yet." : null);
   const creditReason =
     gate.reason ?? (state && compensation === 0n ? "No slashing compensation to claim." : null);
-
-  async function run(action: () => Promise<unknown>) {
-    setBusy(true);
-    try {
-      await action();
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <section aria-labelledby="earnings-title" className={`card ${styles.section}`}>

@@ -7,7 +7,7 @@ import { eaiTokenAbi, modelRegistryAbi, stakingVaultAbi, taskMarketAbi } from "@
 import { buildTaskRequest, encodeZkInput, submittedTaskFromLogs } from "@eai/sdk/tasks/request";
 import { useContractAddress, useWebConfig } from "@/components/config-context.tsx";
 import { DigitPad, blankImage, isBlank } from "@/components/digit-pad.tsx";
-import { FormField, focusFirstInvalid } from "@/components/form-field.tsx";
+import { DecimalInput, FormField, focusFirstInvalid } from "@/components/form-field.tsx";
 import { TaskLive } from "@/components/task-live.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatToken } from "@/lib/format.ts";
@@ -374,17 +374,7 @@ export function SubmitTask() {
             error={errors.reward}
             hint={balance.data !== undefined ? `Your balance: ${formatToken(balance.data)}.` : "Paid in EAI."}
           >
-            {(control) => (
-              <input
-                {...control}
-                type="number"
-                inputMode="decimal"
-                min="0"
-                step="any"
-                value={values.reward}
-                onChange={set("reward")}
-              />
-            )}
+            {(control) => <DecimalInput control={control} value={values.reward} onChange={set("reward")} />}
           </FormField>
           <FormField
             label="Minimum provider tier"
@@ -405,12 +395,9 @@ export function SubmitTask() {
             hint="How long a claimant has to deliver after claiming."
           >
             {(control) => (
-              <input
-                {...control}
-                type="number"
-                inputMode="decimal"
+              <DecimalInput
+                control={control}
                 min="1"
-                step="any"
                 value={values.execMinutes}
                 onChange={set("execMinutes")}
               />
@@ -422,15 +409,7 @@ export function SubmitTask() {
             hint="After the deadline the task can only be refunded."
           >
             {(control) => (
-              <input
-                {...control}
-                type="number"
-                inputMode="decimal"
-                min="0"
-                step="any"
-                value={values.deadlineHours}
-                onChange={set("deadlineHours")}
-              />
+              <DecimalInput control={control} value={values.deadlineHours} onChange={set("deadlineHours")} />
             )}
           </FormField>
         </fieldset>

@@ -20,6 +20,7 @@ import { useTx } from "@/lib/use-tx.ts";
 import { useWriteGate } from "@/lib/wallet-gate.ts";
 import { useProtocolAddresses } from "../governance-data.ts";
 import styles from "../page.module.css";
+import { useBusy } from "@/lib/use-busy.ts";
 
 const VOTE_BUTTONS: { support: VoteSupport; label: string }[] = [
   { support: "for", label: "Vote for" },
@@ -34,7 +35,7 @@ export function ProposalDetail({ id }: { id: string }) {
   const addresses = useProtocolAddresses();
   const governor = addresses.EAIGovernor;
   const tx = useTx();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useBusy();
   const [reason, setReason] = useState("");
   const [myVote, setMyVote] = useState<VoteSupport | null>(null);
   const voteReasonId = useId();
@@ -146,15 +147,6 @@ export function ProposalDetail({ id }: { id: string }) {
         keccak256(toBytes(p.description)),
       ] as const)
     : undefined;
-
-  async function run<T>(action: () => Promise<T>): Promise<T> {
-    setBusy(true);
-    try {
-      return await action();
-    } finally {
-      setBusy(false);
-    }
-  }
 
   async function vote(support: VoteSupport, label: string) {
     const text = reason.trim();
