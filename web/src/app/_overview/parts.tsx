@@ -2,12 +2,12 @@
 /**
  * Presentational parts of the network overview ("/"), fed with data (tested without a network).
  */
-import Link from "next/link";
 import type { ReactNode } from "react";
 import { BarChart, LineChart } from "@/components/charts.tsx";
 import { fillDailySeries } from "@/lib/daily-series.ts";
-import { formatDuration, formatTime, formatToken } from "@/lib/format.ts";
+import { formatDuration, formatToken } from "@/lib/format.ts";
 import { TASK_STATUS_NAMES, type Stats, type TaskRow } from "@/lib/indexer-views.ts";
+import { TasksTable } from "@/components/tasks-table.tsx";
 import styles from "../page.module.css";
 
 /** Days of history the overview charts. */
@@ -115,41 +115,12 @@ export function DailyCharts({ stats }: { stats: Stats }) {
 export function RecentTasksTable({ tasks }: { tasks: readonly TaskRow[] }) {
   return (
     <div className="table-wrap">
-      <table>
-        <caption className={styles.caption}>Recent tasks</caption>
-        <thead>
-          <tr>
-            <th scope="col">Task</th>
-            <th scope="col">Status</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Model</th>
-            <th scope="col">Reward</th>
-            <th scope="col">Submitted</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tasks.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="muted">
-                No tasks yet.
-              </td>
-            </tr>
-          ) : (
-            tasks.map((t) => (
-              <tr key={t.id}>
-                <td>
-                  <Link href={`/tasks/${t.id}`}>Task #{t.id}</Link>
-                </td>
-                <td>{t.status}</td>
-                <td>{t.mode}</td>
-                <td>#{t.modelId}</td>
-                <td>{formatToken(t.reward)}</td>
-                <td>{formatTime(t.createdAt)}</td>
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <TasksTable
+        caption="Recent tasks"
+        captionClassName={styles.caption}
+        tasks={tasks}
+        empty="No tasks yet."
+      />
     </div>
   );
 }

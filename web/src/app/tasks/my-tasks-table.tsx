@@ -1,6 +1,5 @@
 "use client";
-import Link from "next/link";
-import { formatTime, formatToken } from "@/lib/format.ts";
+import { TasksTable } from "@/components/tasks-table.tsx";
 import type { TaskRow } from "@/lib/indexer-views.ts";
 import styles from "./tasks.module.css";
 
@@ -13,35 +12,7 @@ export function MyTasksTable({ tasks, total }: { tasks: readonly TaskRow[]; tota
           The newest {tasks.length} of your {total} tasks.
         </p>
       )}
-      <table>
-        <caption className={styles.caption}>My tasks</caption>
-        <thead>
-          <tr>
-            <th scope="col">Task</th>
-            <th scope="col">Status</th>
-            <th scope="col">Mode</th>
-            <th scope="col">Model</th>
-            <th scope="col">Reward</th>
-            <th scope="col">Submitted</th>
-            <th scope="col">Settled</th>
-          </tr>
-        </thead>
-        <tbody>
-          {tasks.map((t) => (
-            <tr key={t.id}>
-              <td>
-                <Link href={`/tasks/${t.id}`}>Task #{t.id}</Link>
-              </td>
-              <td>{t.status}</td>
-              <td>{t.mode}</td>
-              <td>#{t.modelId}</td>
-              <td>{formatToken(t.reward)}</td>
-              <td>{formatTime(t.createdAt)}</td>
-              <td>{t.settledAt ? formatTime(t.settledAt) : "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <TasksTable caption="My tasks" captionClassName={styles.caption} tasks={tasks} settled />
     </div>
   );
 }

@@ -1,0 +1,61 @@
+import Link from "next/link";
+import { formatTime, formatToken } from "@/lib/format.ts";
+import type { TaskRow } from "@/lib/indexer-views.ts";
+
+/**
+ * A table of tasks from the indexer, one row each linking to its page: status, mode, model, reward and submission
+ * time, and with `settled` also when it was settled. `empty` is shown in the table when there are no rows.
+ */
+export function TasksTable({
+  caption,
+  captionClassName,
+  tasks,
+  settled = false,
+  empty,
+}: {
+  caption: string;
+  captionClassName?: string;
+  tasks: readonly TaskRow[];
+  settled?: boolean;
+  empty?: string;
+}) {
+  return (
+    <table>
+      <caption className={captionClassName}>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Task</th>
+          <th scope="col">Status</th>
+          <th scope="col">Mode</th>
+          <th scope="col">Model</th>
+          <th scope="col">Reward</th>
+          <th scope="col">Submitted</th>
+          {settled && <th scope="col">Settled</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {tasks.length === 0 && empty !== undefined ? (
+          <tr>
+            <td colSpan={settled ? 7 : 6} className="muted">
+              {empty}
+            </td>
+          </tr>
+        ) : (
+          tasks.map((t) => (
+            <tr key={t.id}>
+              <td>
+                <Link href={`/tasks/${t.id}`}>Task #{t.id}</Link>
+              </td>
+              <td>{t.status}</td>
+              <td>{t.mode}</td>
+              <td>#{t.modelId}</td>
+              <td>{formatToken(t.reward)}</td>
+              <td>{formatTime(t.createdAt)}</td>
+              {settled && <td>{t.settledAt ? formatTime(t.settledAt) : "—"}</td>}
+            </tr>
+          ))
+        )}
+      </tbody>
+    </table>
+  );
+}
