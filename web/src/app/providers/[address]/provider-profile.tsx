@@ -57,7 +57,7 @@ export function ProviderProfileView({ p }: { p: ProviderDetail }) {
     <>
       <section className={styles.section} aria-labelledby="standing-heading">
         <h2 id="standing-heading">Standing</h2>
-        <dl className={styles.facts}>
+        <dl className="facts">
           <dt>Status</dt>
           <dd>
             <StandingBadge standing={standing} />
@@ -86,7 +86,7 @@ export function ProviderProfileView({ p }: { p: ProviderDetail }) {
 
       <section className={styles.section} aria-labelledby="resources-heading">
         <h2 id="resources-heading">Machine</h2>
-        <dl className={styles.facts}>
+        <dl className="facts">
           <dt>Benchmark class</dt>
           <dd>{p.profile.benchmarkClass ?? "—"}</dd>
           <dt>GPU</dt>
@@ -106,7 +106,7 @@ export function ProviderProfileView({ p }: { p: ProviderDetail }) {
 
       <section className={styles.section} aria-labelledby="stake-heading">
         <h2 id="stake-heading">Stake and earnings</h2>
-        <dl className={styles.facts}>
+        <dl className="facts">
           <dt>Stake</dt>
           <dd>{formatToken(p.stake.active)}</dd>
           <dt>Locked in bonds</dt>

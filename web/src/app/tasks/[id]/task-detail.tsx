@@ -31,7 +31,7 @@ export function TaskSummary({ task, eaiToken }: { task: TaskDetailData; eaiToken
     isEai ? formatToken(v) : `${formatToken(v, "")} of token ${shortAddress(task.paymentToken)}`;
   const inputPath = blobDownloadPath(task.inputUri);
   return (
-    <dl className={styles.facts}>
+    <dl className="facts">
       <dt>Requester</dt>
       <dd className="mono">{task.requester}</dd>
       <dt>Model</dt>
@@ -113,7 +113,7 @@ export function ProofStatus({ task }: { task: TaskDetailData }) {
       );
     }
     return (
-      <dl className={styles.facts}>
+      <dl className="facts">
         <dt>Proof</dt>
         <dd className="success">Accepted on chain by the verifier</dd>
         <dt>Verifier</dt>
@@ -139,7 +139,7 @@ export function ProofStatus({ task }: { task: TaskDetailData }) {
   }
   return (
     <>
-      <dl className={styles.facts}>
+      <dl className="facts">
         <dt>Commits</dt>
         <dd>
           {task.commits} of {task.redundancy}
