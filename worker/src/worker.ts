@@ -733,8 +733,13 @@ export class ProviderWorker {
     });
   }
 
-  /** Removes a task's persisted state, remembering its executor for events that arrive later. */
+  /**
+   * Drops a task: its persisted state, its cached input and retry time; its executor is remembered for events that
+   * arrive later.
+   */
   async #forget(id: string): Promise<void> {
+    this.#inputs.delete(id);
+    this.#retryAt.delete(id);
     const executor = this.store.get().tasks[id]?.executor;
     if (executor !== undefined) {
       this.#recentExecutors.delete(id);
@@ -760,8 +765,6 @@ export class ProviderWorker {
     } else {
       this.#log.info({ taskId: id }, "task settled");
     }
-    this.#inputs.delete(id);
-    this.#retryAt.delete(id);
     await this.#forget(id);
   }
 
@@ -908,8 +911,6 @@ export class ProviderWorker {
         ? "lost race: another provider's proof settled the task first"
         : "task settled or claimed by another provider before our proof",
     );
-    this.#inputs.delete(id);
-    this.#retryAt.delete(id);
     await this.#forget(id);
   }
 
