@@ -44,8 +44,6 @@ import {
   buildTaskRequest,
   encodeParameterChange,
   encodeZkInput,
-  permitSignatureParts,
-  permitTypedData,
   resourcesSchema,
   submittedTaskFromLogs,
   type ParameterChange,
@@ -54,6 +52,7 @@ import {
   type VoteSupport,
   type ZkTaskInput,
 } from "../tasks/request.ts";
+import { signPermit as signTokenPermit } from "../tasks/permit.ts";
 import { EaiError, decodeEaiError } from "./errors.ts";
 
 // The browser-safe request builders moved to tasks/request.ts; the client's public API still exports them.
@@ -329,24 +328,15 @@ export function createEaiClient(config: EaiClientConfig) {
     });
   }
 
+  /** The signer's EIP-2612 permit for `spender` (the shared `signPermit`: the token's domain and nonce, then sign). */
   async function signPermit(token: Address, spender: Address, value: bigint, deadline: bigint) {
     const { wallet, account } = signer();
-    const domain = await read("eip712Domain", () =>
-      publicClient.readContract({ address: token, abi: eaiTokenAbi, functionName: "eip712Domain" }),
+    return read("EAIToken permit", () =>
+      signTokenPermit(
+        { publicClient, walletClient: wallet },
+        { token, owner: account, spender, value, deadline },
+      ),
     );
-    const nonce = await read("nonces", () =>
-      publicClient.readContract({
-        address: token,
-        abi: eaiTokenAbi,
-        functionName: "nonces",
-        args: [account.address],
-      }),
-    );
-    const signature = await wallet.signTypedData({
-      account,
-      ...permitTypedData(domain, { owner: account.address, spender, value, nonce, deadline }),
-    });
-    return permitSignatureParts(signature);
   }
 
   async function submitTask(params: SubmitTaskParams): Promise<SubmittedTask> {

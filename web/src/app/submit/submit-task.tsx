@@ -12,7 +12,8 @@ import { TaskLive } from "@/components/task-live.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatToken } from "@/lib/format.ts";
 import { useIndexerGraphql } from "@/lib/indexer.ts";
-import { PERMIT_VALIDITY_SECONDS, signPermit } from "@/lib/permit.ts";
+import { signPermit } from "@eai/sdk/tasks/permit";
+import { PERMIT_VALIDITY_SECONDS } from "@/lib/permit.ts";
 import { PermitToggle } from "@/components/permit-toggle.tsx";
 import {
   MAX_INPUT_BYTES,

@@ -8,8 +8,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { describe, expect, it, vi } from "vitest";
-import { PERMIT_TYPES } from "@eai/sdk/tasks/request";
-import { signPermit, type PermitClients } from "./permit.ts";
+import { PERMIT_TYPES, signPermit, type PermitClients } from "./permit.ts";
 
 const TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as Address;
 const MARKET = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" as Address;
