@@ -3,6 +3,7 @@
  * rows with the same integer arithmetic: decayed reputation scores and tiers (Reputation._current/_tier) and
  * proposal states (Governor.state with GovernorTimelockControl).
  */
+import { PROPOSAL_STATES, type ProposalStateName } from "@eai/sdk/tasks/request";
 
 /** Reputation parameters as emitted in `ParamsUpdated`. */
 export interface ReputationParams {
@@ -69,18 +70,9 @@ export function standingAt(r: StoredReputation, p: ReputationParams, now: number
   return { trust, availability, tier, suspended, banned: r.banned, eligible: !r.banned && !suspended };
 }
 
-/** OpenZeppelin's `IGovernor.ProposalState`, in enum order. */
-export const PROPOSAL_STATES = [
-  "Pending",
-  "Active",
-  "Canceled",
-  "Defeated",
-  "Succeeded",
-  "Queued",
-  "Expired",
-  "Executed",
-] as const;
-export type ProposalState = (typeof PROPOSAL_STATES)[number];
+/** OpenZeppelin's `IGovernor.ProposalState`, in enum order (the SDK's list, which the web app and the CLI use too). */
+export { PROPOSAL_STATES };
+export type ProposalState = ProposalStateName;
 
 export interface StoredProposal {
   voteStart: bigint;
