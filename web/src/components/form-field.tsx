@@ -64,6 +64,30 @@ export function DecimalInput({
   return <input {...control} type="number" inputMode="decimal" min={min} step="any" {...input} />;
 }
 
+/**
+ * A hex input inside a {@link FormField} (an address, a key): monospace, no autocomplete or spell check, "0x…" as
+ * placeholder.
+ */
+export function HexInput({
+  control,
+  ...input
+}: { control: ControlProps } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  "id" | "type" | "aria-describedby" | "aria-invalid"
+>) {
+  return (
+    <input
+      {...control}
+      type="text"
+      className="mono"
+      autoComplete="off"
+      spellCheck={false}
+      placeholder="0x…"
+      {...input}
+    />
+  );
+}
+
 /** Moves focus to the first control of `form` marked aria-invalid (after a rejected submit). */
 export function focusFirstInvalid(form: HTMLFormElement | null): void {
   const first = form?.querySelector<HTMLElement>('[aria-invalid="true"]');

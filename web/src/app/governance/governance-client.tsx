@@ -6,7 +6,7 @@ import { usePublicClient } from "wagmi";
 import { eaiGovernorAbi, eaiTokenAbi } from "@eai/sdk/abis";
 import type { EncodedProposal } from "@eai/sdk/tasks/request";
 import { useWebConfig } from "@/components/config-context.tsx";
-import { FormField } from "@/components/form-field.tsx";
+import { FormField, HexInput } from "@/components/form-field.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatDuration, formatTime, formatToken } from "@/lib/format.ts";
 import { parseAddress } from "@/lib/form-values.ts";
@@ -98,17 +98,7 @@ function VotingPowerPanel({ gate, power }: { gate: WriteGate; power: ReturnType<
       <form onSubmit={onSubmit} noValidate className={styles.inlineForm}>
         <FormField label="Delegate to address" error={error}>
           {(control) => (
-            <input
-              {...control}
-              type="text"
-              className="mono"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="0x…"
-              value={to}
-              disabled={busy}
-              onChange={(e) => setTo(e.target.value)}
-            />
+            <HexInput control={control} value={to} disabled={busy} onChange={(e) => setTo(e.target.value)} />
           )}
         </FormField>
         <button

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { z } from "zod";
 import { providerRegistryAbi } from "@eai/sdk/abis";
-import { FormField } from "@/components/form-field.tsx";
+import { FormField, HexInput } from "@/components/form-field.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatTime } from "@/lib/format.ts";
 import { parseAddress } from "@/lib/form-values.ts";
@@ -150,13 +150,8 @@ export function OperatorsPanel({
           hint="The account to authorise, 0x followed by 40 hex digits."
         >
           {(control) => (
-            <input
-              {...control}
-              type="text"
-              className="mono"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="0x…"
+            <HexInput
+              control={control}
               value={operator}
               onChange={(e) => setOperator(e.target.value)}
               disabled={busy}

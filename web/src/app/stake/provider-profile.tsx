@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { providerRegistryAbi } from "@eai/sdk/abis";
-import { FormField, focusFirstInvalid } from "@/components/form-field.tsx";
+import { focusFirstInvalid, FormField, HexInput } from "@/components/form-field.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import {
   EMPTY_PROVIDER_FORM,
@@ -223,13 +223,8 @@ export function ProviderProfilePanel({
               }
             >
               {(control) => (
-                <input
-                  {...control}
-                  type="text"
-                  className="mono"
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="0x…"
+                <HexInput
+                  control={control}
                   value={values.x25519PublicKey}
                   onChange={(e) => setValues((v) => ({ ...v, x25519PublicKey: e.target.value }))}
                 />
