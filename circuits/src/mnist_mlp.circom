@@ -9,7 +9,7 @@ include "bitify.circom";
 // Public signals, in this order (contracts/libraries/ProofLib.sol, circuits/circuits.json `pubs`):
 //   [0] modelCommitment   PoseidonChain(header, w1Packed[0..N_IN), b1Packed, w2Packed[0..N_HID), b2Packed)
 //   [1] inputCommitment   Poseidon(xPacked[0..N_X_CHUNKS), inputSalt)
-//   [2] outputCommitment  Poseidon(logitsPacked)
+//   [2] outputWord        logitsPacked = sum_k (logit_k + 2^(K2-1)) * 2^(K2*k), the output itself
 //   [3] taskBinding       keccak256(abi.encode(chainid, market, taskId, provider)) mod p
 // All four are public INPUTS declared in this order; the circuit has no outputs, so snarkjs emits exactly this order.
 //
@@ -94,7 +94,7 @@ template MnistMlp(N_IN, N_HID, N_OUT, X_BITS, K1, SHIFT, K2) {
     // ---- public inputs (order = public-signal order) ----------------------------------------------------------------
     signal input modelCommitment;
     signal input inputCommitment;
-    signal input outputCommitment;
+    signal input outputWord;
     signal input taskBinding;
 
     // ---- private: the model, packed ---------------------------------------------------------------------------------
@@ -191,8 +191,9 @@ template MnistMlp(N_IN, N_HID, N_OUT, X_BITS, K1, SHIFT, K2) {
     }
     acc2 === unpacked2;
 
-    // ---- 7. output commitment: Poseidon of the logits packed as unsigned K2-bit slots (logit + 2^(K2-1)) -------------
-    component outputHash = Poseidon(1);
-    outputHash.inputs[0] <== logitsPacked;
-    outputCommitment === outputHash.out;
+    // ---- 7. output: the logits packed as unsigned K2-bit slots (logit + 2^(K2-1)) ARE the public output word ----------
+    // Every logit is range checked to K2 signed bits, so each slot holds a value in [0, 2^K2) and the packing is
+    // injective (N_OUT * K2 <= 252 bits < p): the word fixes the logits, and a published output that differs from the
+    // proven one cannot verify. No hash: the market checks the word itself against the proof.
+    outputWord === logitsPacked;
 }

@@ -14,7 +14,7 @@ import {
   loadMnistMlpVerificationKey,
   mnistMlpArtifacts,
   modelCommitment,
-  outputCommitment,
+  packOutput,
   packModel,
   proveInference,
   quantiseImage,
@@ -132,7 +132,7 @@ describe("mnist_mlp circuit: configuration", () => {
     const config = circuitConfig();
     expect(config.params).toEqual(circuitParams());
     expect(config.pubs).toEqual([...PUBLIC_SIGNAL_NAMES]);
-    expect(config.pubs).toEqual(["modelCommitment", "inputCommitment", "outputCommitment", "taskBinding"]);
+    expect(config.pubs).toEqual(["modelCommitment", "inputCommitment", "outputWord", "taskBinding"]);
   });
 
   it("stays within the constraint budget (a 2^12 domain) and every public input is constrained", async () => {
@@ -256,18 +256,18 @@ describe("mnist_mlp circuit: one expectFail per constraint boundary", () => {
     input.r1 = attack.r1.map(dec);
     input.logits = attack.logits.map(dec);
     // the packed input and therefore its commitment are unchanged: only the range check can catch it
-    input.outputCommitment = (await outputCommitment(attack.logits)).toString();
+    input.outputWord = packOutput(attack.logits).toString();
     await expectFail(input, "xBits[j].in <== x[j];");
   });
 
-  it("rejects a tampered output (logit changed, output commitment recomputed for it)", async () => {
+  it("rejects a tampered output (logit changed, output word recomputed for it)", async () => {
     const input = await validInput();
     const trace = await traceOf();
     const tampered = [...trace.logits];
     const best = trace.predicted;
     tampered[(best + 1) % 10] = (trace.logits[best] as number) + 1; // claim another digit wins
     input.logits = tampered.map(dec);
-    input.outputCommitment = (await outputCommitment(tampered)).toString();
+    input.outputWord = packOutput(tampered).toString();
     await expectFail(input, "acc2 === unpacked2;");
   });
 
@@ -281,10 +281,17 @@ describe("mnist_mlp circuit: one expectFail per constraint boundary", () => {
     await expectFail(input, "logitSign[k].in <== logits[k];");
   });
 
-  it("rejects an output commitment that does not match the logits", async () => {
+  it("rejects an output word that does not match the logits (proven digit 3, published digit 4)", async () => {
     const input = await validInput();
-    input.outputCommitment = (BigInt(input.outputCommitment) + 1n).toString();
-    await expectFail(input, "outputCommitment === outputHash.out;");
+    input.outputWord = (BigInt(input.outputWord) + 1n).toString();
+    await expectFail(input, "outputWord === logitsPacked;");
+    // the attack of the protocol-economics review: the published word claims another digit wins
+    const trace = await traceOf();
+    const claimed = [...trace.logits];
+    claimed[(trace.predicted + 1) % 10] = (trace.logits[trace.predicted] as number) + 100;
+    const other = await validInput();
+    other.outputWord = packOutput(claimed).toString();
+    await expectFail(other, "outputWord === logitsPacked;");
   });
 
   it("rejects wrong weights under the registered model commitment", async () => {
@@ -299,7 +306,7 @@ describe("mnist_mlp circuit: one expectFail per constraint boundary", () => {
     input.q1 = attack.q1.map(dec);
     input.r1 = attack.r1.map(dec);
     input.logits = attack.logits.map(dec);
-    input.outputCommitment = (await outputCommitment(attack.logits)).toString();
+    input.outputWord = packOutput(attack.logits).toString();
     await expectFail(input, "modelCommitment === modelHash.out;");
   });
 
@@ -331,7 +338,7 @@ describe("mnist_mlp proof with the committed artifacts", () => {
       const expected = [
         await modelCommitment(model),
         await inputCommitment(quantiseImage(imageOf(s))),
-        await outputCommitment(result.trace.logits),
+        packOutput(result.trace.logits),
         BINDING,
       ].map(String);
       expect(result.publicSignals).toEqual(expected);
@@ -345,9 +352,7 @@ describe("mnist_mlp proof with the committed artifacts", () => {
       expect(await verifyInferenceProof(vkey, moved, result.proof)).toBe(false);
       // and so does any other output
       const forged = [...result.publicSignals];
-      forged[2] = (
-        await outputCommitment(result.trace.logits.map((l, k) => (k === 0 ? l + 1 : l)))
-      ).toString();
+      forged[2] = packOutput(result.trace.logits.map((l, k) => (k === 0 ? l + 1 : l))).toString();
       expect(await verifyInferenceProof(vkey, forged, result.proof)).toBe(false);
       // the Solidity calldata layout equals snarkjs' own export
       const calldata = JSON.parse(

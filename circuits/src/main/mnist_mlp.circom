@@ -3,4 +3,4 @@ pragma circom 2.2.3;
 
 include "../mnist_mlp.circom";
 
-component main {public [modelCommitment, inputCommitment, outputCommitment, taskBinding]} = MnistMlp(49, 18, 10, 4, 14, 4, 18);
+component main {public [modelCommitment, inputCommitment, outputWord, taskBinding]} = MnistMlp(49, 18, 10, 4, 14, 4, 18);
