@@ -6,8 +6,10 @@ import {BenchmarkClass, Resources} from "../types/Resources.sol";
 /// @title IProviderRegistry
 /// @notice Profiles of compute providers: declared resources and benchmark class, X25519 key for encrypted inputs,
 ///         metadata, active flag, heartbeats, and the operator addresses a provider authorises to act for it.
-/// @dev An account is either a provider ("owner"), the operator of exactly one provider, or neither. There is no
-///      on-chain enumeration: indexers rebuild provider and operator lists from the events.
+/// @dev An account is either a provider ("owner"), the operator of exactly one provider, or neither. Operators are
+///      authorised in two steps: the provider offers, the operator accepts; until it accepts, an offer binds nobody
+///      (naming someone else's address cannot block its registration). Either side can end the link at any time.
+///      There is no on-chain enumeration: indexers rebuild provider and operator lists from the events.
 interface IProviderRegistry {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -79,17 +81,29 @@ interface IProviderRegistry {
     /// @param provider The provider.
     event ProviderReactivated(address indexed provider);
 
-    /// @notice Emitted when a provider authorises an operator.
+    /// @notice Emitted when a provider offers an account to act as its operator (not yet binding).
+    /// @param provider The provider.
+    /// @param operator The account offered the role.
+    event OperatorOffered(address indexed provider, address indexed operator);
+
+    /// @notice Emitted when an offer is withdrawn by the provider or declined by the offered account.
+    /// @param provider The provider.
+    /// @param operator The account the offer was made to.
+    /// @param by Who withdrew it (the provider or the operator).
+    event OperatorOfferWithdrawn(address indexed provider, address indexed operator, address by);
+
+    /// @notice Emitted when an operator accepts a provider's offer and now acts for it.
     /// @param provider The provider.
     /// @param operator The operator now acting for it.
     /// @param operatorCount The provider's operator count afterwards.
     event OperatorAuthorized(address indexed provider, address indexed operator, uint32 operatorCount);
 
-    /// @notice Emitted when a provider revokes an operator.
+    /// @notice Emitted when the provider revokes an operator or the operator renounces the role.
     /// @param provider The provider.
     /// @param operator The operator no longer acting for it.
     /// @param operatorCount The provider's operator count afterwards.
-    event OperatorRevoked(address indexed provider, address indexed operator, uint32 operatorCount);
+    /// @param by Who ended the link (the provider or the operator).
+    event OperatorRevoked(address indexed provider, address indexed operator, uint32 operatorCount, address by);
 
     /// @notice Emitted on every heartbeat.
     /// @param provider Provider the heartbeat is recorded for.
@@ -172,11 +186,16 @@ interface IProviderRegistry {
     /// @param provider The provider it already operates for.
     error ProviderRegistryOperatorAlreadyAuthorized(address operator, address provider);
 
-    /// @notice Thrown when revoking an operator that does not operate for the caller.
+    /// @notice Thrown when revoking or renouncing a link that is neither an accepted operator role nor an open offer.
     /// @param operator The operator.
-    /// @param provider The caller.
+    /// @param provider The provider named.
     /// @param actualProvider The provider it operates for (zero address: none).
     error ProviderRegistryNotOperatorOf(address operator, address provider, address actualProvider);
+
+    /// @notice Thrown when an account accepts an operator role it was not offered.
+    /// @param operator The caller.
+    /// @param provider The provider named.
+    error ProviderRegistryNoOperatorOffer(address operator, address provider);
 
     /// @notice Thrown when the heartbeat sender is neither a registered provider nor an authorised operator.
     /// @param sender The caller.
@@ -223,13 +242,24 @@ interface IProviderRegistry {
     /// @notice Lets the caller (a provider) accept work again.
     function reactivate() external;
 
-    /// @notice Authorises `operator` to act for the caller (claim tasks, submit results, heartbeat).
+    /// @notice Offers `operator` the role of acting for the caller (claim tasks, submit results, heartbeat). Nothing
+    ///         changes for `operator` until it calls {acceptOperator}.
     /// @param operator An account that is neither a provider nor another provider's operator.
     function authorizeOperator(address operator) external;
 
-    /// @notice Revokes one of the caller's operators.
-    /// @param operator An operator of the caller.
+    /// @notice Accepts `provider`'s offer: from now on the caller acts for `provider`.
+    /// @dev The caller must not be registered or another provider's operator, and `provider` must still be
+    ///      registered.
+    /// @param provider The provider that made the offer.
+    function acceptOperator(address provider) external;
+
+    /// @notice Revokes one of the caller's operators, or withdraws an offer the operator has not accepted.
+    /// @param operator An operator of the caller, or an account it offered the role to.
     function revokeOperator(address operator) external;
+
+    /// @notice Ends the caller's operator role for `provider`, or declines `provider`'s open offer.
+    /// @param provider The provider the caller operates for, or that offered it the role.
+    function renounceOperator(address provider) external;
 
     /// @notice Records a heartbeat for the caller's provider (the caller itself or the provider it operates for).
     function heartbeat() external;
@@ -268,6 +298,12 @@ interface IProviderRegistry {
     /// @param account Any account.
     /// @return True when registered.
     function isRegistered(address account) external view returns (bool);
+
+    /// @notice Whether `provider` has an open (not accepted) operator offer to `operator`.
+    /// @param provider The provider.
+    /// @param operator The account.
+    /// @return True while the offer is open.
+    function isOperatorOffered(address provider, address operator) external view returns (bool);
 
     /// @notice The provider `operator` acts for.
     /// @param operator Any account.

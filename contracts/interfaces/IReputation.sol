@@ -39,7 +39,7 @@ interface IReputation {
         MaxViolations
     }
 
-    /// @notice A provider's reputation record; packed into one storage slot (200 bits).
+    /// @notice A provider's reputation record; packed into one storage slot (240 bits).
     /// @param trust Trust score in basis points (decayed to the time of reading in views).
     /// @param availability Availability score in basis points (decayed to the time of reading in views).
     /// @param completed Number of successful tasks (saturates at 2^32 - 1).
@@ -48,6 +48,7 @@ interface IReputation {
     /// @param lastUpdate Timestamp of the last recorded outcome; 0 for a provider never recorded.
     /// @param suspendedUntil The provider is suspended while `block.timestamp < suspendedUntil`.
     /// @param banned Whether the provider is permanently banned.
+    /// @param firstRecordedAt Timestamp of the first recorded outcome (the start of the provider's age); 0 before.
     struct Record {
         uint16 trust;
         uint16 availability;
@@ -57,6 +58,15 @@ interface IReputation {
         uint40 lastUpdate;
         uint40 suspendedUntil;
         bool banned;
+        uint40 firstRecordedAt;
+    }
+
+    /// @notice Minimum age for each tier: time since a provider's first recorded outcome; one slot.
+    /// @param tier2MinAge Seconds of age tier 2 needs (at most `MAX_TIER_AGE`).
+    /// @param tier3MinAge Seconds of age tier 3 needs (at least `tier2MinAge`, at most `MAX_TIER_AGE`).
+    struct TierAges {
+        uint32 tier2MinAge;
+        uint32 tier3MinAge;
     }
 
     /// @notice Governed reputation parameters; packed into one storage slot (256 bits).
@@ -128,6 +138,10 @@ interface IReputation {
     /// @param params The new parameters.
     event ParamsUpdated(Params params);
 
+    /// @notice Emitted when governance changes the minimum tier ages.
+    /// @param ages The new ages.
+    event TierAgesUpdated(TierAges ages);
+
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
@@ -137,6 +151,11 @@ interface IReputation {
     /// @param value Its value.
     /// @param bound The bound it broke (a maximum, or the value it must exceed or reach; see {setParams}).
     error ReputationInvalidParams(ParamField field, uint256 value, uint256 bound);
+
+    /// @notice Thrown when {setTierAges} gets ages out of order or above `MAX_TIER_AGE`.
+    /// @param tier2MinAge Rejected tier-2 age.
+    /// @param tier3MinAge Rejected tier-3 age.
+    error ReputationInvalidTierAges(uint32 tier2MinAge, uint32 tier3MinAge);
 
     /// @notice Thrown when an outcome is recorded for the zero address.
     error ReputationZeroProvider();
@@ -165,9 +184,18 @@ interface IReputation {
     /// @param newParams The new parameters.
     function setParams(Params calldata newParams) external;
 
+    /// @notice Replaces the minimum tier ages. `DEFAULT_ADMIN_ROLE` only.
+    /// @dev Bounds: tier2MinAge <= tier3MinAge <= MAX_TIER_AGE. New values apply from the next read.
+    /// @param ages The new ages.
+    function setTierAges(TierAges calldata ages) external;
+
     /// @notice The current parameters.
     /// @return The parameters.
     function params() external view returns (Params memory);
+
+    /// @notice The current minimum tier ages.
+    /// @return The ages.
+    function tierAges() external view returns (TierAges memory);
 
     /// @notice Tier and eligibility to claim: the TaskMarket's hot path.
     /// @param provider The provider.
@@ -190,7 +218,7 @@ interface IReputation {
     /// @return Availability in basis points.
     function availabilityScore(address provider) external view returns (uint16);
 
-    /// @notice Tier 1-3 from the decayed scores, the completed count and the governed thresholds.
+    /// @notice Tier 1-3 from the decayed scores, the completed count, the age and the governed thresholds.
     /// @param provider The provider.
     /// @return The tier.
     function tierOf(address provider) external view returns (uint8);
@@ -216,6 +244,10 @@ interface IReputation {
     /// @notice Longest half-life {setParams} accepts.
     /// @return 730 days, in seconds.
     function MAX_HALF_LIFE() external view returns (uint32);
+
+    /// @notice Longest minimum tier age {setTierAges} accepts.
+    /// @return 365 days, in seconds.
+    function MAX_TIER_AGE() external view returns (uint32);
 
     /// @notice Longest suspension period {setParams} accepts.
     /// @return 365 days, in seconds.

@@ -6,7 +6,9 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 /// @title IStakingVault
 /// @notice Provider stake in EAI. Active stake backs eligibility; per-task bonds are locked out of it by the market;
 ///         unstaking goes through an unbonding period during which the stake no longer counts but stays slashable.
-///         Slashed funds are split between the harmed party and the treasury and credited (pull payment).
+///         A slashed task bond goes to the treasury in full (nobody who can cause a bond slash profits from it);
+///         stake slashed by a `SLASHER_ROLE` contract (disputes, audits) is split between a named party (a
+///         challenger or juror pool, never the requester) and the treasury. Everything is credited (pull payment).
 /// @dev Accounting per provider: `stake` (active, includes `locked`), `locked` (bonds, `locked <= stake`), `unbonding`
 ///      (one entry with a release time). The vault's token balance always equals the sum of active stake, unbonding
 ///      amounts and unclaimed credits (INV-06).
@@ -251,18 +253,13 @@ interface IStakingVault {
     /// @param amount Bond amount (non-zero, at most the locked amount).
     function releaseBond(address provider, uint256 amount) external;
 
-    /// @notice Slashes a locked bond: removes it from locked and from active stake and credits the split.
-    ///         Only `MARKET_ROLE`.
+    /// @notice Slashes a locked bond: removes it from locked and from active stake and credits all of it to the
+    ///         treasury. Only `MARKET_ROLE`.
+    /// @dev There is no harmed party: the requester chooses the model, the input and the windows, so a share for it
+    ///      would reward causing the slash.
     /// @param provider Provider to slash.
     /// @param amount Bond amount to slash (non-zero, at most the locked amount).
-    /// @param harmed Party credited the non-treasury share; zero address credits everything to the treasury.
-    /// @return harmedShare Amount credited to `harmed`.
-    /// @return treasuryShare Amount credited to the treasury.
-    function slashBond(
-        address provider,
-        uint256 amount,
-        address harmed
-    ) external returns (uint256 harmedShare, uint256 treasuryShare);
+    function slashBond(address provider, uint256 amount) external;
 
     /// @notice Slashes up to `amount` from `provider`: free active stake first, then unbonding stake (locked bonds
     ///         are left to the market). Only `SLASHER_ROLE`.
@@ -309,10 +306,25 @@ interface IStakingVault {
     /// @return Active stake.
     function stakeOf(address provider) external view returns (uint256);
 
+    /// @notice A lower bound of `provider`'s active stake at the end of block `blockNumber`: exact for the current
+    ///         block and for any block after which the stake did not fall; otherwise the lowest active stake between
+    ///         that block and the provider's next rise in stake.
+    /// @dev The TaskMarket weighs a REDUNDANT draw by `min(stakeOf, stakeAt(task's createdBlock))`: stake added after
+    ///      a task's draw seed became known (the seed is the hash of the block after `createdBlock`) does not count.
+    /// @param provider The provider.
+    /// @param blockNumber The block.
+    /// @return The stake.
+    function stakeAt(address provider, uint256 blockNumber) external view returns (uint256);
+
     /// @notice Bonds locked out of `provider`'s active stake.
     /// @param provider The provider.
     /// @return Locked amount.
     function lockedOf(address provider) external view returns (uint256);
+
+    /// @notice Sum of every provider's active stake (locked bonds included, unbonding excluded): the normaliser of the
+    ///         market's stake-weighted draws.
+    /// @return Total active stake.
+    function totalStake() external view returns (uint256);
 
     /// @notice Active stake of `provider` not locked in bonds.
     /// @param provider The provider.

@@ -6,8 +6,9 @@ import {ITaskMarketEvents} from "./ITaskMarketEvents.sol";
 import {ProofLib} from "../libraries/ProofLib.sol";
 
 /// @title ITaskMarket
-/// @notice The EAI task market: escrowed tasks, claims with bonds, ZK proofs and commit-reveal majorities,
-///         expiry, pull payments and governed fees.
+/// @notice The EAI task market: escrowed tasks, claims with bonds, ZK proofs whose output is a public signal,
+///         stake-weighted draws and commit-reveal majorities for REDUNDANT tasks, task faults, expiry, pull payments
+///         and governed fees. Slashed bonds go to the treasury; a requester only ever gets its own reward back.
 /// @dev Only a 24-byte hash of each task's spec is stored; every call that needs the spec takes it back as
 ///      calldata (clients read it from `TaskSubmitted`). A guardian may pause submissions and claims; everything
 ///      else, withdrawals included, keeps working while paused.
@@ -38,28 +39,28 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
     /// @param spec Its spec.
     function cancelTask(uint256 taskId, TaskSpec calldata spec) external;
 
-    /// @notice Claims a task (or one REDUNDANT slot) for the caller's provider and locks the bond.
+    /// @notice Claims a ZK task, or one draw of a REDUNDANT task, for the caller's provider and locks the bond.
     /// @dev The caller may be the provider or an operator it authorised. The provider must be active, neither
     ///      suspended nor banned, hold the minimum stake, meet the tier (tier 3 during the priority window) and the
-    ///      resources, and have enough free stake for the bond.
-    /// @param taskId The task.
-    /// @param spec Its spec.
+    ///      resources, and have enough free stake for the bond. REDUNDANT: the provider takes its free draw whose turn
+    ///      comes first (DrawLib: stake-weighted, seeded by the hash of the block after submission), and only once
+    ///      that turn has come (`TaskMarketNotYourTurn` says when); each draw is one vote and locks one bond. A
+    ///      provider may hold several draws of a task: it executes once and votes with all of them.
     function claimTask(uint256 taskId, TaskSpec calldata spec) external;
 
     /// @notice Settles a ZK task with a Groth16 proof: verifies it on-chain and credits the payouts.
-    /// @dev Public signals: the model's weights commitment, `spec.inputCommitment`, `outputCommitment` and the task
-    ///      binding of the caller's provider (ProofLib). A claimed task can be settled only by its claimant; an
-    ///      unclaimed one by any eligible provider (first valid proof wins; not while paused).
+    /// @dev Public signals: the model's weights commitment, `spec.inputCommitment`, `output` and the task binding of
+    ///      the caller's provider (ProofLib). The output is proven, so it cannot differ from what the proof shows. A
+    ///      claimed task can be settled only by its claimant; an unclaimed one by any eligible provider (first valid
+    ///      proof wins; not while paused).
     /// @param taskId The task.
     /// @param spec Its spec.
-    /// @param outputCommitment Poseidon commitment of `output`.
-    /// @param output The output, emitted for the requester.
+    /// @param output The output word (below the BN254 scalar field), emitted in `ProofAccepted`.
     /// @param proof The proof.
     function submitProof(
         uint256 taskId,
         TaskSpec calldata spec,
-        uint256 outputCommitment,
-        bytes calldata output,
+        uint256 output,
         ProofLib.Proof calldata proof
     ) external;
 
@@ -70,8 +71,9 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
     function commitResult(uint256 taskId, TaskSpec calldata spec, bytes32 commitment) external;
 
     /// @notice Reveals a committed REDUNDANT result. The last reveal settles the task.
-    /// @dev Opens once every claimant has committed or the commit deadline has passed; closes at the commit
-    ///      deadline plus the reveal window.
+    /// @dev Opens once every draw is taken and every claimant has committed, or the commit deadline has passed;
+    ///      closes at the commit deadline plus the reveal window. `resultHash` is keccak256 of the result in the
+    ///      model's canonical form (its comparison rule), or `TASK_FAULT_RESULT` when the task cannot be executed.
     /// @param taskId The task.
     /// @param spec Its spec.
     /// @param resultHash keccak256 of the result bytes.
@@ -85,18 +87,28 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
         string calldata resultURI
     ) external;
 
-    /// @notice Settles a REDUNDANT task after its reveal window: the strict majority of `redundancy` is paid,
-    ///         the minority and non-revealers are slashed; without a majority the requester is refunded.
+    /// @notice Settles a REDUNDANT task after its reveal window. A result with more than half of the `redundancy`
+    ///         votes wins: its holders are paid by votes, the other revealers are slashed. A task-fault majority
+    ///         refunds the requester minus the fault fee (paid to the reporters) and slashes no revealer. Without a
+    ///         majority the requester is refunded and no revealer is slashed. Non-revealers are always slashed.
+    ///         Slashed bonds go to the treasury.
     /// @param taskId The task.
     /// @param spec Its spec.
     function finalizeTask(uint256 taskId, TaskSpec calldata spec) external;
 
-    /// @notice Handles a missed deadline. ZK claimed past its delivery deadline: slashes the bond and reopens the
-    ///         task (or refunds it when no new claim could finish in time). Open past `spec.deadline`: refunds the
-    ///         requester and returns any REDUNDANT bonds. Anyone may call it.
+    /// @notice Handles a missed deadline. ZK claimed past its delivery deadline: slashes the bond (to the treasury)
+    ///         and reopens the task (or refunds it when no new claim could finish in time). Open past
+    ///         `spec.deadline`: refunds the requester and returns any REDUNDANT bonds. Anyone may call it, paused
+    ///         or not.
     /// @param taskId The task.
     /// @param spec Its spec.
     function expireTask(uint256 taskId, TaskSpec calldata spec) external;
+
+    /// @notice Leaves an Open REDUNDANT task whose draws did not all fill within `fillTimeout` of its submission:
+    ///         the caller's provider gives up its draws (others may take them) and gets its bonds back.
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    function leaveTask(uint256 taskId, TaskSpec calldata spec) external;
 
     /// @notice Sends the caller everything credited to it in `token` (payouts, fees, refunds).
     /// @param token The token.
@@ -111,6 +123,10 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
     /// @notice Sets the governed market parameters (admin: the timelock).
     /// @param params New parameters; the fee split must sum to 10 000.
     function setMarketParams(MarketParams calldata params) external;
+
+    /// @notice Sets the governed settlement parameters (admin: the timelock).
+    /// @param params New parameters (bounds: see the setter's errors and docs/PARAMETERS.md).
+    function setSettlementParams(SettlementParams calldata params) external;
 
     /// @notice Sets the bond floor and the minimum active stake a provider needs to claim (admin).
     /// @param bondFloor Smallest bond in EAI wei.
@@ -140,6 +156,26 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
     /// @notice The providers holding REDUNDANT claims on a task, in claim order.
     /// @param taskId The task.
     function claimantsOf(uint256 taskId) external view returns (address[] memory);
+
+    /// @notice The REDUNDANT bookkeeping of a task: draws taken, members, commits, reveals, seed.
+    /// @param taskId The task.
+    function roundOf(uint256 taskId) external view returns (Round memory);
+
+    /// @notice When `provider` may take a free draw of a REDUNDANT task, at the current stakes (workers call it to
+    ///         schedule their claims). A provider's draw weight is `min(stakeOf, stakeAt(createdBlock))` in the
+    ///         vault: stake added after the task's creation block does not count. Reverts with
+    ///         `TaskMarketDrawPending` / `TaskMarketDrawExpired` like a claim.
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    /// @param provider The provider (the owner, not an operator).
+    /// @return draw The free draw whose turn comes first for the provider.
+    /// @return notBefore The time from which it may take it; type(uint256).max when no draw is free or the provider
+    ///         has no draw weight.
+    function claimableAt(
+        uint256 taskId,
+        TaskSpec calldata spec,
+        address provider
+    ) external view returns (uint8 draw, uint256 notBefore);
 
     /// @notice A provider's commit/reveal position on a REDUNDANT task.
     /// @param taskId The task.
@@ -178,6 +214,12 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
 
     /// @notice Current governed market parameters.
     function marketParams() external view returns (MarketParams memory);
+
+    /// @notice Current governed settlement parameters.
+    function settlementParams() external view returns (SettlementParams memory);
+
+    /// @notice The reserved result hash that reports a task fault: keccak256("eai.task-fault.v1").
+    function TASK_FAULT_RESULT() external view returns (bytes32);
 
     /// @notice The bond floor and the minimum active stake a provider needs to claim, both in EAI wei.
     /// @return bondFloor Smallest bond.

@@ -37,8 +37,33 @@ interface ITaskMarketErrors is ITaskMarketTypes {
     /// @param earliest The earliest acceptable deadline.
     error TaskMarketDeadlineTooSoon(uint40 deadline, uint256 earliest);
 
-    /// @notice Thrown when the execution window is zero.
-    error TaskMarketZeroExecWindow();
+    /// @notice Thrown when the execution window is shorter than the market's or the model's minimum.
+    /// @param execWindow The window asked for.
+    /// @param minimum The shortest accepted window.
+    error TaskMarketExecWindowTooShort(uint32 execWindow, uint256 minimum);
+
+    /// @notice Thrown when the deadline is further away than the governed maximum task lifetime.
+    /// @param deadline The deadline asked for.
+    /// @param latest The latest accepted deadline.
+    error TaskMarketDeadlineTooLate(uint40 deadline, uint256 latest);
+
+    /// @notice Thrown when a provider claims a REDUNDANT task before its turn on any free draw has come.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param notBefore The earliest time (seconds) at which one of the free draws becomes the provider's, at the
+    ///        current stakes; type(uint256).max when no draw is free.
+    error TaskMarketNotYourTurn(uint256 taskId, address provider, uint256 notBefore);
+
+    /// @notice Thrown when the draw seed of a REDUNDANT task is not known yet (its seed block is not mined).
+    /// @param taskId The task.
+    /// @param seedBlock The block whose hash seeds the draws (createdBlock + 1).
+    error TaskMarketDrawPending(uint256 taskId, uint256 seedBlock);
+
+    /// @notice Thrown when nobody claimed a REDUNDANT task while its seed block hash was available (256 blocks): its
+    ///         draws can no longer be made; the requester can cancel it.
+    /// @param taskId The task.
+    /// @param seedBlock The block whose hash would have seeded the draws.
+    error TaskMarketDrawExpired(uint256 taskId, uint256 seedBlock);
 
     /// @notice Thrown when the redundancy does not fit the mode (1 for ZK, odd ≥ 3 and ≤ maxRedundancy otherwise).
     /// @param mode The requested mode.
@@ -53,7 +78,7 @@ interface ITaskMarketErrors is ITaskMarketTypes {
     /// @param modelId The model.
     error TaskMarketModelInactive(uint64 modelId);
 
-    /// @notice Thrown when the mode needs another model kind (ZK needs ZK_MLP).
+    /// @notice Thrown when the mode needs another model kind (ZK needs ZK_MLP; REDUNDANT needs ONNX or WASM).
     /// @param modelId The model.
     /// @param kind Its kind.
     /// @param mode The requested mode.

@@ -46,9 +46,32 @@ interface ITaskMarketEvents is ITaskMarketTypes {
     /// @notice Emitted when a Groth16 proof is verified for a ZK task.
     /// @param taskId The task.
     /// @param provider The provider paid for it.
-    /// @param outputCommitment Poseidon commitment of the output (public signal 2).
-    /// @param output The output itself; anyone can check it against `outputCommitment`.
-    event ProofAccepted(uint256 indexed taskId, address indexed provider, uint256 outputCommitment, bytes output);
+    /// @param output The proven output word (public signal 2): for the digits model the ten logits packed as
+    ///        unsigned 18-bit slots (docs/CIRCUITS.md). The proof fixes it: no other value can be published.
+    event ProofAccepted(uint256 indexed taskId, address indexed provider, uint256 output);
+
+    /// @notice Emitted when a provider takes one draw of a REDUNDANT task (after `TaskClaimed`).
+    /// @param taskId The task.
+    /// @param provider The provider (operators count as their provider).
+    /// @param draw The draw index (0 .. redundancy - 1).
+    /// @param votes The provider's votes on the task afterwards.
+    event DrawClaimed(uint256 indexed taskId, address indexed provider, uint8 draw, uint8 votes);
+
+    /// @notice Emitted when a claimant leaves a REDUNDANT task whose draws did not all fill in time.
+    /// @param taskId The task.
+    /// @param provider The provider.
+    /// @param votes Votes (draws) it gave up; they can be claimed again.
+    /// @param bond Bond released (bond per vote times votes).
+    event ClaimantLeft(uint256 indexed taskId, address indexed provider, uint8 votes, uint256 bond);
+
+    /// @notice Emitted when a REDUNDANT task ends with a majority of votes reporting a task fault: the requester is
+    ///         credited the reward minus the fault fee, the fee goes to the providers who reported the fault.
+    /// @param taskId The task.
+    /// @param requester The requester.
+    /// @param refund Amount credited back to the requester.
+    /// @param fee Fault fee credited to the reporting providers (each also gets a `ProviderPaid`).
+    /// @param votes Votes that reported the fault.
+    event TaskFaulted(uint256 indexed taskId, address indexed requester, uint256 refund, uint256 fee, uint8 votes);
 
     /// @notice Emitted when a REDUNDANT claimant commits to a result.
     /// @param taskId The task.
@@ -99,7 +122,7 @@ interface ITaskMarketEvents is ITaskMarketTypes {
     /// @notice Emitted when a provider's bond is slashed for a task.
     /// @param taskId The task.
     /// @param provider The provider.
-    /// @param bond Amount slashed.
+    /// @param bond Amount slashed (the task's bond per vote times the provider's votes), credited to the treasury.
     /// @param outcome Why (wrong result, missed deadline, no reveal).
     event ProviderPenalized(
         uint256 indexed taskId,
@@ -111,7 +134,7 @@ interface ITaskMarketEvents is ITaskMarketTypes {
     /// @notice Emitted when a provider's bond is released without penalty.
     /// @param taskId The task.
     /// @param provider The provider.
-    /// @param bond Amount released.
+    /// @param bond Amount released (bond per vote times votes).
     event BondReturned(uint256 indexed taskId, address indexed provider, uint256 bond);
 
     /// @notice Emitted when a claimant missed its delivery deadline.
@@ -136,6 +159,10 @@ interface ITaskMarketEvents is ITaskMarketTypes {
     /// @notice Emitted when governance changes the market parameters.
     /// @param params The new parameters.
     event MarketParamsUpdated(MarketParams params);
+
+    /// @notice Emitted when governance changes the settlement parameters.
+    /// @param params The new parameters.
+    event SettlementParamsUpdated(SettlementParams params);
 
     /// @notice Emitted when governance changes the bond floor or the minimum provider stake.
     /// @param bondFloor Smallest bond in EAI.

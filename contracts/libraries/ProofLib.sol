@@ -7,7 +7,8 @@ pragma solidity ^0.8.28;
 ///      circuit tests):
 ///        [0] model commitment  - Poseidon commitment of the quantised weights (ModelRegistry.weightsCommitment)
 ///        [1] input commitment  - Poseidon commitment of the quantised input (TaskSpec.inputCommitment)
-///        [2] output commitment - Poseidon commitment of the output the provider reports
+///        [2] output            - the output word itself (for the digits model: the ten logits packed as unsigned
+///                                18-bit slots, docs/CIRCUITS.md), so the published output is the proven one
 ///        [3] task binding      - uint256(keccak256(abi.encode(chainid, market, taskId, provider))) % SNARK_SCALAR_FIELD
 ///      The binding ties a proof to one task on one market on one chain and to the provider that submits it, so a
 ///      proof can be neither replayed on another task nor copied from the mempool by another provider.
@@ -23,8 +24,8 @@ library ProofLib {
     uint256 internal constant MODEL_COMMITMENT = 0;
     /// @notice Index of the input commitment in the public signals.
     uint256 internal constant INPUT_COMMITMENT = 1;
-    /// @notice Index of the output commitment in the public signals.
-    uint256 internal constant OUTPUT_COMMITMENT = 2;
+    /// @notice Index of the output word in the public signals.
+    uint256 internal constant OUTPUT = 2;
     /// @notice Index of the task binding in the public signals.
     uint256 internal constant TASK_BINDING = 3;
 
@@ -49,17 +50,17 @@ library ProofLib {
     /// @notice Assembles the public signals in circuit order.
     /// @param modelCommitment Poseidon commitment of the weights.
     /// @param inputCommitment Poseidon commitment of the input.
-    /// @param outputCommitment Poseidon commitment of the output.
+    /// @param output The output word.
     /// @param binding Task binding from {taskBinding}.
     function publicSignals(
         uint256 modelCommitment,
         uint256 inputCommitment,
-        uint256 outputCommitment,
+        uint256 output,
         uint256 binding
     ) internal pure returns (uint256[PUBLIC_SIGNALS] memory signals) {
         signals[MODEL_COMMITMENT] = modelCommitment;
         signals[INPUT_COMMITMENT] = inputCommitment;
-        signals[OUTPUT_COMMITMENT] = outputCommitment;
+        signals[OUTPUT] = output;
         signals[TASK_BINDING] = binding;
     }
 }

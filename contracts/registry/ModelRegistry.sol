@@ -2,32 +2,43 @@
 pragma solidity ^0.8.28;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+
 import {IModelRegistry} from "../interfaces/IModelRegistry.sol";
 import {ProofLib} from "../libraries/ProofLib.sol";
 import {ModelKind, Resources} from "../types/Resources.sol";
+import {Comparison, ExecutionProfile} from "../types/ExecutionProfile.sol";
 
 /// @title ModelRegistry
-/// @notice Permissionless registry of the models EAI tasks run. See {IModelRegistry}.
+/// @notice Permissionless registry of the models EAI tasks run; governance approves models and allowlists verifier
+///         code. See {IModelRegistry}.
 /// @dev Storage is laid out for the TaskMarket's hot path, {modelForTask}: four slots per model
-///      (slot 0: creator, kind, active, adminLocked, inputSize, outputSize; slot 1: verifier, registeredAt;
-///      slot 2: weightsCommitment; slot 3: minResources, which packs into one slot). Artifact URIs live in a separate
-///      mapping so the hot path never touches them.
+///      (slot 0: creator, kind, active, adminLocked, approved, inputSize, outputSize; slot 1: verifier, registeredAt,
+///      minExecWindow; slot 2: weightsCommitment; slot 3: minResources, which packs into one slot). The execution
+///      profile (slot 4) and the artifact URI live apart so the hot path never touches them.
 contract ModelRegistry is IModelRegistry, AccessControl {
     /// @inheritdoc IModelRegistry
     uint256 public constant MAX_ARTIFACT_URI_LENGTH = 256;
 
+    /// @inheritdoc IModelRegistry
+    uint32 public constant MAX_MIN_EXEC_WINDOW = 1 days;
+
+    /// @inheritdoc IModelRegistry
+    int8 public constant MIN_QUANT_STEP_LOG2 = -24;
+
     /// @dev One registered model, packed into four slots (see the contract NatSpec).
     struct StoredModel {
-        // slot 0 (248 bits)
+        // slot 0 (256 bits)
         address creator;
         ModelKind kind;
         bool active;
         bool adminLocked;
+        bool approved;
         uint32 inputSize;
         uint32 outputSize;
-        // slot 1 (200 bits)
+        // slot 1 (232 bits)
         address verifier;
         uint40 registeredAt;
+        uint32 minExecWindow;
         // slot 2
         uint256 weightsCommitment;
         // slot 3 (208 bits)
@@ -37,8 +48,14 @@ contract ModelRegistry is IModelRegistry, AccessControl {
     /// @dev Models by id; ids start at 1, so `creator == address(0)` marks an unknown id.
     mapping(uint64 modelId => StoredModel model) private _models;
 
+    /// @dev Execution profiles by model id (one slot each), read by workers, never by the market.
+    mapping(uint64 modelId => ExecutionProfile profile) private _profiles;
+
     /// @dev Artifact URIs by model id, kept apart from the packed record.
     mapping(uint64 modelId => string uri) private _artifactURIs;
+
+    /// @dev Verifier runtime code hashes governance allowlisted.
+    mapping(bytes32 codeHash => bool approved) private _approvedVerifierCode;
 
     /// @dev Number of registered models (the highest id).
     uint64 private _modelCount;
@@ -61,11 +78,14 @@ contract ModelRegistry is IModelRegistry, AccessControl {
         string calldata artifactURI,
         uint32 inputSize,
         uint32 outputSize,
-        Resources calldata minResources
+        Resources calldata minResources,
+        uint32 minExecWindow,
+        ExecutionProfile calldata profile
     ) external returns (uint64 modelId) {
         _checkModel(kind, weightsCommitment, verifier, inputSize, outputSize);
+        _checkProfile(kind, profile);
+        _checkMinExecWindow(minExecWindow);
         _checkURI(artifactURI);
-
         // unchecked: one id per transaction cannot reach 2^64 registrations.
         unchecked {
             modelId = ++_modelCount;
@@ -76,15 +96,17 @@ contract ModelRegistry is IModelRegistry, AccessControl {
             kind: kind,
             active: true,
             adminLocked: false,
+            approved: false,
             inputSize: inputSize,
             outputSize: outputSize,
             verifier: verifier,
             registeredAt: registeredAt,
+            minExecWindow: minExecWindow,
             weightsCommitment: weightsCommitment,
             minResources: minResources
         });
+        _profiles[modelId] = profile;
         _artifactURIs[modelId] = artifactURI;
-
         emit ModelRegistered(
             modelId,
             msg.sender,
@@ -95,6 +117,8 @@ contract ModelRegistry is IModelRegistry, AccessControl {
             inputSize,
             outputSize,
             minResources,
+            minExecWindow,
+            profile,
             registeredAt
         );
     }
@@ -113,6 +137,43 @@ contract ModelRegistry is IModelRegistry, AccessControl {
         m.active = active;
         m.adminLocked = locked;
         emit ModelStatusChanged(modelId, active, msg.sender, locked);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function setModelApproved(uint64 modelId, bool approved) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        StoredModel storage m = _stored(modelId);
+        if (m.approved == approved) return;
+        if (approved && m.kind == ModelKind.ZK_MLP) {
+            bytes32 codeHash = m.verifier.codehash;
+            if (!_approvedVerifierCode[codeHash]) revert ModelRegistryVerifierNotApproved(modelId, codeHash);
+        }
+        m.approved = approved;
+        emit ModelApprovalChanged(modelId, approved);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function setVerifierCodeHashApproved(bytes32 codeHash, bool approved) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_approvedVerifierCode[codeHash] == approved) return;
+        _approvedVerifierCode[codeHash] = approved;
+        emit VerifierCodeHashApprovalChanged(codeHash, approved);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function setMinExecWindow(uint64 modelId, uint32 minExecWindow) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        StoredModel storage m = _stored(modelId);
+        _checkMinExecWindow(minExecWindow);
+        m.minExecWindow = minExecWindow;
+        emit ModelMinExecWindowUpdated(modelId, minExecWindow);
+    }
+
+    /// @inheritdoc IModelRegistry
+    function setModelCreator(uint64 modelId, address newCreator) external {
+        StoredModel storage m = _stored(modelId);
+        address previous = m.creator;
+        if (msg.sender != previous) revert ModelRegistryNotCreator(modelId, msg.sender);
+        if (newCreator == address(0)) revert ModelRegistryZeroCreator();
+        m.creator = newCreator;
+        emit ModelCreatorChanged(modelId, previous, newCreator);
     }
 
     /// @inheritdoc IModelRegistry
@@ -135,44 +196,42 @@ contract ModelRegistry is IModelRegistry, AccessControl {
             creator: m.creator,
             kind: m.kind,
             active: m.active,
+            approved: m.approved,
             verifier: m.verifier,
             weightsCommitment: m.weightsCommitment,
             artifactURI: _artifactURIs[modelId],
             inputSize: m.inputSize,
             outputSize: m.outputSize,
             minResources: m.minResources,
+            minExecWindow: m.minExecWindow,
+            profile: _profiles[modelId],
             registeredAt: m.registeredAt
         });
     }
 
     /// @inheritdoc IModelRegistry
-    function modelForTask(
-        uint64 modelId
-    )
-        external
-        view
-        returns (
-            ModelKind kind,
-            bool active,
-            address verifier,
-            address creator,
-            uint256 weightsCommitment,
-            Resources memory minResources
-        )
-    {
-        StoredModel storage m = _models[modelId];
-        creator = m.creator;
-        if (creator == address(0)) revert ModelRegistryUnknownModel(modelId);
-        kind = m.kind;
-        active = m.active;
-        verifier = m.verifier;
-        weightsCommitment = m.weightsCommitment;
-        minResources = m.minResources;
+    function modelForTask(uint64 modelId) external view returns (TaskModel memory model) {
+        StoredModel storage m = _stored(modelId);
+        model = TaskModel({
+            kind: m.kind,
+            active: m.active,
+            approved: m.approved,
+            verifier: m.verifier,
+            creator: m.creator,
+            weightsCommitment: m.weightsCommitment,
+            minExecWindow: m.minExecWindow,
+            minResources: m.minResources
+        });
     }
 
     /// @inheritdoc IModelRegistry
     function isAdminLocked(uint64 modelId) external view returns (bool locked) {
         locked = _stored(modelId).adminLocked;
+    }
+
+    /// @inheritdoc IModelRegistry
+    function isVerifierCodeHashApproved(bytes32 codeHash) external view returns (bool approved) {
+        approved = _approvedVerifierCode[codeHash];
     }
 
     /// @inheritdoc IModelRegistry
@@ -208,6 +267,23 @@ contract ModelRegistry is IModelRegistry, AccessControl {
             if (weightsCommitment == 0) revert ModelRegistryInvalidCommitment(kind, weightsCommitment);
         }
         if (inputSize == 0 || outputSize == 0) revert ModelRegistryInvalidShape(inputSize, outputSize);
+    }
+
+    /// @dev Reverts unless the profile fits the kind: only ONNX may quantise, the step is in range, EXACT has step 0.
+    function _checkProfile(ModelKind kind, ExecutionProfile calldata profile) private pure {
+        bool quantised = profile.comparison == Comparison.QUANTISED;
+        bool valid =
+            quantised
+                ? kind == ModelKind.ONNX && profile.quantStepLog2 >= MIN_QUANT_STEP_LOG2 && profile.quantStepLog2 <= 0
+                : profile.quantStepLog2 == 0;
+        if (!valid) revert ModelRegistryInvalidProfile(kind, profile);
+    }
+
+    /// @dev Reverts when a minimum execution window is above `MAX_MIN_EXEC_WINDOW`.
+    function _checkMinExecWindow(uint32 minExecWindow) private pure {
+        if (minExecWindow > MAX_MIN_EXEC_WINDOW) {
+            revert ModelRegistryInvalidMinExecWindow(minExecWindow, MAX_MIN_EXEC_WINDOW);
+        }
     }
 
     /// @dev Reverts unless `uri` is nonempty and at most `MAX_ARTIFACT_URI_LENGTH` bytes.

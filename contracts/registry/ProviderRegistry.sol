@@ -41,6 +41,7 @@ contract ProviderRegistry is AccessControl, IProviderRegistry {
     mapping(address provider => Status) private _status;
     mapping(address provider => Profile) private _profiles;
     mapping(address operator => address provider) private _operatorOwner;
+    mapping(address provider => mapping(address operator => bool)) private _operatorOffers;
 
     /// @notice Deploys the registry.
     /// @param admin Receives `DEFAULT_ADMIN_ROLE` (handed to the governance timelock after deployment).
@@ -123,33 +124,34 @@ contract ProviderRegistry is AccessControl, IProviderRegistry {
 
     /// @inheritdoc IProviderRegistry
     function authorizeOperator(address operator) external {
-        Status storage status = _requireRegistered(msg.sender);
+        _requireRegistered(msg.sender);
         if (operator == address(0)) revert ProviderRegistryZeroOperator();
-        if (_status[operator].registeredAt != 0) revert ProviderRegistryOperatorIsProvider(operator);
-        address current = _operatorOwner[operator];
-        if (current != address(0)) revert ProviderRegistryOperatorAlreadyAuthorized(operator, current);
+        _checkOperatorCandidate(operator);
+        _operatorOffers[msg.sender][operator] = true;
+        emit OperatorOffered(msg.sender, operator);
+    }
 
-        _operatorOwner[operator] = msg.sender;
+    /// @inheritdoc IProviderRegistry
+    function acceptOperator(address provider) external {
+        if (!_operatorOffers[provider][msg.sender]) revert ProviderRegistryNoOperatorOffer(msg.sender, provider);
+        Status storage status = _requireRegistered(provider);
+        _checkOperatorCandidate(msg.sender);
+        delete _operatorOffers[provider][msg.sender];
+        _operatorOwner[msg.sender] = provider;
         // Checked: a uint32 count would need 4 billion authorisations to overflow; reverting then is fine.
         uint32 count = status.operatorCount + 1;
         status.operatorCount = count;
-        emit OperatorAuthorized(msg.sender, operator, count);
+        emit OperatorAuthorized(provider, msg.sender, count);
     }
 
     /// @inheritdoc IProviderRegistry
     function revokeOperator(address operator) external {
-        address current = _operatorOwner[operator];
-        if (current != msg.sender) revert ProviderRegistryNotOperatorOf(operator, msg.sender, current);
+        _endOperator(msg.sender, operator);
+    }
 
-        delete _operatorOwner[operator];
-        Status storage status = _status[msg.sender];
-        uint32 count;
-        // The operator was authorised by the caller, so the caller's count is at least one.
-        unchecked {
-            count = status.operatorCount - 1;
-        }
-        status.operatorCount = count;
-        emit OperatorRevoked(msg.sender, operator, count);
+    /// @inheritdoc IProviderRegistry
+    function renounceOperator(address provider) external {
+        _endOperator(provider, msg.sender);
     }
 
     /// @inheritdoc IProviderRegistry
@@ -210,6 +212,11 @@ contract ProviderRegistry is AccessControl, IProviderRegistry {
     }
 
     /// @inheritdoc IProviderRegistry
+    function isOperatorOffered(address provider, address operator) external view returns (bool) {
+        return _operatorOffers[provider][operator];
+    }
+
+    /// @inheritdoc IProviderRegistry
     function operatorOwnerOf(address operator) external view returns (address) {
         return _operatorOwner[operator];
     }
@@ -237,6 +244,35 @@ contract ProviderRegistry is AccessControl, IProviderRegistry {
     function _requireRegistered(address account) private view returns (Status storage status) {
         status = _status[account];
         if (status.registeredAt == 0) revert ProviderRegistryNotRegistered(account);
+    }
+
+    /// @dev Reverts unless `account` could become an operator: not a registered provider, no one's operator.
+    function _checkOperatorCandidate(address account) private view {
+        if (_status[account].registeredAt != 0) revert ProviderRegistryOperatorIsProvider(account);
+        address current = _operatorOwner[account];
+        if (current != address(0)) revert ProviderRegistryOperatorAlreadyAuthorized(account, current);
+    }
+
+    /// @dev Ends the accepted link `operator` → `provider`, or else withdraws the open offer between them; reverts
+    ///      when there is neither. The caller is one of the two (checked by the public entry points' arguments).
+    function _endOperator(address provider, address operator) private {
+        address current = _operatorOwner[operator];
+        if (current == provider && provider != address(0)) {
+            delete _operatorOwner[operator];
+            Status storage status = _status[provider];
+            uint32 count;
+            // The operator was accepted for `provider`, so its count is at least one.
+            unchecked {
+                count = status.operatorCount - 1;
+            }
+            status.operatorCount = count;
+            emit OperatorRevoked(provider, operator, count, msg.sender);
+        } else if (_operatorOffers[provider][operator]) {
+            delete _operatorOffers[provider][operator];
+            emit OperatorOfferWithdrawn(provider, operator, msg.sender);
+        } else {
+            revert ProviderRegistryNotOperatorOf(operator, provider, current);
+        }
     }
 
     /// @dev `account` itself when registered, else the provider it operates for (zero address when none).

@@ -25,7 +25,12 @@ import {IReputation} from "../interfaces/IReputation.sol";
 ///        initialScore 5_000, successWeightBps 500, failureWeightBps 2_000, halfLife 30 days,
 ///        tier 2: trust >= 7_000, availability >= 7_000, completed >= 10,
 ///        tier 3: trust >= 8_500, availability >= 8_500, completed >= 50,
-///        suspendThreshold 3_000, suspensionPeriod 7 days, maxViolations 5.
+///        suspendThreshold 3_000, suspensionPeriod 7 days, maxViolations 5;
+///        tier ages ({setTierAges}): tier 2 needs 7 days since the first recorded outcome, tier 3 needs 30 days.
+///
+///      Only outcomes the TaskMarket rates are recorded: tasks on governance-approved models whose reward is worth at
+///      least the market's governed minimum (docs/PROTOCOL.md, "What reputation costs"). Counts and scores therefore
+///      cannot be bought with dust tasks on a model of one's own, and the age bound means tier 3 also takes time.
 ///
 ///      Storage: a provider's {Record} and the {Params} each pack into one slot, so {record} costs two reads and one
 ///      write. Counters saturate instead of overflowing, so {record} never reverts for a well-formed call and a
@@ -42,6 +47,8 @@ contract Reputation is IReputation, AccessControl {
     uint32 public constant MAX_HALF_LIFE = 730 days;
     /// @inheritdoc IReputation
     uint32 public constant MAX_SUSPENSION_PERIOD = 365 days;
+    /// @inheritdoc IReputation
+    uint32 public constant MAX_TIER_AGE = 365 days;
     /// @dev Denominator of the weights (basis points).
     uint256 private constant _BPS = 10_000;
     /// @notice Number of whole half-lives after which every deviation (< 2^14) has decayed to zero.
@@ -52,6 +59,8 @@ contract Reputation is IReputation, AccessControl {
 
     /// @dev Governed parameters (one slot).
     Params private _params;
+    /// @dev Governed minimum tier ages (one slot).
+    TierAges private _ages;
 
     /// @param admin Initial `DEFAULT_ADMIN_ROLE` holder (the deployer, who grants `REPORTER_ROLE` to the TaskMarket
     ///        and hands admin to the governance timelock). Parameters start at the defaults in the contract NatSpec.
@@ -76,6 +85,7 @@ contract Reputation is IReputation, AccessControl {
         _validate(p);
         _params = p;
         emit ParamsUpdated(p);
+        _setTierAges(TierAges({tier2MinAge: 7 days, tier3MinAge: 30 days}));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -107,6 +117,7 @@ contract Reputation is IReputation, AccessControl {
             }
         }
         r.lastUpdate = uint40(block.timestamp);
+        if (r.firstRecordedAt == 0) r.firstRecordedAt = uint40(block.timestamp);
 
         // A failure leaving trust below the threshold suspends, or extends a running suspension; a zero
         // suspension period switches suspensions off.
@@ -126,7 +137,7 @@ contract Reputation is IReputation, AccessControl {
             outcome,
             r.trust,
             r.availability,
-            _tier(r, p),
+            _tier(r, p, _ages),
             r.completed,
             r.failed,
             r.violations
@@ -147,15 +158,25 @@ contract Reputation is IReputation, AccessControl {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IReputation
+    function setTierAges(TierAges calldata ages) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTierAges(ages);
+    }
+
+    /// @inheritdoc IReputation
     function params() external view returns (Params memory) {
         return _params;
+    }
+
+    /// @inheritdoc IReputation
+    function tierAges() external view returns (TierAges memory) {
+        return _ages;
     }
 
     /// @inheritdoc IReputation
     function standingOf(address provider) external view returns (uint8 tier, bool eligible) {
         Params memory p = _params;
         Record memory r = _current(_records[provider], p);
-        tier = _tier(r, p);
+        tier = _tier(r, p, _ages);
         eligible = !r.banned && block.timestamp >= r.suspendedUntil;
     }
 
@@ -177,7 +198,7 @@ contract Reputation is IReputation, AccessControl {
     /// @inheritdoc IReputation
     function tierOf(address provider) external view returns (uint8) {
         Params memory p = _params;
-        return _tier(_current(_records[provider], p), p);
+        return _tier(_current(_records[provider], p), p, _ages);
     }
 
     /// @inheritdoc IReputation
@@ -242,15 +263,35 @@ contract Reputation is IReputation, AccessControl {
         }
     }
 
-    /// @dev Tier 1-3 of a (decayed) record.
-    function _tier(Record memory r, Params memory p) private pure returns (uint8) {
-        if (r.trust >= p.tier3Trust && r.availability >= p.tier3Availability && r.completed >= p.tier3Completed) {
+    /// @dev Tier 1-3 of a (decayed) record; a provider never recorded has age 0.
+    function _tier(Record memory r, Params memory p, TierAges memory ages) private view returns (uint8) {
+        uint256 age = r.firstRecordedAt == 0 ? 0 : block.timestamp - r.firstRecordedAt;
+        if (
+            r.trust >= p.tier3Trust &&
+            r.availability >= p.tier3Availability &&
+            r.completed >= p.tier3Completed &&
+            age >= ages.tier3MinAge
+        ) {
             return 3;
         }
-        if (r.trust >= p.tier2Trust && r.availability >= p.tier2Availability && r.completed >= p.tier2Completed) {
+        if (
+            r.trust >= p.tier2Trust &&
+            r.availability >= p.tier2Availability &&
+            r.completed >= p.tier2Completed &&
+            age >= ages.tier2MinAge
+        ) {
             return 2;
         }
         return 1;
+    }
+
+    /// @dev Validates `tier2MinAge <= tier3MinAge <= MAX_TIER_AGE`, stores, emits.
+    function _setTierAges(TierAges memory ages) private {
+        if (ages.tier2MinAge > ages.tier3MinAge || ages.tier3MinAge > MAX_TIER_AGE) {
+            revert ReputationInvalidTierAges(ages.tier2MinAge, ages.tier3MinAge);
+        }
+        _ages = ages;
+        emit TierAgesUpdated(ages);
     }
 
     /// @dev Reverts with {ReputationInvalidParams} on the first parameter outside its bounds.

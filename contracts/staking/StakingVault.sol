@@ -6,17 +6,28 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {IStakingVault} from "../interfaces/IStakingVault.sol";
 
 /// @title StakingVault
 /// @notice Holds provider stake in EAI, locks per-task bonds for the market, runs the unbonding queue and credits
-///         slashed funds to the harmed party and the treasury. No path lets the admin or any role move a provider's
-///         stake to itself: slashes are only credited, by formula, to the harmed party and the treasury.
+///         slashed funds: slashed bonds to the treasury, stake slashed by dispute/audit contracts to a named party and
+///         the treasury. No path lets the admin or any role move a provider's stake to itself: slashes are only
+///         credited, by formula.
 /// @dev Per-provider state is packed so the market's hot path (`lockBond`, `releaseBond`) touches one slot:
 ///      `StakeSlot {uint128 stake; uint128 locked}` and `UnbondingSlot {uint128 amount; uint64 releaseAt}`.
-///      Invariants: `locked <= stake` (INV-03); token balance == Σ stake + Σ unbonding + Σ credits (INV-06).
+///      Invariants: `locked <= stake` (INV-03); token balance == Σ stake + Σ unbonding + Σ credits (INV-06);
+///      `totalStake() == Σ stake` (INV-13); `stakeAt(p, block.number) == stakeOf(p)` (INV-14).
+///
+///      Stake history (`stakeAt`): one checkpoint per block in which a provider's stake rose, holding the lowest
+///      stake since. A rise in a new block pushes a checkpoint; every other change (a fall, or a rise in the block
+///      of the latest checkpoint) rewrites the latest checkpoint's value. Within a checkpoint's span the stake only
+///      falls after its first block, so the value is the stake at the end of that span and a lower bound of the
+///      stake at the end of every block in it. The market weighs REDUNDANT draws by
+///      `min(stakeOf, stakeAt(createdBlock))`, so stake added once a task's draw seed is known does not count.
 contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
     using SafeERC20 for IERC20;
+    using Checkpoints for Checkpoints.Trace208;
 
     /// @inheritdoc IStakingVault
     bytes32 public constant MARKET_ROLE = keccak256("MARKET_ROLE");
@@ -51,7 +62,10 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
     uint64 private _unbondingPeriod;
     uint16 private _slashTreasuryBps;
 
+    /// @dev Σ active stake of every provider (INV-13).
+    uint256 private _totalStake;
     mapping(address provider => StakeSlot) private _stakes;
+    mapping(address provider => Checkpoints.Trace208) private _stakeHistory;
     mapping(address provider => UnbondingSlot) private _unbonding;
     mapping(address account => uint256) private _credits;
 
@@ -132,6 +146,11 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
         uint64 releaseAt = uint64(block.timestamp) + _unbondingPeriod;
 
         _stakes[msg.sender].stake = uint128(newStake);
+        _recordStake(msg.sender, newStake, false);
+        // amount <= stake <= _totalStake.
+        unchecked {
+            _totalStake -= amount;
+        }
         _unbonding[msg.sender] = UnbondingSlot({amount: _toUint128(msg.sender, newUnbonding), releaseAt: releaseAt});
         emit UnstakeRequested(msg.sender, amount, newStake, newUnbonding, releaseAt);
     }
@@ -152,6 +171,8 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
 
         _unbonding[msg.sender] = UnbondingSlot({amount: uint128(newUnbonding), releaseAt: releaseAt});
         _stakes[msg.sender].stake = _toUint128(msg.sender, newStake);
+        _recordStake(msg.sender, newStake, true);
+        _totalStake += amount;
         emit UnstakeCancelled(msg.sender, amount, newStake, newUnbonding, releaseAt);
     }
 
@@ -212,11 +233,7 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
     }
 
     /// @inheritdoc IStakingVault
-    function slashBond(
-        address provider,
-        uint256 amount,
-        address harmed
-    ) external onlyRole(MARKET_ROLE) returns (uint256 harmedShare, uint256 treasuryShare) {
+    function slashBond(address provider, uint256 amount) external onlyRole(MARKET_ROLE) {
         if (amount == 0) revert StakingVaultZeroAmount();
         StakeSlot memory s = _stakes[provider];
         if (amount > s.locked) revert StakingVaultInsufficientLocked(provider, s.locked, amount);
@@ -228,7 +245,12 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
             newLocked = s.locked - amount;
         }
         _stakes[provider] = StakeSlot({stake: uint128(newStake), locked: uint128(newLocked)});
-        (harmedShare, treasuryShare) = _distribute(provider, amount, harmed, MARKET_ROLE);
+        _recordStake(provider, newStake, false);
+        // amount <= stake <= _totalStake.
+        unchecked {
+            _totalStake -= amount;
+        }
+        _distribute(provider, amount, address(0), MARKET_ROLE);
     }
 
     /// @inheritdoc IStakingVault
@@ -260,7 +282,14 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
             newStake = s.stake - fromActive;
             newUnbonding = u.amount - fromUnbonding;
         }
-        if (fromActive != 0) _stakes[provider].stake = uint128(newStake);
+        if (fromActive != 0) {
+            _stakes[provider].stake = uint128(newStake);
+            _recordStake(provider, newStake, false);
+            // fromActive <= stake <= _totalStake.
+            unchecked {
+                _totalStake -= fromActive;
+            }
+        }
         if (fromUnbonding != 0) {
             _unbonding[provider] = UnbondingSlot({
                 amount: uint128(newUnbonding),
@@ -301,6 +330,18 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
     /// @inheritdoc IStakingVault
     function stakeOf(address provider) external view returns (uint256) {
         return _stakes[provider].stake;
+    }
+
+    /// @inheritdoc IStakingVault
+    function stakeAt(address provider, uint256 blockNumber) external view returns (uint256) {
+        // Block numbers beyond 48 bits are centuries away; clamping keeps the lookup total.
+        uint48 key = blockNumber > type(uint48).max ? type(uint48).max : uint48(blockNumber);
+        return _stakeHistory[provider].upperLookupRecent(key);
+    }
+
+    /// @inheritdoc IStakingVault
+    function totalStake() external view returns (uint256) {
+        return _totalStake;
     }
 
     /// @inheritdoc IStakingVault
@@ -352,8 +393,19 @@ contract StakingVault is AccessControl, ReentrancyGuard, IStakingVault {
         if (amount == 0) revert StakingVaultZeroAmount();
         uint256 newStake = _stakes[provider].stake + amount;
         _stakes[provider].stake = _toUint128(provider, newStake);
+        _recordStake(provider, newStake, true);
+        _totalStake += amount;
         emit Staked(provider, msg.sender, amount, newStake);
         _stakeToken.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @dev Writes `newStake` into the stake history (see the contract's notes): a rise in a block after the latest
+    ///      checkpoint's pushes a new checkpoint, anything else rewrites the latest one. Stake fits 128 bits, so 208.
+    function _recordStake(address provider, uint256 newStake, bool rise) private {
+        Checkpoints.Trace208 storage h = _stakeHistory[provider];
+        (bool exists, uint48 lastKey, ) = h.latestCheckpoint();
+        uint48 key = rise || !exists ? uint48(block.number) : lastKey;
+        h.push(key, uint208(newStake));
     }
 
     /// @dev Splits `amount`, emits the slash with the provider's totals as just written (warm reads), then credits

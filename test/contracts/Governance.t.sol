@@ -12,7 +12,14 @@ import {Reputation} from "../../contracts/reputation/Reputation.sol";
 import {IReputation} from "../../contracts/interfaces/IReputation.sol";
 import {ModelRegistry} from "../../contracts/registry/ModelRegistry.sol";
 import {IModelRegistry} from "../../contracts/interfaces/IModelRegistry.sol";
+import {MnistMlpVerifier} from "../../contracts/verifiers/MnistMlpVerifier.sol";
 import {ModelKind, Resources} from "../../contracts/types/Resources.sol";
+import {
+    Comparison,
+    ExecutionProfile,
+    ExecutionTarget,
+    GraphOptimization
+} from "../../contracts/types/ExecutionProfile.sol";
 
 contract GovernanceTest is Test {
     uint256 internal constant MIN_DELAY = 2 days;
@@ -62,10 +69,52 @@ contract GovernanceTest is Test {
         Resources memory none_;
         uint256 artifactHash = uint256(sha256("mlp")); // computed before the prank: sha256 is a precompile call
         vm.prank(creator);
-        modelId = registry.registerModel(ModelKind.ONNX, artifactHash, address(0), "ipfs://m", 4, 3, none_);
+        modelId = registry.registerModel(
+            ModelKind.ONNX,
+            artifactHash,
+            address(0),
+            "ipfs://m",
+            4,
+            3,
+            none_,
+            300,
+            _exactProfile()
+        );
         assertEq(registry.getModel(modelId).creator, creator);
 
         vm.warp(block.timestamp + 1); // delegations become past checkpoints
+    }
+
+    function _exactProfile() internal pure returns (ExecutionProfile memory) {
+        return
+            ExecutionProfile({
+                comparison: Comparison.EXACT,
+                quantStepLog2: 0,
+                intraOpThreads: 0,
+                graphOptimization: GraphOptimization.DISABLED,
+                target: ExecutionTarget.CPU_ONLY,
+                runtimeVersion: 0
+            });
+    }
+
+    /// @dev Takes a proposal through the whole life cycle (alice and bob vote for it) and executes it.
+    function _pass(
+        address[] memory targets,
+        bytes[] memory calldatas,
+        string memory description
+    ) internal returns (uint256 id) {
+        uint256[] memory values = new uint256[](targets.length);
+        vm.prank(alice);
+        id = governor.propose(targets, values, calldatas, description);
+        vm.warp(block.timestamp + VOTING_DELAY + 1);
+        _vote(id, alice, 1);
+        _vote(id, bob, 1);
+        vm.warp(governor.proposalDeadline(id) + 1);
+        bytes32 descriptionHash = keccak256(bytes(description));
+        governor.queue(targets, values, calldatas, descriptionHash);
+        vm.warp(governor.proposalEta(id));
+        governor.execute(targets, values, calldatas, descriptionHash);
+        assertEq(uint8(governor.state(id)), uint8(IGovernor.ProposalState.Executed));
     }
 
     function _fund(address who, uint256 amount) internal {
@@ -207,6 +256,57 @@ contract GovernanceTest is Test {
         registry.setModelActive(modelId, true);
     }
 
+    /// @dev The governed knobs of the economics change, through the timelock: a verifier's code is allowlisted and
+    ///      a ZK model on it approved in the same proposal (order matters), a model's minimum execution window and
+    ///      the tier ages are set; a second proposal withdraws both approvals together.
+    function test_lifecycle_ApprovesZkModelAndSetsWindowAndTierAges() public {
+        MnistMlpVerifier verifier = new MnistMlpVerifier();
+        bytes32 codeHash = keccak256(address(verifier).code);
+        vm.prank(creator);
+        uint64 zkId = registry.registerModel(
+            ModelKind.ZK_MLP,
+            0x1234,
+            address(verifier),
+            "ipfs://zk",
+            64,
+            1,
+            Resources(0, 0, 0, 0, 0, 0, 0, 0),
+            600,
+            _exactProfile()
+        );
+        IReputation.TierAges memory ages = IReputation.TierAges({tier2MinAge: 1 days, tier3MinAge: 14 days});
+
+        address[] memory targets = new address[](4);
+        bytes[] memory calldatas = new bytes[](4);
+        (targets[0], targets[1], targets[2], targets[3]) = (
+            address(registry),
+            address(registry),
+            address(registry),
+            address(rep)
+        );
+        calldatas[0] = abi.encodeCall(IModelRegistry.setVerifierCodeHashApproved, (codeHash, true));
+        calldatas[1] = abi.encodeCall(IModelRegistry.setModelApproved, (zkId, true));
+        calldatas[2] = abi.encodeCall(IModelRegistry.setMinExecWindow, (zkId, 3_600));
+        calldatas[3] = abi.encodeCall(IReputation.setTierAges, (ages));
+        _pass(targets, calldatas, "EIP-2: approve the MNIST model");
+
+        assertTrue(registry.isVerifierCodeHashApproved(codeHash));
+        IModelRegistry.Model memory m = registry.getModel(zkId);
+        assertTrue(m.approved);
+        assertEq(m.minExecWindow, 3_600);
+        assertEq(rep.tierAges().tier2MinAge, 1 days);
+        assertEq(rep.tierAges().tier3MinAge, 14 days);
+
+        address[] memory t2 = new address[](2);
+        bytes[] memory c2 = new bytes[](2);
+        (t2[0], t2[1]) = (address(registry), address(registry));
+        c2[0] = abi.encodeCall(IModelRegistry.setVerifierCodeHashApproved, (codeHash, false));
+        c2[1] = abi.encodeCall(IModelRegistry.setModelApproved, (zkId, false));
+        _pass(t2, c2, "EIP-3: withdraw the MNIST verifier");
+        assertFalse(registry.isVerifierCodeHashApproved(codeHash));
+        assertFalse(registry.getModel(zkId).approved);
+    }
+
     function test_execute_RevertWhen_TimelockDelayNotElapsed() public {
         uint256 id = _propose();
         vm.warp(block.timestamp + VOTING_DELAY + 1);
@@ -271,6 +371,26 @@ contract GovernanceTest is Test {
             abi.encodeWithSelector(IModelRegistry.ModelRegistryNotCreatorOrAdmin.selector, modelId, address(governor))
         );
         registry.setModelActive(modelId, false);
+        // The approval, allowlist, window and tier-age setters are governance-only too.
+        bytes32 adminRole_ = registry.DEFAULT_ADMIN_ROLE();
+        address[2] memory others = [alice, address(governor)];
+        for (uint256 i = 0; i < others.length; ++i) {
+            bytes memory unauthorized = abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                others[i],
+                adminRole_
+            );
+            vm.startPrank(others[i]);
+            vm.expectRevert(unauthorized);
+            registry.setModelApproved(modelId, true);
+            vm.expectRevert(unauthorized);
+            registry.setVerifierCodeHashApproved(bytes32(uint256(1)), true);
+            vm.expectRevert(unauthorized);
+            registry.setMinExecWindow(modelId, 60);
+            vm.expectRevert(unauthorized);
+            rep.setTierAges(IReputation.TierAges({tier2MinAge: 0, tier3MinAge: 0}));
+            vm.stopPrank();
+        }
         // Granting oneself the admin role is not possible either.
         bytes32 adminRole = registry.DEFAULT_ADMIN_ROLE();
         vm.prank(alice);

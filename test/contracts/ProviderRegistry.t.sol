@@ -50,9 +50,22 @@ contract ProviderRegistryTest is Test {
         registry.register(_resources(6_000), GPU, KEY, URI);
     }
 
-    function _authorize(address provider, address operator) private {
+    /// @dev The provider offers the role (step one; binds nobody).
+    function _offer(address provider, address operator) private {
         vm.prank(provider);
         registry.authorizeOperator(operator);
+    }
+
+    /// @dev The operator accepts the provider's offer (step two).
+    function _accept(address provider, address operator) private {
+        vm.prank(operator);
+        registry.acceptOperator(provider);
+    }
+
+    /// @dev Both steps: `operator` acts for `provider` afterwards.
+    function _link(address provider, address operator) private {
+        _offer(provider, operator);
+        _accept(provider, operator);
     }
 
     function _assertResourcesEq(Resources memory a, Resources memory b) private pure {
@@ -136,7 +149,7 @@ contract ProviderRegistryTest is Test {
 
     function test_register_RevertWhen_CallerIsOperator() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.expectRevert(
             abi.encodeWithSelector(IProviderRegistry.ProviderRegistryAccountIsOperator.selector, op1, alice)
         );
@@ -216,7 +229,7 @@ contract ProviderRegistryTest is Test {
 
     function test_updateProfile_RevertWhen_OperatorCalls() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotRegistered.selector, op1));
         vm.prank(op1);
         registry.updateProfile(_resources(1), GPU, KEY, URI);
@@ -282,7 +295,7 @@ contract ProviderRegistryTest is Test {
 
     function test_deactivate_RevertWhen_OperatorCalls() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotRegistered.selector, op1));
         vm.prank(op1);
         registry.deactivate();
@@ -302,121 +315,352 @@ contract ProviderRegistryTest is Test {
     }
 
     /*//////////////////////////////////////////////////////////////
-                               OPERATORS
+                          OPERATORS: OFFER
     //////////////////////////////////////////////////////////////*/
 
-    function test_authorizeOperator_ResolvesToProvider() public {
+    function test_authorizeOperator_OnlyOffers() public {
         _register(alice);
         vm.expectEmit(address(registry));
-        emit IProviderRegistry.OperatorAuthorized(alice, op1, 1);
-        _authorize(alice, op1);
-        vm.expectEmit(address(registry));
-        emit IProviderRegistry.OperatorAuthorized(alice, op2, 2);
-        _authorize(alice, op2);
+        emit IProviderRegistry.OperatorOffered(alice, op1);
+        _offer(alice, op1);
 
-        assertEq(registry.operatorOwnerOf(op1), alice);
-        assertEq(registry.operatorOwnerOf(op2), alice);
-        assertEq(registry.resolveProvider(op1), alice);
-        assertEq(registry.resolveProvider(op2), alice);
-        assertEq(registry.getProvider(alice).operatorCount, 2);
-        assertFalse(registry.isRegistered(op1));
+        assertTrue(registry.isOperatorOffered(alice, op1));
+        // An offer binds nobody: op1 does not act for alice yet.
+        assertEq(registry.operatorOwnerOf(op1), address(0));
+        assertEq(registry.resolveProvider(op1), address(0));
+        assertEq(registry.getProvider(alice).operatorCount, 0);
+        vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotProviderOrOperator.selector, op1));
+        vm.prank(op1);
+        registry.heartbeat();
+    }
+
+    function test_authorizeOperator_RepeatedOfferStaysOneOffer() public {
+        _register(alice);
+        _offer(alice, op1);
+        _offer(alice, op1);
+        _accept(alice, op1);
+        assertFalse(registry.isOperatorOffered(alice, op1));
+        assertEq(registry.getProvider(alice).operatorCount, 1);
     }
 
     function test_authorizeOperator_AllowedWhileInactive() public {
         _register(alice);
         vm.prank(alice);
         registry.deactivate();
-        _authorize(alice, op1);
+        _offer(alice, op1);
+        _accept(alice, op1); // the provider only needs to be registered, not active
         assertEq(registry.operatorOwnerOf(op1), alice);
     }
 
     function test_authorizeOperator_RevertWhen_OperatorOfAnotherProvider() public {
         _register(alice);
         _register(bob);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.expectRevert(
             abi.encodeWithSelector(IProviderRegistry.ProviderRegistryOperatorAlreadyAuthorized.selector, op1, alice)
         );
-        _authorize(bob, op1);
+        _offer(bob, op1);
     }
 
     function test_authorizeOperator_RevertWhen_AlreadyOwnOperator() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.expectRevert(
             abi.encodeWithSelector(IProviderRegistry.ProviderRegistryOperatorAlreadyAuthorized.selector, op1, alice)
         );
-        _authorize(alice, op1);
+        _offer(alice, op1);
     }
 
     function test_authorizeOperator_RevertWhen_OperatorIsProvider() public {
         _register(alice);
         _register(bob);
         vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryOperatorIsProvider.selector, bob));
-        _authorize(alice, bob);
+        _offer(alice, bob);
     }
 
     function test_authorizeOperator_RevertWhen_Self() public {
         _register(alice);
         vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryOperatorIsProvider.selector, alice));
-        _authorize(alice, alice);
+        _offer(alice, alice);
     }
 
     function test_authorizeOperator_RevertWhen_Zero() public {
         _register(alice);
         vm.expectRevert(IProviderRegistry.ProviderRegistryZeroOperator.selector);
-        _authorize(alice, address(0));
+        _offer(alice, address(0));
     }
 
     function test_authorizeOperator_RevertWhen_CallerNotRegistered() public {
         vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotRegistered.selector, stranger));
-        _authorize(stranger, op1);
+        _offer(stranger, op1);
+        assertFalse(registry.isOperatorOffered(stranger, op1));
     }
 
     function test_authorizeOperator_RevertWhen_OperatorDelegatesFurther() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotRegistered.selector, op1));
-        _authorize(op1, op2);
+        _offer(op1, op2);
     }
+
+    /*//////////////////////////////////////////////////////////////
+                          OPERATORS: ACCEPT
+    //////////////////////////////////////////////////////////////*/
+
+    function test_acceptOperator_MakesLinkEffective() public {
+        _register(alice);
+        _offer(alice, op1);
+        _offer(alice, op2);
+        vm.expectEmit(address(registry));
+        emit IProviderRegistry.OperatorAuthorized(alice, op1, 1);
+        _accept(alice, op1);
+        vm.expectEmit(address(registry));
+        emit IProviderRegistry.OperatorAuthorized(alice, op2, 2);
+        _accept(alice, op2);
+
+        assertEq(registry.operatorOwnerOf(op1), alice);
+        assertEq(registry.operatorOwnerOf(op2), alice);
+        assertEq(registry.resolveProvider(op1), alice);
+        assertEq(registry.resolveProvider(op2), alice);
+        assertEq(registry.getProvider(alice).operatorCount, 2);
+        assertFalse(registry.isOperatorOffered(alice, op1), "offer consumed");
+        assertFalse(registry.isOperatorOffered(alice, op2), "offer consumed");
+        assertFalse(registry.isRegistered(op1));
+    }
+
+    function test_acceptOperator_RevertWhen_NoOffer() public {
+        _register(alice);
+        vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNoOperatorOffer.selector, op1, alice));
+        _accept(alice, op1);
+        // An offer to someone else is not an offer to op1.
+        _offer(alice, op2);
+        vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNoOperatorOffer.selector, op1, alice));
+        _accept(alice, op1);
+        assertEq(registry.operatorOwnerOf(op1), address(0));
+    }
+
+    function test_acceptOperator_RevertWhen_OfferAlreadyAccepted() public {
+        _register(alice);
+        _link(alice, op1);
+        vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNoOperatorOffer.selector, op1, alice));
+        _accept(alice, op1);
+        assertEq(registry.getProvider(alice).operatorCount, 1);
+    }
+
+    function test_acceptOperator_RevertWhen_ProviderUnknown() public {
+        // Only registered providers can offer, so an unknown provider never has an offer to accept.
+        vm.expectRevert(
+            abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNoOperatorOffer.selector, op1, stranger)
+        );
+        _accept(stranger, op1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNoOperatorOffer.selector, op1, address(0))
+        );
+        _accept(address(0), op1);
+    }
+
+    /// @dev "Accept after the provider left" cannot happen: only a registered provider can offer, and a provider
+    ///      can deactivate but never unregister (there is no such function). A deactivated provider's offer can
+    ///      still be accepted (see test_authorizeOperator_AllowedWhileInactive).
+    function test_acceptOperator_ProviderCannotUnregister() public {
+        _register(alice);
+        _offer(alice, op1);
+        (bool ok, ) = address(registry).call(abi.encodeWithSignature("unregister()"));
+        assertFalse(ok);
+        vm.prank(alice);
+        registry.deactivate();
+        assertTrue(registry.isRegistered(alice));
+        _accept(alice, op1);
+        assertEq(registry.resolveProvider(op1), alice);
+    }
+
+    function test_acceptOperator_RevertWhen_AlreadyOperatorOfAnother() public {
+        _register(alice);
+        _register(bob);
+        _offer(alice, op1);
+        _offer(bob, op1); // both offers are open at once
+        _accept(alice, op1);
+        assertTrue(registry.isOperatorOffered(bob, op1), "bob's offer stays open");
+        vm.expectRevert(
+            abi.encodeWithSelector(IProviderRegistry.ProviderRegistryOperatorAlreadyAuthorized.selector, op1, alice)
+        );
+        _accept(bob, op1);
+        assertEq(registry.operatorOwnerOf(op1), alice);
+        assertEq(registry.getProvider(bob).operatorCount, 0);
+    }
+
+    function test_acceptOperator_OpenOfferUsableAfterRenouncingAnother() public {
+        _register(alice);
+        _register(bob);
+        _offer(alice, op1);
+        _offer(bob, op1);
+        _accept(alice, op1);
+        vm.prank(op1);
+        registry.renounceOperator(alice);
+        // bob never withdrew: his offer can now be accepted.
+        _accept(bob, op1);
+        assertEq(registry.resolveProvider(op1), bob);
+        assertEq(registry.getProvider(alice).operatorCount, 0);
+        assertEq(registry.getProvider(bob).operatorCount, 1);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                   OPERATORS: THE SQUATTING ATTACK
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A stranger (a registered provider) offers to name a future provider as its operator. With one-step
+    ///      authorisation this blocked the victim's `register()` forever; an offer must block nothing.
+    function test_squatting_OfferDoesNotBlockRegistration() public {
+        address victim = makeAddr("victim");
+        _register(bob);
+        _offer(bob, victim);
+        _register(victim);
+        assertTrue(registry.isRegistered(victim));
+        assertEq(registry.resolveProvider(victim), victim);
+        assertEq(registry.operatorOwnerOf(victim), address(0));
+    }
+
+    function test_squatting_StaleOfferCannotBeAcceptedAfterRegistering() public {
+        address victim = makeAddr("victim");
+        _register(bob);
+        _offer(bob, victim);
+        _register(victim);
+        assertTrue(registry.isOperatorOffered(bob, victim), "the stale offer is still stored");
+        vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryOperatorIsProvider.selector, victim));
+        _accept(bob, victim);
+        // ... and bob cannot offer again either.
+        vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryOperatorIsProvider.selector, victim));
+        _offer(bob, victim);
+        assertEq(registry.getProvider(bob).operatorCount, 0);
+    }
+
+    function test_squatting_VictimDeclinesStaleOffer() public {
+        address victim = makeAddr("victim");
+        _register(bob);
+        _offer(bob, victim);
+        _register(victim);
+        vm.expectEmit(address(registry));
+        emit IProviderRegistry.OperatorOfferWithdrawn(bob, victim, victim);
+        vm.prank(victim);
+        registry.renounceOperator(bob);
+        assertFalse(registry.isOperatorOffered(bob, victim));
+    }
+
+    function test_squatting_OfferDoesNotBlockAcceptingTheRealProvider() public {
+        _register(alice);
+        _register(bob);
+        _offer(bob, op1); // squatter first
+        _offer(alice, op1);
+        _accept(alice, op1);
+        assertEq(registry.resolveProvider(op1), alice);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                      OPERATORS: REVOKE / RENOUNCE
+    //////////////////////////////////////////////////////////////*/
 
     function test_revokeOperator_RemovesOperator() public {
         _register(alice);
-        _authorize(alice, op1);
-        _authorize(alice, op2);
+        _link(alice, op1);
+        _link(alice, op2);
         vm.expectEmit(address(registry));
-        emit IProviderRegistry.OperatorRevoked(alice, op1, 1);
+        emit IProviderRegistry.OperatorRevoked(alice, op1, 1, alice);
         vm.prank(alice);
         registry.revokeOperator(op1);
 
         assertEq(registry.operatorOwnerOf(op1), address(0));
         assertEq(registry.resolveProvider(op1), address(0));
         assertEq(registry.getProvider(alice).operatorCount, 1);
+        assertFalse(registry.isOperatorOffered(alice, op1), "revoking leaves no offer behind");
+    }
+
+    function test_renounceOperator_OperatorLeaves() public {
+        _register(alice);
+        _link(alice, op1);
+        vm.expectEmit(address(registry));
+        emit IProviderRegistry.OperatorRevoked(alice, op1, 0, op1);
+        vm.prank(op1);
+        registry.renounceOperator(alice);
+        assertEq(registry.resolveProvider(op1), address(0));
+        assertEq(registry.getProvider(alice).operatorCount, 0);
+        _register(op1); // free to become a provider
+        assertTrue(registry.isRegistered(op1));
+    }
+
+    function test_revokeOperator_WithdrawsOpenOffer() public {
+        _register(alice);
+        _offer(alice, op1);
+        vm.expectEmit(address(registry));
+        emit IProviderRegistry.OperatorOfferWithdrawn(alice, op1, alice);
+        vm.prank(alice);
+        registry.revokeOperator(op1);
+        assertFalse(registry.isOperatorOffered(alice, op1));
+        assertEq(registry.getProvider(alice).operatorCount, 0);
+        vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNoOperatorOffer.selector, op1, alice));
+        _accept(alice, op1);
+    }
+
+    function test_renounceOperator_DeclinesOpenOffer() public {
+        _register(alice);
+        _offer(alice, op1);
+        vm.expectEmit(address(registry));
+        emit IProviderRegistry.OperatorOfferWithdrawn(alice, op1, op1);
+        vm.prank(op1);
+        registry.renounceOperator(alice);
+        assertFalse(registry.isOperatorOffered(alice, op1));
+        vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNoOperatorOffer.selector, op1, alice));
+        _accept(alice, op1);
+    }
+
+    function test_revokeOperator_WithdrawsOfferToAnotherProvidersOperator() public {
+        _register(alice);
+        _register(bob);
+        _offer(bob, op1);
+        _link(alice, op1);
+        // op1 works for alice; bob's open offer can still be withdrawn by bob, and alice's link is untouched.
+        vm.expectEmit(address(registry));
+        emit IProviderRegistry.OperatorOfferWithdrawn(bob, op1, bob);
+        vm.prank(bob);
+        registry.revokeOperator(op1);
+        assertEq(registry.operatorOwnerOf(op1), alice);
+        assertEq(registry.getProvider(alice).operatorCount, 1);
     }
 
     function test_revokeOperator_ThenAuthorizableByAnotherProvider() public {
         _register(alice);
         _register(bob);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.prank(alice);
         registry.revokeOperator(op1);
-        _authorize(bob, op1);
+        _link(bob, op1);
         assertEq(registry.resolveProvider(op1), bob);
     }
 
     function test_revokeOperator_ThenOperatorCanRegister() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.prank(alice);
         registry.revokeOperator(op1);
         _register(op1);
         assertEq(registry.resolveProvider(op1), op1);
     }
 
+    function test_revokeOperator_ThenReofferAndAcceptCountsAgain() public {
+        _register(alice);
+        _link(alice, op1);
+        vm.prank(alice);
+        registry.revokeOperator(op1);
+        _offer(alice, op1);
+        vm.expectEmit(address(registry));
+        emit IProviderRegistry.OperatorAuthorized(alice, op1, 1);
+        _accept(alice, op1);
+        assertEq(registry.getProvider(alice).operatorCount, 1);
+    }
+
     function test_revokeOperator_RevertWhen_OperatorOfAnotherProvider() public {
         _register(alice);
         _register(bob);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.expectRevert(
             abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotOperatorOf.selector, op1, bob, alice)
         );
@@ -435,12 +679,144 @@ contract ProviderRegistryTest is Test {
 
     function test_revokeOperator_RevertWhen_OperatorRevokesItself() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.expectRevert(
             abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotOperatorOf.selector, op1, op1, alice)
         );
         vm.prank(op1);
         registry.revokeOperator(op1);
+    }
+
+    function test_revokeOperator_RevertWhen_Twice() public {
+        _register(alice);
+        _link(alice, op1);
+        vm.startPrank(alice);
+        registry.revokeOperator(op1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotOperatorOf.selector, op1, alice, address(0))
+        );
+        registry.revokeOperator(op1);
+        vm.stopPrank();
+        assertEq(registry.getProvider(alice).operatorCount, 0);
+    }
+
+    function test_renounceOperator_RevertWhen_NotOperatorOfThatProvider() public {
+        _register(alice);
+        _register(bob);
+        _link(alice, op1);
+        vm.expectRevert(
+            abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotOperatorOf.selector, op1, bob, alice)
+        );
+        vm.prank(op1);
+        registry.renounceOperator(bob);
+        assertEq(registry.operatorOwnerOf(op1), alice);
+    }
+
+    /// @dev An account that operates for nobody has `operatorOwnerOf == address(0)`: renouncing "address(0)" must
+    ///      not be read as ending a link (it would decrement the zero address's operator count from 0).
+    function test_renounceOperator_RevertWhen_ZeroProvider() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IProviderRegistry.ProviderRegistryNotOperatorOf.selector,
+                stranger,
+                address(0),
+                address(0)
+            )
+        );
+        vm.prank(stranger);
+        registry.renounceOperator(address(0));
+        assertEq(registry.getProvider(address(0)).operatorCount, 0);
+    }
+
+    /// @dev Random offers, accepts, revokes and renounces between two providers and three accounts, checked against
+    ///      a model of the links kept here: counts, owners and open offers always agree.
+    function testFuzz_operators_MatchModel(uint256 seed) public {
+        _register(alice);
+        _register(bob);
+        address[2] memory provs = [alice, bob];
+        address[3] memory ops = [op1, op2, stranger];
+        address[3] memory owner; // model: who each account operates for
+        bool[3][2] memory offered; // model: open offers
+        uint32[2] memory count;
+
+        for (uint256 step; step < 24; ++step) {
+            seed = uint256(keccak256(abi.encode(seed, step)));
+            uint256 pi = seed % 2;
+            uint256 oi = (seed >> 8) % 3;
+            uint256 action = (seed >> 16) % 4;
+            address p = provs[pi];
+            address o = ops[oi];
+            if (action == 0) {
+                vm.prank(p);
+                if (owner[oi] != address(0)) {
+                    vm.expectRevert(
+                        abi.encodeWithSelector(
+                            IProviderRegistry.ProviderRegistryOperatorAlreadyAuthorized.selector,
+                            o,
+                            owner[oi]
+                        )
+                    );
+                    registry.authorizeOperator(o);
+                } else {
+                    registry.authorizeOperator(o);
+                    offered[pi][oi] = true;
+                }
+            } else if (action == 1) {
+                vm.prank(o);
+                if (!offered[pi][oi]) {
+                    vm.expectRevert(
+                        abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNoOperatorOffer.selector, o, p)
+                    );
+                    registry.acceptOperator(p);
+                } else if (owner[oi] != address(0)) {
+                    vm.expectRevert(
+                        abi.encodeWithSelector(
+                            IProviderRegistry.ProviderRegistryOperatorAlreadyAuthorized.selector,
+                            o,
+                            owner[oi]
+                        )
+                    );
+                    registry.acceptOperator(p);
+                } else {
+                    registry.acceptOperator(p);
+                    offered[pi][oi] = false;
+                    owner[oi] = p;
+                    ++count[pi];
+                }
+            } else {
+                // 2: the provider revokes, 3: the operator renounces; both end a link or else an open offer.
+                vm.prank(action == 2 ? p : o);
+                if (owner[oi] == p) {
+                    if (action == 2) registry.revokeOperator(o);
+                    else registry.renounceOperator(p);
+                    owner[oi] = address(0);
+                    --count[pi];
+                } else if (offered[pi][oi]) {
+                    if (action == 2) registry.revokeOperator(o);
+                    else registry.renounceOperator(p);
+                    offered[pi][oi] = false;
+                } else {
+                    vm.expectRevert(
+                        abi.encodeWithSelector(
+                            IProviderRegistry.ProviderRegistryNotOperatorOf.selector,
+                            o,
+                            p,
+                            owner[oi]
+                        )
+                    );
+                    if (action == 2) registry.revokeOperator(o);
+                    else registry.renounceOperator(p);
+                }
+            }
+            for (uint256 i; i < 2; ++i) {
+                assertEq(registry.getProvider(provs[i]).operatorCount, count[i], "count");
+                for (uint256 j; j < 3; ++j) assertEq(registry.isOperatorOffered(provs[i], ops[j]), offered[i][j]);
+            }
+            for (uint256 j; j < 3; ++j) {
+                assertEq(registry.operatorOwnerOf(ops[j]), owner[j], "owner");
+                assertEq(registry.resolveProvider(ops[j]), owner[j], "resolve");
+            }
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -459,7 +835,7 @@ contract ProviderRegistryTest is Test {
 
     function test_heartbeat_ByOperatorRecordsForProvider() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.warp(block.timestamp + 120);
         vm.expectEmit(address(registry));
         emit IProviderRegistry.HeartbeatRecorded(alice, op1, uint48(block.timestamp));
@@ -471,7 +847,7 @@ contract ProviderRegistryTest is Test {
 
     function test_heartbeat_RevertWhen_OperatorRevoked() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.prank(alice);
         registry.revokeOperator(op1);
         vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryNotProviderOrOperator.selector, op1));
@@ -489,7 +865,7 @@ contract ProviderRegistryTest is Test {
 
     function test_heartbeat_RevertWhen_ProviderInactive() public {
         _register(alice);
-        _authorize(alice, op1);
+        _link(alice, op1);
         vm.prank(alice);
         registry.deactivate();
         vm.expectRevert(abi.encodeWithSelector(IProviderRegistry.ProviderRegistryProviderInactive.selector, alice));

@@ -15,6 +15,10 @@ contract ReputationTest is Test {
     address internal bob = makeAddr("bob");
 
     uint256 internal constant T0 = 1_700_000_000;
+    /// @dev The documented default tier ages and bound, written out rather than read from the contract.
+    uint32 internal constant TIER2_AGE = 7 days;
+    uint32 internal constant TIER3_AGE = 30 days;
+    uint32 internal constant MAX_AGE = 365 days;
 
     function setUp() public {
         vm.warp(T0);
@@ -67,6 +71,31 @@ contract ReputationTest is Test {
         return keccak256(abi.encode(p));
     }
 
+    function _setAges(uint32 tier2, uint32 tier3) internal {
+        vm.prank(admin);
+        rep.setTierAges(IReputation.TierAges({tier2MinAge: tier2, tier3MinAge: tier3}));
+    }
+
+    /// @dev Reference rule of a success with the default weight (5% of the gap to 10_000, rounded down).
+    function _refRaise(uint256 score) internal pure returns (uint256) {
+        return score + ((10_000 - score) * 500) / 10_000;
+    }
+
+    /// @dev Reference decay (docs: the deviation from the neutral score halves every half-life, linearly in between).
+    function _refDecay(
+        uint256 score,
+        uint256 target,
+        uint256 elapsed,
+        uint256 halfLife
+    ) internal pure returns (uint256) {
+        uint256 halvings = elapsed / halfLife;
+        if (halvings >= 14) return target;
+        uint256 dev = score >= target ? score - target : target - score;
+        dev >>= halvings;
+        dev -= (dev * (elapsed % halfLife)) / (2 * halfLife);
+        return score >= target ? target + dev : target - dev;
+    }
+
     function _outcome(uint256 seed) internal pure returns (IReputation.Outcome) {
         return IReputation.Outcome(seed % 4);
     }
@@ -83,8 +112,13 @@ contract ReputationTest is Test {
     function test_constructor_SetsDefaultsAndAdmin() public {
         vm.expectEmit(false, false, false, true);
         emit IReputation.ParamsUpdated(_defaults());
+        vm.expectEmit(false, false, false, true);
+        emit IReputation.TierAgesUpdated(IReputation.TierAges({tier2MinAge: TIER2_AGE, tier3MinAge: TIER3_AGE}));
         Reputation fresh = new Reputation(admin);
         assertEq(_hash(fresh.params()), _hash(_defaults()));
+        assertEq(fresh.tierAges().tier2MinAge, TIER2_AGE);
+        assertEq(fresh.tierAges().tier3MinAge, TIER3_AGE);
+        assertEq(fresh.MAX_TIER_AGE(), MAX_AGE);
         assertTrue(fresh.hasRole(fresh.DEFAULT_ADMIN_ROLE(), admin));
         assertFalse(fresh.hasRole(fresh.DEFAULT_ADMIN_ROLE(), address(this)));
         assertEq(fresh.REPORTER_ROLE(), keccak256("REPORTER_ROLE"));
@@ -125,6 +159,7 @@ contract ReputationTest is Test {
         assertEq(r.lastUpdate, T0);
         assertEq(r.suspendedUntil, 0);
         assertFalse(r.banned);
+        assertEq(r.firstRecordedAt, T0);
     }
 
     function test_record_WrongResult_LowersTrustOnly() public {
@@ -197,7 +232,7 @@ contract ReputationTest is Test {
 
     function test_record_CountersSaturateInsteadOfReverting() public {
         // Whitebox: completed = failed = 2^32 - 1, violations = 2^16 - 1, trust = availability = 5_000,
-        // lastUpdate = T0, banned.
+        // lastUpdate = T0, banned, firstRecordedAt = T0 - 40 days.
         uint256 packed =
             uint256(5_000) |
                 (uint256(5_000) << 16) |
@@ -205,7 +240,8 @@ contract ReputationTest is Test {
                 (uint256(type(uint32).max) << 64) |
                 (uint256(type(uint16).max) << 96) |
                 (uint256(T0) << 112) |
-                (uint256(1) << 192);
+                (uint256(1) << 192) |
+                (uint256(T0 - 40 days) << 200);
         vm.store(address(rep), _recordSlot(alice), bytes32(packed));
         IReputation.Record memory r = rep.getRecord(alice);
         assertEq(r.completed, type(uint32).max);
@@ -218,6 +254,7 @@ contract ReputationTest is Test {
         assertEq(r.completed, type(uint32).max);
         assertEq(r.failed, type(uint32).max);
         assertEq(r.violations, type(uint16).max);
+        assertEq(r.firstRecordedAt, T0 - 40 days, "first record time is kept");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -253,6 +290,7 @@ contract ReputationTest is Test {
     }
 
     function test_decay_FromTheTopFadesTierAway() public {
+        _setAges(0, 0); // this test is about the scores; ages have their own tests
         _recordN(alice, IReputation.Outcome.Success, 50);
         assertEq(rep.tierOf(alice), 3);
         vm.warp(block.timestamp + 60 days); // 9_606 -> deviation 4_606 / 4 -> 6_151
@@ -386,6 +424,7 @@ contract ReputationTest is Test {
     }
 
     function test_tier_DefaultCompletedBoundaries() public {
+        _setAges(0, 0); // the score and count thresholds alone; ages are tested below
         _recordN(alice, IReputation.Outcome.Success, 9); // trust 6_844 < 7_000
         assertEq(rep.tierOf(alice), 1);
         _record(alice, IReputation.Outcome.Success); // 10 completed, trust 7_002
@@ -402,6 +441,7 @@ contract ReputationTest is Test {
     }
 
     function test_tier_ExactThresholdBoundaries() public {
+        _setAges(0, 0); // the score and count thresholds alone; ages are tested below
         _recordN(alice, IReputation.Outcome.Success, 12);
         _record(alice, IReputation.Outcome.MissedDeadline); // separates availability from trust
         IReputation.Record memory r = rep.getRecord(alice);
@@ -445,18 +485,30 @@ contract ReputationTest is Test {
     }
 
     function testFuzz_tier_MatchesThresholds(uint256 seed) public {
-        for (uint256 i = 0; i < 30; ++i) {
+        uint256 firstAt = block.timestamp; // the first outcome is recorded in the first iteration
+        for (uint256 i = 0; i < 60; ++i) {
             seed = uint256(keccak256(abi.encode(seed, i)));
             // Mostly successes so that higher tiers are reached.
             _record(alice, seed % 5 == 0 ? _outcome(seed >> 8) : IReputation.Outcome.Success);
-            vm.warp(block.timestamp + ((seed >> 128) % 3 days));
+            vm.warp(block.timestamp + ((seed >> 128) % 2 days));
             IReputation.Record memory r = rep.getRecord(alice);
-            IReputation.Params memory p = rep.params();
+            IReputation.Params memory p = _defaults();
+            uint256 age = block.timestamp - firstAt;
             uint8 expected = 1;
-            if (r.trust >= p.tier2Trust && r.availability >= p.tier2Availability && r.completed >= p.tier2Completed) {
+            if (
+                r.trust >= p.tier2Trust &&
+                r.availability >= p.tier2Availability &&
+                r.completed >= p.tier2Completed &&
+                age >= TIER2_AGE
+            ) {
                 expected = 2;
             }
-            if (r.trust >= p.tier3Trust && r.availability >= p.tier3Availability && r.completed >= p.tier3Completed) {
+            if (
+                r.trust >= p.tier3Trust &&
+                r.availability >= p.tier3Availability &&
+                r.completed >= p.tier3Completed &&
+                age >= TIER3_AGE
+            ) {
                 expected = 3;
             }
             (uint8 tier, bool eligible) = rep.standingOf(alice);
@@ -464,6 +516,176 @@ contract ReputationTest is Test {
             assertEq(rep.tierOf(alice), expected);
             assertEq(eligible, !rep.isSuspended(alice) && !rep.isBanned(alice));
         }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               TIER AGES
+    //////////////////////////////////////////////////////////////*/
+
+    function test_firstRecordedAt_SetOnceByTheFirstOutcome() public {
+        assertEq(rep.getRecord(alice).firstRecordedAt, 0, "never recorded");
+        vm.warp(T0 + 5);
+        _record(alice, IReputation.Outcome.WrongResult); // a failure starts the age too
+        assertEq(rep.getRecord(alice).firstRecordedAt, T0 + 5);
+        vm.warp(T0 + 40 days);
+        _record(alice, IReputation.Outcome.Success);
+        _record(alice, IReputation.Outcome.MissedDeadline);
+        IReputation.Record memory r = rep.getRecord(alice);
+        assertEq(r.firstRecordedAt, T0 + 5, "later outcomes keep it");
+        assertEq(r.lastUpdate, T0 + 40 days);
+        assertEq(rep.getRecord(bob).firstRecordedAt, 0, "per provider");
+    }
+
+    /// @dev Tier 2 needs 7 days since the first outcome, with every other tier-2 threshold met well before.
+    function test_tier_Tier2OnlyAtExactlyTier2MinAge() public {
+        _record(alice, IReputation.Outcome.Success); // first outcome at T0
+        vm.warp(T0 + TIER2_AGE - 1);
+        _recordN(alice, IReputation.Outcome.Success, 10);
+
+        // Independently: 5_250 decays for 7 days - 1 s, then ten successes.
+        uint256 expectedTrust = _refDecay(5_250, 5_000, TIER2_AGE - 1, 30 days);
+        for (uint256 i; i < 10; ++i) expectedTrust = _refRaise(expectedTrust);
+        IReputation.Record memory r = rep.getRecord(alice);
+        assertEq(r.trust, expectedTrust);
+        assertEq(r.availability, expectedTrust);
+        assertGe(expectedTrust, 7_000, "trust threshold met");
+        assertLt(expectedTrust, 8_500, "not a tier-3 score");
+        assertEq(r.completed, 11);
+        assertEq(rep.tierOf(alice), 1, "one second short of 7 days");
+        (uint8 tier, ) = rep.standingOf(alice);
+        assertEq(tier, 1);
+
+        vm.warp(T0 + TIER2_AGE);
+        assertEq(rep.getRecord(alice).trust, expectedTrust, "one second of decay rounds to nothing");
+        assertEq(rep.tierOf(alice), 2, "exactly 7 days");
+        (tier, ) = rep.standingOf(alice);
+        assertEq(tier, 2);
+    }
+
+    /// @dev Tier 3 needs 30 days since the first outcome; at 30 days - 1 s every other tier-3 threshold is met.
+    function test_tier_Tier3OnlyAtExactlyTier3MinAge() public {
+        _record(alice, IReputation.Outcome.Success); // first outcome at T0
+        vm.warp(T0 + TIER3_AGE - 1);
+        _recordN(alice, IReputation.Outcome.Success, 49);
+
+        uint256 expectedTrust = _refDecay(5_250, 5_000, TIER3_AGE - 1, 30 days);
+        for (uint256 i; i < 49; ++i) expectedTrust = _refRaise(expectedTrust);
+        IReputation.Record memory r = rep.getRecord(alice);
+        assertEq(r.trust, expectedTrust);
+        assertEq(r.availability, expectedTrust);
+        assertGe(expectedTrust, 8_500, "tier-3 trust and availability met");
+        assertEq(r.completed, 50, "tier-3 count met");
+        assertEq(rep.tierOf(alice), 2, "one second short of 30 days: tier 2, not 3");
+        (uint8 tier, bool eligible) = rep.standingOf(alice);
+        assertEq(tier, 2);
+        assertTrue(eligible);
+
+        vm.warp(T0 + TIER3_AGE);
+        assertEq(rep.getRecord(alice).trust, expectedTrust);
+        assertEq(rep.tierOf(alice), 3, "exactly 30 days");
+        (tier, ) = rep.standingOf(alice);
+        assertEq(tier, 3);
+    }
+
+    function test_tier_EventCarriesTierWithAgeAtRecordTime() public {
+        _record(alice, IReputation.Outcome.Success);
+        vm.warp(T0 + TIER3_AGE - 1);
+        _recordN(alice, IReputation.Outcome.Success, 48);
+        vm.warp(T0 + TIER3_AGE);
+        uint256 t = _refDecay(5_250, 5_000, TIER3_AGE - 1, 30 days);
+        for (uint256 i; i < 49; ++i) t = _refRaise(t);
+        vm.expectEmit(true, false, false, true, address(rep));
+        emit IReputation.ReputationUpdated(alice, IReputation.Outcome.Success, uint16(t), uint16(t), 3, 50, 0, 0);
+        _record(alice, IReputation.Outcome.Success);
+    }
+
+    function test_tier_AgeAloneIsNotEnough() public {
+        _record(alice, IReputation.Outcome.Success);
+        vm.warp(T0 + 300 days);
+        assertEq(rep.tierOf(alice), 1, "old but with one task");
+    }
+
+    function test_setTierAges_UpdatesAndEmits() public {
+        IReputation.TierAges memory ages = IReputation.TierAges({tier2MinAge: 1 days, tier3MinAge: 2 days});
+        vm.expectEmit(false, false, false, true, address(rep));
+        emit IReputation.TierAgesUpdated(ages);
+        _setAges(1 days, 2 days);
+        assertEq(rep.tierAges().tier2MinAge, 1 days);
+        assertEq(rep.tierAges().tier3MinAge, 2 days);
+    }
+
+    function test_setTierAges_AppliesFromTheNextRead() public {
+        _setAges(0, 0);
+        _recordN(alice, IReputation.Outcome.Success, 50);
+        assertEq(rep.tierOf(alice), 3);
+        _setAges(0, 1);
+        assertEq(rep.tierOf(alice), 2, "raised tier-3 age demotes at once");
+        _setAges(1, 1);
+        assertEq(rep.tierOf(alice), 1);
+        vm.warp(T0 + 1);
+        assertEq(rep.tierOf(alice), 3);
+    }
+
+    function test_setTierAges_AcceptsBoundsInclusive() public {
+        _setAges(0, 0);
+        _setAges(MAX_AGE, MAX_AGE);
+        assertEq(rep.tierAges().tier2MinAge, MAX_AGE);
+        assertEq(rep.tierAges().tier3MinAge, MAX_AGE);
+        _setAges(5 days, 5 days); // equal ages are allowed
+        assertEq(rep.tierAges().tier2MinAge, 5 days);
+    }
+
+    function _expectInvalidAges(uint32 tier2, uint32 tier3) internal {
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(IReputation.ReputationInvalidTierAges.selector, tier2, tier3));
+        rep.setTierAges(IReputation.TierAges({tier2MinAge: tier2, tier3MinAge: tier3}));
+    }
+
+    function test_setTierAges_RevertWhen_OutOfBounds() public {
+        _expectInvalidAges(TIER3_AGE + 1, TIER3_AGE); // tier 2 above tier 3
+        _expectInvalidAges(1, 0);
+        _expectInvalidAges(0, MAX_AGE + 1); // tier 3 above the maximum
+        _expectInvalidAges(MAX_AGE + 1, MAX_AGE + 1);
+        _expectInvalidAges(type(uint32).max, type(uint32).max);
+        assertEq(rep.tierAges().tier2MinAge, TIER2_AGE, "unchanged");
+        assertEq(rep.tierAges().tier3MinAge, TIER3_AGE, "unchanged");
+    }
+
+    function test_setTierAges_RevertWhen_NotAdmin() public {
+        address[2] memory callers = [market, alice];
+        for (uint256 i; i < callers.length; ++i) {
+            vm.prank(callers[i]);
+            vm.expectRevert(
+                abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, callers[i], bytes32(0))
+            );
+            rep.setTierAges(IReputation.TierAges({tier2MinAge: 0, tier3MinAge: 0}));
+        }
+    }
+
+    function testFuzz_setTierAges_Bounds(uint32 tier2, uint32 tier3) public {
+        if (tier2 > tier3 || tier3 > MAX_AGE) {
+            _expectInvalidAges(tier2, tier3);
+        } else {
+            _setAges(tier2, tier3);
+            assertEq(rep.tierAges().tier2MinAge, tier2);
+            assertEq(rep.tierAges().tier3MinAge, tier3);
+        }
+    }
+
+    /// @dev With every score and count threshold met, the tier is decided by the age alone, at any governed ages.
+    function testFuzz_tier_AgeBoundaries(uint32 tier2, uint32 tier3, uint32 elapsed) public {
+        tier3 = uint32(bound(tier3, 0, MAX_AGE));
+        tier2 = uint32(bound(tier2, 0, tier3));
+        elapsed = uint32(bound(elapsed, 0, MAX_AGE + 1));
+        IReputation.Params memory p = _defaults();
+        p.halfLife = 730 days; // keep the scores of 50 successes above tier 3 for the whole range
+        _setParams(p);
+        _setAges(tier2, tier3);
+        _record(alice, IReputation.Outcome.Success);
+        vm.warp(T0 + elapsed);
+        _recordN(alice, IReputation.Outcome.Success, 49);
+        uint8 expected = elapsed >= tier3 ? 3 : (elapsed >= tier2 ? 2 : 1);
+        assertEq(rep.tierOf(alice), expected);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -82,6 +82,7 @@ contract StakingVaultTest is Test {
             sum += vault.stakeOf(accts[i]) + unbonding + vault.creditOf(accts[i]);
         }
         assertEq(token.balanceOf(address(vault)), sum, "INV-06");
+        assertEq(vault.totalStake(), vault.stakeOf(alice) + vault.stakeOf(bob), "INV-13");
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -195,6 +196,7 @@ contract StakingVaultTest is Test {
         vm.expectRevert(abi.encodeWithSelector(IStakingVault.StakingVaultStakeOverflow.selector, alice, max + 1));
         v.stake(1);
         vm.stopPrank();
+        assertEq(v.totalStake(), max);
     }
 
     function test_stakeFor_FundedByCaller() public {
@@ -589,7 +591,7 @@ contract StakingVaultTest is Test {
                                SLASH BOND
     //////////////////////////////////////////////////////////////*/
 
-    function test_slashBond_SplitsAndCredits() public {
+    function test_slashBond_AllToTreasury() public {
         _stake(alice, 100 ether);
         _requestUnstake(alice, 20 ether);
         _lock(alice, 30 ether);
@@ -597,54 +599,55 @@ contract StakingVaultTest is Test {
         vm.expectEmit(address(vault));
         emit IStakingVault.ProviderSlashed(
             alice,
-            requester,
+            address(0),
             market,
             marketRole,
             30 ether,
-            27 ether,
-            3 ether,
+            0,
+            30 ether,
             IStakingVault.ProviderBalances({stake: 50 ether, locked: 0, unbonding: 20 ether})
         );
         vm.expectEmit(address(vault));
-        emit IStakingVault.Credited(requester, 27 ether, 27 ether);
-        vm.expectEmit(address(vault));
-        emit IStakingVault.Credited(treasury, 3 ether, 3 ether);
+        emit IStakingVault.Credited(treasury, 30 ether, 30 ether);
+        vm.recordLogs();
         vm.prank(market);
-        (uint256 harmedShare, uint256 treasuryShare) = vault.slashBond(alice, 30 ether, requester);
+        vault.slashBond(alice, 30 ether);
+        assertEq(vm.getRecordedLogs().length, 2, "one slash and one credit event");
 
-        assertEq(harmedShare, 27 ether);
-        assertEq(treasuryShare, 3 ether);
         assertEq(vault.stakeOf(alice), 50 ether);
         assertEq(vault.lockedOf(alice), 0);
-        assertEq(vault.creditOf(requester), 27 ether);
-        assertEq(vault.creditOf(treasury), 3 ether);
+        assertEq(vault.creditOf(treasury), 30 ether);
+        assertEq(vault.creditOf(requester), 0);
+        assertEq(vault.creditOf(address(0)), 0);
         (uint256 unbonding, ) = vault.unbondingOf(alice);
         assertEq(unbonding, 20 ether);
         _assertBalanceMatchesAccounting();
     }
 
-    function test_slashBond_NoHarmedPartyAllToTreasury() public {
+    function test_slashBond_IgnoresTreasuryBps() public {
         _stake(alice, 100 ether);
-        _lock(alice, 30 ether);
-        vm.prank(market);
-        (uint256 harmedShare, uint256 treasuryShare) = vault.slashBond(alice, 30 ether, address(0));
-        assertEq(harmedShare, 0);
-        assertEq(treasuryShare, 30 ether);
-        assertEq(vault.creditOf(treasury), 30 ether);
-        assertEq(vault.creditOf(address(0)), 0);
+        _lock(alice, 40 ether);
+        uint16[2] memory bpsValues = [uint16(0), uint16(10_000)];
+        for (uint256 i; i < bpsValues.length; ++i) {
+            vm.prank(admin);
+            vault.setSlashTreasuryBps(bpsValues[i]);
+            vm.prank(market);
+            vault.slashBond(alice, 20 ether);
+        }
+        assertEq(vault.creditOf(treasury), 40 ether, "the whole bond, whatever the split of stake slashes");
+        assertEq(vault.stakeOf(alice), 60 ether);
         _assertBalanceMatchesAccounting();
     }
 
-    function test_slashBond_ZeroTreasuryBpsAllToHarmed() public {
-        vm.prank(admin);
-        vault.setSlashTreasuryBps(0);
+    function test_slashBond_PartOfLockedBond() public {
         _stake(alice, 100 ether);
         _lock(alice, 30 ether);
         vm.prank(market);
-        (uint256 harmedShare, uint256 treasuryShare) = vault.slashBond(alice, 30 ether, requester);
-        assertEq(harmedShare, 30 ether);
-        assertEq(treasuryShare, 0);
-        assertEq(vault.creditOf(treasury), 0);
+        vault.slashBond(alice, 10 ether);
+        assertEq(vault.lockedOf(alice), 20 ether);
+        assertEq(vault.stakeOf(alice), 90 ether);
+        assertEq(vault.freeStakeOf(alice), 70 ether);
+        assertEq(vault.creditOf(treasury), 10 ether);
     }
 
     function test_slashBond_RevertWhen_AboveLocked() public {
@@ -654,13 +657,13 @@ contract StakingVaultTest is Test {
             abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientLocked.selector, alice, 30 ether, 31 ether)
         );
         vm.prank(market);
-        vault.slashBond(alice, 31 ether, requester);
+        vault.slashBond(alice, 31 ether);
     }
 
     function test_slashBond_RevertWhen_ZeroAmount() public {
         vm.expectRevert(IStakingVault.StakingVaultZeroAmount.selector);
         vm.prank(market);
-        vault.slashBond(alice, 0, requester);
+        vault.slashBond(alice, 0);
     }
 
     function test_slashBond_RevertWhen_CallerNotMarket() public {
@@ -670,7 +673,7 @@ contract StakingVaultTest is Test {
         for (uint256 i; i < callers.length; ++i) {
             vm.expectRevert(_unauthorized(callers[i], marketRole));
             vm.prank(callers[i]);
-            vault.slashBond(alice, 1 ether, callers[i]);
+            vault.slashBond(alice, 1 ether);
         }
     }
 
@@ -768,12 +771,11 @@ contract StakingVaultTest is Test {
 
     function test_claimCredit_TransfersWholeCredit() public {
         _stake(alice, 100 ether);
-        _lock(alice, 50 ether);
-        vm.startPrank(market);
-        vault.slashBond(alice, 20 ether, requester);
-        vault.slashBond(alice, 10 ether, requester);
+        vm.startPrank(slasher);
+        vault.slash(alice, 20 ether, requester);
+        vault.slash(alice, 10 ether, requester);
         vm.stopPrank();
-        assertEq(vault.creditOf(requester), 27 ether);
+        assertEq(vault.creditOf(requester), 27 ether); // 90% of 30 with BPS = 10%
 
         vm.expectEmit(address(vault));
         emit IStakingVault.CreditClaimed(requester, 27 ether);
@@ -798,7 +800,7 @@ contract StakingVaultTest is Test {
         _stake(alice, 100 ether);
         _lock(alice, 10 ether);
         vm.prank(market);
-        vault.slashBond(alice, 10 ether, address(0));
+        vault.slashBond(alice, 10 ether);
         address newTreasury = makeAddr("newTreasury");
         vm.prank(admin);
         vault.setTreasury(newTreasury);
@@ -938,15 +940,196 @@ contract StakingVaultTest is Test {
         v.stake(100 ether);
         vm.startPrank(market);
         v.lockBond(alice, 100 ether);
-        v.slashBond(alice, 100 ether, requester);
+        v.slashBond(alice, 100 ether);
         vm.stopPrank();
 
         evil.arm(address(v), abi.encodeCall(IStakingVault.claimCredit, ()));
         vm.expectRevert(ReentrancyGuard.ReentrancyGuardReentrantCall.selector);
-        vm.prank(requester);
+        vm.prank(treasury);
         v.claimCredit();
-        assertEq(v.creditOf(requester), 90 ether);
-        assertEq(evil.balanceOf(requester), 0);
+        assertEq(v.creditOf(treasury), 100 ether);
+        assertEq(evil.balanceOf(treasury), 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          TOTAL STAKE (INV-13)
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Every path that moves active stake, with the expected total kept here by hand.
+    function test_totalStake_FollowsEveryPath() public {
+        assertEq(vault.totalStake(), 0);
+        uint256 expected;
+
+        _stake(alice, 100 ether);
+        expected += 100 ether;
+        assertEq(vault.totalStake(), expected, "stake");
+
+        vm.prank(alice);
+        vault.stakeFor(bob, 50 ether);
+        expected += 50 ether;
+        assertEq(vault.totalStake(), expected, "stakeFor");
+
+        _requestUnstake(alice, 30 ether);
+        expected -= 30 ether;
+        assertEq(vault.totalStake(), expected, "requestUnstake");
+
+        vm.prank(alice);
+        vault.cancelUnstake(10 ether);
+        expected += 10 ether;
+        assertEq(vault.totalStake(), expected, "cancelUnstake");
+
+        _lock(alice, 40 ether);
+        assertEq(vault.totalStake(), expected, "lockBond: locked stake is still active stake");
+        vm.prank(market);
+        vault.releaseBond(alice, 5 ether);
+        assertEq(vault.totalStake(), expected, "releaseBond");
+
+        vm.prank(market);
+        vault.slashBond(alice, 15 ether);
+        expected -= 15 ether;
+        assertEq(vault.totalStake(), expected, "slashBond");
+
+        vm.warp(block.timestamp + PERIOD);
+        vm.prank(alice);
+        vault.withdraw(); // 20 EAI that were already out of the active stake
+        assertEq(vault.totalStake(), expected, "withdraw");
+
+        vm.prank(treasury);
+        vault.claimCredit();
+        assertEq(vault.totalStake(), expected, "claimCredit");
+
+        assertEq(expected, 115 ether); // 100 + 50 - 30 + 10 - 15
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_totalStake_StakeWithPermit() public {
+        (address carol, uint256 pk) = _permitUser("carol");
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) = _permitSig(pk, address(vault), 300 ether, deadline);
+        _stake(alice, 1 ether);
+        vm.prank(carol);
+        vault.stakeWithPermit(300 ether, deadline, v, r, s);
+        assertEq(vault.totalStake(), 301 ether);
+    }
+
+    function test_totalStake_SlashFromFreeStakeOnly() public {
+        _stake(alice, 100 ether);
+        _stake(bob, 7 ether);
+        vm.prank(slasher);
+        vault.slash(alice, 40 ether, requester);
+        assertEq(vault.totalStake(), 67 ether);
+        _assertBalanceMatchesAccounting();
+    }
+
+    /// @dev Unbonding stake is already out of the total, so a slash that takes only unbonding stake leaves it alone.
+    function test_totalStake_SlashFromUnbondingDoesNotChangeIt() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 60 ether);
+        _requestUnstake(alice, 40 ether); // free = 0: a slash can only reach the unbonding 40
+        assertEq(vault.totalStake(), 60 ether);
+        vm.prank(slasher);
+        uint256 slashed = vault.slash(alice, 25 ether, requester);
+        assertEq(slashed, 25 ether);
+        (uint256 unbonding, ) = vault.unbondingOf(alice);
+        assertEq(unbonding, 15 ether);
+        assertEq(vault.totalStake(), 60 ether, "unbonding slash must not touch the total");
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_totalStake_SlashAcrossFreeAndUnbonding() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 50 ether);
+        _requestUnstake(alice, 20 ether); // free 30, unbonding 20
+        vm.prank(slasher);
+        uint256 slashed = vault.slash(alice, 45 ether, requester);
+        assertEq(slashed, 45 ether);
+        assertEq(vault.totalStake(), 80 ether - 30 ether, "only the 30 taken from free stake");
+        _assertBalanceMatchesAccounting();
+    }
+
+    function test_totalStake_SlashOfNothingLeavesIt() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 100 ether);
+        vm.prank(slasher);
+        assertEq(vault.slash(alice, 10 ether, requester), 0);
+        assertEq(vault.totalStake(), 100 ether);
+    }
+
+    function test_totalStake_UnchangedByRevertedCalls() public {
+        _stake(alice, 100 ether);
+        _lock(alice, 30 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientFreeStake.selector, alice, 70 ether, 71 ether)
+        );
+        _requestUnstake(alice, 71 ether);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStakingVault.StakingVaultInsufficientLocked.selector, alice, 30 ether, 31 ether)
+        );
+        vm.prank(market);
+        vault.slashBond(alice, 31 ether);
+        assertEq(vault.totalStake(), 100 ether);
+    }
+
+    /// @dev Random sequences over two providers against a model kept in the test: the total equals the model and
+    ///      Σ stakeOf after every step.
+    function testFuzz_totalStake_MatchesModel(uint256 seed) public {
+        address[2] memory who = [alice, bob];
+        uint256[2] memory active;
+        uint256[2] memory locked;
+        uint256[2] memory unbonding;
+        for (uint256 step; step < 40; ++step) {
+            seed = uint256(keccak256(abi.encode(seed, step)));
+            uint256 i = seed % 2;
+            uint256 action = (seed >> 8) % 7;
+            uint256 x = seed >> 16;
+            address p = who[i];
+            uint256 free = active[i] - locked[i];
+            if (action == 0) {
+                uint256 amount = bound(x, 1, 500 ether);
+                _stake(p, amount);
+                active[i] += amount;
+            } else if (action == 1 && free > 0) {
+                uint256 amount = bound(x, 1, free);
+                _requestUnstake(p, amount);
+                active[i] -= amount;
+                unbonding[i] += amount;
+            } else if (action == 2 && unbonding[i] > 0) {
+                uint256 amount = bound(x, 1, unbonding[i]);
+                vm.prank(p);
+                vault.cancelUnstake(amount);
+                unbonding[i] -= amount;
+                active[i] += amount;
+            } else if (action == 3 && free > 0) {
+                uint256 amount = bound(x, 1, free);
+                _lock(p, amount);
+                locked[i] += amount;
+            } else if (action == 4 && locked[i] > 0) {
+                uint256 amount = bound(x, 1, locked[i]);
+                vm.prank(market);
+                vault.slashBond(p, amount);
+                locked[i] -= amount;
+                active[i] -= amount;
+            } else if (action == 5) {
+                uint256 amount = bound(x, 1, 1_000 ether);
+                uint256 fromActive = amount < free ? amount : free;
+                uint256 rest = amount - fromActive;
+                uint256 fromUnbonding = rest < unbonding[i] ? rest : unbonding[i];
+                vm.prank(slasher);
+                vault.slash(p, amount, requester);
+                active[i] -= fromActive;
+                unbonding[i] -= fromUnbonding;
+            } else if (action == 6 && unbonding[i] > 0) {
+                vm.warp(block.timestamp + PERIOD);
+                vm.prank(p);
+                vault.withdraw();
+                unbonding[i] = 0;
+            }
+            assertEq(vault.totalStake(), active[0] + active[1], "INV-13: model");
+            assertEq(vault.totalStake(), vault.stakeOf(alice) + vault.stakeOf(bob), "INV-13: views");
+            assertEq(vault.stakeOf(p), active[i]);
+            assertEq(vault.lockedOf(p), locked[i]);
+        }
+        _assertBalanceMatchesAccounting();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -1000,23 +1183,21 @@ contract StakingVaultTest is Test {
         assertEq(vault.stakeOf(alice), stakeAmount);
     }
 
-    function testFuzz_slashBond_SplitSumsToAmount(uint256 amount, uint16 bps, bool withHarmed) public {
+    function testFuzz_slashBond_AllToTreasury(uint256 amount, uint256 locked, uint16 bps) public {
         bps = uint16(bound(bps, 0, 10_000));
-        amount = bound(amount, 1, 10_000 ether);
+        locked = bound(locked, 1, 10_000 ether);
+        amount = bound(amount, 1, locked);
         vm.prank(admin);
         vault.setSlashTreasuryBps(bps);
         _stake(alice, 10_000 ether);
-        _lock(alice, amount);
-        address harmed = withHarmed ? requester : address(0);
+        _lock(alice, locked);
 
         vm.prank(market);
-        (uint256 harmedShare, uint256 treasuryShare) = vault.slashBond(alice, amount, harmed);
-        assertEq(harmedShare + treasuryShare, amount);
-        assertEq(treasuryShare, withHarmed ? (amount * bps) / 10_000 : amount);
-        assertEq(vault.creditOf(requester), harmedShare);
-        assertEq(vault.creditOf(treasury), treasuryShare);
+        vault.slashBond(alice, amount);
+        assertEq(vault.creditOf(treasury), amount);
         assertEq(vault.stakeOf(alice), 10_000 ether - amount);
-        assertEq(vault.lockedOf(alice), 0);
+        assertEq(vault.lockedOf(alice), locked - amount);
+        assertEq(vault.totalStake(), 10_000 ether - amount, "INV-13");
         _assertBalanceMatchesAccounting();
     }
 
@@ -1047,6 +1228,7 @@ contract StakingVaultTest is Test {
         uint256 slashed = vault.slash(alice, amount, requester);
         assertEq(slashed, expectedActive + expectedUnbonding);
         assertEq(vault.stakeOf(alice), stakeAmount - unbond - expectedActive);
+        assertEq(vault.totalStake(), stakeAmount - unbond - expectedActive, "INV-13");
         assertEq(vault.lockedOf(alice), locked);
         (uint256 unbondingLeft, ) = vault.unbondingOf(alice);
         assertEq(unbondingLeft, unbond - expectedUnbonding);
@@ -1054,5 +1236,119 @@ contract StakingVaultTest is Test {
         assertEq(vault.creditOf(treasury), (slashed * bps) / 10_000);
         assertLe(vault.lockedOf(alice), vault.stakeOf(alice), "INV-03");
         _assertBalanceMatchesAccounting();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          STAKE HISTORY (stakeAt)
+    //////////////////////////////////////////////////////////////*/
+
+    function test_stakeAt_RisesCountFromTheirBlock() public {
+        vm.roll(10);
+        _stake(alice, 100 ether);
+        vm.roll(12);
+        _stake(alice, 50 ether);
+        assertEq(vault.stakeAt(alice, 9), 0, "before the first stake");
+        assertEq(vault.stakeAt(alice, 10), 100 ether);
+        assertEq(vault.stakeAt(alice, 11), 100 ether);
+        assertEq(vault.stakeAt(alice, 12), 150 ether);
+        assertEq(vault.stakeAt(alice, 1_000), 150 ether, "a future block reads the latest");
+        assertEq(vault.stakeAt(alice, type(uint256).max), 150 ether, "past 48 bits it is clamped");
+        assertEq(vault.stakeAt(bob, 12), 0);
+    }
+
+    function test_stakeAt_SameBlockChangesKeepTheBlockEnd() public {
+        vm.roll(10);
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 60 ether);
+        _stake(alice, 10 ether);
+        assertEq(vault.stakeAt(alice, 10), 50 ether);
+        assertEq(vault.stakeAt(alice, 9), 0);
+    }
+
+    /// @notice A fall lowers the span it happens in (back to the last rise): those blocks report the stake after
+    ///         the fall, a lower bound, never more than was there.
+    function test_stakeAt_FallsLowerTheSpanSinceTheLastRise() public {
+        vm.roll(10);
+        _stake(alice, 100 ether);
+        vm.roll(15);
+        _requestUnstake(alice, 70 ether);
+        assertEq(vault.stakeAt(alice, 12), 30 ether, "lower bound for the span");
+        assertEq(vault.stakeAt(alice, 15), 30 ether);
+        _lock(alice, 20 ether);
+        vm.roll(16);
+        vm.prank(market);
+        vault.slashBond(alice, 20 ether);
+        assertEq(vault.stakeAt(alice, 16), 10 ether);
+        assertEq(vault.stakeAt(alice, 10), 10 ether);
+    }
+
+    /// @notice The attack this history exists for: unstake before a task, cancel once its draw seed is out. The
+    ///         cancelled amount counts only from the block it came back in.
+    function test_stakeAt_CancelledUnstakeCountsOnlyFromItsBlock() public {
+        vm.roll(10);
+        _stake(alice, 100 ether);
+        _requestUnstake(alice, 90 ether);
+        vm.roll(20);
+        vm.prank(alice);
+        vault.cancelUnstake(90 ether);
+        assertEq(vault.stakeAt(alice, 19), 10 ether);
+        assertEq(vault.stakeAt(alice, 20), 100 ether);
+    }
+
+    /// @notice Neither stakeFor nor slash escapes the history.
+    function test_stakeAt_StakeForAndSlash() public {
+        vm.roll(10);
+        _stake(alice, 100 ether);
+        vm.roll(11);
+        vm.prank(bob);
+        vault.stakeFor(alice, 40 ether);
+        assertEq(vault.stakeAt(alice, 10), 100 ether);
+        assertEq(vault.stakeAt(alice, 11), 140 ether);
+        vm.roll(12);
+        vm.prank(slasher);
+        vault.slash(alice, 30 ether, requester);
+        assertEq(vault.stakeAt(alice, 11), 110 ether);
+        assertEq(vault.stakeAt(alice, 12), 110 ether);
+        assertEq(vault.stakeAt(alice, 10), 100 ether, "the earlier span is untouched");
+    }
+
+    /// @notice Against a reference kept here: after random rises and falls over several blocks, every ended block
+    ///         reads at most its end-of-block stake and at least the least stake held since, and now is exact.
+    function testFuzz_stakeAt_LowerBoundOfEveryEndedBlock(uint256 seed) public {
+        uint256 n = 24;
+        uint256[] memory blockOf = new uint256[](n);
+        uint256[] memory endOf = new uint256[](n);
+        uint256[] memory lowOf = new uint256[](n);
+        uint256 current;
+        vm.roll(100);
+        for (uint256 i; i < n; ++i) {
+            uint256 low = current;
+            uint256 ops = (seed >> (i * 2)) % 3;
+            for (uint256 k; k <= ops; ++k) {
+                uint256 r = uint256(keccak256(abi.encode(seed, i, k)));
+                if (r % 2 == 0 || current == 0) {
+                    uint256 amount = ((r >> 8) % 100 ether) + 1;
+                    _stake(alice, amount);
+                    current += amount;
+                } else {
+                    uint256 amount = ((r >> 8) % current) + 1;
+                    _requestUnstake(alice, amount);
+                    current -= amount;
+                    if (current < low) low = current;
+                }
+            }
+            blockOf[i] = block.number;
+            endOf[i] = current;
+            lowOf[i] = low;
+            vm.roll(block.number + 1 + ((seed >> (i + 100)) % 2));
+        }
+        assertEq(vault.stakeAt(alice, block.number), current);
+        uint256 leastSince = current;
+        for (uint256 i = n; i > 0; --i) {
+            uint256 at = vault.stakeAt(alice, blockOf[i - 1]);
+            assertLe(at, endOf[i - 1], "above the end-of-block stake");
+            assertGe(at, leastSince, "below the least stake held since");
+            if (lowOf[i - 1] < leastSince) leastSince = lowOf[i - 1];
+        }
     }
 }

@@ -30,6 +30,14 @@ contract TaskMarketTest is MarketFixture {
         assertEq(p.treasuryBps, 1500);
         assertEq(p.creatorBps, 500);
         assertEq(p.maxRedundancy, 9);
+        assertEq(p.minExecWindow, 2 minutes);
+        assertEq(p.maxTaskLifetime, 7 days);
+        ITaskMarketTypes.SettlementParams memory sp = market.settlementParams();
+        assertEq(sp.drawStep, 10 seconds);
+        assertEq(sp.fillTimeout, 15 minutes);
+        assertEq(sp.faultFeeBps, 1000);
+        assertEq(sp.minRatedValue, 10 ether);
+        assertEq(market.TASK_FAULT_RESULT(), keccak256("eai.task-fault.v1"));
         (uint256 floor, uint256 minStake) = market.stakeParams();
         assertEq(floor, 1 ether);
         assertEq(minStake, 100 ether);
@@ -77,8 +85,7 @@ contract TaskMarketTest is MarketFixture {
         Resources memory modelMin;
         modelMin.vramMiB = 8000;
         modelMin.region = 840;
-        vm.prank(creator);
-        uint64 id = models.registerModel(ModelKind.ONNX, 0xdef, address(0), "ipfs://big", 16, 4, modelMin);
+        uint64 id = _registerModel(ModelKind.ONNX, 0xdef, address(0), 16, 4, modelMin);
         ITaskMarketTypes.TaskRequest memory r = _redundantRequest();
         r.modelId = id;
         r.minResources.cpuCores = 8;
@@ -119,12 +126,81 @@ contract TaskMarketTest is MarketFixture {
         market.submitTask(r);
     }
 
-    function test_submitTask_RevertWhen_ZeroExecWindow() public {
+    /// @notice Both sides of the market's minimum execution window (120 s) and of a model's own, longer minimum.
+    function test_submitTask_RevertWhen_ExecWindowBelowMarketOrModelMinimum() public {
         ITaskMarketTypes.TaskRequest memory r = _zkRequest();
         r.execWindow = 0;
         vm.prank(requester);
-        vm.expectRevert(ITaskMarketErrors.TaskMarketZeroExecWindow.selector);
+        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketExecWindowTooShort.selector, 0, 120));
         market.submitTask(r);
+        r.execWindow = 119;
+        vm.prank(requester);
+        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketExecWindowTooShort.selector, 119, 120));
+        market.submitTask(r);
+        r.execWindow = 120;
+        (, ITaskMarketTypes.TaskSpec memory spec) = _submit(r);
+        assertEq(spec.execWindow, 120);
+
+        vm.prank(admin);
+        models.setMinExecWindow(zkModel, 15 minutes);
+        r.execWindow = 15 minutes - 1;
+        vm.prank(requester);
+        vm.expectRevert(
+            abi.encodeWithSelector(ITaskMarketErrors.TaskMarketExecWindowTooShort.selector, 15 minutes - 1, 15 minutes)
+        );
+        market.submitTask(r);
+        r.execWindow = 15 minutes;
+        (, spec) = _submit(r);
+        assertEq(spec.execWindow, 15 minutes);
+    }
+
+    /// @notice Both sides of the maximum task lifetime (7 days): no reward or bond is held longer.
+    function test_submitTask_RevertWhen_DeadlineBeyondMaxLifetime() public {
+        ITaskMarketTypes.TaskRequest memory r = _redundantRequest();
+        r.deadline = uint40(block.timestamp + 7 days + 1);
+        vm.prank(requester);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketDeadlineTooLate.selector,
+                r.deadline,
+                block.timestamp + 7 days
+            )
+        );
+        market.submitTask(r);
+        r.deadline = uint40(block.timestamp + 7 days);
+        (, ITaskMarketTypes.TaskSpec memory spec) = _submit(r);
+        assertEq(spec.deadline, block.timestamp + 7 days);
+    }
+
+    /// @notice Finding 5: a ZK model in REDUNDANT mode can never be settled; the chain refuses it at submission.
+    function test_submitTask_RevertWhen_RedundantOnZkModel() public {
+        ITaskMarketTypes.TaskRequest memory r = _redundantRequest();
+        r.modelId = zkModel;
+        vm.prank(requester);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketModelKindMismatch.selector,
+                zkModel,
+                ModelKind.ZK_MLP,
+                ITaskMarketTypes.VerificationMode.REDUNDANT
+            )
+        );
+        market.submitTask(r);
+    }
+
+    /// @notice A task is rated only on an approved model and at a reward worth at least `minRatedValue`.
+    function test_submitTask_RatedOnlyOnApprovedModelAboveMinimumValue() public {
+        (, ITaskMarketTypes.TaskSpec memory spec) = _submitZk();
+        assertTrue(spec.rated, "approved model, 10 EAI = minimum");
+        ITaskMarketTypes.TaskRequest memory r = _zkRequest();
+        r.reward = 10 ether - 1;
+        (, spec) = _submit(r);
+        assertFalse(spec.rated, "one wei below the minimum");
+        vm.prank(admin);
+        models.setModelApproved(zkModel, false);
+        (, spec) = _submitZk();
+        assertFalse(spec.rated, "model no longer approved");
+        assertEq(spec.createdBlock, block.number);
     }
 
     function test_submitTask_RevertWhen_InvalidTier() public {
@@ -507,15 +583,6 @@ contract TaskMarketTest is MarketFixture {
         market.claimTask(id, spec);
     }
 
-    function test_claimTask_RevertWhen_RedundantDoubleClaim() public {
-        (uint256 id, ITaskMarketTypes.TaskSpec memory spec) = _submitRedundant();
-        _afterPriority(spec);
-        _claim(p1, id, spec);
-        vm.prank(operator1);
-        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketAlreadyClaimed.selector, id, p1));
-        market.claimTask(id, spec);
-    }
-
     function test_claimTask_RevertWhen_SpecTamperedToLowerBond() public {
         (uint256 id, ITaskMarketTypes.TaskSpec memory spec) = _submitZk();
         _afterPriority(spec);
@@ -557,7 +624,7 @@ contract TaskMarketTest is MarketFixture {
         _afterPriority(spec);
         _claim(p1, id, spec);
         vm.expectEmit(true, true, false, true, address(market));
-        emit ITaskMarketEvents.ProofAccepted(id, p1, OUTPUT, abi.encode(uint256(7)));
+        emit ITaskMarketEvents.ProofAccepted(id, p1, OUTPUT);
         _prove(p1, id, spec, p1);
         assertEq(uint8(market.getTaskState(id).status), uint8(ITaskMarketTypes.TaskStatus.Completed));
         assertEq(market.creditOf(p1, address(token)), 8 ether);
@@ -603,7 +670,7 @@ contract TaskMarketTest is MarketFixture {
         ProofLib.Proof memory proof = _proof(id, p1);
         vm.prank(p1);
         vm.expectRevert(Pausable.EnforcedPause.selector);
-        market.submitProof(id, spec, OUTPUT, "", proof);
+        market.submitProof(id, spec, OUTPUT, proof);
     }
 
     function test_submitProof_RevertWhen_RedundantTask() public {
@@ -617,7 +684,7 @@ contract TaskMarketTest is MarketFixture {
                 ITaskMarketTypes.VerificationMode.REDUNDANT
             )
         );
-        market.submitProof(id, spec, OUTPUT, "", proof);
+        market.submitProof(id, spec, OUTPUT, proof);
     }
 
     function test_submitProof_RevertWhen_PastDeadline() public {
@@ -626,10 +693,10 @@ contract TaskMarketTest is MarketFixture {
         ProofLib.Proof memory proof = _proof(id, p1);
         vm.prank(p1);
         vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketTooLate.selector, id, spec.deadline));
-        market.submitProof(id, spec, OUTPUT, "", proof);
+        market.submitProof(id, spec, OUTPUT, proof);
     }
 
-    function test_submitProof_RevertWhen_OutputCommitmentOutOfField() public {
+    function test_submitProof_RevertWhen_OutputOutOfField() public {
         (uint256 id, ITaskMarketTypes.TaskSpec memory spec) = _submitZk();
         _afterPriority(spec);
         ProofLib.Proof memory proof = _proof(id, p1);
@@ -637,7 +704,7 @@ contract TaskMarketTest is MarketFixture {
         vm.expectRevert(
             abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidCommitment.selector, ProofLib.SNARK_SCALAR_FIELD)
         );
-        market.submitProof(id, spec, ProofLib.SNARK_SCALAR_FIELD, "", proof);
+        market.submitProof(id, spec, ProofLib.SNARK_SCALAR_FIELD, proof);
     }
 
     function test_submitProof_RevertWhen_NotClaimant() public {
@@ -647,7 +714,7 @@ contract TaskMarketTest is MarketFixture {
         ProofLib.Proof memory proof = _proof(id, p2);
         vm.prank(p2);
         vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketNotClaimant.selector, id, p2));
-        market.submitProof(id, spec, OUTPUT, "", proof);
+        market.submitProof(id, spec, OUTPUT, proof);
     }
 
     /// @notice Attack: the provider reports another output than the one it proved.
@@ -658,7 +725,7 @@ contract TaskMarketTest is MarketFixture {
         ProofLib.Proof memory proof = _proof(id, p1);
         vm.prank(p1);
         vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidProof.selector, id));
-        market.submitProof(id, spec, OUTPUT + 1, "", proof);
+        market.submitProof(id, spec, OUTPUT + 1, proof);
     }
 
     /// @notice Attack: a valid proof for task A is replayed on task B with the same model and input.
@@ -670,7 +737,7 @@ contract TaskMarketTest is MarketFixture {
         ProofLib.Proof memory proofA = _proof(a, p1);
         vm.prank(p1);
         vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidProof.selector, b));
-        market.submitProof(b, specB, OUTPUT, "", proofA);
+        market.submitProof(b, specB, OUTPUT, proofA);
     }
 
     /// @notice Attack: another provider copies a pending proof from the mempool and submits it first.
@@ -680,7 +747,7 @@ contract TaskMarketTest is MarketFixture {
         ProofLib.Proof memory proofOfP1 = _proof(id, p1);
         vm.prank(p2);
         vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidProof.selector, id));
-        market.submitProof(id, spec, OUTPUT, "", proofOfP1);
+        market.submitProof(id, spec, OUTPUT, proofOfP1);
         _prove(p1, id, spec, p1); // the honest provider still gets paid
         assertEq(market.creditOf(p1, address(token)), 8 ether);
     }
@@ -692,7 +759,7 @@ contract TaskMarketTest is MarketFixture {
         ProofLib.Proof memory proof = _proofFor(_signals(WEIGHTS + 1, INPUT, OUTPUT, id, p1));
         vm.prank(p1);
         vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidProof.selector, id));
-        market.submitProof(id, spec, OUTPUT, "", proof);
+        market.submitProof(id, spec, OUTPUT, proof);
     }
 
     /// @notice Malformed proof points: the verifier rejects them.
@@ -704,7 +771,7 @@ contract TaskMarketTest is MarketFixture {
         proof.b[0][0] = type(uint256).max;
         vm.prank(p1);
         vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidProof.selector, id));
-        market.submitProof(id, spec, OUTPUT, "", proof);
+        market.submitProof(id, spec, OUTPUT, proof);
     }
 
     /// @notice A task pays at most once.
@@ -721,7 +788,7 @@ contract TaskMarketTest is MarketFixture {
                 ITaskMarketTypes.TaskStatus.Completed
             )
         );
-        market.submitProof(id, spec, OUTPUT, "", proof);
+        market.submitProof(id, spec, OUTPUT, proof);
     }
 
     // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -772,8 +839,9 @@ contract TaskMarketTest is MarketFixture {
         assertEq(market.creditOf(p2, address(token)), 0);
         assertEq(vault.stakeOf(p2), PROVIDER_STAKE - spec.bond);
         assertEq(vault.lockedOf(p2), 0);
-        // harmed party (the requester) and treasury share the slashed bond in the vault
-        assertEq(vault.creditOf(requester) + vault.creditOf(treasury), spec.bond);
+        // the whole slashed bond goes to the treasury: the requester, who chose model and input, gets nothing of it
+        assertEq(vault.creditOf(treasury), spec.bond);
+        assertEq(vault.creditOf(requester), 0);
         assertEq(reputation.getRecord(p2).violations, 1);
     }
 
@@ -846,7 +914,7 @@ contract TaskMarketTest is MarketFixture {
         bytes32 h = keccak256("result");
         // p1 copies its task-A commitment into task B
         bytes32 salt = keccak256(abi.encode("salt", p1, a));
-        bytes32 commitA = market.resultCommitment(a, p1, h, salt);
+        bytes32 commitA = _commitmentOf(a, p1, h, salt);
         vm.prank(p1);
         market.commitResult(b, specB, commitA);
         _commit(p2, b, specB, h);
@@ -1188,6 +1256,9 @@ contract TaskMarketTest is MarketFixture {
             vm.startPrank(callers[i]);
             vm.expectRevert(err);
             market.setMarketParams(p);
+            ITaskMarketTypes.SettlementParams memory sp = market.settlementParams();
+            vm.expectRevert(err);
+            market.setSettlementParams(sp);
             vm.expectRevert(err);
             market.setStakeParams(1, 1);
             vm.expectRevert(err);
@@ -1261,6 +1332,118 @@ contract TaskMarketTest is MarketFixture {
             )
         );
         market.setMarketParams(p);
+    }
+
+    /// @notice Both sides of the bounds of the minimum execution window and the maximum task lifetime.
+    function test_setMarketParams_WindowBounds() public {
+        ITaskMarketTypes.MarketParams memory p = market.marketParams();
+        uint32[4] memory badExec = [uint32(0), 29, 1 days + 1, type(uint32).max];
+        for (uint256 i; i < badExec.length; ++i) {
+            p = market.marketParams();
+            p.minExecWindow = badExec[i];
+            vm.prank(admin);
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                    ITaskMarketTypes.MarketParam.MinExecWindow,
+                    badExec[i]
+                )
+            );
+            market.setMarketParams(p);
+        }
+        p = market.marketParams();
+        p.minExecWindow = 30;
+        vm.prank(admin);
+        market.setMarketParams(p);
+        p.minExecWindow = 1 days;
+        vm.prank(admin);
+        market.setMarketParams(p);
+
+        // the lifetime must hold priority (30 s) + min exec (1 day) + reveal (10 min), and at most 90 days
+        p = market.marketParams();
+        uint32 shortest = 30 + 1 days + 10 minutes;
+        p.maxTaskLifetime = shortest - 1;
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                ITaskMarketTypes.MarketParam.MaxTaskLifetime,
+                shortest - 1
+            )
+        );
+        market.setMarketParams(p);
+        p.maxTaskLifetime = shortest;
+        vm.prank(admin);
+        market.setMarketParams(p);
+        p.maxTaskLifetime = 90 days + 1;
+        vm.prank(admin);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ITaskMarketErrors.TaskMarketInvalidParam.selector,
+                ITaskMarketTypes.MarketParam.MaxTaskLifetime,
+                90 days + 1
+            )
+        );
+        market.setMarketParams(p);
+        p.maxTaskLifetime = 90 days;
+        vm.prank(admin);
+        market.setMarketParams(p);
+        assertEq(market.marketParams().maxTaskLifetime, 90 days);
+    }
+
+    /// @notice Settlement parameters: event, and both sides of every bound.
+    function test_setSettlementParams_UpdatesAndValidates() public {
+        ITaskMarketTypes.SettlementParams memory sp = ITaskMarketTypes.SettlementParams({
+            drawStep: 10 minutes,
+            fillTimeout: 7 days,
+            faultFeeBps: 5000,
+            minRatedValue: 0
+        });
+        vm.expectEmit(false, false, false, true, address(market));
+        emit ITaskMarketEvents.SettlementParamsUpdated(sp);
+        vm.prank(admin);
+        market.setSettlementParams(sp);
+        assertEq(market.settlementParams().faultFeeBps, 5000);
+
+        sp.drawStep = 10 minutes + 1;
+        _expectInvalidSettlement(sp, ITaskMarketTypes.MarketParam.DrawStep, 10 minutes + 1);
+        sp.drawStep = 0;
+        _expectInvalidSettlement(sp, ITaskMarketTypes.MarketParam.DrawStep, 0);
+        sp.drawStep = 1;
+        sp.fillTimeout = 0;
+        _expectInvalidSettlement(sp, ITaskMarketTypes.MarketParam.FillTimeout, 0);
+        sp.fillTimeout = 7 days + 1;
+        _expectInvalidSettlement(sp, ITaskMarketTypes.MarketParam.FillTimeout, 7 days + 1);
+        sp.fillTimeout = 1;
+        sp.faultFeeBps = 5001;
+        _expectInvalidSettlement(sp, ITaskMarketTypes.MarketParam.FaultFeeBps, 5001);
+        sp.faultFeeBps = 0;
+        vm.prank(admin);
+        market.setSettlementParams(sp);
+        assertEq(market.settlementParams().drawStep, 1);
+    }
+
+    function _expectInvalidSettlement(
+        ITaskMarketTypes.SettlementParams memory sp,
+        ITaskMarketTypes.MarketParam which,
+        uint256 value
+    ) internal {
+        vm.prank(admin);
+        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketInvalidParam.selector, which, value));
+        market.setSettlementParams(sp);
+    }
+
+    /// @notice The priority window on both sides: at priorityUntil - 1 only tier 3 may claim, at priorityUntil
+    ///         tier 1 may.
+    function test_claimTask_PriorityWindowBoundary() public {
+        (uint256 id, ITaskMarketTypes.TaskSpec memory spec) = _submitZk();
+        vm.warp(uint256(spec.priorityUntil) - 1);
+        vm.prank(p1);
+        vm.expectRevert(abi.encodeWithSelector(ITaskMarketErrors.TaskMarketTierTooLow.selector, p1, 1, 3));
+        market.claimTask(id, spec);
+        vm.warp(spec.priorityUntil);
+        _claim(p1, id, spec);
+        assertEq(market.claimantOf(id), p1);
     }
 
     function test_setStakeParams_UpdatesAndValidates() public {

@@ -1283,6 +1283,11 @@ export const stakingVaultAbi = [
   },
   {
     "inputs": [],
+    "name": "CheckpointUnorderedInsertion",
+    "type": "error"
+  },
+  {
+    "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
     "type": "error"
   },
@@ -2313,26 +2318,10 @@ export const stakingVaultAbi = [
         "internalType": "uint256",
         "name": "amount",
         "type": "uint256"
-      },
-      {
-        "internalType": "address",
-        "name": "harmed",
-        "type": "address"
       }
     ],
     "name": "slashBond",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "harmedShare",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "treasuryShare",
-        "type": "uint256"
-      }
-    ],
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -2360,6 +2349,30 @@ export const stakingVaultAbi = [
     "name": "stake",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "blockNumber",
+        "type": "uint256"
+      }
+    ],
+    "name": "stakeAt",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -2459,6 +2472,19 @@ export const stakingVaultAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "totalStake",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -2690,6 +2716,22 @@ export const providerRegistryAbi = [
         "internalType": "address",
         "name": "provider",
         "type": "address"
+      }
+    ],
+    "name": "ProviderRegistryNoOperatorOffer",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
       },
       {
         "internalType": "address",
@@ -2873,9 +2915,59 @@ export const providerRegistryAbi = [
       },
       {
         "indexed": false,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      }
+    ],
+    "name": "OperatorOfferWithdrawn",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "OperatorOffered",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
         "internalType": "uint32",
         "name": "operatorCount",
         "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
       }
     ],
     "name": "OperatorRevoked",
@@ -3195,6 +3287,19 @@ export const providerRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      }
+    ],
+    "name": "acceptOperator",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "operator",
         "type": "address"
       }
@@ -3494,6 +3599,30 @@ export const providerRegistryAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "isOperatorOffered",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       }
@@ -3601,6 +3730,19 @@ export const providerRegistryAbi = [
       }
     ],
     "name": "register",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      }
+    ],
+    "name": "renounceOperator",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -3870,6 +4012,70 @@ export const modelRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint32",
+        "name": "minExecWindow",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "maximum",
+        "type": "uint32"
+      }
+    ],
+    "name": "ModelRegistryInvalidMinExecWindow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "enum ModelKind",
+        "name": "kind",
+        "type": "uint8"
+      },
+      {
+        "components": [
+          {
+            "internalType": "enum Comparison",
+            "name": "comparison",
+            "type": "uint8"
+          },
+          {
+            "internalType": "int8",
+            "name": "quantStepLog2",
+            "type": "int8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "intraOpThreads",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum GraphOptimization",
+            "name": "graphOptimization",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum ExecutionTarget",
+            "name": "target",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "runtimeVersion",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct ExecutionProfile",
+        "name": "profile",
+        "type": "tuple"
+      }
+    ],
+    "name": "ModelRegistryInvalidProfile",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
         "name": "inputSize",
         "type": "uint32"
       },
@@ -3953,9 +4159,49 @@ export const modelRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "codeHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ModelRegistryVerifierNotApproved",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ModelRegistryZeroAdmin",
     "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ModelRegistryZeroCreator",
+    "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "approved",
+        "type": "bool"
+      }
+    ],
+    "name": "ModelApprovalChanged",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -3974,6 +4220,50 @@ export const modelRegistryAbi = [
       }
     ],
     "name": "ModelArtifactURIUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "previousCreator",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "newCreator",
+        "type": "address"
+      }
+    ],
+    "name": "ModelCreatorChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "minExecWindow",
+        "type": "uint32"
+      }
+    ],
+    "name": "ModelMinExecWindowUpdated",
     "type": "event"
   },
   {
@@ -4073,6 +4363,50 @@ export const modelRegistryAbi = [
         "indexed": false,
         "internalType": "struct Resources",
         "name": "minResources",
+        "type": "tuple"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "minExecWindow",
+        "type": "uint32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "enum Comparison",
+            "name": "comparison",
+            "type": "uint8"
+          },
+          {
+            "internalType": "int8",
+            "name": "quantStepLog2",
+            "type": "int8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "intraOpThreads",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum GraphOptimization",
+            "name": "graphOptimization",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum ExecutionTarget",
+            "name": "target",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "runtimeVersion",
+            "type": "uint32"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct ExecutionProfile",
+        "name": "profile",
         "type": "tuple"
       },
       {
@@ -4192,6 +4526,25 @@ export const modelRegistryAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "codeHash",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "approved",
+        "type": "bool"
+      }
+    ],
+    "name": "VerifierCodeHashApprovalChanged",
+    "type": "event"
+  },
+  {
     "inputs": [],
     "name": "DEFAULT_ADMIN_ROLE",
     "outputs": [
@@ -4212,6 +4565,32 @@ export const modelRegistryAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_MIN_EXEC_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_QUANT_STEP_LOG2",
+    "outputs": [
+      {
+        "internalType": "int8",
+        "name": "",
+        "type": "int8"
       }
     ],
     "stateMutability": "view",
@@ -4242,6 +4621,11 @@ export const modelRegistryAbi = [
           {
             "internalType": "bool",
             "name": "active",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "approved",
             "type": "bool"
           },
           {
@@ -4314,6 +4698,48 @@ export const modelRegistryAbi = [
             ],
             "internalType": "struct Resources",
             "name": "minResources",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minExecWindow",
+            "type": "uint32"
+          },
+          {
+            "components": [
+              {
+                "internalType": "enum Comparison",
+                "name": "comparison",
+                "type": "uint8"
+              },
+              {
+                "internalType": "int8",
+                "name": "quantStepLog2",
+                "type": "int8"
+              },
+              {
+                "internalType": "uint8",
+                "name": "intraOpThreads",
+                "type": "uint8"
+              },
+              {
+                "internalType": "enum GraphOptimization",
+                "name": "graphOptimization",
+                "type": "uint8"
+              },
+              {
+                "internalType": "enum ExecutionTarget",
+                "name": "target",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "runtimeVersion",
+                "type": "uint32"
+              }
+            ],
+            "internalType": "struct ExecutionProfile",
+            "name": "profile",
             "type": "tuple"
           },
           {
@@ -4411,6 +4837,25 @@ export const modelRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "codeHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "isVerifierCodeHashApproved",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "approved",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "modelCount",
     "outputs": [
@@ -4434,75 +4879,92 @@ export const modelRegistryAbi = [
     "name": "modelForTask",
     "outputs": [
       {
-        "internalType": "enum ModelKind",
-        "name": "kind",
-        "type": "uint8"
-      },
-      {
-        "internalType": "bool",
-        "name": "active",
-        "type": "bool"
-      },
-      {
-        "internalType": "address",
-        "name": "verifier",
-        "type": "address"
-      },
-      {
-        "internalType": "address",
-        "name": "creator",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "weightsCommitment",
-        "type": "uint256"
-      },
-      {
         "components": [
           {
+            "internalType": "enum ModelKind",
+            "name": "kind",
+            "type": "uint8"
+          },
+          {
+            "internalType": "bool",
+            "name": "active",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "approved",
+            "type": "bool"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "weightsCommitment",
+            "type": "uint256"
+          },
+          {
             "internalType": "uint32",
-            "name": "vramMiB",
+            "name": "minExecWindow",
             "type": "uint32"
           },
           {
-            "internalType": "uint16",
-            "name": "computeCapability",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint16",
-            "name": "cpuCores",
-            "type": "uint16"
-          },
-          {
-            "internalType": "uint32",
-            "name": "ramMiB",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "storageGiB",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "bandwidthMbps",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint32",
-            "name": "benchmarkScore",
-            "type": "uint32"
-          },
-          {
-            "internalType": "uint16",
-            "name": "region",
-            "type": "uint16"
+            "components": [
+              {
+                "internalType": "uint32",
+                "name": "vramMiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "computeCapability",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cpuCores",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "ramMiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "storageGiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "bandwidthMbps",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "benchmarkScore",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "region",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct Resources",
+            "name": "minResources",
+            "type": "tuple"
           }
         ],
-        "internalType": "struct Resources",
-        "name": "minResources",
+        "internalType": "struct IModelRegistry.TaskModel",
+        "name": "model",
         "type": "tuple"
       }
     ],
@@ -4587,6 +5049,48 @@ export const modelRegistryAbi = [
         "internalType": "struct Resources",
         "name": "minResources",
         "type": "tuple"
+      },
+      {
+        "internalType": "uint32",
+        "name": "minExecWindow",
+        "type": "uint32"
+      },
+      {
+        "components": [
+          {
+            "internalType": "enum Comparison",
+            "name": "comparison",
+            "type": "uint8"
+          },
+          {
+            "internalType": "int8",
+            "name": "quantStepLog2",
+            "type": "int8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "intraOpThreads",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum GraphOptimization",
+            "name": "graphOptimization",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum ExecutionTarget",
+            "name": "target",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "runtimeVersion",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct ExecutionProfile",
+        "name": "profile",
+        "type": "tuple"
       }
     ],
     "name": "registerModel",
@@ -4662,12 +5166,84 @@ export const modelRegistryAbi = [
         "type": "uint64"
       },
       {
+        "internalType": "uint32",
+        "name": "minExecWindow",
+        "type": "uint32"
+      }
+    ],
+    "name": "setMinExecWindow",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
         "internalType": "bool",
         "name": "active",
         "type": "bool"
       }
     ],
     "name": "setModelActive",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "bool",
+        "name": "approved",
+        "type": "bool"
+      }
+    ],
+    "name": "setModelApproved",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "address",
+        "name": "newCreator",
+        "type": "address"
+      }
+    ],
+    "name": "setModelCreator",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "codeHash",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bool",
+        "name": "approved",
+        "type": "bool"
+      }
+    ],
+    "name": "setVerifierCodeHashApproved",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -4745,6 +5321,22 @@ export const reputationAbi = [
       }
     ],
     "name": "ReputationInvalidParams",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "tier2MinAge",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint32",
+        "name": "tier3MinAge",
+        "type": "uint32"
+      }
+    ],
+    "name": "ReputationInvalidTierAges",
     "type": "error"
   },
   {
@@ -5006,6 +5598,31 @@ export const reputationAbi = [
     "type": "event"
   },
   {
+    "anonymous": false,
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "tier2MinAge",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "tier3MinAge",
+            "type": "uint32"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct IReputation.TierAges",
+        "name": "ages",
+        "type": "tuple"
+      }
+    ],
+    "name": "TierAgesUpdated",
+    "type": "event"
+  },
+  {
     "inputs": [],
     "name": "DEFAULT_ADMIN_ROLE",
     "outputs": [
@@ -5047,6 +5664,19 @@ export const reputationAbi = [
   {
     "inputs": [],
     "name": "MAX_SUSPENSION_PERIOD",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_TIER_AGE",
     "outputs": [
       {
         "internalType": "uint32",
@@ -5153,6 +5783,11 @@ export const reputationAbi = [
             "internalType": "bool",
             "name": "banned",
             "type": "bool"
+          },
+          {
+            "internalType": "uint40",
+            "name": "firstRecordedAt",
+            "type": "uint40"
           }
         ],
         "internalType": "struct IReputation.Record",
@@ -5479,6 +6114,31 @@ export const reputationAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "tier2MinAge",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "tier3MinAge",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IReputation.TierAges",
+        "name": "ages",
+        "type": "tuple"
+      }
+    ],
+    "name": "setTierAges",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "provider",
         "type": "address"
@@ -5514,6 +6174,31 @@ export const reputationAbi = [
         "internalType": "bool",
         "name": "",
         "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "tierAges",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "tier2MinAge",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "tier3MinAge",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct IReputation.TierAges",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",
@@ -5764,11 +6449,75 @@ export const taskMarketAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "latest",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskMarketDeadlineTooLate",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint40",
+        "name": "deadline",
+        "type": "uint40"
+      },
+      {
+        "internalType": "uint256",
         "name": "earliest",
         "type": "uint256"
       }
     ],
     "name": "TaskMarketDeadlineTooSoon",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "seedBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskMarketDrawExpired",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "seedBlock",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskMarketDrawPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint32",
+        "name": "execWindow",
+        "type": "uint32"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minimum",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskMarketExecWindowTooShort",
     "type": "error"
   },
   {
@@ -5983,6 +6732,27 @@ export const taskMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "notBefore",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskMarketNotYourTurn",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -6148,11 +6918,6 @@ export const taskMarketAbi = [
   },
   {
     "inputs": [],
-    "name": "TaskMarketZeroExecWindow",
-    "type": "error"
-  },
-  {
-    "inputs": [],
     "name": "TaskMarketZeroResult",
     "type": "error"
   },
@@ -6184,6 +6949,68 @@ export const taskMarketAbi = [
       }
     ],
     "name": "BondReturned",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "votes",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "bond",
+        "type": "uint256"
+      }
+    ],
+    "name": "ClaimantLeft",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "draw",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "votes",
+        "type": "uint8"
+      }
+    ],
+    "name": "DrawClaimed",
     "type": "event"
   },
   {
@@ -6230,6 +7057,16 @@ export const taskMarketAbi = [
             "internalType": "uint8",
             "name": "maxRedundancy",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minExecWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxTaskLifetime",
+            "type": "uint32"
           }
         ],
         "indexed": false,
@@ -6297,14 +7134,8 @@ export const taskMarketAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
-        "name": "outputCommitment",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "bytes",
         "name": "output",
-        "type": "bytes"
+        "type": "uint256"
       }
     ],
     "name": "ProofAccepted",
@@ -6519,6 +7350,41 @@ export const taskMarketAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "drawStep",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fillTimeout",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "faultFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minRatedValue",
+            "type": "uint128"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct ITaskMarketTypes.SettlementParams",
+        "name": "params",
+        "type": "tuple"
+      }
+    ],
+    "name": "SettlementParamsUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "bondFloor",
@@ -6694,6 +7560,43 @@ export const taskMarketAbi = [
       {
         "indexed": false,
         "internalType": "uint256",
+        "name": "refund",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "fee",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "votes",
+        "type": "uint8"
+      }
+    ],
+    "name": "TaskFaulted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "requester",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
         "name": "amount",
         "type": "uint256"
       },
@@ -6774,6 +7677,11 @@ export const taskMarketAbi = [
             "internalType": "uint40",
             "name": "createdAt",
             "type": "uint40"
+          },
+          {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
           },
           {
             "internalType": "uint40",
@@ -6861,6 +7769,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "indexed": false,
@@ -6983,6 +7896,58 @@ export const taskMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_DRAW_STEP",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_EXEC_WINDOW_FLOOR",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_FAULT_FEE_BPS",
+    "outputs": [
+      {
+        "internalType": "uint16",
+        "name": "",
+        "type": "uint16"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_FILL_TIMEOUT",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_PRIORITY_WINDOW",
     "outputs": [
       {
@@ -7022,12 +7987,51 @@ export const taskMarketAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_TASK_LIFETIME",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_EXEC_WINDOW_FLOOR",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MIN_REVEAL_WINDOW",
     "outputs": [
       {
         "internalType": "uint32",
         "name": "",
         "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "TASK_FAULT_RESULT",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
       }
     ],
     "stateMutability": "view",
@@ -7130,6 +8134,11 @@ export const taskMarketAbi = [
             "type": "uint40"
           },
           {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
             "internalType": "uint40",
             "name": "priorityUntil",
             "type": "uint40"
@@ -7215,6 +8224,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "internalType": "struct ITaskMarketTypes.TaskSpec",
@@ -7282,6 +8296,11 @@ export const taskMarketAbi = [
             "type": "uint40"
           },
           {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
             "internalType": "uint40",
             "name": "priorityUntil",
             "type": "uint40"
@@ -7367,6 +8386,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "internalType": "struct ITaskMarketTypes.TaskSpec",
@@ -7377,6 +8401,184 @@ export const taskMarketAbi = [
     "name": "claimTask",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "requester",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "paymentToken",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "reward",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "bond",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "modelId",
+            "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint40",
+            "name": "createdAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint40",
+            "name": "priorityUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "deadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "execWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revealWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum ITaskMarketTypes.VerificationMode",
+            "name": "mode",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "redundancy",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minTier",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint32",
+                "name": "vramMiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "computeCapability",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cpuCores",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "ramMiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "storageGiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "bandwidthMbps",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "benchmarkScore",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "region",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct Resources",
+            "name": "minResources",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint256",
+            "name": "inputCommitment",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct ITaskMarketTypes.TaskSpec",
+        "name": "spec",
+        "type": "tuple"
+      },
+      {
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      }
+    ],
+    "name": "claimableAt",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "draw",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint256",
+        "name": "notBefore",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -7472,6 +8674,11 @@ export const taskMarketAbi = [
             "type": "uint40"
           },
           {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
             "internalType": "uint40",
             "name": "priorityUntil",
             "type": "uint40"
@@ -7557,6 +8764,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "internalType": "struct ITaskMarketTypes.TaskSpec",
@@ -7653,6 +8865,11 @@ export const taskMarketAbi = [
             "type": "uint40"
           },
           {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
             "internalType": "uint40",
             "name": "priorityUntil",
             "type": "uint40"
@@ -7738,6 +8955,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "internalType": "struct ITaskMarketTypes.TaskSpec",
@@ -7805,6 +9027,11 @@ export const taskMarketAbi = [
             "type": "uint40"
           },
           {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
             "internalType": "uint40",
             "name": "priorityUntil",
             "type": "uint40"
@@ -7890,6 +9117,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "internalType": "struct ITaskMarketTypes.TaskSpec",
@@ -8054,6 +9286,11 @@ export const taskMarketAbi = [
             "type": "uint40"
           },
           {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
             "internalType": "uint40",
             "name": "priorityUntil",
             "type": "uint40"
@@ -8139,6 +9376,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "internalType": "struct ITaskMarketTypes.TaskSpec",
@@ -8155,6 +9397,168 @@ export const taskMarketAbi = [
       }
     ],
     "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "requester",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "paymentToken",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "reward",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint128",
+            "name": "bond",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint64",
+            "name": "modelId",
+            "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "modelCreator",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "verifier",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "modelCommitment",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint40",
+            "name": "createdAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
+            "internalType": "uint40",
+            "name": "priorityUntil",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "deadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "execWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "revealWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum ITaskMarketTypes.VerificationMode",
+            "name": "mode",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "redundancy",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minTier",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint32",
+                "name": "vramMiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "computeCapability",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cpuCores",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "ramMiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "storageGiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "bandwidthMbps",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "benchmarkScore",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "region",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct Resources",
+            "name": "minResources",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint256",
+            "name": "inputCommitment",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct ITaskMarketTypes.TaskSpec",
+        "name": "spec",
+        "type": "tuple"
+      }
+    ],
+    "name": "leaveTask",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -8202,6 +9606,16 @@ export const taskMarketAbi = [
             "internalType": "uint8",
             "name": "maxRedundancy",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minExecWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxTaskLifetime",
+            "type": "uint32"
           }
         ],
         "internalType": "struct ITaskMarketTypes.MarketParams",
@@ -8282,6 +9696,11 @@ export const taskMarketAbi = [
             "internalType": "bytes32",
             "name": "resultHash",
             "type": "bytes32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "draws",
+            "type": "uint16"
           }
         ],
         "internalType": "struct ITaskMarketTypes.RedundantClaim",
@@ -8399,6 +9818,11 @@ export const taskMarketAbi = [
             "type": "uint40"
           },
           {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
             "internalType": "uint40",
             "name": "priorityUntil",
             "type": "uint40"
@@ -8484,6 +9908,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "internalType": "struct ITaskMarketTypes.TaskSpec",
@@ -8532,6 +9961,52 @@ export const taskMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      }
+    ],
+    "name": "roundOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint16",
+            "name": "drawsTaken",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint8",
+            "name": "members",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "commits",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "reveals",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint216",
+            "name": "seed",
+            "type": "uint216"
+          }
+        ],
+        "internalType": "struct ITaskMarketTypes.Round",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "components": [
           {
             "internalType": "uint16",
@@ -8572,6 +10047,16 @@ export const taskMarketAbi = [
             "internalType": "uint8",
             "name": "maxRedundancy",
             "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "minExecWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "maxTaskLifetime",
+            "type": "uint32"
           }
         ],
         "internalType": "struct ITaskMarketTypes.MarketParams",
@@ -8610,6 +10095,41 @@ export const taskMarketAbi = [
   {
     "inputs": [
       {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "drawStep",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fillTimeout",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "faultFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minRatedValue",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct ITaskMarketTypes.SettlementParams",
+        "name": "params",
+        "type": "tuple"
+      }
+    ],
+    "name": "setSettlementParams",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint128",
         "name": "bondFloor_",
         "type": "uint128"
@@ -8636,6 +10156,41 @@ export const taskMarketAbi = [
     "name": "setTreasury",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "settlementParams",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "drawStep",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "fillTimeout",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint16",
+            "name": "faultFeeBps",
+            "type": "uint16"
+          },
+          {
+            "internalType": "uint128",
+            "name": "minRatedValue",
+            "type": "uint128"
+          }
+        ],
+        "internalType": "struct ITaskMarketTypes.SettlementParams",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -8711,6 +10266,11 @@ export const taskMarketAbi = [
             "type": "uint40"
           },
           {
+            "internalType": "uint64",
+            "name": "createdBlock",
+            "type": "uint64"
+          },
+          {
             "internalType": "uint40",
             "name": "priorityUntil",
             "type": "uint40"
@@ -8796,6 +10356,11 @@ export const taskMarketAbi = [
             "internalType": "uint256",
             "name": "inputCommitment",
             "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "rated",
+            "type": "bool"
           }
         ],
         "internalType": "struct ITaskMarketTypes.TaskSpec",
@@ -8804,13 +10369,8 @@ export const taskMarketAbi = [
       },
       {
         "internalType": "uint256",
-        "name": "outputCommitment",
-        "type": "uint256"
-      },
-      {
-        "internalType": "bytes",
         "name": "output",
-        "type": "bytes"
+        "type": "uint256"
       },
       {
         "components": [

@@ -15,9 +15,17 @@ import {ITaskMarketEvents} from "../../../contracts/interfaces/ITaskMarketEvents
 import {ITaskMarketTypes} from "../../../contracts/interfaces/ITaskMarketTypes.sol";
 import {ProofLib} from "../../../contracts/libraries/ProofLib.sol";
 import {ModelKind, Resources} from "../../../contracts/types/Resources.sol";
+import {
+    Comparison,
+    ExecutionProfile,
+    ExecutionTarget,
+    GraphOptimization
+} from "../../../contracts/types/ExecutionProfile.sol";
 
 /// @notice Deploys the real protocol contracts (only the Groth16 verifier is a test double) and offers helpers
-///         to submit tasks, read their spec back from the event, and craft proofs the mock verifier accepts.
+///         to submit tasks, read their spec back from the event, claim REDUNDANT draws at their turn, and craft
+///         proofs the mock verifier accepts. Both demo models are approved by governance (tasks on them are rated),
+///         as is the mock verifier's code.
 abstract contract MarketFixture is Test {
     uint256 internal constant WEIGHTS = 0x1234567890abcdef;
     uint256 internal constant INPUT = 0xfeedbeef;
@@ -64,9 +72,12 @@ abstract contract MarketFixture is Test {
         vm.stopPrank();
 
         Resources memory none;
-        vm.startPrank(creator);
-        zkModel = models.registerModel(ModelKind.ZK_MLP, WEIGHTS, address(verifier), "ipfs://zk-mlp", 64, 10, none);
-        onnxModel = models.registerModel(ModelKind.ONNX, 0xabc, address(0), "ipfs://onnx", 16, 4, none);
+        zkModel = _registerModel(ModelKind.ZK_MLP, WEIGHTS, address(verifier), 64, 10, none);
+        onnxModel = _registerModel(ModelKind.ONNX, 0xabc, address(0), 16, 4, none);
+        vm.startPrank(admin);
+        models.setVerifierCodeHashApproved(address(verifier).codehash, true);
+        models.setModelApproved(zkModel, true);
+        models.setModelApproved(onnxModel, true);
         vm.stopPrank();
 
         _onboard(p1);
@@ -75,6 +86,8 @@ abstract contract MarketFixture is Test {
         _onboard(p4);
         vm.prank(p1);
         providers.authorizeOperator(operator1);
+        vm.prank(operator1);
+        providers.acceptOperator(p1);
 
         token.transfer(requester, 1_000_000 ether);
         vm.prank(requester);
@@ -82,6 +95,42 @@ abstract contract MarketFixture is Test {
     }
 
     // ── helpers ──────────────────────────────────────────────────────────────────────────────────────────────
+
+    /// @dev An EXACT profile with no runtime constraints.
+    function _exactProfile() internal pure returns (ExecutionProfile memory) {
+        return
+            ExecutionProfile({
+                comparison: Comparison.EXACT,
+                quantStepLog2: 0,
+                intraOpThreads: 0,
+                graphOptimization: GraphOptimization.ALL,
+                target: ExecutionTarget.ANY,
+                runtimeVersion: 0
+            });
+    }
+
+    /// @dev Registers a model as `creator` (no minimum execution window, EXACT profile).
+    function _registerModel(
+        ModelKind kind,
+        uint256 commitment,
+        address verifier_,
+        uint32 inputSize,
+        uint32 outputSize,
+        Resources memory minResources
+    ) internal returns (uint64 id) {
+        vm.prank(creator);
+        id = models.registerModel(
+            kind,
+            commitment,
+            verifier_,
+            "ipfs://model",
+            inputSize,
+            outputSize,
+            minResources,
+            0,
+            _exactProfile()
+        );
+    }
 
     function _resources() internal pure returns (Resources memory r) {
         r = Resources({
@@ -159,9 +208,29 @@ abstract contract MarketFixture is Test {
         vm.warp(spec.priorityUntil);
     }
 
+    /// @dev Claims as `who`. REDUNDANT: first mines the draw's seed block, then waits for `who`'s turn on its best
+    ///      free draw (time only moves forward), so a test can claim draws in any order.
     function _claim(address who, uint256 taskId, ITaskMarketTypes.TaskSpec memory spec) internal {
+        if (spec.mode == ITaskMarketTypes.VerificationMode.REDUNDANT) _awaitTurn(who, taskId, spec);
         vm.prank(who);
         market.claimTask(taskId, spec);
+    }
+
+    /// @dev Mines the seed block if needed and warps to `who`'s turn on its best free draw.
+    function _awaitTurn(address who, uint256 taskId, ITaskMarketTypes.TaskSpec memory spec) internal {
+        if (block.number <= uint256(spec.createdBlock) + 1) vm.roll(uint256(spec.createdBlock) + 2);
+        (, uint256 notBefore) = market.claimableAt(taskId, spec, providers.resolveProvider(who));
+        if (block.timestamp < notBefore) vm.warp(notBefore);
+    }
+
+    /// @dev The REDUNDANT commitment computed here, independently of the market's own `resultCommitment`.
+    function _commitmentOf(
+        uint256 taskId,
+        address provider,
+        bytes32 resultHash,
+        bytes32 salt
+    ) internal view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(market), taskId, provider, resultHash, salt));
     }
 
     function _signals(
@@ -192,7 +261,7 @@ abstract contract MarketFixture is Test {
     function _prove(address who, uint256 taskId, ITaskMarketTypes.TaskSpec memory spec, address provider) internal {
         ProofLib.Proof memory proof = _proof(taskId, provider);
         vm.prank(who);
-        market.submitProof(taskId, spec, OUTPUT, abi.encode(uint256(7)), proof);
+        market.submitProof(taskId, spec, OUTPUT, proof);
     }
 
     function _commit(
@@ -202,7 +271,7 @@ abstract contract MarketFixture is Test {
         bytes32 resultHash
     ) internal returns (bytes32 salt) {
         salt = keccak256(abi.encode("salt", who, taskId));
-        bytes32 c = market.resultCommitment(taskId, who, resultHash, salt);
+        bytes32 c = _commitmentOf(taskId, providers.resolveProvider(who), resultHash, salt);
         vm.prank(who);
         market.commitResult(taskId, spec, c);
     }
