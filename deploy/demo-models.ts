@@ -8,7 +8,9 @@
  *
  * The ModelRegistry is permissionless: each model's artifact is uploaded to the blob store and registered with its
  * `eai://blob/sha256-…` URI (what workers download and check) and `weightsCommitment = uint256(sha256(artifact))`.
- * A REDUNDANT task needs `redundancy` (odd, ≥ 3) distinct providers: run at least 3 workers.
+ * A REDUNDANT task has `redundancy` (odd, ≥ 3) stake-weighted draws; one provider may hold several, so fewer workers
+ * still serve it, but only 3 or more make the votes independent. The demo models are not approved by governance,
+ * so their tasks do not move reputation (the MNIST model, approved in the deployment, does).
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -27,7 +29,13 @@ import {
 import { modelRegistryAbi } from "../sdk/src/generated/abis.ts";
 import { uploadBlob } from "../sdk/src/storage/index.ts";
 import { encodeTensors } from "@eai/sdk/tasks/tensors";
-import { NO_RESOURCES } from "./ignition/modules/EAIProtocol.ts";
+import { EXACT_PROFILE, NO_RESOURCES } from "./ignition/modules/EAIProtocol.ts";
+
+/**
+ * The ONNX demo model's profile: float outputs compared on a 2^-12 grid (docs/WORKER.md, "Deterministic results"),
+ * any thread count and execution provider, full graph optimisation.
+ */
+export const QUANTISED_PROFILE = { ...EXACT_PROFILE, comparison: 1, quantStepLog2: -12 } as const;
 
 /** ModelKind (contracts/types/Resources.sol). */
 const ModelKind = { ONNX: 1, WASM: 2 } as const;
@@ -119,6 +127,8 @@ export async function registerDemoModels(opts: {
         m.inputSize,
         m.outputSize,
         NO_RESOURCES,
+        0,
+        m.kind === "onnx" ? QUANTISED_PROFILE : EXACT_PROFILE,
       ],
     });
     const receipt = await opts.publicClient.waitForTransactionReceipt({ hash });

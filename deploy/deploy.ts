@@ -4,7 +4,12 @@
  *
  *   npx hardhat run deploy/run.ts --network localhost     (or: npm run deploy)
  *
- * Environment: EAI_GUARDIAN (address, defaults to the deployer), EAI_DEPLOYMENTS_DIR (output folder).
+ * Environment: EAI_GUARDIAN, EAI_INITIAL_HOLDER, EAI_MNIST_CREATOR (addresses), EAI_DEPLOYMENTS_DIR (output folder).
+ *
+ * Defaults (docs/OPERATIONS.md, "Deployment parameters"): on a real chain the timelock is the guardian, holds the
+ * initial supply and receives model 1's creator fee, so the deployer ends with no role, no token and no fee. On the
+ * local chain (31337) the deployer is all three, so that `npm start` and the tests can fund accounts and pause —
+ * convenient, never safe; `devDefaults: false` deploys the production defaults there too.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
@@ -13,18 +18,23 @@ import { fileURLToPath } from "node:url";
 import type { Address, PublicClient } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import EAIProtocol from "./ignition/modules/EAIProtocol.ts";
+import EAIProtocol, { DEFAULT_SETTLEMENT, TimelockModule } from "./ignition/modules/EAIProtocol.ts";
 import { PROTOCOL_CONTRACTS, parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
 
 export const DEPLOYMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "deployments");
 
 export interface DeployOptions {
   /** Ignition parameters of the EAIProtocol module. */
-  parameters?: Record<string, string | number | bigint | boolean>;
+  parameters?: Record<string, string | number | bigint | boolean | Record<string, number | bigint>>;
   /** Folder for <chainId>.json; `null` writes nothing. Defaults to deploy/deployments. */
   outDir?: string | null;
   /** Print progress. */
   log?: (line: string) => void;
+  /**
+   * Default guardian, initial holder and model-1 creator to the deployer (true) or to the timelock (false).
+   * Explicit `parameters` always win. Default: true on chain 31337 only.
+   */
+  devDefaults?: boolean;
 }
 
 /** First block at which `address` has code (binary search between `from` and `to`). */
@@ -62,10 +72,38 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
     : undefined;
 
   log(`deploying EAIProtocol to chain ${chainId} from ${deployer.account.address}`);
+  const { timelockMinDelay, ...protocolParameters } = options.parameters ?? {};
+  const timelockParameters = (timelockMinDelay === undefined ? {} : { timelockMinDelay }) as Record<
+    string,
+    string | number | bigint | boolean
+  >;
+  const common = { displayUi: false, ...(deploymentId ? { deploymentId } : {}) } as const;
+  // The timelock first: the production defaults below are its address (Ignition cannot default a parameter to a
+  // contract), and the protocol module takes it by address.
+  const { timelock } = await connection.ignition.deploy(TimelockModule, {
+    ...common,
+    parameters: { EAITimelock: timelockParameters },
+  });
+  const dev = options.devDefaults ?? chainId === 31337;
+  const fallback = dev ? deployer.account.address : timelock.address;
+  const resolved = {
+    timelock: timelock.address,
+    guardian: fallback,
+    initialHolder: fallback,
+    mnistCreator: fallback,
+    // local networks: one-second draw steps, so a REDUNDANT task's draws fill in seconds (production: 10 s)
+    ...(dev ? { settlementParams: { ...DEFAULT_SETTLEMENT, drawStep: 1 } } : {}),
+    ...protocolParameters,
+  };
+  if (!dev && resolved.initialHolder === timelock.address) {
+    log(
+      "warning: the timelock holds the whole initial supply, so no account has votes and no proposal can reach " +
+        "quorum until tokens leave it; give initialHolder (a distribution multisig or vesting contract) for a launch",
+    );
+  }
   const contracts = await connection.ignition.deploy(EAIProtocol, {
-    parameters: { EAIProtocol: options.parameters ?? {} },
-    displayUi: false,
-    ...(deploymentId ? { deploymentId } : {}),
+    ...common,
+    parameters: { EAITimelock: timelockParameters, EAIProtocol: resolved },
   });
   if (deploymentId) {
     await rm(join(dirname(fileURLToPath(import.meta.url)), "ignition/deployments", deploymentId), {

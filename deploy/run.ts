@@ -1,15 +1,29 @@
 /**
  * Deploys the protocol to the selected network and writes deploy/deployments/<chainId>.json.
  *   npx hardhat run deploy/run.ts --network localhost
- * Environment: EAI_GUARDIAN (address, defaults to the deployer), EAI_DEPLOYMENTS_DIR (output folder).
+ * Environment: EAI_GUARDIAN, EAI_INITIAL_HOLDER, EAI_MNIST_CREATOR (addresses; defaults in deploy.ts: the timelock on
+ * a real chain, the deployer on the local one), EAI_DEPLOYMENTS_DIR (output folder).
  */
 import { network } from "hardhat";
 import { DEPLOYMENTS_DIR, deployProtocol } from "./deploy.ts";
 
 const connection = await network.create();
-const guardian = process.env.EAI_GUARDIAN;
+const parameters: Record<string, string> = {};
+for (const [name, variable] of [
+  ["guardian", "EAI_GUARDIAN"],
+  ["initialHolder", "EAI_INITIAL_HOLDER"],
+  ["mnistCreator", "EAI_MNIST_CREATOR"],
+] as const) {
+  const value = process.env[variable];
+  if (value === undefined) continue;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    console.error(`${variable}: expected a 0x-prefixed 20-byte address, got ${JSON.stringify(value)}`);
+    process.exit(1);
+  }
+  parameters[name] = value;
+}
 await deployProtocol(connection, {
-  parameters: guardian ? { guardian } : {},
+  parameters,
   outDir: process.env.EAI_DEPLOYMENTS_DIR ?? DEPLOYMENTS_DIR,
   log: (line) => console.log(line),
 });

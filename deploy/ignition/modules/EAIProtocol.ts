@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { keccak256, toHex, zeroAddress } from "viem";
+import { keccak256, toHex, zeroAddress, type Hex } from "viem";
+import { VERIFIER_CODE_HASHES } from "../../../sdk/src/generated/verifiers.ts";
 
 /** The committed MNIST MLP circuit: its weights commitment and the content address of its model file. */
 const CIRCUIT_MANIFEST = JSON.parse(
@@ -25,7 +26,35 @@ export const MNIST_MLP = {
   artifactURI: `eai://blob/sha256-${createHash("sha256").update(MODEL_FILE).digest("hex")}`,
   inputSize: 49,
   outputSize: 10,
+  /** The model's own minimum execution window: a proof takes ~1 s here, the market's 120 s floor covers it. */
+  minExecWindow: 60,
 } as const;
+
+/** TaskMarket's constructor defaults of `SettlementParams` (docs/PARAMETERS.md). */
+export const DEFAULT_SETTLEMENT = {
+  drawStep: 10,
+  fillTimeout: 900,
+  faultFeeBps: 1000,
+  minRatedValue: 10n * 10n ** 18n,
+} as const;
+
+/** An EXACT execution profile with no runtime constraints (`ExecutionProfile`, contracts/types/ExecutionProfile.sol). */
+export const EXACT_PROFILE = {
+  comparison: 0,
+  quantStepLog2: 0,
+  intraOpThreads: 0,
+  graphOptimization: 3,
+  target: 1,
+  runtimeVersion: 0,
+} as const;
+
+/**
+ * EXTCODEHASH of the generated MNIST verifier (sdk/src/generated/verifiers.ts, from its artifact). Governance
+ * allowlists it so the model can be approved; workers compare a task's verifier against it before proving.
+ */
+export function mnistVerifierCodeHash(): Hex {
+  return VERIFIER_CODE_HASHES.MnistMlpVerifier;
+}
 
 /** Role identifiers, computed the way the contracts compute them. */
 export const ROLES = {
@@ -39,33 +68,32 @@ export const ROLES = {
   EXECUTOR: keccak256(toHex("EXECUTOR_ROLE")),
 } as const;
 
-/**
- * The whole EAI protocol: token, governance (governor + timelock), staking vault, registries, reputation and the
- * task market, wired together. At the end every contract's admin role belongs to the timelock and the deployer
- * keeps none: from then on parameters change only through a governance vote. The guardian can only pause
- * submissions and claims. It also deploys the MNIST MLP verifier and registers that model (model id 1).
- *
- * Parameters (all optional; defaults suit a local network, see docs/PARAMETERS.md):
- *   initialSupply, cap (wei), unbondingPeriod (s), slashTreasuryBps, timelockMinDelay (s), votingDelay (s),
- *   votingPeriod (s), proposalThreshold (wei), quorumNumerator (%), mediumScore, highScore, guardian (address,
- *   defaults to the deployer).
- */
-export default buildModule("EAIProtocol", (m) => {
-  const deployer = m.getAccount(0);
-  const guardian = m.getParameter("guardian", deployer);
-
-  const token = m.contract("EAIToken", [
-    deployer,
-    deployer,
-    m.getParameter("initialSupply", 100_000_000n * 10n ** 18n),
-    m.getParameter("cap", 1_000_000_000n * 10n ** 18n),
-  ]);
-
+/** The governance timelock alone, deployed first so that deploy.ts can default the parameters below to it. */
+export const TimelockModule = buildModule("EAITimelock", (m) => {
   const timelock = m.contract("EAITimelock", [
     m.getParameter("timelockMinDelay", 60n),
     [],
     [zeroAddress], // anyone may execute a proposal once its delay has passed
+    m.getAccount(0),
+  ]);
+  return { timelock };
+});
+
+export default buildModule("EAIProtocol", (m) => {
+  const deployer = m.getAccount(0);
+  // The timelock comes from TimelockModule, deployed first by deploy.ts, which passes its address.
+  const timelock = m.contractAt("EAITimelock", m.getParameter<string>("timelock"));
+  // No defaults here (Ignition cannot default a parameter to a contract): deploy.ts fills in the timelock's address,
+  // so running this module without them fails instead of silently leaving a role or the supply with the deployer.
+  const guardian = m.getParameter<string>("guardian");
+  const initialHolder = m.getParameter<string>("initialHolder");
+  const mnistCreator = m.getParameter<string>("mnistCreator");
+
+  const token = m.contract("EAIToken", [
     deployer,
+    initialHolder,
+    m.getParameter("initialSupply", 100_000_000n * 10n ** 18n),
+    m.getParameter("cap", 1_000_000_000n * 10n ** 18n),
   ]);
   const governor = m.contract("EAIGovernor", [
     token,
@@ -96,11 +124,14 @@ export default buildModule("EAIProtocol", (m) => {
   ]);
   const models = m.contract("ModelRegistry", [deployer]);
   const reputation = m.contract("Reputation", [deployer]);
-  const market = m.contract("TaskMarket", [deployer, vault, providers, models, reputation, token, timelock]);
+  const redundantLib = m.library("RedundantLib");
+  const market = m.contract("TaskMarket", [deployer, vault, providers, models, reputation, token, timelock], {
+    libraries: { RedundantLib: redundantLib },
+  });
 
-  // The first ZK model: the MNIST digits MLP with its generated Groth16 verifier (creator: the deployer).
+  // The first ZK model: the MNIST digits MLP with its generated Groth16 verifier, approved for rated tasks.
   const mnistVerifier = m.contract("MnistMlpVerifier");
-  m.call(
+  const registered = m.call(
     models,
     "registerModel",
     [
@@ -111,16 +142,34 @@ export default buildModule("EAIProtocol", (m) => {
       MNIST_MLP.inputSize,
       MNIST_MLP.outputSize,
       NO_RESOURCES,
+      MNIST_MLP.minExecWindow,
+      EXACT_PROFILE,
     ],
     { id: "register_mnist_mlp" },
   );
+  const allowlisted = m.call(models, "setVerifierCodeHashApproved", [mnistVerifierCodeHash(), true], {
+    id: "allowlist_mnist_verifier_code",
+    after: [registered],
+  });
+  const approved = m.call(models, "setModelApproved", [1n, true], {
+    id: "approve_mnist_mlp",
+    after: [allowlisted],
+  });
+  const creatorHandedOn = m.call(models, "setModelCreator", [1n, mnistCreator], {
+    id: "hand_on_mnist_creator",
+    after: [approved],
+  });
 
   const wiring = [
+    m.call(market, "setSettlementParams", [m.getParameter("settlementParams", DEFAULT_SETTLEMENT)], {
+      id: "market_settlement_params",
+    }),
     m.call(vault, "grantRole", [ROLES.MARKET, market], { id: "vault_grant_market" }),
     m.call(reputation, "grantRole", [ROLES.REPORTER, market], { id: "reputation_grant_market" }),
     m.call(market, "grantRole", [ROLES.GUARDIAN, guardian], { id: "market_grant_guardian" }),
     proposer,
     canceller,
+    creatorHandedOn,
   ];
 
   const owned = { token, vault, providers, models, reputation, market } as const;
@@ -139,5 +188,16 @@ export default buildModule("EAIProtocol", (m) => {
     after: wiring,
   });
 
-  return { token, timelock, governor, vault, providers, models, reputation, market, mnistVerifier };
+  return {
+    token,
+    timelock,
+    governor,
+    vault,
+    providers,
+    models,
+    reputation,
+    market,
+    mnistVerifier,
+    redundantLib,
+  };
 });
