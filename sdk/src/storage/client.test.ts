@@ -1,4 +1,6 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,5 +92,80 @@ describe("fetchBlob", () => {
     await expect(
       fetchBlob(`eai://blob/sha256-${"a".repeat(64)}`, { baseUrl: "http://127.0.0.1:1", maxBytes: 10 }),
     ).rejects.toMatchObject({ code: "network" });
+  });
+});
+
+describe("timeouts and a busy store", () => {
+  /** A TCP server that accepts connections and never answers (a hung store). */
+  async function silentServer(): Promise<{ url: string; close: () => Promise<void> }> {
+    const sockets = new Set<Socket>();
+    const server = createServer((s) => {
+      sockets.add(s);
+      s.on("error", () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => r());
+        }),
+    };
+  }
+
+  it("gives up on a store that never answers after timeoutMs", async () => {
+    const hung = await silentServer();
+    try {
+      await expect(uploadBlob(hung.url, new Uint8Array([1]), { timeoutMs: 200 })).rejects.toMatchObject({
+        code: "network",
+        message: expect.stringContaining("timed out after 200 ms"),
+      });
+      await expect(
+        fetchBlob(`eai://blob/sha256-${"a".repeat(64)}`, { baseUrl: hung.url, maxBytes: 10, timeoutMs: 200 }),
+      ).rejects.toMatchObject({
+        code: "network",
+        message: expect.stringContaining("timed out after 200 ms"),
+      });
+    } finally {
+      await hung.close();
+    }
+  });
+
+  it("retries an upload the store answered 503 to, after Retry-After", async () => {
+    const busyDir = await mkdtemp(join(tmpdir(), "eai-blob-busy-"));
+    const busy = await startBlobStore({
+      dir: busyDir,
+      maxConcurrentUploads: 1,
+      maxQueuedUploads: 0,
+      minUploadBytesPerSecond: 0,
+    });
+    try {
+      const { hostname, port } = new URL(busy.url);
+      const held = request({
+        host: hostname,
+        port,
+        method: "POST",
+        path: "/blobs",
+        headers: { "transfer-encoding": "chunked" },
+      });
+      held.on("error", () => {});
+      held.write("holding the only slot");
+      const done = new Promise<number>((r) => held.on("response", (res) => r(res.statusCode ?? 0)));
+      await expect
+        .poll(async () => (await (await fetch(`${busy.url}/healthz`)).json()).activeUploads)
+        .toBe(1);
+      const data = new TextEncoder().encode("waits its turn");
+      await expect(uploadBlob(busy.url, data, { retries: 0 })).rejects.toMatchObject({ code: "http" });
+      // Free the slot while the retrying upload waits out its first Retry-After.
+      const upload = uploadBlob(busy.url, data, { retries: 5 });
+      setTimeout(() => held.end(), 200);
+      expect((await upload).sha256).toBe(sha256Hex(data));
+      expect(await done).toBe(201);
+    } finally {
+      await busy.close();
+      await rm(busyDir, { recursive: true, force: true });
+    }
   });
 });

@@ -29,12 +29,39 @@ export class BlobError extends Error {
 
 export type BlobRef = StoredBlob;
 
+/** Default time limit of one upload or download attempt (the whole request and response). */
+export const DEFAULT_BLOB_TIMEOUT_MS = 120_000;
+/** Default number of retries of an upload the store answered 503 (busy) to. */
+export const DEFAULT_UPLOAD_RETRIES = 3;
+/** Longest wait between upload retries, whatever `Retry-After` says. */
+const MAX_RETRY_DELAY_MS = 5_000;
+
 export interface UploadOptions {
   signal?: AbortSignal;
+  /** Time limit of each attempt in ms (default 120 000). */
+  timeoutMs?: number;
+  /** Retries when the store is busy (503), after its `Retry-After` (capped at 5 s); default 3. */
+  retries?: number;
+}
+
+/** `signal` combined with a time limit; `timedOut()` tells the two apart after an abort. */
+function withTimeout(signal: AbortSignal | undefined, timeoutMs: number) {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return {
+    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    timedOut: () => timeout.aborted && !signal?.aborted,
+  };
+}
+
+function checkTimeout(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new BlobError("malformed-uri", `${name}: expected a positive number of milliseconds, got ${value}`);
+  }
 }
 
 /**
- * Uploads `data` with `PUT /blobs/<sha256>` (idempotent: uploading the same bytes twice is harmless).
+ * Uploads `data` with `PUT /blobs/<sha256>` (idempotent: uploading the same bytes twice is harmless). A store that
+ * is busy (503) is asked again after its `Retry-After`, up to `retries` times.
  * @returns the stored blob's id, hash, size and `eai://` URI.
  */
 export async function uploadBlob(
@@ -42,20 +69,46 @@ export async function uploadBlob(
   data: Uint8Array,
   options: UploadOptions = {},
 ): Promise<BlobRef> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BLOB_TIMEOUT_MS;
+  const retries = options.retries ?? DEFAULT_UPLOAD_RETRIES;
+  checkTimeout("timeoutMs", timeoutMs);
+  if (!Number.isSafeInteger(retries) || retries < 0) {
+    throw new BlobError("malformed-uri", `retries: expected a whole number ≥ 0, got ${retries}`);
+  }
   const sha256 = sha256Hex(data);
   const url = blobHttpUrl(baseUrl, sha256);
   let res: Response;
-  try {
-    res = await fetch(url, {
-      method: "PUT",
-      body: new Uint8Array(data), // a copy backed by a plain ArrayBuffer, as BodyInit requires
-      headers: { "content-type": "application/octet-stream" },
-      signal: options.signal,
+  let text: string;
+  for (let attempt = 0; ; attempt++) {
+    const limit = withTimeout(options.signal, timeoutMs);
+    try {
+      res = await fetch(url, {
+        method: "PUT",
+        body: new Uint8Array(data), // a copy backed by a plain ArrayBuffer, as BodyInit requires
+        headers: { "content-type": "application/octet-stream" },
+        signal: limit.signal,
+      });
+      text = await res.text();
+    } catch (err) {
+      const why = limit.timedOut() ? `timed out after ${timeoutMs} ms` : `failed: ${(err as Error).message}`;
+      throw new BlobError("network", `upload to ${url} ${why}`, { cause: err });
+    }
+    if (res.status !== 503 || attempt >= retries) break;
+    const after = Number(res.headers.get("retry-after"));
+    const delay = Math.min(MAX_RETRY_DELAY_MS, Number.isFinite(after) && after > 0 ? after * 1000 : 1000);
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new BlobError("network", `upload to ${url} aborted while the store was busy`));
+      };
+      const timer = setTimeout(() => {
+        options.signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, delay);
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener("abort", onAbort, { once: true });
     });
-  } catch (err) {
-    throw new BlobError("network", `upload to ${url} failed: ${(err as Error).message}`, { cause: err });
   }
-  const text = await res.text();
   if (!res.ok) {
     const code: BlobErrorCode =
       res.status === 413 ? "too-large" : res.status === 422 ? "hash-mismatch" : "http";
@@ -79,6 +132,8 @@ export interface FetchBlobOptions {
   /** Size cap in bytes; the download stops as soon as it is exceeded. */
   maxBytes: number;
   signal?: AbortSignal;
+  /** Time limit of the whole download in ms (default 120 000). */
+  timeoutMs?: number;
 }
 
 /** Where to download `uri` from and which hash the bytes must have (if known). */
@@ -141,12 +196,21 @@ export async function fetchBlob(uri: string, options: FetchBlobOptions): Promise
       `maxBytes: expected a non-negative integer, got ${String(options.maxBytes)}`,
     );
   }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_BLOB_TIMEOUT_MS;
+  checkTimeout("timeoutMs", timeoutMs);
   const { url, sha256: expected } = resolveBlobLocation(uri, options);
+  const limit = withTimeout(options.signal, timeoutMs);
+  const failed = (err: unknown) =>
+    new BlobError(
+      "network",
+      `fetching ${url} ${limit.timedOut() ? `timed out after ${timeoutMs} ms` : `failed: ${(err as Error).message}`}`,
+      { cause: err },
+    );
   let res: Response;
   try {
-    res = await fetch(url, { signal: options.signal });
+    res = await fetch(url, { signal: limit.signal });
   } catch (err) {
-    throw new BlobError("network", `fetching ${url} failed: ${(err as Error).message}`, { cause: err });
+    throw failed(err);
   }
   if (res.status === 404) {
     await res.body?.cancel();
@@ -170,7 +234,13 @@ export async function fetchBlob(uri: string, options: FetchBlobOptions): Promise
   if (res.body) {
     const reader = res.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (err) {
+        throw failed(err);
+      }
+      const { done, value } = next;
       if (done) break;
       size += value.byteLength;
       if (size > options.maxBytes) {
