@@ -156,6 +156,28 @@ describe("eai CLI", () => {
     expect(down.stderr).toMatch(/^eai: cannot reach the RPC endpoint/);
   });
 
+  it("task settle and provider operator: usage, missing task, decoded refusal", async () => {
+    const net = ["--rpc", rpc, "--deployments", dir];
+    const none = await eai(["task", "settle", "77", ...net]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe("eai: task 77 does not exist\n");
+    const bad = await eai(["provider", "operator", "frob", ADDRESS, ...net], { EAI_PRIVATE_KEY: KEY });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/expected offer, revoke, accept or renounce/);
+    // the deployer is not a registered provider: its offer is refused by the registry, decoded
+    const offer = await eai(
+      ["provider", "operator", "offer", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", ...net],
+      {
+        EAI_PRIVATE_KEY: KEY,
+      },
+    );
+    expect(offer.code).toBe(1);
+    expect(offer.stderr).toMatch(/reverted with ProviderRegistryNotRegistered/);
+    const help = await eai(["task", "--help"]);
+    expect(help.stdout).toMatch(/settle/);
+    expect(help.stdout).toMatch(/leave/);
+  });
+
   it("stakes with a real transaction and reports it in provider status --json", async () => {
     const staked = await eai(["provider", "stake", "12.5", "--rpc", rpc, "--deployments", dir], {
       EAI_PRIVATE_KEY: KEY,

@@ -52,6 +52,7 @@ interface Context {
   values: Record<string, string | boolean | undefined>;
   positionals: string[];
   client: () => Promise<EaiClient>;
+  io: CliIo;
 }
 
 function str(ctx: Context, name: string, required: true): string;
@@ -198,10 +199,13 @@ const COMMANDS: Record<string, Record<string, Command>> = {
   --input FILE          zk: JSON { "x": [49 ints 0..15] } or { "image": [784 ints] }, optional "salt" (decimal);
                         redundant: the raw input bytes
   --deadline UNIX       task deadline in unix seconds (default: now + 1 day)
-  --exec-window S       seconds a claimant has to deliver (default 3600)
-  --redundancy N        REDUNDANT providers, odd ≥ 3 (default 3); needs that many active providers
+  --exec-window S       seconds a claimant has to deliver (default 3600, at least the market's and the
+                        model's minimum)
+  --redundancy N        REDUNDANT votes, odd ≥ 3 (default 3), drawn by stake: with fewer eligible providers
+                        some hold several votes (a warning says so)
   --min-tier N          minimum provider tier 1..3 (default 1)
-  --encrypt-for HEX32   encrypt the input to this provider X25519 public key
+  --encrypt-for HEX32   encrypt the input to this provider X25519 public key (zk only: a REDUNDANT task
+                        needs several providers to read its input)
   --permit              pay with an EIP-2612 permit instead of approve`,
       options: {
         model: { type: "string" },
@@ -243,8 +247,9 @@ const COMMANDS: Record<string, Record<string, Command>> = {
                 }),
               );
         const client = await ctx.client();
-        const { taskId, spec, inputURI, txHash } = await client.submitTask({ ...params, input });
-        return { taskId, inputURI, txHash, spec: specToJson(spec) };
+        const { taskId, spec, inputURI, txHash, warnings } = await client.submitTask({ ...params, input });
+        for (const warning of warnings) ctx.io.err(`eai: warning: ${warning}`);
+        return { taskId, inputURI, txHash, warnings, spec: specToJson(spec) };
       },
     },
     status: {
@@ -285,6 +290,28 @@ const COMMANDS: Record<string, Record<string, Command>> = {
       run: async (ctx) => {
         const taskId = id(ctx.positionals[0], "TASK_ID");
         return (await ctx.client()).cancelTask(taskId);
+      },
+    },
+    settle: {
+      summary: "finalize or expire a task, whichever applies now (anyone may)",
+      usage: `eai task settle TASK_ID
+  Finalizes a REDUNDANT task whose reveals are in or whose reveal window ended, expires a ZK claim past its
+  delivery deadline or an Open task past its deadline; otherwise says when it can be settled (exit 0).`,
+      options: {},
+      run: async (ctx) => {
+        const taskId = id(ctx.positionals[0], "TASK_ID");
+        const result = await (await ctx.client()).settleTask(taskId);
+        if (result.action === "none") ctx.io.err(`eai: nothing to settle yet: ${result.reason}`);
+        return result;
+      },
+    },
+    leave: {
+      summary: "leave an Open REDUNDANT task whose draws did not fill in time (your bonds back)",
+      usage: "eai task leave TASK_ID",
+      options: {},
+      run: async (ctx) => {
+        const taskId = id(ctx.positionals[0], "TASK_ID");
+        return (await ctx.client()).leaveTask(taskId);
       },
     },
   },
@@ -330,6 +357,31 @@ const COMMANDS: Record<string, Record<string, Command>> = {
         if (ctx.values.withdraw) return (await ctx.client()).withdrawStake();
         const value = amount(ctx.positionals[0], "AMOUNT_EAI");
         return (await ctx.client()).requestUnstake(value);
+      },
+    },
+    operator: {
+      summary: "two-step operators: offer|revoke (provider), accept|renounce (operator)",
+      usage: `eai provider operator offer|revoke OPERATOR_ADDRESS     (as the provider)
+eai provider operator accept|renounce PROVIDER_ADDRESS  (as the operator)
+  An offer binds nobody until the operator accepts it; either side can end the link.`,
+      options: {},
+      run: async (ctx) => {
+        const action = ctx.positionals[0];
+        const who = address(ctx.positionals[1], "ADDRESS");
+        if (!who) throw new UsageError("ADDRESS: required");
+        const client = await ctx.client();
+        switch (action) {
+          case "offer":
+            return client.offerOperator(who);
+          case "revoke":
+            return client.revokeOperator(who);
+          case "accept":
+            return client.acceptOperator(who);
+          case "renounce":
+            return client.renounceOperator(who);
+          default:
+            throw new UsageError(`expected offer, revoke, accept or renounce, got ${JSON.stringify(action)}`);
+        }
       },
     },
     status: {
@@ -515,6 +567,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     const ctx: Context = {
       values,
       positionals: parsed.positionals,
+      io,
       client: async () => {
         const rpc = (values.rpc as string | undefined) ?? env.EAI_RPC_URL ?? "http://127.0.0.1:8545";
         const key = (values.key as string | undefined) ?? (env.EAI_PRIVATE_KEY || undefined);

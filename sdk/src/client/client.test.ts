@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { custom, decodeFunctionData, keccak256, parseEther, toHex, type Address } from "viem";
+import { custom, decodeFunctionData, keccak256, parseEther, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -17,14 +17,20 @@ import {
   setupProtocol,
   type Protocol,
 } from "../../../test/integration/fixture.ts";
-import { decryptWith, generateX25519KeyPair } from "../crypto/index.ts";
+import { generateX25519KeyPair } from "../crypto/index.ts";
 import { fetchBlob, sha256Hex, startBlobStore, type BlobStore } from "../storage/index.ts";
 import { taskBinding } from "../tasks/commitments.ts";
-import { inputCommitment, packOutput, poseidon } from "../zk/commitment.ts";
+import { encodeTensors } from "../tasks/tensors.ts";
+import { inputCommitment, packOutput } from "../zk/commitment.ts";
 import { createEaiClient, type EaiClient } from "./client.ts";
 import { EaiContractError, EaiError } from "./errors.ts";
 
 const X = Array.from({ length: 49 }, (_, i) => i % 16);
+/** An EAIT input of `n` float32 elements (the fixture's ONNX model takes rows of 16). */
+const tensorInput = (n: number) =>
+  encodeTensors([
+    { name: "x", dtype: "float32", dims: [n], data: Float32Array.from({ length: n }, (_, i) => i) },
+  ]);
 const LOGITS = [-3, 1, 0, 2, 9, -1, 0, 4, 1, -2];
 
 let p: Protocol;
@@ -59,18 +65,16 @@ afterAll(async () => {
   await p?.connection.close();
 });
 
-async function settleZk(taskId: bigint, output: bigint, committed: bigint) {
+/** Settles a ZK task with a mock proof of `proven`, publishing `published` (the market must refuse a mismatch). */
+async function settleZk(taskId: bigint, published: bigint, proven = published) {
   const { spec } = await requester.getTask(taskId);
   await p.connection.networkHelpers.time.increaseTo(spec.priorityUntil);
   const { market } = p.contracts;
   const provider = p.wallets.providers[0].account;
   await p.send(market.write.claimTask([taskId, spec], { account: provider }));
-  const oc = await poseidon([committed]);
   const binding = taskBinding(p.chainId, market.address, taskId, provider.address);
-  const proof = mockProof([WEIGHTS, spec.inputCommitment, oc, binding]);
-  await p.send(
-    market.write.submitProof([taskId, spec, oc, toHex(output, { size: 32 }), proof], { account: provider }),
-  );
+  const proof = mockProof([WEIGHTS, spec.inputCommitment, proven, binding]);
+  await p.send(market.write.submitProof([taskId, spec, published, proof], { account: provider }));
 }
 
 describe("createEaiClient", () => {
@@ -95,27 +99,90 @@ describe("createEaiClient", () => {
     expect(task.inputURI).toBe(inputURI);
   });
 
-  it("submits a private REDUNDANT task with a permit: no approve, sha256 commitment of the envelope", async () => {
-    const keys = generateX25519KeyPair();
+  it("submits a REDUNDANT task with a permit: no approve, sha256 commitment of the input", async () => {
     const { token, market } = p.contracts;
     const who = p.wallets.requester.account.address;
     await p.send(token.write.approve([market.address, 0n], { account: p.wallets.requester.account }));
-    const input = new TextEncoder().encode("hello tensor");
-    const { spec, inputURI } = await requester.submitTask({
+    const input = tensorInput(16);
+    const { spec, inputURI, warnings } = await requester.submitTask({
       model: p.onnxModel,
       input,
-      reward: parseEther("3"),
+      reward: parseEther("10"),
       mode: "redundant",
       permit: true,
       minResources: { cpuCores: 4 },
-      private: { providerKey: keys.publicKey },
     });
     expect(await token.read.allowance([who, market.address])).toBe(0n);
     expect(spec.redundancy).toBe(3);
     expect(spec.minResources.cpuCores).toBe(4);
+    expect(warnings).toEqual([]);
     const stored = await fetchBlob(inputURI, { baseUrl: store.url, maxBytes: 10_000 });
     expect(spec.inputCommitment).toBe(BigInt(`0x${sha256Hex(stored)}`));
-    expect(new TextDecoder().decode(decryptWith(keys.privateKey, stored))).toBe("hello tensor");
+    expect(stored).toEqual(input);
+  });
+
+  it("refuses requests that cannot be served before uploading or paying anything", async () => {
+    const keys = generateX25519KeyPair();
+    const credit = await p.contracts.token.read.balanceOf([requester.address]);
+    const count = await p.contracts.market.read.taskCount();
+    // a private REDUNDANT task: encrypted to one provider, so no majority of several can run it
+    await expect(
+      requester.submitTask({
+        model: p.onnxModel,
+        input: tensorInput(16),
+        reward: parseEther("3"),
+        mode: "redundant",
+        private: { providerKey: keys.publicKey },
+      }),
+    ).rejects.toThrow(/cannot be served: a private input is encrypted to one provider's key/);
+    // a ZK model in REDUNDANT mode, an ONNX model in ZK mode
+    await expect(
+      requester.submitTask({ model: p.zkModel, input: tensorInput(16), reward: 1n, mode: "redundant" }),
+    ).rejects.toThrow(/is a ZK model/);
+    await expect(
+      requester.submitTask({ model: p.onnxModel, input: { x: X }, reward: 1n, mode: "zk" }),
+    ).rejects.toThrow(/is not a ZK model/);
+    // an input the ONNX model cannot read (not EAIT; EAIT with 15 elements for rows of 16)
+    await expect(
+      requester.submitTask({
+        model: p.onnxModel,
+        input: new Uint8Array([1, 2, 3]),
+        reward: 1n,
+        mode: "redundant",
+      }),
+    ).rejects.toThrow(/takes EAIT tensors/);
+    await expect(
+      requester.submitTask({ model: p.onnxModel, input: tensorInput(15), reward: 1n, mode: "redundant" }),
+    ).rejects.toThrow(/rows of 16 input element\(s\); the input has 15/);
+    // an execution window below the market's minimum
+    await expect(
+      requester.submitTask({ model: p.zkModel, input: { x: X }, reward: 1n, mode: "zk", execWindow: 60 }),
+    ).rejects.toThrow(/execWindow 60 s is below the minimum of 120 s/);
+    expect(await p.contracts.token.read.balanceOf([requester.address])).toBe(credit);
+    expect(await p.contracts.market.read.taskCount()).toBe(count);
+  });
+
+  it("warns when the redundancy exceeds the eligible providers", async () => {
+    const { warnings } = await requester.submitTask({
+      model: p.onnxModel,
+      input: tensorInput(32),
+      reward: parseEther("10"),
+      mode: "redundant",
+      redundancy: 5,
+    });
+    expect(warnings).toEqual([expect.stringMatching(/redundancy 5 with 3 eligible provider\(s\)/)]);
+    const cheap = await requester.submitTask({
+      model: p.onnxModel,
+      input: tensorInput(16),
+      reward: parseEther("9"),
+      mode: "redundant",
+    });
+    expect(cheap.warnings).toEqual([
+      expect.stringMatching(/below the governed minimum of 10 EAI for rated tasks/),
+    ]);
+    expect(cheap.spec.rated).toBe(false);
+    expect(await requester.eligibleProviders({ minTier: 1, minResources: NO_RESOURCES })).toBe(3);
+    expect(await requester.eligibleProviders({ minTier: 2, minResources: NO_RESOURCES })).toBe(0);
   });
 
   it("rejects bad arguments naming the field", async () => {
@@ -131,13 +198,17 @@ describe("createEaiClient", () => {
   });
 
   it("decodes custom errors into readable messages", async () => {
+    const now = Number((await p.publicClient.getBlock()).timestamp);
+    const deadline = now + 400 * 86_400; // beyond the 7-day maximum lifetime: only the chain knows
     const err = await requester
-      .submitTask({ model: p.onnxModel, input: { x: X }, reward: 1n, mode: "zk" })
+      .submitTask({ model: p.zkModel, input: { x: X }, reward: 1n, mode: "zk", deadline })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EaiContractError);
-    expect((err as EaiContractError).errorName).toBe("TaskMarketModelKindMismatch");
-    expect((err as Error).message).toBe(
-      `TaskMarket.submitTask: reverted with TaskMarketModelKindMismatch(modelId=${p.onnxModel}, kind=1, mode=0)`,
+    expect((err as EaiContractError).errorName).toBe("TaskMarketDeadlineTooLate");
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `^TaskMarket.submitTask: reverted with TaskMarketDeadlineTooLate\\(deadline=${deadline}, latest=\\d+\\)$`,
+      ),
     );
     await expect(requester.getTask(999n)).rejects.toThrow(/task 999 does not exist/);
   });
@@ -175,7 +246,7 @@ describe("createEaiClient", () => {
       /still Open/,
     );
     const word = packOutput(LOGITS);
-    await settleZk(taskId, word, word);
+    await settleZk(taskId, word);
     const result = await requester.waitForResult(taskId, { timeoutMs: 5000, pollMs: 50 });
     expect(result.mode).toBe("zk");
     if (result.mode !== "zk") return;
@@ -184,18 +255,29 @@ describe("createEaiClient", () => {
     expect(result.provider.toLowerCase()).toBe(alice.address.toLowerCase());
   });
 
-  it("waitForResult rejects an output that does not open the output commitment", async () => {
+  it("the market refuses a published output the proof does not prove (proven 3, published 4)", async () => {
     const { taskId } = await requester.submitTask({
       model: p.zkModel,
       input: { x: X },
       reward: parseEther("1"),
       mode: "zk",
     });
-    const word = packOutput(LOGITS);
-    const tampered = packOutput(LOGITS.map((l, i) => (i === 0 ? 20 : l)));
-    await settleZk(taskId, tampered, word);
+    const proven = packOutput(LOGITS);
+    const published = packOutput(LOGITS.map((l, i) => (i === 0 ? 20 : l)));
+    await expect(settleZk(taskId, published, proven)).rejects.toThrow(/TaskMarketInvalidProof/);
+    expect((await requester.getTask(taskId)).status).toBe("Claimed");
+  });
+
+  it("waitForResult rejects a proven word that is not a packed logits word", async () => {
+    const { taskId } = await requester.submitTask({
+      model: p.zkModel,
+      input: { x: X },
+      reward: parseEther("1"),
+      mode: "zk",
+    });
+    await settleZk(taskId, packOutput(LOGITS) + (1n << 200n)); // the mock verifier accepts any proven word
     await expect(requester.waitForResult(taskId, { timeoutMs: 5000, pollMs: 50 })).rejects.toThrow(
-      /does not open the proven output commitment/,
+      /not a packed logits word/,
     );
   });
 

@@ -1,10 +1,11 @@
 /**
  * The integrator client: one object bound to a chain, an account and a deployment, with typed access to every
- * protocol contract and helpers for requesters (submit, follow, verify, cancel, withdraw), providers (stake,
- * register, status) and governance (delegate, propose, vote, queue, execute).
+ * protocol contract and helpers for requesters (submit, follow, verify, cancel, settle, withdraw), providers (stake,
+ * register, operators, leave unfilled tasks, status) and governance (delegate, propose, vote, queue, execute).
  */
 import {
   createPublicClient,
+  formatEther,
   createWalletClient,
   getContract,
   keccak256,
@@ -35,10 +36,21 @@ import {
   taskMarketAbi,
 } from "../generated/abis.ts";
 import { fetchBlob, sha256Hex, uploadBlob } from "../storage/index.ts";
-import { TaskStatus, taskStatusName, type TaskResources, type TaskSpec } from "../tasks/spec.ts";
+import {
+  TaskStatus,
+  VerificationMode,
+  taskStatusName,
+  type TaskResources,
+  type TaskSpec,
+} from "../tasks/spec.ts";
 import { majorityReveals, verifyRedundantResult, verifyZkOutput } from "../tasks/verify.ts";
+import { checkServeable } from "../tasks/serveable.ts";
+import { settleDecision } from "../tasks/settle.ts";
 import {
   DEFAULT_DEADLINE_SECONDS,
+  DEFAULT_EXEC_WINDOW,
+  RESOURCE_MINIMUM_KEYS,
+  mergeResources,
   PROPOSAL_STATES,
   VOTE_SUPPORT,
   buildTaskRequest,
@@ -111,7 +123,14 @@ export interface SubmittedTask {
   spec: TaskSpec;
   inputURI: string;
   txHash: Hex;
+  /** What the requester should know about the task (checkServeable): it can still be served. */
+  warnings: string[];
 }
+
+/** What {@link settleTask} did: the call it sent, or why there was nothing to send yet. */
+export type SettleResult =
+  | { action: "finalize" | "expire"; txHash: Hex; status: ReturnType<typeof taskStatusName> }
+  | { action: "none"; reason: string; status: ReturnType<typeof taskStatusName>; notBefore?: number };
 
 export interface TaskInfo {
   taskId: bigint;
@@ -127,9 +146,8 @@ export interface ZkResult {
   mode: "zk";
   taskId: bigint;
   provider: Address;
-  outputCommitment: bigint;
-  /** The packed logits word as emitted. */
-  output: Hex;
+  /** The proven output word (public signal 2): the ten logits packed as unsigned 18-bit slots. */
+  output: bigint;
   logits: number[];
   /** argmax of the logits: the predicted digit. */
   prediction: number;
@@ -344,7 +362,15 @@ export function createEaiClient(config: EaiClientConfig) {
     if (!config.blobStoreUrl)
       throw new EaiError("no-blob-store", "submitTask: blobStoreUrl is not configured");
     const modelId = BigInt(p.model);
-    const model = await read("ModelRegistry.getModel", () => contracts.models.read.getModel([modelId]));
+    const [model, marketParams, settlement] = await read("TaskMarket parameters", () =>
+      Promise.all([
+        contracts.models.read.getModel([modelId]),
+        contracts.market.read.marketParams(),
+        contracts.market.read.settlementParams(),
+      ]),
+    );
+    const execWindow =
+      p.execWindow ?? Math.max(DEFAULT_EXEC_WINDOW, model.minExecWindow, marketParams.minExecWindow);
 
     let blob: Uint8Array;
     let commitment: bigint | undefined;
@@ -366,6 +392,30 @@ export function createEaiClient(config: EaiClientConfig) {
       }
       blob = p.input;
     }
+    const eligible =
+      p.mode === "redundant"
+        ? await eligibleProviders({
+            minTier: p.minTier ?? 1,
+            minResources: mergeResources(model.minResources, p.minResources),
+          })
+        : undefined;
+    const report = checkServeable({
+      modelId,
+      model,
+      mode: p.mode,
+      execWindow,
+      marketMinExecWindow: marketParams.minExecWindow,
+      private: p.private !== undefined,
+      input: p.input instanceof Uint8Array ? p.input : undefined,
+      redundancy: p.redundancy,
+      eligibleProviders: eligible,
+    });
+    if (report.errors.length > 0) {
+      throw new EaiError(
+        "invalid-argument",
+        `submitTask: this task cannot be served: ${report.errors.join("; ")}`,
+      );
+    }
     if (p.private) blob = encryptFor(p.private.providerKey as Hex32, blob);
     const stored = await uploadBlob(config.blobStoreUrl, blob);
     commitment ??= BigInt(`0x${sha256Hex(blob)}`);
@@ -377,7 +427,7 @@ export function createEaiClient(config: EaiClientConfig) {
       reward: p.reward,
       mode: p.mode,
       deadline: p.deadline ?? (await latestTimestamp()) + DEFAULT_DEADLINE_SECONDS,
-      execWindow: p.execWindow,
+      execWindow,
       redundancy: p.redundancy,
       minTier: p.minTier,
       modelMinResources: model.minResources,
@@ -409,7 +459,122 @@ export function createEaiClient(config: EaiClientConfig) {
     const submitted = submittedTaskFromLogs(receipt.logs, market);
     if (!submitted)
       throw new EaiError("not-found", `TaskSubmitted not emitted by ${receipt.transactionHash}`);
-    return { ...submitted, txHash: receipt.transactionHash };
+    const warnings = [...report.warnings];
+    if (!submitted.spec.rated && model.approved) {
+      warnings.push(
+        `the reward is below the governed minimum of ${formatEther(settlement.minRatedValue)} EAI for rated tasks: the outcome ` +
+          "will not move reputation",
+      );
+    }
+    return { ...submitted, txHash: receipt.transactionHash, warnings };
+  }
+
+  /**
+   * Providers that could claim a task with these requirements now: registered and active, neither suspended nor
+   * banned, tier and resources enough, stake at least the market's minimum. Rebuilt from `ProviderRegistered`
+   * events; stops counting at `limit` (default 200).
+   */
+  async function eligibleProviders(
+    need: { minTier: number; minResources: TaskResources },
+    limit = 200,
+  ): Promise<number> {
+    return read("eligibleProviders", async () => {
+      const logs = await publicClient.getContractEvents({
+        address: contracts.providers.address,
+        abi: providerRegistryAbi,
+        eventName: "ProviderRegistered",
+        fromBlock: BigInt(deployment.contracts.ProviderRegistry.startBlock),
+        strict: true,
+      });
+      const [, minStake] = await contracts.market.read.stakeParams();
+      const seen = new Set<Address>();
+      let count = 0;
+      for (const log of logs) {
+        const who = log.args.provider;
+        if (seen.has(who) || count >= limit) continue;
+        seen.add(who);
+        const [[active, resources], [tier, eligible], stakeAmount] = await Promise.all([
+          contracts.providers.read.eligibilityOf([who]),
+          contracts.reputation.read.standingOf([who]),
+          contracts.vault.read.stakeOf([who]),
+        ]);
+        const fits = RESOURCE_MINIMUM_KEYS.every((k) => resources[k] >= need.minResources[k]);
+        const region = need.minResources.region === 0 || resources.region === need.minResources.region;
+        if (
+          active &&
+          eligible &&
+          tier >= need.minTier &&
+          fits &&
+          region &&
+          stakeAmount >= minStake &&
+          stakeAmount > 0n
+        )
+          count += 1;
+      }
+      return count;
+    });
+  }
+
+  /**
+   * Settles whatever can be settled now: finalizes a REDUNDANT task whose reveals are in (or whose reveal window
+   * ended), expires a ZK claim past its delivery deadline or an Open task past its deadline. Otherwise sends
+   * nothing and says when the task can be settled or what the requester may do instead.
+   */
+  async function settleTask(taskId: bigint): Promise<SettleResult> {
+    const task = await getTask(taskId);
+    const { spec, status } = task;
+    const [now, round] = await Promise.all([
+      latestTimestamp(),
+      spec.mode === VerificationMode.REDUNDANT
+        ? read("TaskMarket.roundOf", () => contracts.market.read.roundOf([taskId]))
+        : undefined,
+    ]);
+    const decision = settleDecision(taskId, {
+      status: TaskStatus[status as keyof typeof TaskStatus],
+      mode: spec.mode,
+      phaseDeadline: task.phaseDeadline,
+      deadline: spec.deadline,
+      revealWindow: spec.revealWindow,
+      claims: task.claims,
+      reveals: round?.reveals,
+      members: round?.members,
+      now,
+    });
+    if (decision.action === "none") return { ...decision, status };
+    const receipt = await send(`TaskMarket.${decision.action}Task`, {
+      address: contracts.market.address,
+      abi: taskMarketAbi,
+      functionName: decision.action === "finalize" ? "finalizeTask" : "expireTask",
+      args: [taskId, spec],
+    });
+    const after = await read("TaskMarket.getTaskState", () => contracts.market.read.getTaskState([taskId]));
+    return { action: decision.action, txHash: receipt.transactionHash, status: taskStatusName(after.status) };
+  }
+
+  /** A provider leaves an Open REDUNDANT task whose draws did not all fill within the fill timeout (bond back). */
+  async function leaveTask(taskId: bigint): Promise<TxResult> {
+    const { spec } = await getTask(taskId);
+    const receipt = await send("TaskMarket.leaveTask", {
+      address: contracts.market.address,
+      abi: taskMarketAbi,
+      functionName: "leaveTask",
+      args: [taskId, spec],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  /** Operators, two steps: the provider offers, the operator accepts; either side ends the link. */
+  async function operatorCall(
+    functionName: "authorizeOperator" | "acceptOperator" | "revokeOperator" | "renounceOperator",
+    who: Address,
+  ): Promise<TxResult> {
+    const receipt = await send(`ProviderRegistry.${functionName}`, {
+      address: contracts.providers.address,
+      abi: providerRegistryAbi,
+      functionName,
+      args: [who],
+    });
+    return { txHash: receipt.transactionHash };
   }
 
   async function getTask(taskId: bigint): Promise<TaskInfo> {
@@ -449,14 +614,13 @@ export function createEaiClient(config: EaiClientConfig) {
       }),
     );
     if (!event) throw new EaiError("not-found", `task ${taskId}: no ProofAccepted event`);
-    const { output, outputCommitment, provider } = event.args;
-    const checked = await verifyZkOutput({ taskId, outputCommitment, output });
+    const { output, provider } = event.args;
+    const checked = verifyZkOutput({ taskId, output });
     if (!checked.ok) throw new EaiError("verification-failed", checked.reason);
     return {
       mode: "zk",
       taskId,
       provider,
-      outputCommitment,
       output,
       logits: checked.logits,
       prediction: checked.prediction,
@@ -546,6 +710,13 @@ export function createEaiClient(config: EaiClientConfig) {
         throw new EaiError(
           "task-not-completed",
           `task ${taskId} was ${status.toLowerCase()}; there is no result`,
+        );
+      }
+      if (status === "Faulted") {
+        throw new EaiError(
+          "task-not-completed",
+          `task ${taskId} faulted: a majority of its providers reported that the model cannot run this input; ` +
+            "the reward minus the fault fee was credited back (withdraw it)",
         );
       }
       if (Date.now() + pollMs > until) {
@@ -777,6 +948,13 @@ export function createEaiClient(config: EaiClientConfig) {
       return accountAddress();
     },
     submitTask,
+    eligibleProviders,
+    settleTask,
+    leaveTask,
+    offerOperator: (operator: Address) => operatorCall("authorizeOperator", operator),
+    acceptOperator: (provider: Address) => operatorCall("acceptOperator", provider),
+    revokeOperator: (operator: Address) => operatorCall("revokeOperator", operator),
+    renounceOperator: (provider: Address) => operatorCall("renounceOperator", provider),
     getTask,
     waitForResult,
     verifyResult,

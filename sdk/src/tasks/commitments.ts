@@ -17,6 +17,12 @@ export function taskBinding(chainId: bigint, market: Address, taskId: bigint, pr
   return BigInt(keccak256(encoded)) % SNARK_SCALAR_FIELD;
 }
 
+/**
+ * The reserved REDUNDANT result hash that reports a task fault (the model or input cannot be executed):
+ * keccak256("eai.task-fault.v1"), `TaskMarket.TASK_FAULT_RESULT`.
+ */
+export const TASK_FAULT_RESULT: Hex = keccak256(new TextEncoder().encode("eai.task-fault.v1"));
+
 /** A REDUNDANT result hash: keccak256 of the result bytes. */
 export function resultHashOf(output: Uint8Array): Hex {
   return keccak256(output);

@@ -225,6 +225,7 @@ describe("task requests", () => {
       verifier: TOKEN,
       modelCommitment: 9n,
       createdAt: 1,
+      createdBlock: 1n,
       priorityUntil: 2,
       deadline: 3,
       execWindow: 4,
@@ -233,6 +234,7 @@ describe("task requests", () => {
       redundancy: 1,
       minTier: 1,
       minResources: NONE,
+      rated: false,
       inputCommitment: 42n,
     };
     const event = getAbiItem({ abi: taskMarketAbi, name: "TaskSubmitted" });

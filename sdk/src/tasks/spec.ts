@@ -14,7 +14,15 @@ export type TaskResources = TaskSpec["minResources"];
 /** `ITaskMarketTypes.VerificationMode`. */
 export const VerificationMode = { ZK: 0, REDUNDANT: 1 } as const;
 /** `ITaskMarketTypes.TaskStatus`. */
-export const TaskStatus = { None: 0, Open: 1, Claimed: 2, Completed: 3, Cancelled: 4, Refunded: 5 } as const;
+export const TaskStatus = {
+  None: 0,
+  Open: 1,
+  Claimed: 2,
+  Completed: 3,
+  Cancelled: 4,
+  Refunded: 5,
+  Faulted: 6,
+} as const;
 export type TaskStatusName = keyof typeof TaskStatus;
 /** `ModelKind` (contracts/types/Resources.sol). */
 export const ModelKind = { ZK_MLP: 0, ONNX: 1, WASM: 2 } as const;
@@ -38,7 +46,14 @@ export function hashSpec(spec: TaskSpec): Hex {
 /** A spec as plain JSON: bigints as decimal strings, everything else as is. */
 export type TaskSpecJson = { [K in keyof TaskSpec]: TaskSpec[K] extends bigint ? string : TaskSpec[K] };
 
-const BIGINT_FIELDS = ["reward", "bond", "modelId", "modelCommitment", "inputCommitment"] as const;
+const BIGINT_FIELDS = [
+  "reward",
+  "bond",
+  "modelId",
+  "modelCommitment",
+  "createdBlock",
+  "inputCommitment",
+] as const;
 
 export function specToJson(spec: TaskSpec): TaskSpecJson {
   const out: Record<string, unknown> = { ...spec, minResources: { ...spec.minResources } };
@@ -66,6 +81,10 @@ export function specFromJson(json: unknown): TaskSpec {
     } else if (component.type === "address") {
       if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value))
         throw new Error(`task spec: ${component.name}: expected an address, got ${JSON.stringify(value)}`);
+      out[component.name] = value;
+    } else if (component.type === "bool") {
+      if (typeof value !== "boolean")
+        throw new Error(`task spec: ${component.name}: expected true or false, got ${JSON.stringify(value)}`);
       out[component.name] = value;
     } else if (component.name === "minResources") {
       if (typeof value !== "object" || value === null)

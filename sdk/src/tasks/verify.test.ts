@@ -1,8 +1,8 @@
-import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
+import { encodeFunctionData, keccak256, type Address, type Hex } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { taskMarketAbi } from "../generated/abis.ts";
-import { outputCommitment, packOutput } from "../zk/commitment.ts";
+import { packOutput } from "../zk/commitment.ts";
 import { taskBinding } from "./commitments.ts";
 import type { TaskSpec } from "./spec.ts";
 import {
@@ -30,6 +30,7 @@ const SPEC: TaskSpec = {
   modelCommitment: 123n,
   inputCommitment: 456n,
   createdAt: 1_700_000_000,
+  createdBlock: 42n,
   priorityUntil: 1_700_000_060,
   deadline: 1_700_086_400,
   execWindow: 3600,
@@ -47,49 +48,31 @@ const SPEC: TaskSpec = {
     benchmarkScore: 0,
     region: 0,
   },
+  rated: true,
 };
 
-function word(logits: readonly number[]): Hex {
-  return toHex(packOutput(logits), { size: 32 });
-}
-
 describe("verifyZkOutput", () => {
-  it("opens a real Poseidon output commitment and returns the logits and their argmax", async () => {
-    const commitment = await outputCommitment(LOGITS);
-    const result = await verifyZkOutput(
-      { taskId: 7n, outputCommitment: commitment, output: word(LOGITS) },
-      zkSettledResult(commitment),
-    );
-    expect(result).toEqual({ ok: true, word: packOutput(LOGITS), logits: LOGITS, prediction: 4 });
+  // independent reference of the packing: slot k (18 bits) holds logit_k + 2^17
+  const reference = LOGITS.reduce((acc, l, k) => acc + (BigInt(l + 2 ** 17) << BigInt(18 * k)), 0n);
+
+  it("unpacks the proven word into the logits and their argmax", () => {
+    expect(packOutput(LOGITS)).toBe(reference);
+    const result = verifyZkOutput({ taskId: 7n, output: reference }, zkSettledResult(reference));
+    expect(result).toEqual({ ok: true, word: reference, logits: LOGITS, prediction: 4 });
   });
 
-  it("rejects a tampered output word", async () => {
-    const commitment = await outputCommitment(LOGITS);
-    const tampered = word(LOGITS.map((l, i) => (i === 0 ? 20 : l)));
-    const result = await verifyZkOutput({ taskId: 7n, outputCommitment: commitment, output: tampered });
+  it("rejects a word with bits above the ten slots, and one outside the field", () => {
+    const high = verifyZkOutput({ taskId: 7n, output: reference + (1n << 180n) });
+    expect(high.ok).toBe(false);
+    if (!high.ok) expect(high.reason).toMatch(/not a packed logits word/);
+    const big = verifyZkOutput({ taskId: 1n, output: 2n ** 254n });
+    expect(big).toEqual({ ok: false, reason: `task 1: output ${2n ** 254n} is not a field element` });
+  });
+
+  it("rejects a settlement whose result is not the proven word", () => {
+    const result = verifyZkOutput({ taskId: 3n, output: reference }, zkSettledResult(reference + 1n));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/does not open the proven output commitment/);
-  });
-
-  it("rejects an output that is not one 32-byte word, and a commitment outside the field", async () => {
-    const commitment = await outputCommitment(LOGITS);
-    const short = await verifyZkOutput({ taskId: 1n, outputCommitment: commitment, output: "0x1234" });
-    expect(short).toEqual({
-      ok: false,
-      reason: "task 1: output is 2 bytes, expected one 32-byte packed logits word",
-    });
-    const zero = await verifyZkOutput({ taskId: 1n, outputCommitment: 0n, output: word(LOGITS) });
-    expect(zero.ok).toBe(false);
-  });
-
-  it("rejects a settlement whose result is not the proven commitment", async () => {
-    const commitment = await outputCommitment(LOGITS);
-    const result = await verifyZkOutput(
-      { taskId: 3n, outputCommitment: commitment, output: word(LOGITS) },
-      zkSettledResult(commitment + 1n),
-    );
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/settled result .* is not the proven output commitment/);
+    if (!result.ok) expect(result.reason).toMatch(/settled result .* is not the proven output/);
   });
 });
 
@@ -101,7 +84,7 @@ describe("zkPublicSignals and decodeSubmitProofCall", () => {
       taskId: 9n,
       provider: PROVIDER,
       spec: SPEC,
-      outputCommitment: 789n,
+      output: 789n,
     });
     expect(signals).toEqual([123n, 456n, 789n, taskBinding(31337n, MARKET, 9n, PROVIDER)]);
   });
@@ -118,12 +101,11 @@ describe("zkPublicSignals and decodeSubmitProofCall", () => {
     const data = encodeFunctionData({
       abi: taskMarketAbi,
       functionName: "submitProof",
-      args: [9n, SPEC, 789n, word(LOGITS), proof],
+      args: [9n, SPEC, packOutput(LOGITS), proof],
     });
     const call = decodeSubmitProofCall(data);
     expect(call?.taskId).toBe(9n);
-    expect(call?.outputCommitment).toBe(789n);
-    expect(call?.output).toBe(word(LOGITS));
+    expect(call?.output).toBe(packOutput(LOGITS));
     expect(call?.proof).toEqual(proof);
     expect(call?.spec.modelCommitment).toBe(123n);
     const cancel = encodeFunctionData({ abi: taskMarketAbi, functionName: "cancelTask", args: [9n, SPEC] });

@@ -3,16 +3,17 @@
  * Pure and browser-safe (viem, the Poseidon commitment and the reference inference only): the functions take the
  * decoded events and the fetched bytes, never a client, so the caller decides where they come from.
  *
- * - ZK: the `output` word emitted by `ProofAccepted` must open the proven `outputCommitment` (Poseidon), and the
- *   settlement's `result` is that commitment. {@link zkPublicSignals} rebuilds the four public signals the market
- *   handed the verifier, so a caller can ask the verifier again (`verifyProof`) with the proof from the
- *   `submitProof` calldata ({@link decodeSubmitProofCall}).
+ * - ZK: the `output` word emitted by `ProofAccepted` is public signal 2 of the verified proof (the market checked
+ *   it against the proof), so it must be a well-formed packed logits word and the settlement's `result` must be
+ *   that word. {@link zkPublicSignals} rebuilds the four public signals the market handed the verifier, so a
+ *   caller can ask the verifier again (`verifyProof`) with the proof from the `submitProof` calldata
+ *   ({@link decodeSubmitProofCall}) instead of trusting the market.
  * - REDUNDANT: the result blob of a provider that revealed the majority hash must hash (keccak256) to it.
  */
 import { decodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
 
 import { taskMarketAbi } from "../generated/abis.ts";
-import { unpackOutput, poseidon } from "../zk/commitment.ts";
+import { packOutput, unpackOutput } from "../zk/commitment.ts";
 import { argmax } from "../zk/inference.ts";
 import { SNARK_SCALAR_FIELD } from "../zk/spec.ts";
 import { taskBinding } from "./commitments.ts";
@@ -24,12 +25,11 @@ export type Verification<T> = ({ ok: true } & T) | { ok: false; reason: string }
 /** What `ProofAccepted` carries that the output check needs. */
 export interface ProofAcceptedArgs {
   taskId: bigint;
-  outputCommitment: bigint;
-  /** The packed logits word as emitted (bytes). */
-  output: Hex;
+  /** The proven output word (public signal 2): the ten logits packed as unsigned 18-bit slots. */
+  output: bigint;
 }
 
-/** A ZK output that opened its commitment. */
+/** A ZK output word, unpacked. */
 export interface VerifiedZkOutput {
   /** The packed logits word. */
   word: bigint;
@@ -38,54 +38,43 @@ export interface VerifiedZkOutput {
   prediction: number;
 }
 
-/** `bytes32(outputCommitment)`, what `TaskCompleted.result` holds for a ZK task. */
-export function zkSettledResult(outputCommitment: bigint): Hex {
-  return toHex(outputCommitment, { size: 32 });
+/** `bytes32(output)`, what `TaskCompleted.result` holds for a ZK task. */
+export function zkSettledResult(output: bigint): Hex {
+  return toHex(output, { size: 32 });
 }
 
 /**
- * Checks that a ZK task's emitted output opens the proven output commitment: one 32-byte word below the field
- * order whose Poseidon hash is `outputCommitment`; when `settledResult` (`TaskCompleted.result`) is given, it must
- * be that commitment. Returns the unpacked logits and their argmax.
+ * Checks a ZK task's proven output word: a field element that is a well-formed packed logits word (every bit above
+ * the ten 18-bit slots zero, so it unpacks and packs back to itself); when `settledResult` (`TaskCompleted.result`)
+ * is given, it must be that word. Returns the unpacked logits and their argmax.
  */
-export async function verifyZkOutput(
+export function verifyZkOutput(
   event: ProofAcceptedArgs,
   settledResult?: Hex,
-): Promise<Verification<VerifiedZkOutput>> {
-  const { taskId, output, outputCommitment } = event;
-  if (!/^0x[0-9a-fA-F]{64}$/.test(output)) {
-    const bytes = output.startsWith("0x") ? Math.floor((output.length - 2) / 2) : 0;
+): Verification<VerifiedZkOutput> {
+  const { taskId, output } = event;
+  if (output < 0n || output >= SNARK_SCALAR_FIELD) {
+    return { ok: false, reason: `task ${taskId}: output ${output} is not a field element` };
+  }
+  const logits = unpackOutput(output);
+  if (packOutput(logits) !== output) {
     return {
       ok: false,
-      reason: `task ${taskId}: output is ${bytes} bytes, expected one 32-byte packed logits word`,
+      reason: `task ${taskId}: output ${output} is not a packed logits word (bits above slot 9)`,
     };
   }
-  if (outputCommitment <= 0n || outputCommitment >= SNARK_SCALAR_FIELD) {
+  if (settledResult !== undefined && settledResult.toLowerCase() !== zkSettledResult(output)) {
     return {
       ok: false,
-      reason: `task ${taskId}: output commitment ${outputCommitment} is not a non-zero field element`,
+      reason: `task ${taskId}: the settled result ${settledResult} is not the proven output ${zkSettledResult(output)}`,
     };
   }
-  const word = BigInt(output);
-  if (word >= SNARK_SCALAR_FIELD || (await poseidon([word])) !== outputCommitment) {
-    return {
-      ok: false,
-      reason: `task ${taskId}: the emitted output does not open the proven output commitment ${outputCommitment}`,
-    };
-  }
-  if (settledResult !== undefined && settledResult.toLowerCase() !== zkSettledResult(outputCommitment)) {
-    return {
-      ok: false,
-      reason: `task ${taskId}: the settled result ${settledResult} is not the proven output commitment ${outputCommitment}`,
-    };
-  }
-  const logits = unpackOutput(word);
-  return { ok: true, word, logits, prediction: argmax(logits) };
+  return { ok: true, word: output, logits, prediction: argmax(logits) };
 }
 
 /**
  * The four public signals `TaskMarket` passes to the task's verifier, in ProofLib's order:
- * [modelCommitment, inputCommitment, outputCommitment, taskBinding(chainId, market, taskId, provider)].
+ * [modelCommitment, inputCommitment, output, taskBinding(chainId, market, taskId, provider)].
  */
 export function zkPublicSignals(params: {
   chainId: bigint | number;
@@ -93,12 +82,12 @@ export function zkPublicSignals(params: {
   taskId: bigint;
   provider: Address;
   spec: Pick<TaskSpec, "modelCommitment" | "inputCommitment">;
-  outputCommitment: bigint;
+  output: bigint;
 }): readonly [bigint, bigint, bigint, bigint] {
   return [
     params.spec.modelCommitment,
     params.spec.inputCommitment,
-    params.outputCommitment,
+    params.output,
     taskBinding(BigInt(params.chainId), params.market, params.taskId, params.provider),
   ];
 }
@@ -107,8 +96,7 @@ export function zkPublicSignals(params: {
 export interface SubmitProofCall {
   taskId: bigint;
   spec: TaskSpec;
-  outputCommitment: bigint;
-  output: Hex;
+  output: bigint;
   proof: {
     a: readonly [bigint, bigint];
     b: readonly [readonly [bigint, bigint], readonly [bigint, bigint]];
@@ -124,8 +112,8 @@ export function decodeSubmitProofCall(data: Hex): SubmitProofCall | null {
   try {
     const call = decodeFunctionData({ abi: taskMarketAbi, data });
     if (call.functionName !== "submitProof") return null;
-    const [taskId, spec, outputCommitment, output, proof] = call.args;
-    return { taskId, spec, outputCommitment, output, proof };
+    const [taskId, spec, output, proof] = call.args;
+    return { taskId, spec, output, proof };
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import { inputCommitment, outputCommitment, packModel, poseidonChain } from "./commitment.ts";
+import { inputCommitment, packModel, packOutput, poseidonChain } from "./commitment.ts";
 import { toField } from "./field.ts";
 import { infer, type InferenceTrace } from "./inference.ts";
 import type { QuantisedModel } from "./model.ts";
@@ -9,7 +9,7 @@ export interface MnistMlpCircuitInput {
   [signal: string]: string | string[];
   modelCommitment: string;
   inputCommitment: string;
-  outputCommitment: string;
+  outputWord: string;
   taskBinding: string;
   w1Packed: string[];
   b1Packed: string;
@@ -26,7 +26,8 @@ export interface MnistMlpCircuitInput {
 export interface MnistMlpPublicSignals {
   modelCommitment: bigint;
   inputCommitment: bigint;
-  outputCommitment: bigint;
+  /** The output itself: the logits packed as unsigned slots (packOutput), proven as public signal 2. */
+  outputWord: bigint;
   taskBinding: bigint;
 }
 
@@ -60,13 +61,13 @@ export async function buildCircuitInput(
   const publicSignals: MnistMlpPublicSignals = {
     modelCommitment: await poseidonChain(packed.elements),
     inputCommitment: await inputCommitment(trace.input, inputSalt, spec),
-    outputCommitment: await outputCommitment(trace.logits, spec),
+    outputWord: packOutput(trace.logits, spec),
     taskBinding,
   };
   const circuitInput: MnistMlpCircuitInput = {
     modelCommitment: publicSignals.modelCommitment.toString(),
     inputCommitment: publicSignals.inputCommitment.toString(),
-    outputCommitment: publicSignals.outputCommitment.toString(),
+    outputWord: publicSignals.outputWord.toString(),
     taskBinding: taskBinding.toString(),
     w1Packed: packed.w1Packed.map(dec),
     b1Packed: dec(packed.b1Packed),
@@ -86,7 +87,7 @@ export function publicSignalsArray(s: MnistMlpPublicSignals): [string, string, s
   return [
     s.modelCommitment.toString(),
     s.inputCommitment.toString(),
-    s.outputCommitment.toString(),
+    s.outputWord.toString(),
     s.taskBinding.toString(),
   ];
 }

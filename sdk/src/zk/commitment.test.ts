@@ -5,7 +5,6 @@ import {
   inputCommitment,
   modelCommitment,
   modelHeader,
-  outputCommitment,
   packInput,
   packModel,
   packOutput,
@@ -89,13 +88,19 @@ describe("commitments", () => {
     expect((await modelCommitment(model)).toString()).toBe(model.commitment);
   });
 
-  it("input commitment depends on every pixel and the salt; output on every logit", async () => {
+  it("input commitment depends on every pixel and the salt; the output word on every logit", async () => {
     const x = new Array(49).fill(3);
     const base = await inputCommitment(x);
     expect(await inputCommitment(x, 1n)).not.toBe(base);
     expect(await inputCommitment([...x.slice(0, 48), 4])).not.toBe(base);
     const logits = new Array(10).fill(0);
-    expect(await outputCommitment(logits)).toBe(await poseidon([packOutput(logits)]));
-    expect(await outputCommitment([...logits.slice(0, 9), 1])).not.toBe(await outputCommitment(logits));
+    // slot k holds logit_k + 2^17 in 18 bits (independent reference of the packing)
+    expect(packOutput(logits)).toBe(
+      [...Array(10).keys()].reduce((acc, k) => acc + ((2n ** 17n) << BigInt(18 * k)), 0n),
+    );
+    expect(packOutput([...logits.slice(0, 9), 1])).not.toBe(packOutput(logits));
+    expect(unpackOutput(packOutput([-5, 7, 0, 1, 2, 3, 4, 5, 6, -131072]))).toEqual([
+      -5, 7, 0, 1, 2, 3, 4, 5, 6, -131072,
+    ]);
   });
 });

@@ -182,11 +182,3 @@ export function unpackOutput(packed: bigint, spec: MnistMlpSpec = MNIST_MLP_SPEC
   const offset = 2 ** (spec.k2 - 1);
   return Array.from({ length: spec.nOut }, (_, k) => Number((packed >> BigInt(spec.k2 * k)) & mask) - offset);
 }
-
-/** Output commitment: Poseidon(packOutput(logits)). */
-export async function outputCommitment(
-  logits: readonly number[],
-  spec: MnistMlpSpec = MNIST_MLP_SPEC,
-): Promise<bigint> {
-  return poseidon([packOutput(logits, spec)]);
-}

@@ -12,7 +12,6 @@ export {
   inputCommitment,
   modelCommitment,
   modelHeader,
-  outputCommitment,
   packInput,
   packModel,
   packOutput,

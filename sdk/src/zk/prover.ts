@@ -99,7 +99,7 @@ export async function proveInference(params: ProveInferenceParams): Promise<Infe
     signals: s,
     calldata: {
       proof: toSolidityProof(proof),
-      publicSignals: [s.modelCommitment, s.inputCommitment, s.outputCommitment, s.taskBinding],
+      publicSignals: [s.modelCommitment, s.inputCommitment, s.outputWord, s.taskBinding],
     },
     trace: built.trace,
   };

@@ -42,7 +42,7 @@ export const SNARK_SCALAR_FIELD =
 export const PUBLIC_SIGNAL_NAMES = [
   "modelCommitment",
   "inputCommitment",
-  "outputCommitment",
+  "outputWord",
   "taskBinding",
 ] as const;
 
