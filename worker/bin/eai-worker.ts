@@ -90,11 +90,24 @@ async function createExecutors(
   const executors: { onnx?: Executor; wasm?: Executor } = {};
   let pool: ProverPool | undefined;
   let zk: ZkMlpExecutor | undefined;
-  if (config.executors.includes("onnx")) executors.onnx = await OnnxExecutor.create({ gpuAvailable, logger });
+  const { limits } = config;
+  if (config.executors.includes("onnx"))
+    executors.onnx = await OnnxExecutor.create({
+      gpuAvailable,
+      logger,
+      memoryMiB: limits.onnxMemoryMiB,
+      timeoutMs: limits.onnxTimeoutMs,
+      cpuMs: limits.onnxCpuMs,
+      maxSessions: limits.onnxProcesses,
+      maxModelBytes: limits.maxModelBytes,
+      maxInputBytes: limits.maxInputBytes,
+    });
   if (config.executors.includes("wasm"))
     executors.wasm = new WasmExecutor({
-      memoryMiB: config.limits.wasmMemoryMiB,
-      timeoutMs: config.limits.wasmTimeoutMs,
+      memoryMiB: limits.wasmMemoryMiB,
+      timeoutMs: limits.wasmTimeoutMs,
+      cpuMs: limits.wasmCpuMs,
+      maxInputBytes: limits.maxInputBytes,
       logger,
     });
   if (config.executors.includes("zk-mlp")) {

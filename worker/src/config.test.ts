@@ -56,6 +56,78 @@ describe("worker config", () => {
     expect(() => parseWorkerConfig({ ...base, directMaxRank: 0 }, {}, "/x")).toThrow(/directMaxRank/);
   });
 
+  it("has the protocol-economics settings with defaults, env overrides and bounds", () => {
+    const d = parseWorkerConfig(base, {}, "/x");
+    expect([d.reportTaskFaults, d.leaveUnfilled, d.maxVotesPerTask, d.prepareLeadSec]).toEqual([
+      true,
+      true,
+      15,
+      5,
+    ]);
+    expect(d.trustedVerifierCodeHashes).toEqual([]);
+    const hash = `0x${"ab".repeat(32)}`;
+    const env = {
+      EAI_WORKER_REPORT_TASK_FAULTS: "false",
+      EAI_WORKER_LEAVE_UNFILLED: "0",
+      EAI_WORKER_MAX_VOTES_PER_TASK: "1",
+      EAI_WORKER_PREPARE_LEAD_SEC: "0",
+      EAI_WORKER_TRUSTED_VERIFIER_CODE_HASHES: `${hash}, ${hash.replace("ab", "cd")}`,
+    };
+    const cfg = parseWorkerConfig(base, env, "/x");
+    expect([cfg.reportTaskFaults, cfg.leaveUnfilled, cfg.maxVotesPerTask, cfg.prepareLeadSec]).toEqual([
+      false,
+      false,
+      1,
+      0,
+    ]);
+    expect(cfg.trustedVerifierCodeHashes).toEqual([hash, hash.replace("ab", "cd")]);
+    expect(() => parseWorkerConfig(base, { EAI_WORKER_REPORT_TASK_FAULTS: "yes" }, "/x")).toThrow(
+      /reportTaskFaults \(from EAI_WORKER_REPORT_TASK_FAULTS\): expected true or false/,
+    );
+    expect(() => parseWorkerConfig({ ...base, maxVotesPerTask: 16 }, {}, "/x")).toThrow(/maxVotesPerTask/);
+    expect(() => parseWorkerConfig({ ...base, maxVotesPerTask: 0 }, {}, "/x")).toThrow(/maxVotesPerTask/);
+    expect(() => parseWorkerConfig({ ...base, trustedVerifierCodeHashes: ["0x12"] }, {}, "/x")).toThrow(
+      /trustedVerifierCodeHashes.*32-byte code hash/,
+    );
+  });
+
+  it("has executor limits with defaults, env overrides and bounds", () => {
+    expect(parseWorkerConfig(base, {}, "/x").limits).toEqual({
+      maxInputBytes: 16 * 1024 * 1024,
+      wasmMemoryMiB: 256,
+      wasmTimeoutMs: 10_000,
+      maxModelBytes: 256 * 1024 * 1024,
+      onnxMemoryMiB: 2048,
+      onnxTimeoutMs: 60_000,
+      onnxProcesses: 4,
+      executionAttempts: 3,
+    });
+    const partial = parseWorkerConfig({ ...base, limits: { maxInputBytes: 1024 } }, {}, "/x").limits;
+    expect(partial).toMatchObject({ maxInputBytes: 1024, onnxTimeoutMs: 60_000, executionAttempts: 3 });
+    const env = {
+      EAI_WORKER_ONNX_MEMORY_MIB: "512",
+      EAI_WORKER_ONNX_TIMEOUT_MS: "5000",
+      EAI_WORKER_ONNX_CPU_MS: "9000",
+      EAI_WORKER_ONNX_PROCESSES: "2",
+      EAI_WORKER_WASM_CPU_MS: "700",
+      EAI_WORKER_EXECUTION_ATTEMPTS: "1",
+    };
+    expect(parseWorkerConfig(base, env, "/x").limits).toMatchObject({
+      onnxMemoryMiB: 512,
+      onnxTimeoutMs: 5000,
+      onnxCpuMs: 9000,
+      onnxProcesses: 2,
+      wasmCpuMs: 700,
+      executionAttempts: 1,
+    });
+    expect(() => parseWorkerConfig(base, { EAI_WORKER_EXECUTION_ATTEMPTS: "0" }, "/x")).toThrow(
+      /limits.executionAttempts \(from EAI_WORKER_EXECUTION_ATTEMPTS\): expected an integer between 1 and 10, got 0/,
+    );
+    expect(() => parseWorkerConfig({ ...base, limits: { onnxMemoryMiB: 16 } }, {}, "/x")).toThrow(
+      /limits.onnxMemoryMiB: expected MiB between 64 and 1048576/,
+    );
+  });
+
   it("names the field, the expectation and the value", () => {
     expect(() => parseWorkerConfig({ ...base, rpcUrl: "foo" })).toThrow(
       'rpcUrl: expected an http(s) URL, got "foo"',

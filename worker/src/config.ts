@@ -135,6 +135,27 @@ export const workerConfigSchema = z
      * offline and left out of the ranking; 0 ranks every active provider. Keep it above heartbeatIntervalMs.
      */
     directLivenessSec: int(0, 30 * 86_400, "seconds between 0 and 2592000").default(1_800),
+    /**
+     * REDUNDANT: vote the reserved task-fault result (TaskMarket.TASK_FAULT_RESULT) when the model or the input
+     * cannot be executed for a deterministic reason (the module traps, the input does not fit the model, a declared
+     * limit is hit). With a majority the requester is refunded minus the fault fee, which goes to the reporters; no
+     * revealer is slashed. false: skip such tasks instead.
+     */
+    reportTaskFaults: z.boolean({ error: "expected true or false" }).default(true),
+    /** REDUNDANT: leave a claimed task whose draws did not all fill within the market's fill timeout (bond back). */
+    leaveUnfilled: z.boolean({ error: "expected true or false" }).default(true),
+    /** REDUNDANT: most draws (votes) this provider takes on one task when its turn comes on several. */
+    maxVotesPerTask: int(1, 15, "an integer between 1 and 15").default(15),
+    /** REDUNDANT: seconds before its turn at which the worker starts executing (so the result is ready to claim). */
+    prepareLeadSec: int(0, 3_600, "seconds between 0 and 3600").default(5),
+    /**
+     * ZK: code hashes (EXTCODEHASH) of Groth16 verifiers this worker proves for, besides the built-in ones generated
+     * from its own circuits (@eai/sdk/verifiers). A task whose verifier has other code is skipped (verifier-unknown):
+     * a verifier that rejects valid proofs would get the claimant slashed.
+     */
+    trustedVerifierCodeHashes: z
+      .array(z.string().regex(/^0x[0-9a-fA-F]{64}$/, { error: "expected a 0x-prefixed 32-byte code hash" }))
+      .default([]),
     /** ProviderRegistry.heartbeat interval; 0 disables heartbeats. */
     heartbeatIntervalMs: z
       .union([z.literal(0), int(10_000, 86_400_000, "0 or milliseconds between 10000 and 86400000")], {
@@ -162,12 +183,25 @@ export const workerConfigSchema = z
     region: int(0, 999, "an ISO 3166-1 numeric code (0-999, 0 = any)").default(0),
     gasHeadroomPercent: int(0, 500, "an integer percentage between 0 and 500").default(20),
     keystorePath: path.optional(),
+    /** Executor limits (docs/WORKER.md, "Limits"). */
     limits: z
       .object({
         maxInputBytes: int(1, 1 << 30, "a positive number of bytes (≤ 1 GiB)").default(16 * 1024 * 1024),
         wasmMemoryMiB: int(1, 4096, "MiB between 1 and 4096").default(256),
         wasmTimeoutMs: int(10, 3_600_000, "milliseconds between 10 and 3600000").default(10_000),
+        /** CPU time per WASM run; absent = wasmTimeoutMs. */
+        wasmCpuMs: int(10, 3_600_000, "milliseconds between 10 and 3600000").optional(),
         maxModelBytes: int(1, 4 << 30, "a positive number of bytes (≤ 4 GiB)").default(256 * 1024 * 1024),
+        /** Resident memory of one ONNX child process. */
+        onnxMemoryMiB: int(64, 1 << 20, "MiB between 64 and 1048576").default(2048),
+        /** Wall clock per ONNX run and per model load. */
+        onnxTimeoutMs: int(100, 3_600_000, "milliseconds between 100 and 3600000").default(60_000),
+        /** CPU time (all threads) per ONNX run and load; absent = onnxTimeoutMs × the run's intra-op threads. */
+        onnxCpuMs: int(100, 86_400_000, "milliseconds between 100 and 86400000").optional(),
+        /** ONNX child processes (one loaded model each) alive at once. */
+        onnxProcesses: int(1, 64, "an integer between 1 and 64").default(4),
+        /** Executor runs per task (counted before each run, crashes included) before it is given up. */
+        executionAttempts: int(1, 10, "an integer between 1 and 10").default(3),
       })
       .strict()
       .default({
@@ -175,6 +209,10 @@ export const workerConfigSchema = z
         wasmMemoryMiB: 256,
         wasmTimeoutMs: 10_000,
         maxModelBytes: 256 * 1024 * 1024,
+        onnxMemoryMiB: 2048,
+        onnxTimeoutMs: 60_000,
+        onnxProcesses: 4,
+        executionAttempts: 3,
       }),
     prover: z
       .object({
@@ -202,7 +240,7 @@ export const workerConfigSchema = z
 
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 
-type EnvKind = "string" | "int" | "list" | "map";
+type EnvKind = "string" | "int" | "bool" | "list" | "map";
 
 /** Every supported override: env var → config path and how its text is read. */
 export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; kind: EnvKind }>> = {
@@ -224,6 +262,11 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_DIRECT_MAX_RANK: { path: ["directMaxRank"], kind: "int" },
   EAI_WORKER_DIRECT_REFRESH_MS: { path: ["directRefreshMs"], kind: "int" },
   EAI_WORKER_DIRECT_LIVENESS_SEC: { path: ["directLivenessSec"], kind: "int" },
+  EAI_WORKER_REPORT_TASK_FAULTS: { path: ["reportTaskFaults"], kind: "bool" },
+  EAI_WORKER_LEAVE_UNFILLED: { path: ["leaveUnfilled"], kind: "bool" },
+  EAI_WORKER_MAX_VOTES_PER_TASK: { path: ["maxVotesPerTask"], kind: "int" },
+  EAI_WORKER_PREPARE_LEAD_SEC: { path: ["prepareLeadSec"], kind: "int" },
+  EAI_WORKER_TRUSTED_VERIFIER_CODE_HASHES: { path: ["trustedVerifierCodeHashes"], kind: "list" },
   EAI_WORKER_HEARTBEAT_INTERVAL_MS: { path: ["heartbeatIntervalMs"], kind: "int" },
   EAI_WORKER_SHUTDOWN_GRACE_MS: { path: ["shutdownGraceMs"], kind: "int" },
   EAI_WORKER_METADATA_URI: { path: ["metadataURI"], kind: "string" },
@@ -238,6 +281,12 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_MAX_INPUT_BYTES: { path: ["limits", "maxInputBytes"], kind: "int" },
   EAI_WORKER_WASM_MEMORY_MIB: { path: ["limits", "wasmMemoryMiB"], kind: "int" },
   EAI_WORKER_WASM_TIMEOUT_MS: { path: ["limits", "wasmTimeoutMs"], kind: "int" },
+  EAI_WORKER_WASM_CPU_MS: { path: ["limits", "wasmCpuMs"], kind: "int" },
+  EAI_WORKER_ONNX_MEMORY_MIB: { path: ["limits", "onnxMemoryMiB"], kind: "int" },
+  EAI_WORKER_ONNX_TIMEOUT_MS: { path: ["limits", "onnxTimeoutMs"], kind: "int" },
+  EAI_WORKER_ONNX_CPU_MS: { path: ["limits", "onnxCpuMs"], kind: "int" },
+  EAI_WORKER_ONNX_PROCESSES: { path: ["limits", "onnxProcesses"], kind: "int" },
+  EAI_WORKER_EXECUTION_ATTEMPTS: { path: ["limits", "executionAttempts"], kind: "int" },
   EAI_WORKER_PROVER_PROCESSES: { path: ["prover", "processes"], kind: "int" },
   EAI_WORKER_PROVER_JOB_TIMEOUT_MS: { path: ["prover", "jobTimeoutMs"], kind: "int" },
   EAI_WORKER_LOG_LEVEL: { path: ["logLevel"], kind: "string" },
@@ -257,6 +306,11 @@ function readEnvValue(kind: EnvKind, text: string): unknown {
       return text;
     case "int":
       return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+    case "bool": {
+      // true/false, 1/0; anything else is passed on for zod to reject with the field's message
+      const t = text.trim().toLowerCase();
+      return t === "true" || t === "1" ? true : t === "false" || t === "0" ? false : text;
+    }
     case "list":
       return text
         .split(",")

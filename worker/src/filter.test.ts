@@ -23,6 +23,7 @@ const spec: TaskSpec = {
   verifier: "0x0000000000000000000000000000000000000003",
   modelCommitment: 1n,
   createdAt: 1000,
+  createdBlock: 10n,
   priorityUntil: 1030,
   deadline: 10_000,
   execWindow: 600,
@@ -32,6 +33,7 @@ const spec: TaskSpec = {
   minTier: 1,
   minResources: ZERO,
   inputCommitment: 7n,
+  rated: true,
 };
 const ctx: FilterContext = {
   now: 1100,

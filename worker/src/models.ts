@@ -9,6 +9,12 @@ import { modelRegistryAbi } from "@eai/sdk/abis";
 import { fetchBlob, parseBlobUri, sha256Hex } from "@eai/sdk/storage";
 import type { ExecutorKind } from "./config.ts";
 import type { ModelArtifact } from "./executors/types.ts";
+import {
+  defaultProfile,
+  parseExecutionProfile,
+  profileFromRegistry,
+  type ExecutionProfile,
+} from "./executors/profile.ts";
 import type { ChainContext } from "./chain/client.ts";
 
 /** ModelKind (contracts/types/Resources.sol) → executor kind. */
@@ -22,6 +28,29 @@ export interface ModelInfo {
   artifactURI: string;
   inputSize: number;
   outputSize: number;
+  /**
+   * How the model's results are produced and compared (ModelRegistry's execution profile, `defaultProfile(kind)` for
+   * a model registered without one). Absent only when the registry's profile is invalid: see `profileError`.
+   */
+  profile?: ExecutionProfile;
+  /** Why the registry's profile was refused (no task of this model can be run comparably). */
+  profileError?: string;
+}
+
+/**
+ * The execution profile of a model as ModelRegistry gives it (a plain object; absent on registries without
+ * profiles, then defaulted), or the reason it is refused.
+ */
+export function profileOf(
+  kind: ExecutorKind,
+  raw: unknown,
+): { profile: ExecutionProfile } | { profileError: string } {
+  if (raw === undefined || raw === null) return { profile: defaultProfile(kind) };
+  try {
+    return { profile: parseExecutionProfile(profileFromRegistry(raw)) };
+  } catch (err) {
+    return { profileError: (err as Error).message };
+  }
 }
 
 export class ModelError extends Error {
@@ -79,6 +108,7 @@ export class ModelStore {
           artifactURI: m.artifactURI,
           inputSize: m.inputSize,
           outputSize: m.outputSize,
+          ...profileOf(kind, m.profile),
         };
       }
     }
@@ -115,7 +145,7 @@ export class ModelStore {
           () => false,
         )
       ) {
-        return { id: model.id.toString(), kind: model.kind, path, sha256: expected };
+        return { id: model.id.toString(), kind: model.kind, path, sha256: expected, profile: model.profile };
       }
     }
     let bytes: Uint8Array;
@@ -142,6 +172,6 @@ export class ModelStore {
     } finally {
       await rm(tmp, { force: true });
     }
-    return { id: model.id.toString(), kind: model.kind, path, sha256 };
+    return { id: model.id.toString(), kind: model.kind, path, sha256, profile: model.profile };
   }
 }

@@ -95,6 +95,22 @@ describe("state store", () => {
     expect((await next).lastProcessedBlock).toBe(3n);
   });
 
+  it("counts executor runs on disk before they start, up to a bound", async () => {
+    const store = await StateStore.open(dir);
+    await store.upsertTask(task("9"));
+    expect(await store.beginExecution("9", 2, { phase: "executing" })).toBe(1);
+    // Persisted before the call returned: a process that dies during the run finds the count on restart.
+    const onDisk = JSON.parse(await readFile(join(dir, STATE_FILE), "utf8")) as {
+      tasks: Record<string, { executionAttempts?: number; phase: string }>;
+    };
+    expect(onDisk.tasks["9"]).toMatchObject({ executionAttempts: 1, phase: "executing" });
+    const reopened = await StateStore.open(dir);
+    expect(await reopened.beginExecution("9", 2)).toBe(2);
+    expect(await reopened.beginExecution("9", 2)).toBeUndefined();
+    expect((await StateStore.open(dir)).get().tasks["9"]?.executionAttempts).toBe(2);
+    await expect(reopened.beginExecution("404", 2)).rejects.toThrow(/task 404 is not in the state/);
+  });
+
   it("refuses invalid data and explains a corrupt file", async () => {
     const store = await StateStore.open(dir);
     await expect(store.upsertTask({ ...task("x") })).rejects.toThrow(

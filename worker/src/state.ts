@@ -16,6 +16,8 @@ import { formatIssues } from "@eai/sdk/zod-errors";
 export const STATE_FILE = "worker-state.json";
 
 export const TASK_PHASES = [
+  "preparing",
+  "prepared",
   "claiming",
   "claimed",
   "executing",
@@ -52,6 +54,12 @@ const taskSchema = z
       .regex(/^0x[0-9a-fA-F]{64}$/, { error: "expected a 0x-prefixed 32-byte hex salt" })
       .optional(),
     resultHash: z.string().optional(),
+    /** REDUNDANT: the task cannot be executed (a deterministic task fault): the worker votes TASK_FAULT_RESULT. */
+    taskFault: z.string().optional(),
+    /** REDUNDANT: chain time (s) from which this provider's best free draw is its own (TaskMarket.claimableAt). */
+    turnAt: z.number().int().nonnegative().optional(),
+    /** REDUNDANT: draws (votes) this provider holds on the task. */
+    votes: z.number().int().nonnegative().optional(),
     outputUri: z.string().optional(),
     txHashes: z.array(z.string()).default([]),
     /** The task's input URI (emitted in TaskSubmitted, not part of the spec). */
@@ -63,20 +71,25 @@ const taskSchema = z
     /** A transaction signed for this task and not yet known to be mined: checked before anything is re-sent. */
     pendingTx: z
       .object({
-        action: z.enum(["claim", "submitProof", "commit", "reveal", "finalize"]),
+        action: z.enum(["claim", "submitProof", "commit", "reveal", "finalize", "leave"]),
         hash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, { error: "expected a transaction hash" }),
       })
       .strict()
       .optional(),
-    /** ZK mode after proving: output bytes (hex), its Poseidon commitment and the proof (decimal strings). */
+    /** ZK mode after proving: the proven output word (decimal) and the proof (decimal strings). */
     output: z.string().optional(),
-    outputCommitment: z.string().optional(),
     proof: z
       .object({ a: z.array(z.string()), b: z.array(z.array(z.string())), c: z.array(z.string()) })
       .strict()
       .optional(),
     /** Failed execution attempts caused by the worker (outage, crash), for bounded retries. */
     attempts: z.number().int().nonnegative().optional(),
+    /**
+     * Executor runs started for this task. Incremented and persisted *before* each run, so a run that never came
+     * back (the process was killed, aborted or lost power) still counts: after `limits.executionAttempts` runs the
+     * task is given up instead of executed again (no crash loop on restart).
+     */
+    executionAttempts: z.number().int().nonnegative().optional(),
     error: z.string().optional(),
     claimedAt: z.number().int().nonnegative(),
     updatedAt: z.number().int().nonnegative(),
@@ -204,6 +217,29 @@ export class StateStore {
     return this.update((s) => {
       s.tasks[task.taskId] = { txHashes: [], ...s.tasks[task.taskId], ...task, updatedAt: Date.now() };
     });
+  }
+
+  /**
+   * Records that an executor run of `taskId` is about to start: increments its `executionAttempts` (and applies
+   * `patch`, e.g. the phase) in one persisted update, before the run. Resolves with the run's number (1 = first), or
+   * with `undefined`, changing nothing, when `max` runs were already started.
+   * @throws StateError when the task is not in the state.
+   */
+  async beginExecution(
+    taskId: string,
+    max: number,
+    patch: Partial<Pick<InFlightTask, "phase">> = {},
+  ): Promise<number | undefined> {
+    let run: number | undefined;
+    await this.update((s) => {
+      const t = s.tasks[taskId];
+      if (!t) throw new StateError(`task ${taskId} is not in the state`);
+      const started = t.executionAttempts ?? 0;
+      if (started >= max) return;
+      run = started + 1;
+      s.tasks[taskId] = { ...t, ...patch, executionAttempts: run, updatedAt: Date.now() };
+    });
+    return run;
   }
 
   removeTask(taskId: string): Promise<WorkerState> {

@@ -9,15 +9,22 @@
  *              submitted → settled; dropped without a transaction when another provider settles or claims first
  *   ZK hybrid: rank 0 takes the direct path; a lower rank whose turn comes while the task is still Open takes the
  *              claim path (claimTask locks the task, so no further duplicate proofs)
- *   REDUNDANT: claiming → claimed → (execute + upload) executed → (commitResult) committed → (revealResult)
- *              revealed → (finalizeTask if needed) settled
+ *   REDUNDANT: (candidate: input checked, turn read from TaskMarket.claimableAt) preparing → (execute + upload,
+ *              or a task-fault vote when the model or input cannot be executed) prepared → (at the turn) claiming
+ *              → claimed → (commitResult) committed [→ further draws at their turns; leaveTask when the draws do
+ *              not fill in time] → (revealResult) revealed → (finalizeTask if needed) settled. The result is ready
+ *              before the bond is locked, so the worker never claims what it cannot deliver.
+ *   ZK tasks are only proved for a verifier whose code is one this worker's circuits generate (a verifier that
+ *   rejects valid proofs would get the claimant slashed).
  */
 import { randomBytes } from "node:crypto";
 import { providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
 import { uploadBlob } from "@eai/sdk/storage";
 import { decryptWith } from "@eai/sdk/crypto";
-import { bytesToHex, type Address, type Hex, type Transport } from "viem";
+import { VERIFIER_CODE_HASHES } from "@eai/sdk/verifiers";
+import { keccak256, type Address, type Hex, type Transport } from "viem";
 import {
+  TASK_FAULT_RESULT,
   TaskStatus,
   VerificationMode,
   resultCommitment,
@@ -31,7 +38,7 @@ import {
 import type { BackoffOptions } from "./backoff.ts";
 import { benchmarkResources } from "./startup.ts";
 import { connectChain, type ChainContext } from "./chain/client.ts";
-import { describeError } from "./chain/errors.ts";
+import { describeError, revertErrorName } from "./chain/errors.ts";
 import { ensureProfile, ensureStake } from "./chain/registration.ts";
 import { TxRevertedError, TxSubmitter, type TxOutcome } from "./chain/submitter.ts";
 import { TaskWatcher, type MarketEvent } from "./chain/watcher.ts";
@@ -46,7 +53,7 @@ import { loadOrCreateX25519Keys, type X25519Keys } from "./keys.ts";
 import type { Logger } from "./logger.ts";
 import { silentLogger } from "./logger.ts";
 import { createMetrics, type WorkerMetrics } from "./metrics.ts";
-import { ModelError, ModelStore } from "./models.ts";
+import { ModelError, ModelStore, type ModelInfo } from "./models.ts";
 import type { Signer } from "./keystore.ts";
 import { StateStore, type InFlightTask } from "./state.ts";
 import { claimsWhenRanked, firstRanked, ProviderDirectory, rankOf, turnSteps } from "./ranking.ts";
@@ -106,10 +113,35 @@ export interface WorkerStatus {
 /** Why a task was given up (task fault) or is to be retried (worker fault). */
 class TaskFault extends Error {
   readonly reason: string;
-  constructor(reason: string, message: string) {
+  /** The executor failure behind it, if any (`execution.taskFault`: deterministic, the task's own fault). */
+  readonly execution: ExecutionError | undefined;
+  constructor(reason: string, message: string, execution?: ExecutionError) {
     super(message);
     this.reason = reason;
+    this.execution = execution;
   }
+}
+
+/**
+ * Whether a task fault is the task's own and the same on every honest machine (so the worker votes the task-fault
+ * result): a failure the executor classifies as deterministic, an input that does not match its commitment or
+ * cannot be read, a model artifact that is not what the registry names. Faults of this worker (no executor, a
+ * profile it cannot honour) are not.
+ */
+function isDeterministicFault(err: TaskFault): boolean {
+  if (err.execution) return err.execution.taskFault;
+  return err.reason.startsWith("input-") || err.reason === "bad-model";
+}
+
+function popcount(mask: number): number {
+  let n = 0;
+  for (let m = mask; m !== 0; m &= m - 1) n += 1;
+  return n;
+}
+
+/** 32 random bytes as 0x-hex (a commit-reveal salt). */
+function bytesToHex32(bytes: Uint8Array): Hex {
+  return `0x${Buffer.from(bytes).toString("hex")}`;
 }
 
 export class ProviderWorker {
@@ -139,12 +171,17 @@ export class ProviderWorker {
   readonly #backoff: BackoffOptions | undefined;
   readonly #directory: ProviderDirectory | undefined;
   readonly #wakeTimers = new Set<NodeJS.Timeout>();
+  #settlementCache: { at: number; value: { fillTimeout: number; drawStep: number } } | undefined;
+  /** Verifier address (lower case) → whether its code is trusted (ZK tasks). */
+  readonly #verifierChecks = new Map<string, boolean>();
   /** Moving average of this worker's execution + proof time (ms), for the direct-mode stagger. */
   #proofMsAverage: number | undefined;
   #watcher: TaskWatcher | undefined;
   #tick: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #now = 0;
+  /** When `#now` was read (Date.now()): chain time is estimated to advance with wall time between blocks. */
+  #nowSeenAt = 0;
   #stopping = false;
 
   private constructor(
@@ -367,6 +404,7 @@ export class ProviderWorker {
         case "TaskCancelled":
         case "TaskCompleted":
         case "TaskRefunded":
+        case "TaskFaulted":
           this.#dropCandidate(id);
           break;
         case "ProviderPaid":
@@ -411,6 +449,7 @@ export class ProviderWorker {
       try {
         const block = await this.ctx.publicClient.getBlock({ blockTag: "latest" });
         this.#now = Number(block.timestamp);
+        this.#nowSeenAt = Date.now();
         if (!this.#stopping) await this.#considerCandidates();
         const tasks = this.store.get().tasks;
         this.metrics.tasksInFlight.set(Object.keys(tasks).length);
@@ -470,6 +509,20 @@ export class ProviderWorker {
         this.#skip(id, decision.reason, decision.detail);
         continue;
       }
+      // An execution profile this worker cannot honour (another onnxruntime, an invalid profile): skipped, not faulted.
+      const refusal = model && this.#profileRefusal(model);
+      if (refusal) {
+        this.#skip(id, "unsupported-profile", refusal);
+        continue;
+      }
+      if (c.spec.mode === VerificationMode.ZK && !(await this.#verifierTrusted(c.spec.verifier))) {
+        this.#skip(
+          id,
+          "verifier-unknown",
+          `verifier ${c.spec.verifier} has code none of this worker's circuits generates: a proof could be refused`,
+        );
+        continue;
+      }
       // Direct mode: the turn is fixed once the task may be served (after any priority window), even while at
       // capacity, so that the wait runs alongside the work in progress.
       const turn =
@@ -500,17 +553,29 @@ export class ProviderWorker {
         }
       }
       // Check the input before locking a bond on it (or proving it).
+      let inputFault: TaskFault | undefined;
       try {
         const input = await this.#loadInput(id, c.spec, c.inputUri, decision.executor);
         this.#inputs.set(id, input);
       } catch (err) {
-        if (err instanceof TaskFault) {
+        if (
+          err instanceof TaskFault &&
+          c.spec.mode === VerificationMode.REDUNDANT &&
+          this.config.reportTaskFaults
+        ) {
+          inputFault = err; // every honest provider sees the same input: vote the task fault
+        } else if (err instanceof TaskFault) {
           this.#skip(id, err.reason, err.message);
+          continue;
         } else if (++c.inputMisses >= MAX_INPUT_MISSES) {
           this.#skip(id, "input-unavailable", describeError(err));
         } else {
           this.#log.debug({ taskId: id, err: describeError(err) }, "input not available yet");
         }
+        if (!inputFault) continue;
+      }
+      if (c.spec.mode === VerificationMode.REDUNDANT) {
+        await this.#takeRedundant(id, c, decision.executor, inputFault);
         continue;
       }
       if (direct) {
@@ -525,6 +590,92 @@ export class ProviderWorker {
       if (claimed) free -= c.spec.bond;
       else this.#inputs.delete(id);
     }
+  }
+
+  /**
+   * REDUNDANT: reads this provider's turn on the task's best free draw (TaskMarket.claimableAt) and takes the task
+   * into its state for preparation (execution before any bond is locked). A seed block not mined yet leaves it a
+   * candidate; an expired seed, no free draw or no stake drops it.
+   */
+  async #takeRedundant(id: string, c: Candidate, executor: ExecutorKind, fault?: TaskFault): Promise<void> {
+    const turn = await this.#turn(BigInt(id), c.spec);
+    if (turn === "pending") return;
+    this.#candidates.delete(id);
+    if (turn === "none") {
+      this.#inputs.delete(id);
+      this.#log.debug({ taskId: id }, "no free draw is ours (all taken, or the draw seed expired)");
+      return;
+    }
+    await this.store.upsertTask({
+      taskId: id,
+      spec: specToJson(c.spec) as unknown as Record<string, unknown>,
+      phase: "preparing",
+      inputUri: c.inputUri,
+      executor,
+      turnAt: turn,
+      ...(fault ? { taskFault: `${fault.reason}: ${fault.message}` } : {}),
+      claimedAt: Date.now(),
+    });
+    this.#log.info(
+      { taskId: id, turnAt: turn, inChainSeconds: turn - this.#chainNow() },
+      "REDUNDANT task: our draw turn",
+    );
+    this.#wakeAtChainTime(turn - this.config.prepareLeadSec);
+    this.#schedule(id);
+  }
+
+  /** Chain time of this provider's turn on its best free draw; "none" when there is none, "pending" before the seed. */
+  async #turn(taskId: bigint, spec: TaskSpec): Promise<number | "none" | "pending"> {
+    try {
+      const [, notBefore] = await this.ctx.publicClient.readContract({
+        address: this.ctx.addresses.TaskMarket,
+        abi: taskMarketAbi,
+        functionName: "claimableAt",
+        args: [taskId, spec, this.ctx.provider],
+      });
+      return notBefore >= BigInt(Number.MAX_SAFE_INTEGER) ? "none" : Number(notBefore);
+    } catch (err) {
+      const name = revertErrorName(err);
+      if (name === "TaskMarketDrawPending") return "pending";
+      if (name === "TaskMarketDrawExpired") return "none";
+      throw err;
+    }
+  }
+
+  /**
+   * Chain time now, estimated from the last block seen plus the wall time since (a chain that mines only on demand,
+   * like a local node, stamps the next block with the current time). A claim sent a little early is refused in its
+   * simulation, before anything is signed, and tried again.
+   */
+  #chainNow(): number {
+    return this.#now + Math.max(0, Math.floor((Date.now() - this.#nowSeenAt) / 1000));
+  }
+
+  /** Runs a tick when the chain clock reaches `at` (one chain second per wall second). */
+  #wakeAtChainTime(at: number): void {
+    const ms = Math.max(0, (at - this.#chainNow()) * 1000);
+    this.#wake(ms);
+  }
+
+  /**
+   * Whether a ZK task's verifier runs code this worker trusts: one of the verifiers generated from its own circuits
+   * (@eai/sdk/verifiers) or listed in `trustedVerifierCodeHashes`. Cached per address (code cannot change).
+   */
+  async #verifierTrusted(verifier: Address): Promise<boolean> {
+    const key = verifier.toLowerCase();
+    let known = this.#verifierChecks.get(key);
+    if (known === undefined) {
+      const code = await this.ctx.publicClient.getCode({ address: verifier });
+      const hash = code && code !== "0x" ? keccak256(code).toLowerCase() : "";
+      const trusted = new Set(
+        [...Object.values(VERIFIER_CODE_HASHES), ...this.config.trustedVerifierCodeHashes].map((h) =>
+          h.toLowerCase(),
+        ),
+      );
+      known = trusted.has(hash);
+      this.#verifierChecks.set(key, known);
+    }
+    return known;
   }
 
   /** Forgets a candidate closed by someone else; a direct-mode one waiting for its turn counts as taken. */
@@ -689,7 +840,7 @@ export class ProviderWorker {
         await this.#forget(id);
         return false;
       }
-      await this.#setPhase(id, { phase: "claimed", pendingTx: undefined });
+      await this.#setPhase(id, { phase: "claimed", pendingTx: undefined, votes: 1 });
       const task = this.store.get().tasks[id];
       this.metrics.tasksClaimed.inc({ executor: task?.executor ?? "unknown" });
       this.#log.info(
@@ -700,6 +851,12 @@ export class ProviderWorker {
       return true;
     } catch (err) {
       if (err instanceof TxRevertedError) {
+        if (spec.mode === VerificationMode.REDUNDANT && err.errorName === "TaskMarketNotYourTurn") {
+          // another provider took that draw first: wait for our turn on another (the prepared result is kept)
+          await this.#setPhase(id, { phase: "prepared", pendingTx: undefined });
+          this.#schedule(id);
+          return false;
+        }
         this.#log.info({ taskId: id, error: err.errorName }, "claim refused");
         await this.#forget(id);
         return false;
@@ -786,9 +943,18 @@ export class ProviderWorker {
     if (
       st.status === TaskStatus.Completed ||
       st.status === TaskStatus.Cancelled ||
-      st.status === TaskStatus.Refunded
+      st.status === TaskStatus.Refunded ||
+      st.status === TaskStatus.Faulted
     ) {
       await this.#finish(id, "settled");
+      return;
+    }
+    if (task.phase === "preparing" || task.phase === "prepared") {
+      try {
+        await this.#stepPrepare(id, task, spec, taskId, st.status);
+      } catch (err) {
+        await this.#handleStepError(id, task, err);
+      }
       return;
     }
     if (task.phase === "claiming") {
@@ -824,10 +990,22 @@ export class ProviderWorker {
       await this.#finish(id, "failed", `reverted-${err.errorName}`);
       return;
     }
+    // A run that failed because of this worker (killed at its own limits, crashed) is retried until the task has had
+    // its `limits.executionAttempts` runs (counted before each run), then given up with the failure's code.
+    if (err instanceof ExecutionError || err instanceof ProverError) {
+      const started = this.store.get().tasks[id]?.executionAttempts ?? 0;
+      if (started >= this.config.limits.executionAttempts) {
+        await this.#finish(id, "failed", `execution-${err.code}`, err.message);
+        return;
+      }
+    }
     const attempts = (task.attempts ?? 0) + 1;
     if (
       attempts >= MAX_ATTEMPTS &&
-      (task.phase === "claimed" || task.phase === "executing" || task.phase === "proving")
+      (task.phase === "preparing" ||
+        task.phase === "claimed" ||
+        task.phase === "executing" ||
+        task.phase === "proving")
     ) {
       await this.#finish(id, "failed", "worker-error");
       return;
@@ -922,6 +1100,7 @@ export class ProviderWorker {
     const info = await this.#models.info(spec.modelId);
     if (!info) throw new TaskFault("unknown-model", `model ${spec.modelId} unknown`);
     const artifact = await this.#artifact(info);
+    await this.#beginExecution(id);
     const binding = taskBinding(this.ctx.chainId, this.ctx.addresses.TaskMarket, taskId, this.ctx.provider);
     const result = await this.#classify(() =>
       zk.prove({
@@ -939,8 +1118,7 @@ export class ProviderWorker {
       this.#proofMsAverage === undefined ? took : 0.7 * this.#proofMsAverage + 0.3 * took;
     await this.#setPhase(id, {
       phase: "proved",
-      output: bytesToHex(result.output),
-      outputCommitment: result.outputCommitment.toString(),
+      output: result.outputWord.toString(),
       proof: {
         a: result.proof.a.map(String),
         b: result.proof.b.map((r) => r.map(String)),
@@ -954,7 +1132,7 @@ export class ProviderWorker {
   /** The submitProof call for a proved task (its earlier transaction, if any, checked first). */
   #submitProofRequest(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint) {
     const p = task.proof;
-    if (!p || task.output === undefined || task.outputCommitment === undefined)
+    if (!p || task.output === undefined)
       throw new TaskFault("corrupt-state", "proved task without proof in state");
     const proof = {
       a: [BigInt(p.a[0] ?? 0), BigInt(p.a[1] ?? 0)],
@@ -969,10 +1147,89 @@ export class ProviderWorker {
       address: this.ctx.addresses.TaskMarket,
       abi: taskMarketAbi,
       functionName: "submitProof",
-      args: [taskId, spec, BigInt(task.outputCommitment), task.output as Hex, proof],
+      args: [taskId, spec, BigInt(task.output), proof],
       minGas: SUBMIT_PROOF_MIN_GAS,
       previousHashes: task.pendingTx ? [task.pendingTx.hash as Hex] : [],
     } as const;
+  }
+
+  /**
+   * REDUNDANT before any bond is locked: "preparing" executes the model (shortly before the turn) or, when the model or
+   * the input cannot be executed for a deterministic reason, prepares the task-fault vote; "prepared" waits for the
+   * turn on the best free draw and claims it. A task closed by others meanwhile is dropped: nothing was at stake.
+   */
+  async #stepPrepare(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint, status: number) {
+    if (status !== TaskStatus.Open) {
+      this.#log.info({ taskId: id }, "REDUNDANT task filled or closed before our turn");
+      await this.#forget(id);
+      return;
+    }
+    if (task.phase === "preparing") {
+      if (this.#stopping) return;
+      const lead = this.config.prepareLeadSec;
+      if (task.turnAt !== undefined && this.#chainNow() < task.turnAt - lead) {
+        this.#wakeAtChainTime(task.turnAt - lead);
+        return;
+      }
+      let prepared: Pick<InFlightTask, "resultHash" | "outputUri" | "taskFault">;
+      if (task.taskFault !== undefined) {
+        prepared = { resultHash: TASK_FAULT_RESULT, taskFault: task.taskFault };
+      } else {
+        try {
+          prepared = await this.#executeRedundant(id, task, spec);
+        } catch (err) {
+          if (!(err instanceof TaskFault) || !this.config.reportTaskFaults || !isDeterministicFault(err))
+            throw err;
+          prepared = { resultHash: TASK_FAULT_RESULT, taskFault: `${err.reason}: ${err.message}` };
+        }
+      }
+      if (prepared.taskFault !== undefined) {
+        this.metrics.tasksFailed.inc({ executor: task.executor ?? "unknown", reason: "task-fault-reported" });
+        this.#log.warn(
+          { taskId: id, fault: prepared.taskFault },
+          "the task cannot be executed: voting task fault",
+        );
+      }
+      // Salt and result hash are persisted before the claim: the commitment and the reveal need both.
+      await this.#setPhase(id, { ...prepared, phase: "prepared", salt: bytesToHex32(randomBytes(32)) });
+      this.#schedule(id);
+      return;
+    }
+    const turn = await this.#turn(taskId, spec);
+    if (turn === "pending") return;
+    if (turn === "none") {
+      this.#log.info({ taskId: id }, "every draw was taken before our turn");
+      await this.#forget(id);
+      return;
+    }
+    if (this.#chainNow() < turn) {
+      if (task.turnAt !== turn) await this.#setPhase(id, { turnAt: turn });
+      this.#wakeAtChainTime(turn);
+      return;
+    }
+    if (this.#stopping) return;
+    await this.#setPhase(id, { phase: "claiming", turnAt: turn });
+    await this.#sendClaim(id, spec, []);
+  }
+
+  /** Executes a REDUNDANT task's model (runs counted before they start) and uploads its canonical output. */
+  async #executeRedundant(
+    id: string,
+    task: InFlightTask,
+    spec: TaskSpec,
+  ): Promise<Pick<InFlightTask, "resultHash" | "outputUri">> {
+    const kind = (task.executor ?? "onnx") as ExecutorKind;
+    const executor = this.#executors[kind];
+    if (!executor) throw new TaskFault("unsupported-model", `no ${kind} executor`);
+    const input = await this.#input(id, spec, task);
+    const info = await this.#models.info(spec.modelId);
+    if (!info) throw new TaskFault("unknown-model", `model ${spec.modelId} unknown`);
+    const artifact = await this.#artifact(info);
+    await this.#beginExecution(id);
+    const result = await this.#classify(() => executor.execute(input, artifact));
+    this.metrics.executionSeconds.observe({ executor: kind }, result.elapsedMs / 1000);
+    const uploaded = await uploadBlob(this.config.blobStoreUrl, result.output);
+    return { resultHash: resultHashOf(result.output), outputUri: uploaded.uri };
   }
 
   async #stepRedundant(
@@ -990,25 +1247,13 @@ export class ProviderWorker {
     switch (task.phase) {
       case "claimed":
       case "executing": {
-        if (this.#stopping) return;
-        const kind = (task.executor ?? "onnx") as ExecutorKind;
-        const executor = this.#executors[kind];
-        if (!executor) throw new TaskFault("unsupported-model", `no ${kind} executor`);
-        const input = await this.#input(id, spec, task);
-        const info = await this.#models.info(spec.modelId);
-        if (!info) throw new TaskFault("unknown-model", `model ${spec.modelId} unknown`);
-        const artifact = await this.#artifact(info);
-        const result = await this.#classify(() => executor.execute(input, artifact));
-        this.metrics.executionSeconds.observe({ executor: kind }, result.elapsedMs / 1000);
-        const uploaded = await uploadBlob(this.config.blobStoreUrl, result.output);
-        const salt = bytesToHex(randomBytes(32));
-        // Salt and result hash are persisted before the commitment can be sent: without them no reveal is possible.
-        await this.#setPhase(id, {
-          phase: "executed",
-          salt,
-          resultHash: resultHashOf(result.output),
-          outputUri: uploaded.uri,
-        });
+        // Normally the result was prepared before the claim; a task claimed without one is executed now.
+        if (task.resultHash === undefined || task.salt === undefined) {
+          if (this.#stopping) return;
+          const prepared = await this.#executeRedundant(id, task, spec);
+          await this.#setPhase(id, { ...prepared, salt: bytesToHex32(randomBytes(32)) });
+        }
+        await this.#setPhase(id, { phase: "executed", votes: task.votes ?? 1 });
         this.#schedule(id);
         return;
       }
@@ -1031,12 +1276,16 @@ export class ProviderWorker {
           alreadyDone: async () => (await myClaim()).commitment !== `0x${"00".repeat(32)}`,
         });
         await this.#setPhase(id, { phase: "committed", pendingTx: undefined });
-        this.#log.info({ taskId: id }, "result committed");
+        this.#log.info({ taskId: id, taskFault: task.taskFault !== undefined }, "result committed");
         this.#schedule(id);
         return;
       }
       case "committed": {
-        if (st.status !== TaskStatus.Claimed) return; // slots not all taken yet
+        if (st.status === TaskStatus.Open) {
+          await this.#whileUnfilled(id, task, spec, taskId, previous);
+          return;
+        }
+        if (st.status !== TaskStatus.Claimed) return;
         const revealDeadline = st.phaseDeadline + spec.revealWindow;
         if (this.#now > revealDeadline) {
           await this.#finish(id, "failed", "reveal-window-missed");
@@ -1072,6 +1321,81 @@ export class ProviderWorker {
       default:
         return;
     }
+  }
+
+  /**
+   * A REDUNDANT task we hold draws on whose draws are not all taken: take a further draw when its turn comes (one
+   * more vote, one more bond), or leave the task once the fill timeout has passed (bonds back).
+   */
+  async #whileUnfilled(id: string, task: InFlightTask, spec: TaskSpec, taskId: bigint, previous: Hex[]) {
+    const market = { address: this.ctx.addresses.TaskMarket, abi: taskMarketAbi } as const;
+    const draws = async () =>
+      popcount(
+        (
+          await this.ctx.publicClient.readContract({
+            ...market,
+            functionName: "redundantClaimOf",
+            args: [taskId, this.ctx.provider],
+          })
+        ).draws,
+      );
+    const { fillTimeout } = await this.#settlement();
+    const leaveAt = spec.createdAt + fillTimeout;
+    if (this.config.leaveUnfilled && this.#chainNow() >= leaveAt) {
+      await this.#send(id, "leave", {
+        label: `leave #${id}`,
+        ...market,
+        functionName: "leaveTask",
+        args: [taskId, spec],
+        previousHashes: previous,
+        alreadyDone: async () => (await draws()) === 0,
+      });
+      this.metrics.tasksFailed.inc({ executor: task.executor ?? "unknown", reason: "left-unfilled" });
+      this.#log.warn({ taskId: id }, "the task's draws did not fill in time: left it, bonds returned");
+      await this.#forget(id);
+      return;
+    }
+    const votes = task.votes ?? 1;
+    if (votes < this.config.maxVotesPerTask && !this.#stopping) {
+      const turn = await this.#turn(taskId, spec);
+      if (typeof turn === "number" && this.#chainNow() >= turn) {
+        try {
+          await this.#send(id, "claim", {
+            label: `claim draw #${id}`,
+            ...market,
+            functionName: "claimTask",
+            args: [taskId, spec],
+            previousHashes: previous,
+            alreadyDone: async () => (await draws()) > votes,
+          });
+          await this.#setPhase(id, { votes: await draws(), pendingTx: undefined });
+          this.#log.info({ taskId: id, votes: votes + 1 }, "took a further draw of the task");
+        } catch (err) {
+          if (!(err instanceof TxRevertedError)) throw err;
+          // taken by someone else first, filled, or not enough free stake: stay with the votes we have
+          await this.#setPhase(id, { pendingTx: undefined });
+          this.#log.debug({ taskId: id, error: err.errorName }, "further draw refused");
+        }
+        this.#schedule(id);
+        return;
+      }
+      if (typeof turn === "number") this.#wakeAtChainTime(Math.min(turn, leaveAt));
+    } else {
+      this.#wakeAtChainTime(leaveAt);
+    }
+  }
+
+  /** The market's settlement parameters (re-read every minute). */
+  async #settlement(): Promise<{ fillTimeout: number; drawStep: number }> {
+    if (!this.#settlementCache || Date.now() - this.#settlementCache.at > 60_000) {
+      const p = await this.ctx.publicClient.readContract({
+        address: this.ctx.addresses.TaskMarket,
+        abi: taskMarketAbi,
+        functionName: "settlementParams",
+      });
+      this.#settlementCache = { at: Date.now(), value: { fillTimeout: p.fillTimeout, drawStep: p.drawStep } };
+    }
+    return this.#settlementCache.value;
   }
 
   async #allCommitted(taskId: bigint): Promise<boolean> {
@@ -1186,18 +1510,39 @@ export class ProviderWorker {
     }
   }
 
-  /** Runs an executor call, turning the task's faults into TaskFault (worker faults stay errors: retried). */
+  /**
+   * Runs an executor call, turning the task's faults (`ExecutionError.taskFault`) into TaskFault; worker faults stay
+   * errors and are retried, bounded by `limits.executionAttempts`. A profile this worker cannot honour ends the task.
+   */
   async #classify<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof ExecutionError) {
-        const workerFault = err.code === "crashed" || err.code === "closed" || err.code === "runtime";
-        if (!workerFault) throw new TaskFault(`execution-${err.code}`, err.message);
-      }
+      if (err instanceof ExecutionError && (err.taskFault || err.code === "unsupported-profile"))
+        throw new TaskFault(`execution-${err.code}`, err.message, err);
       if (err instanceof ProverError && err.code === "failed")
         throw new TaskFault("proof-failed", err.message);
       throw err;
     }
+  }
+
+  /**
+   * Counts an executor run of task `id` before it starts (persisted first, so a run that takes the process down
+   * still counts); a task that has had its `limits.executionAttempts` runs is given up instead of run again.
+   */
+  async #beginExecution(id: string, patch: { phase?: "executing" } = {}): Promise<void> {
+    const max = this.config.limits.executionAttempts;
+    if ((await this.store.beginExecution(id, max, patch)) === undefined)
+      throw new TaskFault(
+        "execution-attempts-exhausted",
+        `task ${id}: ${max} executor runs were started without a result; not running it again`,
+      );
+  }
+
+  /** Why this worker cannot run tasks of `model` as its execution profile asks (undefined when it can). */
+  #profileRefusal(model: ModelInfo): string | undefined {
+    if (model.profileError !== undefined) return model.profileError;
+    if (model.kind === "zk-mlp" || !model.profile) return undefined;
+    return this.#executors[model.kind]?.refuses?.(model.profile);
   }
 }

@@ -10,10 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
-import { bytesToHex, parseEther, parseEventLogs, type Address, type Hex } from "viem";
+import { bytesToHex, keccak256, parseEther, parseEventLogs, type Address, type Hex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { startBlobStore, uploadBlob, sha256Hex, type BlobStore } from "@eai/sdk/storage";
-import { setupProtocol, NO_RESOURCES, type Protocol } from "../../test/integration/fixture.ts";
+import { setupProtocol, EXACT_PROFILE, NO_RESOURCES, type Protocol } from "../../test/integration/fixture.ts";
+import { QUANTISED_PROFILE } from "../../deploy/demo-models.ts";
 import { parseWorkerConfig, type WorkerConfig } from "../src/config.ts";
 import { Secret } from "../src/secret.ts";
 import type { Signer } from "../src/keystore.ts";
@@ -236,6 +237,8 @@ export async function startHarness(): Promise<Harness> {
   try {
     const connection = await network.connect({ network: "localhost", override: { url } });
     const p = await withDeployLock(() => setupProtocol(connection));
+    // A block a second, like a real chain (and `npm start`): REDUNDANT draws are seeded by the block after a task's.
+    await p.connection.provider.request({ method: "evm_setIntervalMining", params: [1000] });
     const deploymentsDir = join(dir, "deployments");
     await mkdir(deploymentsDir, { recursive: true });
     await writeFile(join(deploymentsDir, `${p.deployment.chainId}.json`), JSON.stringify(p.deployment));
@@ -247,8 +250,10 @@ export async function startHarness(): Promise<Harness> {
 
     const registerModel: Harness["registerModel"] = async (kind, commitment, verifier, artifact) => {
       const blob = await uploadBlob(store.url, artifact);
+      // ONNX models compare outputs on a 2^-12 grid, like the demo model; WASM and ZK exactly
+      const profile = kind === 1 ? QUANTISED_PROFILE : EXACT_PROFILE;
       const r = await p.send(
-        models.write.registerModel([kind, commitment, verifier, blob.uri, 49, 10, NO_RESOURCES], {
+        models.write.registerModel([kind, commitment, verifier, blob.uri, 49, 10, NO_RESOURCES, 0, profile], {
           account: creator,
         }),
       );
@@ -304,8 +309,13 @@ export async function startHarness(): Promise<Harness> {
       return submit({ mode: 0, modelId: mockZkModel, input, inputCommitment: mockZkInputCommitment(input) });
     };
 
+    // The test ZK model's verifier is the MockVerifier: the workers are told to trust its code.
+    const mockVerifierCode = await p.publicClient.getCode({ address: p.verifier.address });
+    if (!mockVerifierCode) throw new Error("MockVerifier has no code");
+    const mockVerifierCodeHash = keccak256(mockVerifierCode);
     const config: Harness["config"] = (name, overrides = {}) =>
       parseWorkerConfig({
+        trustedVerifierCodeHashes: [mockVerifierCodeHash],
         rpcUrl: url,
         chainId: Number(p.chainId),
         deploymentsDir,

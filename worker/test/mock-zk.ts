@@ -1,6 +1,7 @@
 /**
  * Test double of the zk-mlp executor for tests about the worker's logic: "proves" with the MockVerifier's rule
- * (contracts/mocks/MockVerifier.sol). Input commitment: uint256(sha256(input)) mod p. Output: sha256(input).
+ * (contracts/mocks/MockVerifier.sol). Input commitment: uint256(sha256(input)) mod p. Output word: keccak256 of
+ * sha256(input), reduced mod p.
  */
 import { createHash } from "node:crypto";
 import { keccak256 } from "viem";
@@ -32,13 +33,12 @@ export class MockZkExecutor implements ZkExecutor {
   }): Promise<ZkProveResult> {
     await this.checkInput(args.input, args.inputCommitment);
     if (this.gate) await this.gate;
-    const output = new Uint8Array(createHash("sha256").update(args.input).digest());
-    const outputCommitment = BigInt(keccak256(output)) % FIELD || 1n;
-    const signals = [args.modelCommitment, args.inputCommitment, outputCommitment, args.binding] as const;
+    const digest = new Uint8Array(createHash("sha256").update(args.input).digest());
+    const outputWord = BigInt(keccak256(digest)) % FIELD;
+    const signals = [args.modelCommitment, args.inputCommitment, outputWord, args.binding] as const;
     this.proofs++;
     return {
-      output,
-      outputCommitment,
+      outputWord,
       proof: mockProof(signals),
       publicSignals: signals,
       inferenceMs: 0,

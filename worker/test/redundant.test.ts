@@ -14,6 +14,8 @@ import { ACCOUNT, counterValue, startHarness, waitFor, type Harness } from "./ha
 
 let h: Harness;
 let onnx: OnnxExecutor;
+/** One draw per worker: three workers, three draws, three independent votes (the outcome the test checks). */
+const ONE_VOTE = { maxVotesPerTask: 1 };
 
 beforeAll(async () => {
   h = await startHarness();
@@ -54,9 +56,9 @@ describe("worker, REDUNDANT mode", () => {
       (typeof h.p.wallets.providers)[0]["account"],
     ];
     const workers = [
-      await h.worker("r-alice", ACCOUNT.alice, { executors: { onnx } }),
-      await h.worker("r-bob", ACCOUNT.bob, { executors: { onnx } }),
-      await h.worker("r-carol", ACCOUNT.carol, { executors: { onnx: lying(onnx) } }),
+      await h.worker("r-alice", ACCOUNT.alice, { executors: { onnx }, config: ONE_VOTE }),
+      await h.worker("r-bob", ACCOUNT.bob, { executors: { onnx }, config: ONE_VOTE }),
+      await h.worker("r-carol", ACCOUNT.carol, { executors: { onnx: lying(onnx) }, config: ONE_VOTE }),
     ];
     const stakeBefore = await vault.read.stakeOf([carol.address]);
     for (const w of workers) w.start();
@@ -103,10 +105,10 @@ describe("worker, REDUNDANT mode", () => {
 
   it("a worker stopped after committing reveals from its persisted salt after a restart", async () => {
     const workers = [
-      await h.worker("r2-alice", ACCOUNT.alice, { executors: { onnx } }),
-      await h.worker("r2-bob", ACCOUNT.bob, { executors: { onnx } }),
+      await h.worker("r2-alice", ACCOUNT.alice, { executors: { onnx }, config: ONE_VOTE }),
+      await h.worker("r2-bob", ACCOUNT.bob, { executors: { onnx }, config: ONE_VOTE }),
     ];
-    let carol = await h.worker("r2-carol", ACCOUNT.carol, { executors: { onnx } });
+    let carol = await h.worker("r2-carol", ACCOUNT.carol, { executors: { onnx }, config: ONE_VOTE });
     carol.start();
     const { taskId } = await h.submit({ mode: 1, modelId: h.onnxModel, input: input(2) });
     const id = taskId.toString();
@@ -124,7 +126,7 @@ describe("worker, REDUNDANT mode", () => {
     );
     expect(await h.taskStatus(taskId)).toBe(TaskStatus.Claimed);
 
-    carol = await h.worker("r2-carol", ACCOUNT.carol, { executors: { onnx } });
+    carol = await h.worker("r2-carol", ACCOUNT.carol, { executors: { onnx }, config: ONE_VOTE });
     expect(carol.store.get().tasks[id]?.salt).toBe(salt);
     carol.start();
     await waitFor("settlement", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed, 90_000);

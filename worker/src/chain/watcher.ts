@@ -19,6 +19,7 @@ export const WATCHED_EVENTS = [
   "TaskCancelled",
   "TaskCompleted",
   "TaskRefunded",
+  "TaskFaulted",
   "TaskExpired",
   "ResultCommitted",
   "ProviderPaid",

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, afterAll } from "vitest";
 import { buildProbeModel, buildTinyMlpModel, tinyMlpReference } from "../../scripts/tiny-mlp.ts";
@@ -107,13 +108,14 @@ describe("onnx executor", () => {
 });
 
 describe("onnx executor defaults", () => {
-  it("runs with onnxruntime's default thread count when intraOpThreads is not given", async () => {
+  it("runs with one intra-op thread per available core when intraOpThreads is not given", async () => {
     const sha256 = sha256Hex(await readFile(MODEL_PATH));
     const e = await OnnxExecutor.create({ gpuAvailable: false });
     try {
       const input = encodeTensors([{ name: "x", dtype: "float32", dims: [1, 4], data: new Float32Array(4) }]);
       const r = await e.execute(input, { id: "1", kind: "onnx", path: MODEL_PATH, sha256 });
       expect(r.output.length).toBeGreaterThan(0);
+      expect(r.runtime?.intraOpThreads).toBe(availableParallelism());
     } finally {
       await e.close();
     }

@@ -29,8 +29,8 @@ import type { ProverPool } from "./prover-pool.ts";
 export type { ZkInput };
 
 export interface ZkProveResult {
-  output: Uint8Array;
-  outputCommitment: bigint;
+  /** The proven output word (public signal 2): the logits packed as unsigned 18-bit slots. */
+  outputWord: bigint;
   proof: SolidityProof;
   publicSignals: readonly [bigint, bigint, bigint, bigint];
   inferenceMs: number;
@@ -138,19 +138,18 @@ export class ZkMlpExecutor implements ZkExecutor {
     const { wasm, zkey } = await this.#artifacts;
     const result = await this.#pool.prove({ wasmPath: wasm, zkeyPath: zkey, input: built.circuitInput });
     const s = built.publicSignals;
-    const expected = [s.modelCommitment, s.inputCommitment, s.outputCommitment, s.taskBinding].map(String);
+    const expected = [s.modelCommitment, s.inputCommitment, s.outputWord, s.taskBinding].map(String);
     if (result.publicSignals.length !== 4 || result.publicSignals.some((v, i) => v !== expected[i]))
       throw new ExecutionError(
         "output",
         `zk-mlp: prover returned unexpected public signals ${JSON.stringify(result.publicSignals)}`,
       );
-    const packed = packOutput(built.trace.logits);
-    const output = Buffer.from(packed.toString(16).padStart(64, "0"), "hex");
+    if (s.outputWord !== packOutput(built.trace.logits))
+      throw new ExecutionError("output", "zk-mlp: the output word is not the packed logits of the reference");
     return {
-      output: new Uint8Array(output),
-      outputCommitment: s.outputCommitment,
+      outputWord: s.outputWord,
       proof: toSolidityProof(result.proof as never),
-      publicSignals: [s.modelCommitment, s.inputCommitment, s.outputCommitment, s.taskBinding],
+      publicSignals: [s.modelCommitment, s.inputCommitment, s.outputWord, s.taskBinding],
       inferenceMs,
       proofMs: result.elapsedMs,
     };
