@@ -10,6 +10,9 @@
  *   EAI_POLLING_MS        block polling interval (default 250 ms on chain 31337, 1000 ms elsewhere)
  *   DATABASE_URL          PostgreSQL connection string; PGlite in .ponder/pglite when unset
  *   EAI_PGLITE_DIR        PGlite directory (default .ponder/pglite)
+ *
+ * and the API's settings (src/api/settings.ts: SQL over HTTP and its key, statement timeout, GraphQL limits), read
+ * here too so that a bad value, or SQL over HTTP on PGlite, stops the start with a message.
  */
 import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";
@@ -26,6 +29,8 @@ import {
   taskMarketAbi,
 } from "@eai/sdk/abis";
 import { loadDeployment } from "@eai/sdk/deployments";
+
+import { parseApiSettings } from "./src/api/settings.ts";
 
 /** An empty variable counts as unset. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -52,6 +57,7 @@ if (!env.success) {
 }
 const { EAI_CHAIN_ID, EAI_RPC_URL, EAI_DEPLOYMENTS_DIR, EAI_POLLING_MS, DATABASE_URL, EAI_PGLITE_DIR } =
   env.data;
+parseApiSettings(process.env); // throws on a bad API setting (the API reads them again when it starts)
 
 const deployment = await loadDeployment(EAI_CHAIN_ID, EAI_DEPLOYMENTS_DIR);
 const local = EAI_CHAIN_ID === 31337;

@@ -6,7 +6,7 @@
 import { index, onchainTable, primaryKey, relations } from "ponder";
 
 /** Life-cycle state of a task, as TaskMarket's `TaskStatus` (None is never stored). */
-export const TASK_STATUSES = ["Open", "Claimed", "Completed", "Cancelled", "Refunded"] as const;
+export const TASK_STATUSES = ["Open", "Claimed", "Completed", "Cancelled", "Refunded", "Faulted"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** Kinds of rows in `task_events` (the task timeline). */
@@ -23,6 +23,8 @@ export const TASK_EVENT_KINDS = [
   "paid",
   "penalized",
   "bond_returned",
+  "left",
+  "faulted",
 ] as const;
 export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
 
@@ -48,7 +50,11 @@ export const task = onchainTable(
     minResources: t.json().$type<Resources>().notNull(),
     inputCommitment: t.bigint().notNull(),
     inputUri: t.text().notNull(),
+    /** Whether the outcome moves reputation (`TaskSpec.rated`: approved model and reward ≥ `minRatedValue`). */
+    rated: t.boolean().notNull(),
     createdAt: t.integer().notNull(),
+    /** Block of submission (`TaskSpec.createdBlock`): REDUNDANT draws use the hash of the next block. */
+    createdBlock: t.bigint().notNull(),
     priorityUntil: t.integer().notNull(),
     deadline: t.integer().notNull(),
     execWindow: t.integer().notNull(),
@@ -61,16 +67,19 @@ export const task = onchainTable(
     phaseDeadline: t.integer().notNull(),
     commits: t.integer().notNull(),
     reveals: t.integer().notNull(),
-    /** ZK: output commitment; REDUNDANT: majority result hash (set on completion). */
+    /** ZK: the output word as bytes32; REDUNDANT: majority result hash (set on completion). */
     result: t.hex(),
-    outputCommitment: t.bigint(),
-    output: t.hex(),
+    /** ZK: the proven output word (public signal 2 of the proof), from `ProofAccepted`. */
+    output: t.bigint(),
     providerPayout: t.bigint(),
     treasuryFee: t.bigint(),
     creatorFee: t.bigint(),
     winners: t.integer(),
     refundAmount: t.bigint(),
     noMajority: t.boolean(),
+    /** Task fault (status Faulted): the fee paid to the reporters and their votes; the refund is `refundAmount`. */
+    faultFee: t.bigint(),
+    faultVotes: t.integer(),
     firstClaimedAt: t.integer(),
     settledAt: t.integer(),
     /** Seconds from the first claim to completion (null unless completed after a claim). */
@@ -110,14 +119,21 @@ export const taskEvent = onchainTable(
   }),
 );
 
-/** One row per (task, provider): the provider's position in the task (a ZK re-claim after expiry resets it). */
+/**
+ * One row per (task, provider): the provider's position in the task. A ZK re-claim after expiry, or a REDUNDANT
+ * claim after the provider left, starts it afresh; a further REDUNDANT draw adds a vote and a bond.
+ */
 export const taskClaim = onchainTable(
   "task_claims",
   (t) => ({
     taskId: t.bigint().notNull(),
     provider: t.hex().notNull(),
     operator: t.hex().notNull(),
+    /** Bonds locked for this task (REDUNDANT: one per draw held). */
     bond: t.bigint().notNull(),
+    /** REDUNDANT: bitmask of the draws held (bit j: draw j) and their number, the provider's votes. */
+    draws: t.integer().notNull(),
+    votes: t.integer().notNull(),
     attempts: t.integer().notNull(),
     claimedAt: t.integer().notNull(),
     commitment: t.hex(),
@@ -125,8 +141,8 @@ export const taskClaim = onchainTable(
     resultHash: t.hex(),
     resultUri: t.text(),
     revealedAt: t.integer(),
-    /** pending | paid | penalized | bond_returned */
-    outcome: t.text().$type<"pending" | "paid" | "penalized" | "bond_returned">().notNull(),
+    /** pending | paid | penalized | bond_returned | left (left an unfilled REDUNDANT task, bonds back) */
+    outcome: t.text().$type<"pending" | "paid" | "penalized" | "bond_returned" | "left">().notNull(),
     penalty: t.text().$type<ReputationOutcome>(),
     payout: t.bigint(),
     updatedAt: t.integer().notNull(),
@@ -191,6 +207,8 @@ export const provider = onchainTable(
     failed: t.integer().notNull(),
     violations: t.integer().notNull(),
     reputationUpdatedAt: t.integer().notNull(),
+    /** Time of the first recorded outcome (`Record.firstRecordedAt`; 0 before any): tiers 2 and 3 need an age. */
+    firstRecordedAt: t.integer().notNull(),
     suspendedUntil: t.integer().notNull(),
     banned: t.boolean().notNull(),
     // market
@@ -221,6 +239,25 @@ export const operator = onchainTable(
   (table) => ({ providerIdx: index().on(table.provider) }),
 );
 
+/** Operator offers (two-step operators): open until the operator accepts or either side withdraws it. */
+export const operatorOffer = onchainTable(
+  "operator_offers",
+  (t) => ({
+    provider: t.hex().notNull(),
+    operator: t.hex().notNull(),
+    open: t.boolean().notNull(),
+    offeredAt: t.integer().notNull(),
+    closedAt: t.integer(),
+    /** accepted | withdrawn (by the provider or declined by the operator: `closedBy`) */
+    closedAs: t.text().$type<"accepted" | "withdrawn">(),
+    closedBy: t.hex(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.provider, table.operator] }),
+    operatorIdx: index().on(table.operator),
+  }),
+);
+
 export const model = onchainTable(
   "models",
   (t) => ({
@@ -233,9 +270,15 @@ export const model = onchainTable(
     inputSize: t.integer().notNull(),
     outputSize: t.integer().notNull(),
     minResources: t.json().$type<Resources>().notNull(),
+    /** Shortest execution window a task on the model may ask for (seconds; governed). */
+    minExecWindow: t.integer().notNull(),
+    /** How results are made reproducible (`ExecutionProfile`, decimal strings for the wide fields). */
+    profile: t.json().$type<Record<string, string | number | boolean>>().notNull(),
     registeredAt: t.integer().notNull(),
     active: t.boolean().notNull(),
     adminLocked: t.boolean().notNull(),
+    /** Approved by governance: only approved models' tasks can be rated. */
+    approved: t.boolean().notNull(),
     tasks: t.integer().notNull(),
     completedTasks: t.integer().notNull(),
   }),
@@ -455,6 +498,13 @@ export const timelockOperation = onchainTable("timelock_operations", (t) => ({
 
 // ─────────────────────────────────────────── parameters ───────────────────────────────────────────
 
+/** Verifier code hashes governance allowlisted (a ZK model can be approved only with an allowlisted verifier). */
+export const verifierCodeHash = onchainTable("verifier_code_hashes", (t) => ({
+  codeHash: t.hex().primaryKey(),
+  approved: t.boolean().notNull(),
+  updatedAt: t.integer().notNull(),
+}));
+
 /** Current governed parameters per contract (`market`, `stake`, `reputation`, `classes`, `vault`, `governor`, ...). */
 export const protocolParam = onchainTable("protocol_params", (t) => ({
   key: t.text().primaryKey(),
@@ -508,6 +558,7 @@ export const dailyStat = onchainTable("daily_stats", (t) => ({
   tasksRefunded: t.integer().notNull(),
   tasksCancelled: t.integer().notNull(),
   tasksExpired: t.integer().notNull(),
+  tasksFaulted: t.integer().notNull(),
   /** Rewards submitted, in EAI. */
   volumeSubmitted: t.bigint().notNull(),
   /** Rewards of completed tasks, in EAI. */
@@ -522,6 +573,49 @@ export const dailyStat = onchainTable("daily_stats", (t) => ({
   /** Sum and count of submit → completion seconds of the tasks completed that day. */
   settleSum: t.bigint().notNull(),
   settleCount: t.integer().notNull(),
+}));
+
+/**
+ * Network totals in one row (`id = "network"`), kept by the handlers as the events arrive (`indexer/src/figures.ts`):
+ * every write of a `tasks`, `providers` or `token_holders` row adds what the row contributes now minus what it
+ * contributed before, so each figure always equals the aggregate over those tables, and `/stats` reads one row
+ * instead of scanning them.
+ */
+export const networkStat = onchainTable("network_stats", (t) => ({
+  id: t.text().primaryKey(),
+  tasksOpen: t.integer().notNull(),
+  tasksClaimed: t.integer().notNull(),
+  tasksCompleted: t.integer().notNull(),
+  tasksCancelled: t.integer().notNull(),
+  tasksRefunded: t.integer().notNull(),
+  tasksFaulted: t.integer().notNull(),
+  /** Σ `tasks.reward_eai`. */
+  volumeSubmitted: t.bigint().notNull(),
+  /** Σ `tasks.reward_eai` of completed tasks. */
+  volumeCompleted: t.bigint().notNull(),
+  /** Σ `tasks.treasury_fee + tasks.creator_fee` (token units, as credited). */
+  fees: t.bigint().notNull(),
+  /** Σ and count of `tasks.claim_to_completion` (completed after a claim). */
+  latencySum: t.bigint().notNull(),
+  latencyCount: t.integer().notNull(),
+  /** Σ and count of `tasks.submit_to_completion` (completed). */
+  settleSum: t.bigint().notNull(),
+  settleCount: t.integer().notNull(),
+  providersRegistered: t.integer().notNull(),
+  /** Registered and active. */
+  providersActive: t.integer().notNull(),
+  /** Σ over providers of stake, locked, unbonding, slashed and earnings (EAI). */
+  stake: t.bigint().notNull(),
+  locked: t.bigint().notNull(),
+  unbonding: t.bigint().notNull(),
+  slashed: t.bigint().notNull(),
+  providerEarnings: t.bigint().notNull(),
+  models: t.integer().notNull(),
+  proposals: t.integer().notNull(),
+  /** EAI holders with a positive balance. */
+  holders: t.integer().notNull(),
+  /** EAI total supply (mints minus burns). */
+  totalSupply: t.bigint().notNull(),
 }));
 
 export const dailyActiveProvider = onchainTable(
@@ -570,7 +664,8 @@ export const slashRelations = relations(slash, ({ one }) => ({
 export const reputationEventRelations = relations(reputationEvent, ({ one }) => ({
   provider: one(provider, { fields: [reputationEvent.provider], references: [provider.address] }),
 }));
-export const modelRelations = relations(model, ({ many }) => ({ tasks: many(task) }));
+/** `taskList`, not `tasks`: a relation of that name would hide the `tasks` count column in GraphQL. */
+export const modelRelations = relations(model, ({ many }) => ({ taskList: many(task) }));
 export const proposalRelations = relations(proposal, ({ many }) => ({ votes: many(vote) }));
 export const voteRelations = relations(vote, ({ one }) => ({
   proposal: one(proposal, { fields: [vote.proposalId], references: [proposal.id] }),

@@ -5,7 +5,7 @@
 import { ponder } from "ponder:registry";
 import schema from "ponder:schema";
 
-import { adminEvent, lower, seconds } from "./lib.ts";
+import { adminEvent, bumpNetwork, lower, seconds } from "./lib.ts";
 
 ponder.on("EAIGovernor:ProposalCreated", async ({ event, context }) => {
   const a = event.args;
@@ -26,6 +26,7 @@ ponder.on("EAIGovernor:ProposalCreated", async ({ event, context }) => {
     createdAt: seconds(event),
     txHash: event.transaction.hash,
   });
+  await bumpNetwork(context.db, { proposals: 1 });
 });
 
 async function castVote(

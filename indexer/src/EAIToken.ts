@@ -5,14 +5,16 @@ import { ponder } from "ponder:registry";
 import schema from "ponder:schema";
 import { zeroAddress, type Address } from "viem";
 
-import { adminEvent, lower, roleEvent, seconds, type Db } from "./lib.ts";
-
-async function addBalance(db: Db, account: Address, delta: bigint, ts: number) {
-  await db
-    .insert(schema.tokenHolder)
-    .values({ address: lower(account), balance: delta, updatedAt: ts })
-    .onConflictDoUpdate((row) => ({ balance: row.balance + delta, updatedAt: ts }));
-}
+import {
+  addHolderBalance,
+  adminEvent,
+  bumpNetwork,
+  lower,
+  roleEvent,
+  seconds,
+  setHolderDelegate,
+  type Db,
+} from "./lib.ts";
 
 async function changeDelegators(db: Db, delegate: Address, delta: number, ts: number) {
   if (delegate === zeroAddress) return;
@@ -26,10 +28,11 @@ ponder.on("EAIToken:Transfer", async ({ event, context }) => {
   const { from, to, value } = event.args;
   const db = context.db;
   const ts = seconds(event);
-  if (from !== zeroAddress) await addBalance(db, from, -value, ts);
-  if (to !== zeroAddress) await addBalance(db, to, value, ts);
+  if (from !== zeroAddress) await addHolderBalance(db, from, -value, ts);
+  if (to !== zeroAddress) await addHolderBalance(db, to, value, ts);
   if (from === zeroAddress || to === zeroAddress) {
     const delta = from === zeroAddress ? value : -value;
+    await bumpNetwork(db, { totalSupply: delta });
     const latest = await db.find(schema.protocolParam, { key: "supply" });
     const totalSupply = BigInt(latest?.value.totalSupply ?? "0") + delta;
     await db
@@ -55,10 +58,7 @@ ponder.on("EAIToken:Approval", async ({ event, context }) => {
 ponder.on("EAIToken:DelegateChanged", async ({ event, context }) => {
   const { delegator, fromDelegate, toDelegate } = event.args;
   const ts = seconds(event);
-  await context.db
-    .insert(schema.tokenHolder)
-    .values({ address: lower(delegator), balance: 0n, delegate: lower(toDelegate), updatedAt: ts })
-    .onConflictDoUpdate({ delegate: lower(toDelegate), updatedAt: ts });
+  await setHolderDelegate(context.db, delegator, toDelegate, ts);
   await changeDelegators(context.db, fromDelegate, -1, ts);
   await changeDelegators(context.db, toDelegate, 1, ts);
 });

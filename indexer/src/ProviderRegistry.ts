@@ -5,7 +5,7 @@ import { ponder } from "ponder:registry";
 import schema from "ponder:schema";
 import { sql } from "ponder";
 
-import { adminEvent, ensureProvider, lower, markActive, roleEvent, seconds } from "./lib.ts";
+import { adminEvent, ensureProvider, lower, markActive, roleEvent, seconds, updateProvider } from "./lib.ts";
 
 export const BENCHMARK_CLASSES = ["Low", "Medium", "High"] as const;
 
@@ -38,36 +38,56 @@ ponder.on("ProviderRegistry:ProviderRegistered", async ({ event, context }) => {
   const ts = seconds(event);
   const { provider } = event.args;
   await ensureProvider(context.db, provider, ts);
-  await context.db
-    .update(schema.provider, { address: lower(provider) })
-    .set({ ...profile(event.args), registered: true, active: true, registeredAt: ts, updatedAt: ts });
+  await updateProvider(context.db, provider, {
+    ...profile(event.args),
+    registered: true,
+    active: true,
+    registeredAt: ts,
+    updatedAt: ts,
+  });
 });
 
 ponder.on("ProviderRegistry:ProviderUpdated", async ({ event, context }) => {
   const ts = seconds(event);
-  await context.db
-    .update(schema.provider, { address: lower(event.args.provider) })
-    .set({ ...profile(event.args), updatedAt: ts });
+  await updateProvider(context.db, event.args.provider, { ...profile(event.args), updatedAt: ts });
 });
 
 ponder.on("ProviderRegistry:ProviderDeactivated", async ({ event, context }) => {
-  await context.db
-    .update(schema.provider, { address: lower(event.args.provider) })
-    .set({ active: false, updatedAt: seconds(event) });
+  await updateProvider(context.db, event.args.provider, { active: false, updatedAt: seconds(event) });
 });
 
 ponder.on("ProviderRegistry:ProviderReactivated", async ({ event, context }) => {
-  await context.db
-    .update(schema.provider, { address: lower(event.args.provider) })
-    .set({ active: true, updatedAt: seconds(event) });
+  await updateProvider(context.db, event.args.provider, { active: true, updatedAt: seconds(event) });
 });
 
+ponder.on("ProviderRegistry:OperatorOffered", async ({ event, context }) => {
+  const { provider, operator } = event.args;
+  const ts = seconds(event);
+  const fresh = { open: true, offeredAt: ts, closedAt: null, closedAs: null, closedBy: null };
+  await context.db
+    .insert(schema.operatorOffer)
+    .values({ provider: lower(provider), operator: lower(operator), ...fresh })
+    .onConflictDoUpdate(fresh);
+});
+
+ponder.on("ProviderRegistry:OperatorOfferWithdrawn", async ({ event, context }) => {
+  const { provider, operator, by } = event.args;
+  await context.db
+    .update(schema.operatorOffer, { provider: lower(provider), operator: lower(operator) })
+    .set({ open: false, closedAt: seconds(event), closedAs: "withdrawn", closedBy: lower(by) });
+});
+
+/** The operator accepted an offer (two-step operators): the offer closes, the operator acts for the provider. */
 ponder.on("ProviderRegistry:OperatorAuthorized", async ({ event, context }) => {
   const { provider, operator, operatorCount } = event.args;
   const ts = seconds(event);
-  await context.db
-    .update(schema.provider, { address: lower(provider) })
-    .set({ operatorCount, updatedAt: ts });
+  await updateProvider(context.db, provider, { operatorCount, updatedAt: ts });
+  const offer = { provider: lower(provider), operator: lower(operator) };
+  if (await context.db.find(schema.operatorOffer, offer)) {
+    await context.db
+      .update(schema.operatorOffer, offer)
+      .set({ open: false, closedAt: ts, closedAs: "accepted", closedBy: lower(operator) });
+  }
   await context.db
     .insert(schema.operator)
     .values({ address: lower(operator), provider: lower(provider), authorized: true, authorizedAt: ts })
@@ -77,9 +97,7 @@ ponder.on("ProviderRegistry:OperatorAuthorized", async ({ event, context }) => {
 ponder.on("ProviderRegistry:OperatorRevoked", async ({ event, context }) => {
   const { provider, operator, operatorCount } = event.args;
   const ts = seconds(event);
-  await context.db
-    .update(schema.provider, { address: lower(provider) })
-    .set({ operatorCount, updatedAt: ts });
+  await updateProvider(context.db, provider, { operatorCount, updatedAt: ts });
   await context.db
     .update(schema.operator, { address: lower(operator) })
     .set({ authorized: false, revokedAt: ts });
@@ -87,9 +105,11 @@ ponder.on("ProviderRegistry:OperatorRevoked", async ({ event, context }) => {
 
 ponder.on("ProviderRegistry:HeartbeatRecorded", async ({ event, context }) => {
   const { provider, timestamp } = event.args;
-  await context.db
-    .update(schema.provider, { address: lower(provider) })
-    .set((row) => ({ lastHeartbeat: timestamp, heartbeats: row.heartbeats + 1, updatedAt: seconds(event) }));
+  await updateProvider(context.db, provider, (row) => ({
+    lastHeartbeat: timestamp,
+    heartbeats: row.heartbeats + 1,
+    updatedAt: seconds(event),
+  }));
   await markActive(context.db, provider, seconds(event));
 });
 

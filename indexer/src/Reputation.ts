@@ -5,13 +5,23 @@
 import { ponder } from "ponder:registry";
 import schema from "ponder:schema";
 
-import { adminEvent, ensureProvider, eventId, flat, lower, outcomeName, roleEvent, seconds } from "./lib.ts";
+import {
+  adminEvent,
+  ensureProvider,
+  eventId,
+  flat,
+  lower,
+  outcomeName,
+  roleEvent,
+  seconds,
+  updateProvider,
+} from "./lib.ts";
 
 ponder.on("Reputation:ReputationUpdated", async ({ event, context }) => {
   const { provider, outcome, trust, availability, tier, completed, failed, violations } = event.args;
   const ts = seconds(event);
   await ensureProvider(context.db, provider, ts);
-  await context.db.update(schema.provider, { address: lower(provider) }).set({
+  await updateProvider(context.db, provider, (row) => ({
     trust,
     availability,
     tier,
@@ -19,8 +29,9 @@ ponder.on("Reputation:ReputationUpdated", async ({ event, context }) => {
     failed,
     violations,
     reputationUpdatedAt: ts,
+    firstRecordedAt: row.firstRecordedAt === 0 ? ts : row.firstRecordedAt,
     updatedAt: ts,
-  });
+  }));
   await context.db.insert(schema.reputationEvent).values({
     id: eventId(event),
     provider: lower(provider),
@@ -40,9 +51,7 @@ ponder.on("Reputation:ReputationUpdated", async ({ event, context }) => {
 ponder.on("Reputation:ProviderSuspended", async ({ event, context }) => {
   const { provider, until } = event.args;
   const ts = seconds(event);
-  await context.db
-    .update(schema.provider, { address: lower(provider) })
-    .set({ suspendedUntil: until, updatedAt: ts });
+  await updateProvider(context.db, provider, { suspendedUntil: until, updatedAt: ts });
   await context.db.insert(schema.reputationEvent).values({
     id: eventId(event),
     provider: lower(provider),
@@ -56,9 +65,7 @@ ponder.on("Reputation:ProviderSuspended", async ({ event, context }) => {
 ponder.on("Reputation:ProviderBanned", async ({ event, context }) => {
   const { provider, violations } = event.args;
   const ts = seconds(event);
-  await context.db
-    .update(schema.provider, { address: lower(provider) })
-    .set({ banned: true, violations, updatedAt: ts });
+  await updateProvider(context.db, provider, { banned: true, violations, updatedAt: ts });
   await context.db.insert(schema.reputationEvent).values({
     id: eventId(event),
     provider: lower(provider),
@@ -66,6 +73,13 @@ ponder.on("Reputation:ProviderBanned", async ({ event, context }) => {
     violations,
     timestamp: ts,
     txHash: event.transaction.hash,
+  });
+});
+
+ponder.on("Reputation:TierAgesUpdated", async ({ event, context }) => {
+  await adminEvent(context.db, event, "Reputation", "TierAgesUpdated", event.args, {
+    key: "tierAges",
+    value: flat(event.args.ages),
   });
 });
 

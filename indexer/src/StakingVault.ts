@@ -16,6 +16,7 @@ import {
   markActive,
   roleEvent,
   seconds,
+  updateProvider,
   type Db,
   type LogMeta,
 } from "./lib.ts";
@@ -38,7 +39,7 @@ async function stakeEvent(
 ) {
   const ts = seconds(event);
   await ensureProvider(db, provider, ts);
-  await db.update(schema.provider, { address: lower(provider) }).set((row) => ({
+  await updateProvider(db, provider, (row) => ({
     stake: after.stake ?? row.stake,
     locked: after.locked ?? row.locked,
     unbonding: after.unbonding ?? row.unbonding,
@@ -119,7 +120,7 @@ ponder.on("StakingVault:ProviderSlashed", async ({ event, context }) => {
     unbonding: balances.unbonding,
     ...(balances.unbonding === 0n ? { releaseAt: 0 } : {}),
   });
-  const row = await db.update(schema.provider, { address: lower(provider) }).set((p) => ({
+  const row = await updateProvider(db, provider, (p) => ({
     slashed: p.slashed + amount,
     slashCount: p.slashCount + 1,
   }));

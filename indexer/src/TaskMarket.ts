@@ -1,6 +1,7 @@
 /**
  * TaskMarket: the task state machine, escrow and credits. Each task row mirrors `getTaskState(id)` (status, claims,
- * phase deadline); `task_events` is its timeline; `task_claims` the position of each provider.
+ * phase deadline); `task_events` is its timeline; `task_claims` the position of each provider (REDUNDANT: the
+ * draws it holds, its votes and bonds).
  */
 import { ponder } from "ponder:registry";
 import schema from "ponder:schema";
@@ -12,6 +13,7 @@ import {
   changeCredit,
   ensureProvider,
   eventId,
+  insertTask,
   flat,
   lower,
   markActive,
@@ -19,6 +21,8 @@ import {
   roleEvent,
   seconds,
   toEai,
+  updateProvider,
+  updateTask,
   type Db,
   type LogMeta,
 } from "./lib.ts";
@@ -51,7 +55,7 @@ ponder.on("TaskMarket:TaskSubmitted", async ({ event, context }) => {
   const db = context.db;
   const ts = seconds(event);
   const rewardEai = await toEai(db, spec.paymentToken, spec.reward);
-  await db.insert(schema.task).values({
+  await insertTask(db, {
     id: taskId,
     requester: lower(requester),
     modelId: spec.modelId,
@@ -68,7 +72,9 @@ ponder.on("TaskMarket:TaskSubmitted", async ({ event, context }) => {
     minResources: { ...spec.minResources },
     inputCommitment: spec.inputCommitment,
     inputUri: inputURI,
+    rated: spec.rated,
     createdAt: spec.createdAt,
+    createdBlock: spec.createdBlock,
     priorityUntil: spec.priorityUntil,
     deadline: spec.deadline,
     execWindow: spec.execWindow,
@@ -84,10 +90,15 @@ ponder.on("TaskMarket:TaskSubmitted", async ({ event, context }) => {
   });
   await timeline(db, event, taskId, "submitted", {
     amount: spec.reward,
-    data: { requester: lower(requester), modelId: spec.modelId.toString(), mode: MODES[spec.mode] ?? "ZK" },
+    data: {
+      requester: lower(requester),
+      modelId: spec.modelId.toString(),
+      mode: MODES[spec.mode] ?? "ZK",
+      rated: spec.rated,
+    },
   });
-  const model = await db.find(schema.model, { id: spec.modelId });
-  if (model) await db.update(schema.model, { id: spec.modelId }).set({ tasks: model.tasks + 1 });
+  // The market accepts only registered models, so the row exists.
+  await db.update(schema.model, { id: spec.modelId }).set((row) => ({ tasks: row.tasks + 1 }));
   await bumpDaily(db, ts, { tasksSubmitted: 1, volumeSubmitted: rewardEai });
 });
 
@@ -95,7 +106,7 @@ ponder.on("TaskMarket:TaskClaimed", async ({ event, context }) => {
   const { taskId, provider, operator, bond, claims, phaseDeadline } = event.args;
   const db = context.db;
   const ts = seconds(event);
-  await db.update(schema.task, { id: taskId }).set((row) => {
+  await updateTask(db, taskId, (row) => {
     const full = row.mode === "ZK" || claims === row.redundancy;
     return {
       claims,
@@ -109,6 +120,8 @@ ponder.on("TaskMarket:TaskClaimed", async ({ event, context }) => {
   const fresh = {
     operator: lower(operator),
     bond,
+    draws: 0,
+    votes: 0,
     claimedAt: ts,
     commitment: null,
     committedAt: null,
@@ -120,14 +133,19 @@ ponder.on("TaskMarket:TaskClaimed", async ({ event, context }) => {
     payout: null,
     updatedAt: ts,
   };
-  await db
-    .insert(schema.taskClaim)
-    .values({ ...key, ...fresh, attempts: 1 })
-    .onConflictDoUpdate((row) => ({ ...fresh, attempts: row.attempts + 1 }));
+  // A REDUNDANT provider may take several draws (DrawClaimed follows with the draw): each adds a bond to the
+  // position it holds. Anything else (a ZK re-claim after expiry, a claim after leaving) starts afresh.
+  const existing = await db.find(schema.taskClaim, key);
+  if (existing && existing.outcome === "pending" && existing.draws !== 0) {
+    await db.update(schema.taskClaim, key).set({ bond: existing.bond + bond, updatedAt: ts });
+  } else {
+    await db
+      .insert(schema.taskClaim)
+      .values({ ...key, ...fresh, attempts: 1 })
+      .onConflictDoUpdate((row) => ({ ...fresh, attempts: row.attempts + 1 }));
+  }
   await ensureProvider(db, provider, ts);
-  await db
-    .update(schema.provider, { address: lower(provider) })
-    .set((row) => ({ tasksClaimed: row.tasksClaimed + 1, updatedAt: ts }));
+  await updateProvider(db, provider, (row) => ({ tasksClaimed: row.tasksClaimed + 1, updatedAt: ts }));
   await timeline(db, event, taskId, "claimed", {
     provider,
     amount: bond,
@@ -140,7 +158,7 @@ ponder.on("TaskMarket:TaskCancelled", async ({ event, context }) => {
   const { taskId, requester, refund } = event.args;
   const db = context.db;
   const ts = seconds(event);
-  const task = await db.update(schema.task, { id: taskId }).set({
+  const task = await updateTask(db, taskId, {
     status: "Cancelled",
     refundAmount: refund,
     settledAt: ts,
@@ -161,20 +179,40 @@ ponder.on("TaskMarket:TaskCancelled", async ({ event, context }) => {
   await bumpDaily(db, ts, { tasksCancelled: 1 });
 });
 
-ponder.on("TaskMarket:ProofAccepted", async ({ event, context }) => {
-  const { taskId, provider, outputCommitment, output } = event.args;
+ponder.on("TaskMarket:DrawClaimed", async ({ event, context }) => {
+  const { taskId, provider, draw, votes } = event.args;
   const ts = seconds(event);
-  await context.db.update(schema.task, { id: taskId }).set({ outputCommitment, output, updatedAt: ts });
-  await timeline(context.db, event, taskId, "proven", {
-    provider,
-    data: { outputCommitment: outputCommitment.toString(), output },
-  });
+  await context.db
+    .update(schema.taskClaim, { taskId, provider: lower(provider) })
+    .set((row) => ({ draws: row.draws | (1 << draw), votes, updatedAt: ts }));
+});
+
+ponder.on("TaskMarket:ClaimantLeft", async ({ event, context }) => {
+  const { taskId, provider, votes, bond } = event.args;
+  const db = context.db;
+  const ts = seconds(event);
+  const key = { taskId, provider: lower(provider) };
+  const claim = await db.find(schema.taskClaim, key);
+  await updateTask(db, taskId, (row) => ({
+    claims: row.claims - votes,
+    commits: claim?.commitment ? row.commits - 1 : row.commits,
+    updatedAt: ts,
+  }));
+  await db.update(schema.taskClaim, key).set({ outcome: "left", draws: 0, votes: 0, updatedAt: ts });
+  await timeline(db, event, taskId, "left", { provider, amount: bond, data: { votes } });
+});
+
+ponder.on("TaskMarket:ProofAccepted", async ({ event, context }) => {
+  const { taskId, provider, output } = event.args;
+  const ts = seconds(event);
+  await updateTask(context.db, taskId, { output, updatedAt: ts });
+  await timeline(context.db, event, taskId, "proven", { provider, data: { output: output.toString() } });
 });
 
 ponder.on("TaskMarket:ResultCommitted", async ({ event, context }) => {
   const { taskId, provider, commitment, commits } = event.args;
   const ts = seconds(event);
-  await context.db.update(schema.task, { id: taskId }).set({ commits, updatedAt: ts });
+  await updateTask(context.db, taskId, { commits, updatedAt: ts });
   await context.db
     .update(schema.taskClaim, { taskId, provider: lower(provider) })
     .set({ commitment, committedAt: ts, updatedAt: ts });
@@ -184,7 +222,7 @@ ponder.on("TaskMarket:ResultCommitted", async ({ event, context }) => {
 ponder.on("TaskMarket:ResultRevealed", async ({ event, context }) => {
   const { taskId, provider, resultHash, resultURI, reveals } = event.args;
   const ts = seconds(event);
-  await context.db.update(schema.task, { id: taskId }).set({ reveals, updatedAt: ts });
+  await updateTask(context.db, taskId, { reveals, updatedAt: ts });
   await context.db
     .update(schema.taskClaim, { taskId, provider: lower(provider) })
     .set({ resultHash, resultUri: resultURI, revealedAt: ts, updatedAt: ts });
@@ -218,6 +256,8 @@ ponder.on("TaskMarket:ProviderPaid", async ({ event, context }) => {
       ...key,
       operator: lower(provider),
       bond: 0n,
+      draws: 0,
+      votes: 0,
       attempts: 0,
       claimedAt: ts,
       outcome: "paid",
@@ -227,9 +267,7 @@ ponder.on("TaskMarket:ProviderPaid", async ({ event, context }) => {
   }
   const earned = await toEai(db, token, amount);
   await ensureProvider(db, provider, ts);
-  await db
-    .update(schema.provider, { address: lower(provider) })
-    .set((row) => ({ earningsEai: row.earningsEai + earned, updatedAt: ts }));
+  await updateProvider(db, provider, (row) => ({ earningsEai: row.earningsEai + earned, updatedAt: ts }));
   await timeline(db, event, taskId, "paid", { provider, amount, data: { token: lower(token) } });
   await markActive(db, provider, ts);
 });
@@ -238,7 +276,7 @@ ponder.on("TaskMarket:TaskCompleted", async ({ event, context }) => {
   const { taskId, result, token, providerPayout, treasuryFee, creatorFee, winners } = event.args;
   const db = context.db;
   const ts = seconds(event);
-  const task = await db.update(schema.task, { id: taskId }).set((row) => ({
+  const task = await updateTask(db, taskId, (row) => ({
     status: "Completed",
     result,
     providerPayout,
@@ -271,9 +309,9 @@ ponder.on("TaskMarket:TaskCompleted", async ({ event, context }) => {
       amount: creatorFee,
     },
   ]);
-  const model = await db.find(schema.model, { id: task.modelId });
-  if (model)
-    await db.update(schema.model, { id: task.modelId }).set({ completedTasks: model.completedTasks + 1 });
+  await db
+    .update(schema.model, { id: task.modelId })
+    .set((row) => ({ completedTasks: row.completedTasks + 1 }));
   await timeline(db, event, taskId, "completed", {
     amount: providerPayout + treasuryFee + creatorFee,
     data: {
@@ -307,7 +345,7 @@ ponder.on("TaskMarket:ProviderPenalized", async ({ event, context }) => {
     .update(schema.taskClaim, { taskId, provider: lower(provider) })
     .set({ outcome: "penalized", penalty, updatedAt: ts });
   await ensureProvider(db, provider, ts);
-  await db.update(schema.provider, { address: lower(provider) }).set({
+  await updateProvider(db, provider, {
     lastPenaltyTx: event.transaction.hash,
     lastPenaltyTask: taskId,
     lastPenaltyOutcome: penalty,
@@ -329,13 +367,11 @@ ponder.on("TaskMarket:TaskExpired", async ({ event, context }) => {
   const { taskId, provider, reopened } = event.args;
   const db = context.db;
   const ts = seconds(event);
-  await db
-    .update(schema.task, { id: taskId })
-    .set((row) =>
-      reopened
-        ? { status: "Open", claims: 0, phaseDeadline: 0, updatedAt: ts }
-        : { status: row.status, updatedAt: ts },
-    );
+  await updateTask(db, taskId, (row) =>
+    reopened
+      ? { status: "Open", claims: 0, phaseDeadline: 0, updatedAt: ts }
+      : { status: row.status, updatedAt: ts },
+  );
   await timeline(db, event, taskId, "expired", { provider, data: { reopened } });
   await bumpDaily(db, ts, { tasksExpired: 1 });
 });
@@ -344,7 +380,7 @@ ponder.on("TaskMarket:TaskRefunded", async ({ event, context }) => {
   const { taskId, requester, amount, noMajority } = event.args;
   const db = context.db;
   const ts = seconds(event);
-  const task = await db.update(schema.task, { id: taskId }).set({
+  const task = await updateTask(db, taskId, {
     status: "Refunded",
     refundAmount: amount,
     noMajority,
@@ -369,6 +405,37 @@ ponder.on("TaskMarket:TaskRefunded", async ({ event, context }) => {
   await bumpDaily(db, ts, { tasksRefunded: 1 });
 });
 
+ponder.on("TaskMarket:TaskFaulted", async ({ event, context }) => {
+  const { taskId, requester, refund, fee, votes } = event.args;
+  const db = context.db;
+  const ts = seconds(event);
+  const task = await updateTask(db, taskId, {
+    status: "Faulted",
+    refundAmount: refund,
+    faultFee: fee,
+    faultVotes: votes,
+    settledAt: ts,
+    updatedAt: ts,
+  });
+  // The reporters' shares of the fee arrive as ProviderPaid (emitted before this event).
+  await changeCredit(db, "market", requester, task.paymentToken as Address, ts, { add: refund });
+  await db.insert(schema.payment).values({
+    id: eventId(event),
+    taskId,
+    kind: "refund",
+    account: lower(requester),
+    token: task.paymentToken,
+    amount: refund,
+    timestamp: ts,
+    txHash: event.transaction.hash,
+  });
+  await timeline(db, event, taskId, "faulted", {
+    amount: refund,
+    data: { requester: lower(requester), refund: refund.toString(), fee: fee.toString(), votes },
+  });
+  await bumpDaily(db, ts, { tasksFaulted: 1 });
+});
+
 ponder.on("TaskMarket:Withdrawn", async ({ event, context }) => {
   const { account, token, amount } = event.args;
   const ts = seconds(event);
@@ -389,6 +456,14 @@ ponder.on("TaskMarket:Withdrawn", async ({ event, context }) => {
 ponder.on("TaskMarket:MarketParamsUpdated", async ({ event, context }) => {
   await adminEvent(context.db, event, "TaskMarket", "MarketParamsUpdated", event.args, {
     key: "market",
+    value: flat(event.args.params),
+    merge: true,
+  });
+});
+
+ponder.on("TaskMarket:SettlementParamsUpdated", async ({ event, context }) => {
+  await adminEvent(context.db, event, "TaskMarket", "SettlementParamsUpdated", event.args, {
+    key: "settlement",
     value: flat(event.args.params),
     merge: true,
   });

@@ -1,9 +1,24 @@
 /**
- * Helpers shared by the handler files: ids, days, provider rows, credits, daily statistics.
+ * Helpers shared by the handler files: ids, days, task / provider / holder rows (written only through the helpers
+ * here, which keep the network totals of `network_stats` in step), credits, daily statistics.
  */
 import type { Context } from "ponder:registry";
 import schema from "ponder:schema";
 import type { Address, Hex } from "viem";
+
+import {
+  EMPTY_DAY,
+  EMPTY_NETWORK,
+  NETWORK_ID,
+  addCounters,
+  difference,
+  holderFigures,
+  isEmpty,
+  providerFigures,
+  taskFigures,
+  type DailyCounters,
+  type NetworkCounters,
+} from "./figures.ts";
 
 export type Db = Context["db"];
 
@@ -37,9 +52,56 @@ export function outcomeName(outcome: number) {
   return name;
 }
 
+// ─── rows that the network totals sum over (figures.ts): written only through these helpers ───
+
+type TaskRow = typeof schema.task.$inferSelect;
+type ProviderRow = typeof schema.provider.$inferSelect;
+type Setter<R> = Partial<R> | ((row: R) => Partial<R>);
+
+/** Adds `delta` to the network totals (one row, created on first use). */
+export async function bumpNetwork(db: Db, delta: Partial<NetworkCounters>) {
+  if (isEmpty(delta)) return;
+  await db
+    .insert(schema.networkStat)
+    .values({ id: NETWORK_ID, ...addCounters(EMPTY_NETWORK, EMPTY_NETWORK, delta) })
+    .onConflictDoUpdate((row) => addCounters(EMPTY_NETWORK, row, delta));
+}
+
+/** Updates a row with `set` and returns it with what the row contributed before the change. */
+async function tracked<R>(
+  update: (set: (row: R) => Partial<R>) => Promise<R>,
+  figures: (row: R) => Partial<NetworkCounters>,
+  set: Setter<R>,
+): Promise<{ row: R; before: Partial<NetworkCounters> }> {
+  let before: Partial<NetworkCounters> = {};
+  const row = await update((current) => {
+    // Read here: `current` is a view of the cached row, which the store overwrites once this returns.
+    before = figures(current);
+    return typeof set === "function" ? set(current) : set;
+  });
+  return { row, before };
+}
+
+export async function insertTask(db: Db, values: typeof schema.task.$inferInsert): Promise<TaskRow> {
+  const row = await db.insert(schema.task).values(values);
+  await bumpNetwork(db, taskFigures(row));
+  return row;
+}
+
+/** `db.update(tasks)` that keeps the network totals (status counts, volumes, fees, latencies) in step. */
+export async function updateTask(db: Db, id: bigint, set: Setter<TaskRow>): Promise<TaskRow> {
+  const { row, before } = await tracked<TaskRow>(
+    (fn) => db.update(schema.task, { id }).set(fn),
+    taskFigures,
+    set,
+  );
+  await bumpNetwork(db, difference(before, taskFigures(row)));
+  return row;
+}
+
 /** The row of a provider, created with empty defaults on first sight (stake may come before registration). */
 export async function ensureProvider(db: Db, address: Address, timestamp: number) {
-  return db
+  const row = await db
     .insert(schema.provider)
     .values({
       address: lower(address),
@@ -58,6 +120,7 @@ export async function ensureProvider(db: Db, address: Address, timestamp: number
       failed: 0,
       violations: 0,
       reputationUpdatedAt: 0,
+      firstRecordedAt: 0,
       suspendedUntil: 0,
       banned: false,
       earningsEai: 0n,
@@ -65,54 +128,69 @@ export async function ensureProvider(db: Db, address: Address, timestamp: number
       updatedAt: timestamp,
     })
     .onConflictDoNothing();
+  if (row) await bumpNetwork(db, providerFigures(row));
+  return row;
 }
 
-type DailyCounters = Partial<Omit<typeof schema.dailyStat.$inferInsert, "day" | "activeProviders">>;
+/** `db.update(providers)` that keeps the network totals (registered / active counts, stake, earnings) in step. */
+export async function updateProvider(
+  db: Db,
+  address: Address,
+  set: Setter<ProviderRow>,
+): Promise<ProviderRow> {
+  const { row, before } = await tracked<ProviderRow>(
+    (fn) => db.update(schema.provider, { address: lower(address) }).set(fn),
+    providerFigures,
+    set,
+  );
+  await bumpNetwork(db, difference(before, providerFigures(row)));
+  return row;
+}
 
-const EMPTY_DAY = {
-  tasksSubmitted: 0,
-  tasksCompleted: 0,
-  tasksRefunded: 0,
-  tasksCancelled: 0,
-  tasksExpired: 0,
-  volumeSubmitted: 0n,
-  volumeCompleted: 0n,
-  providerPayouts: 0n,
-  fees: 0n,
-  slashed: 0n,
-  activeProviders: 0,
-  latencySum: 0n,
-  latencyCount: 0,
-  settleSum: 0n,
-  settleCount: 0,
-};
+/** Adds `delta` to an EAI balance (creating the holder) and keeps the holder count in step. */
+export async function addHolderBalance(db: Db, account: Address, delta: bigint, timestamp: number) {
+  let before: Partial<NetworkCounters> = {};
+  const row = await db
+    .insert(schema.tokenHolder)
+    .values({ address: lower(account), balance: delta, updatedAt: timestamp })
+    .onConflictDoUpdate((current) => {
+      before = holderFigures(current);
+      return { balance: current.balance + delta, updatedAt: timestamp };
+    });
+  await bumpNetwork(db, difference(before, holderFigures(row)));
+}
+
+/** Records `delegate` as the holder's delegate (a new holder starts with a zero balance: no holder counted). */
+export async function setHolderDelegate(db: Db, account: Address, delegate: Address, timestamp: number) {
+  await db
+    .insert(schema.tokenHolder)
+    .values({ address: lower(account), balance: 0n, delegate: lower(delegate), updatedAt: timestamp })
+    .onConflictDoUpdate({ delegate: lower(delegate), updatedAt: timestamp });
+}
+
+// ─── daily statistics ───
 
 /** Adds `delta` to the statistics of the day of `timestamp`. */
-export async function bumpDaily(db: Db, timestamp: number, delta: DailyCounters) {
+export async function bumpDaily(
+  db: Db,
+  timestamp: number,
+  delta: Partial<Omit<DailyCounters, "activeProviders">>,
+) {
   const day = dayOf(timestamp);
   await db
     .insert(schema.dailyStat)
-    .values({ day, ...addCounters(EMPTY_DAY, delta) })
-    .onConflictDoUpdate((row) => addCounters(row, delta));
-}
-
-function addCounters<T extends typeof EMPTY_DAY>(row: T, delta: DailyCounters): typeof EMPTY_DAY {
-  const out = { ...EMPTY_DAY };
-  for (const key of Object.keys(EMPTY_DAY) as (keyof typeof EMPTY_DAY)[]) {
-    const base = row[key];
-    const add = key === "activeProviders" ? undefined : delta[key];
-    if (typeof base === "bigint") (out[key] as bigint) = base + ((add as bigint | undefined) ?? 0n);
-    else (out[key] as number) = (base as number) + ((add as number | undefined) ?? 0);
-  }
-  return out;
+    .values({ day, ...addCounters<DailyCounters>(EMPTY_DAY, EMPTY_DAY, delta) })
+    .onConflictDoUpdate((row) => addCounters<DailyCounters>(EMPTY_DAY, row, delta));
 }
 
 /** Counts `provider` once among the active providers of the day of `timestamp`. */
 export async function markActive(db: Db, provider: Address, timestamp: number) {
   const day = dayOf(timestamp);
-  const key = { day, provider: lower(provider) };
-  if (await db.find(schema.dailyActiveProvider, key)) return;
-  await db.insert(schema.dailyActiveProvider).values(key);
+  const added = await db
+    .insert(schema.dailyActiveProvider)
+    .values({ day, provider: lower(provider) })
+    .onConflictDoNothing();
+  if (!added) return; // already counted that day
   await db
     .insert(schema.dailyStat)
     .values({ day, ...EMPTY_DAY, activeProviders: 1 })

@@ -1,18 +1,53 @@
 /**
- * Compares every API of a running indexer (REST, GraphQL, SQL over HTTP) with the chain's own state read through
- * viem at the block the indexer reports as its head.
+ * Compares every API of a running indexer (REST, GraphQL, and SQL over HTTP where it is on) with the chain's own
+ * state read through viem at the block the indexer reports as its head.
  */
-import { createClient } from "@ponder/client";
 import { expect } from "vitest";
-import type { Address } from "viem";
+import { parseEventLogs, type Address, type Hex } from "viem";
 
 import * as schema from "../ponder.schema.ts";
 import { PROPOSAL_STATES } from "../src/api/derive.ts";
 import { gql, rest } from "./harness.ts";
 import type { Protocol } from "./scenario.ts";
+import { graphqlTables, type TableReader } from "./tables.ts";
 
-const TASK_STATUS = ["None", "Open", "Claimed", "Completed", "Cancelled", "Refunded"] as const;
+const TASK_STATUS = ["None", "Open", "Claimed", "Completed", "Cancelled", "Refunded", "Faulted"] as const;
 const CLASSES = ["Low", "Medium", "High"] as const;
+
+interface StatsBody {
+  head: { block: string; timestamp: number };
+  tasks: { total: number; byStatus: Record<string, number> };
+  providers: { registered: number; active: number };
+  stake: { active: string; locked: string; unbonding: string; slashed: string };
+  volumeEai: { submitted: string; completed: string; providerEarnings: string };
+  fees: string;
+  meanClaimToCompletionSeconds: number | null;
+  meanSubmitToCompletionSeconds: number | null;
+  models: number;
+  proposals: number;
+  token: { holders: number; totalSupply: string };
+}
+
+/** The spec a task was submitted with (from its TaskSubmitted log), and the fields the indexer copies. */
+async function specOf(p: Protocol, taskId: bigint) {
+  const logs = await p.publicClient.getContractEvents({
+    address: p.contracts.market.address,
+    abi: p.contracts.market.abi,
+    eventName: "TaskSubmitted",
+    args: { taskId },
+    fromBlock: BigInt(p.deployment.contracts.TaskMarket.startBlock),
+  });
+  const [log] = parseEventLogs({ abi: p.contracts.market.abi, logs, eventName: "TaskSubmitted" });
+  if (!log) throw new Error(`no TaskSubmitted for task ${taskId}`);
+  const spec = log.args.spec;
+  return { spec, pick: { rated: spec.rated, createdBlock: spec.createdBlock } };
+}
+
+const total = <T>(rows: T[], f: (r: T) => bigint) => rows.reduce((a, r) => a + f(r), 0n).toString();
+const mean = (values: (number | null)[]) => {
+  const present = values.filter((v): v is number => v !== null);
+  return present.length === 0 ? null : present.reduce((a, b) => a + b, 0) / present.length;
+};
 
 interface RestProvider {
   address: string;
@@ -35,15 +70,26 @@ interface RestProvider {
   credits: { ledger: string; token: string; amount: string }[];
 }
 
-/** Asserts that the indexer at `url` serves exactly the chain state of protocol `p`. Returns the compared head. */
-export async function expectIndexerMatchesChain(p: Protocol, url: string) {
-  const { token, vault, market, reputation, governor, providers: registry } = p.contracts;
-  const sqlClient = createClient(`${url}/sql`, { schema });
+/**
+ * Asserts that the indexer at `url` serves exactly the chain state of protocol `p`; whole tables are read with
+ * `tables` (GraphQL by default, SQL over HTTP where the indexer has it on). Returns the compared head.
+ */
+export async function expectIndexerMatchesChain(
+  p: Protocol,
+  url: string,
+  tables: TableReader = graphqlTables(url),
+) {
+  const {
+    token,
+    vault,
+    market,
+    reputation,
+    governor,
+    providers: registry,
+    models: modelRegistry,
+  } = p.contracts;
 
-  const stats = await rest<{ head: { block: string; timestamp: number }; tasks: { total: number } }>(
-    url,
-    "/stats",
-  );
+  const stats = await rest<StatsBody>(url, "/stats");
   expect(stats.status).toBe(200);
   const blockNumber = BigInt(stats.body.head.block);
   const at = { blockNumber };
@@ -53,8 +99,8 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   // ── tasks: REST, GraphQL and SQL against getTaskState ──
   const taskCount = await market.read.taskCount(at);
   expect(stats.body.tasks.total).toBe(Number(taskCount));
-  const sqlTasks = await sqlClient.db.select().from(schema.task);
-  expect(sqlTasks.length).toBe(Number(taskCount));
+  const taskRows = await tables(schema.task);
+  expect(taskRows.length).toBe(Number(taskCount));
   const gqlTasks = await gql<{
     tasks: { items: { id: string; status: string; claims: number; phaseDeadline: number }[] };
   }>(url, `{ tasks(limit: 1000, orderBy: "id") { items { id status claims phaseDeadline } } }`);
@@ -80,15 +126,59 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
       g && { status: g.status, claims: g.claims, phaseDeadline: g.phaseDeadline },
       `task ${id} (GraphQL)`,
     ).toEqual(want);
-    const s = sqlTasks.find((t) => t.id === id);
+    const s = taskRows.find((t) => t.id === id);
     expect(
       s && { status: s.status, claims: s.claims, phaseDeadline: s.phaseDeadline },
       `task ${id} (SQL)`,
     ).toEqual(want);
   }
 
+  // ── REDUNDANT positions: the draws each claimant holds (a provider that left holds none) ──
+  const claimRows = await tables(schema.taskClaim);
+  for (const c of claimRows) {
+    const t = taskRows.find((x) => x.id === c.taskId);
+    if (t?.mode !== "REDUNDANT") continue;
+    const onChain = await market.read.redundantClaimOf([c.taskId, c.provider as Address], at);
+    expect(c.draws, `draws of ${c.provider} on task ${c.taskId}`).toBe(onChain.draws);
+    let votes = 0;
+    for (let m = onChain.draws; m !== 0; m &= m - 1) votes++;
+    expect(c.votes).toBe(votes);
+    expect(c.commitment ?? "0x" + "0".repeat(64)).toBe(onChain.commitment);
+  }
+  for (const t of taskRows) {
+    expect({ rated: t.rated, createdBlock: t.createdBlock }, `spec of task ${t.id}`).toEqual(
+      (await specOf(p, t.id)).pick,
+    );
+  }
+
+  // ── models: approval and execution rules; allowlisted verifier code hashes; operator offers ──
+  const modelRows = await tables(schema.model);
+  for (const m of modelRows) {
+    const onChain = await modelRegistry.read.getModel([m.id], at);
+    expect(
+      { creator: m.creator, approved: m.approved, active: m.active, minExecWindow: m.minExecWindow },
+      `model ${m.id}`,
+    ).toEqual({
+      creator: onChain.creator.toLowerCase(),
+      approved: onChain.approved,
+      active: onChain.active,
+      minExecWindow: onChain.minExecWindow,
+    });
+  }
+  const codeHashes = await tables(schema.verifierCodeHash);
+  expect(codeHashes.length).toBeGreaterThan(0);
+  for (const h of codeHashes) {
+    expect(h.approved).toBe(await modelRegistry.read.isVerifierCodeHashApproved([h.codeHash as Hex], at));
+  }
+  const offers = await tables(schema.operatorOffer);
+  for (const o of offers) {
+    expect(o.open, `offer ${o.provider} → ${o.operator}`).toBe(
+      await registry.read.isOperatorOffered([o.provider as Address, o.operator as Address], at),
+    );
+  }
+
   // ── providers: vault, registry and reputation (decayed to the head, like the views) ──
-  const sqlProviders = await sqlClient.db.select().from(schema.provider);
+  const providerRows = await tables(schema.provider);
   for (const wallet of p.wallets.providers) {
     const address = wallet.account.address;
     const r = await rest<RestProvider>(url, `/providers/${address}`);
@@ -123,7 +213,7 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
       tier,
       eligible: standing[1],
     });
-    const s = sqlProviders.find((x) => x.address === address.toLowerCase());
+    const s = providerRows.find((x) => x.address === address.toLowerCase());
     expect(s && { stake: s.stake, locked: s.locked, unbonding: s.unbonding }).toEqual({
       stake,
       locked,
@@ -154,7 +244,7 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   expect(trusts).toEqual([...trusts].sort((a, b) => b - a));
 
   // ── credits of the market (per token) and of the vault ──
-  const credits = await sqlClient.db.select().from(schema.credit);
+  const credits = await tables(schema.credit);
   expect(credits.length).toBeGreaterThan(0);
   for (const c of credits) {
     const onChain =
@@ -165,7 +255,7 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   }
 
   // ── token: balances, votes, supply ──
-  const holders = await sqlClient.db.select().from(schema.tokenHolder);
+  const holders = await tables(schema.tokenHolder);
   let sum = 0n;
   for (const h of holders) {
     expect(h.balance, `balance of ${h.address}`).toBe(await token.read.balanceOf([h.address as Address], at));
@@ -194,7 +284,7 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   }
 
   // ── governed parameters ──
-  const params = await sqlClient.db.select().from(schema.protocolParam);
+  const params = await tables(schema.protocolParam);
   const rep = params.find((x) => x.key === "reputation")?.value;
   const chainRep = await reputation.read.params(at);
   expect(rep).toEqual({ ...chainRep }); // every field is a uint16/uint32: numbers on both sides
@@ -202,6 +292,48 @@ export async function expectIndexerMatchesChain(p: Protocol, url: string) {
   const chainMkt = await market.read.marketParams(at);
   for (const [k, v] of Object.entries(chainMkt)) expect(mkt?.[k], `market.${k}`).toBe(v);
   expect(mkt?.treasury).toBe((await market.read.treasury(at)).toLowerCase());
+  const settlement = params.find((x) => x.key === "settlement")?.value;
+  const chainSettlement = await market.read.settlementParams(at);
+  expect(settlement).toEqual({ ...chainSettlement, minRatedValue: chainSettlement.minRatedValue.toString() });
+  const ages = params.find((x) => x.key === "tierAges")?.value;
+  expect(ages).toEqual({ ...(await reputation.read.tierAges(at)) });
+
+  // ── /stats: the totals the handlers keep equal the aggregates over the tables (and the chain's supply) ──
+  const models = await tables(schema.model);
+  const proposalRows = await tables(schema.proposal);
+  const byStatus = Object.fromEntries(
+    ["Open", "Claimed", "Completed", "Cancelled", "Refunded", "Faulted"].map((st) => [
+      st,
+      taskRows.filter((t) => t.status === st).length,
+    ]),
+  );
+  const registered = providerRows.filter((r) => r.registered);
+  expect({ ...stats.body, head: undefined, daily: undefined }, "/stats totals").toEqual({
+    head: undefined,
+    daily: undefined,
+    tasks: { total: Number(taskCount), byStatus },
+    providers: { registered: registered.length, active: registered.filter((r) => r.active).length },
+    stake: {
+      active: total(providerRows, (r) => r.stake),
+      locked: total(providerRows, (r) => r.locked),
+      unbonding: total(providerRows, (r) => r.unbonding),
+      slashed: total(providerRows, (r) => r.slashed),
+    },
+    volumeEai: {
+      submitted: total(taskRows, (t) => t.rewardEai),
+      completed: total(taskRows, (t) => (t.status === "Completed" ? t.rewardEai : 0n)),
+      providerEarnings: total(providerRows, (r) => r.earningsEai),
+    },
+    fees: total(taskRows, (t) => (t.treasuryFee ?? 0n) + (t.creatorFee ?? 0n)),
+    meanClaimToCompletionSeconds: mean(taskRows.map((t) => t.claimToCompletion)),
+    meanSubmitToCompletionSeconds: mean(taskRows.map((t) => t.submitToCompletion)),
+    models: models.length,
+    proposals: proposalRows.length,
+    token: {
+      holders: holders.filter((h) => h.balance > 0n).length,
+      totalSupply: (await token.read.totalSupply(at)).toString(),
+    },
+  });
 
   return { blockNumber, proposals: proposals.body.proposals };
 }

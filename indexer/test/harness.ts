@@ -188,6 +188,10 @@ export interface IndexerOptions {
   databaseUrl?: string;
   port?: number;
   pollingMs?: number;
+  /** More environment variables of the indexer (API settings: EAI_SQL_API_KEY, GraphQL limits, ...). */
+  env?: Record<string, string>;
+  /** How long to wait for /ready (the end of the backfill); default 180 s. */
+  readyTimeoutMs?: number;
 }
 
 export interface Indexer {
@@ -211,6 +215,7 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
     EAI_RPC_URL: options.rpcUrl,
     EAI_DEPLOYMENTS_DIR: options.deploymentsDir,
     ...(options.pollingMs ? { EAI_POLLING_MS: String(options.pollingMs) } : {}),
+    ...options.env,
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else {
@@ -242,7 +247,7 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
         const res = await fetch(`${url}/ready`);
         return res.status === 200;
       },
-      180_000,
+      options.readyTimeoutMs ?? 180_000,
       250,
     );
   } catch (err) {

@@ -5,10 +5,11 @@
  *  - scenario (PGlite): the scripted protocol scenario; every API answer equals the chain's state
  *  - restart: stop the indexer mid-scenario, continue, start it again: nothing lost, nothing duplicated
  *  - reorg: evm_snapshot → blocks → evm_revert → different blocks: no orphaned rows
- *  - PostgreSQL: the scenario on a throwaway PostgreSQL cluster (DATABASE_URL)
+ *  - PostgreSQL: the scenario on a throwaway PostgreSQL cluster (DATABASE_URL), tables read through SQL over HTTP
+ * Whole tables are read back through GraphQL (SQL over HTTP is off on PGlite) or, on PostgreSQL, with the key.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "@ponder/client";
 import { parseEther, parseEventLogs, type Hex } from "viem";
 
 import { Mode, setupProtocol } from "../../test/integration/fixture.ts";
@@ -26,6 +27,7 @@ import {
 } from "./harness.ts";
 import { startPostgres, type Postgres } from "./postgres.ts";
 import { connect, scenario, type Protocol } from "./scenario.ts";
+import { graphqlTables, sqlTables } from "./tables.ts";
 
 let chain: Chain;
 let connection: Awaited<ReturnType<typeof connect>>;
@@ -85,6 +87,8 @@ const TIMELINE_EVENTS = [
   "ProviderPaid",
   "ProviderPenalized",
   "BondReturned",
+  "ClaimantLeft",
+  "TaskFaulted",
 ];
 
 describe("indexer on a local chain", () => {
@@ -99,6 +103,8 @@ describe("indexer on a local chain", () => {
       pgliteDir: `${dir}/pglite`,
     });
     await s.redundantTask(); // carol lies and is slashed
+    await s.faultTask(); // all three report a task fault: Faulted, the fee to them, nobody slashed
+    await s.leftTask(); // alice leaves an unfilled task after the fill timeout; the requester cancels
     await s.expiredTask(); // bob misses the deadline: expired, reopened, cancelled
     await s.zkTask(p.wallets.providers[1]);
     await s.withdrawals();
@@ -111,8 +117,7 @@ describe("indexer on a local chain", () => {
 
     // timeline of every task = the chain's logs for it, in order
     const ids = await marketLogIds(p, TIMELINE_EVENTS);
-    const sqlClient = createClient(`${idx.url}/sql`, { schema });
-    const rows = await sqlClient.db.select().from(schema.taskEvent);
+    const rows = await graphqlTables(idx.url)(schema.taskEvent);
     expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
 
     // GraphQL relations
@@ -154,7 +159,36 @@ describe("indexer on a local chain", () => {
       (t, d) => ({ submitted: t.submitted + d.tasksSubmitted, completed: t.completed + d.tasksCompleted }),
       { submitted: 0, completed: 0 },
     );
-    expect(totals).toEqual({ submitted: 4, completed: 3 });
+    expect(totals).toEqual({ submitted: 6, completed: 3 });
+
+    // the task fault: refund and fee as the chain credited them, one row per reporter with its votes
+    const faulted = await rest<{
+      status: string;
+      refundAmount: string;
+      faultFee: string;
+      faultVotes: number;
+      timeline: { kind: string }[];
+      claimants: { provider: string; votes: number; outcome: string }[];
+    }>(idx.url, `/tasks/${s.ids.faulted[0]}`);
+    expect(faulted.body.status).toBe("Faulted");
+    expect(BigInt(faulted.body.refundAmount) + BigInt(faulted.body.faultFee)).toBe(parseEther("10"));
+    expect(faulted.body.faultVotes).toBe(3);
+    expect(faulted.body.timeline.map((e) => e.kind)).toContain("faulted");
+    expect(faulted.body.timeline.map((e) => e.kind)).not.toContain("penalized");
+    expect(faulted.body.claimants.map((c) => [c.votes, c.outcome])).toEqual([
+      [1, "paid"],
+      [1, "paid"],
+      [1, "paid"],
+    ]);
+    // the claimant that left holds nothing and its timeline entry says so
+    const left = await rest<{
+      status: string;
+      timeline: { kind: string }[];
+      claimants: { outcome: string }[];
+    }>(idx.url, `/tasks/${s.ids.left[0]}`);
+    expect(left.body.status).toBe("Cancelled");
+    expect(left.body.timeline.map((e) => e.kind)).toEqual(["submitted", "claimed", "left", "cancelled"]);
+    expect(left.body.claimants.map((c) => c.outcome)).toEqual(["left"]);
   }, 300_000);
 
   it("answers 400 with a clear message for bad route parameters, 404 for unknown ids", async () => {
@@ -200,12 +234,12 @@ describe("indexer on a local chain", () => {
     await s.zkTask(p.wallets.providers[2]); // and after it is back
     await synced(second);
     await expectIndexerMatchesChain(p, second.url);
-    const sqlClient = createClient(`${second.url}/sql`, { schema });
-    const rows = await sqlClient.db.select().from(schema.taskEvent);
+    const tables = graphqlTables(second.url);
+    const rows = await tables(schema.taskEvent);
     const ids = await marketLogIds(p, TIMELINE_EVENTS);
     expect(rows.length).toBe(ids.length);
     expect(new Set(rows.map((r) => r.id))).toEqual(new Set(ids));
-    const stakeRows = await sqlClient.db.select().from(schema.stakeEvent);
+    const stakeRows = await tables(schema.stakeEvent);
     const vaultLogs = parseEventLogs({
       abi: p.contracts.vault.abi,
       logs: await p.publicClient.getLogs({
@@ -237,18 +271,16 @@ describe("indexer on a local chain", () => {
     });
     await s.zkTask();
     await synced(idx);
-    const sqlClient = createClient(`${idx.url}/sql`, { schema });
-    const before = await sqlClient.db.select().from(schema.task);
+    const tables = graphqlTables(idx.url);
+    const before = await tables(schema.task);
 
     const snapshot = await chain.rpc<Hex>("evm_snapshot");
     const orphanTasks = [await s.zkTask(), (await p.submit(Mode.REDUNDANT, parseEther("3"))).taskId];
     await synced(idx);
-    const during = await sqlClient.db.select().from(schema.task);
+    const during = await tables(schema.task);
     expect(during.length).toBe(before.length + orphanTasks.length);
     const orphanTxs = new Set(
-      (await sqlClient.db.select().from(schema.taskEvent))
-        .filter((e) => orphanTasks.includes(e.taskId))
-        .map((e) => e.txHash),
+      (await tables(schema.taskEvent)).filter((e) => orphanTasks.includes(e.taskId)).map((e) => e.txHash),
     );
     expect(orphanTxs.size).toBeGreaterThan(0);
 
@@ -263,11 +295,11 @@ describe("indexer on a local chain", () => {
     expect(idx.proc.output(400)).toMatch(/Reorged block/);
 
     await expectIndexerMatchesChain(p, idx.url);
-    const events = await sqlClient.db.select().from(schema.taskEvent);
+    const events = await tables(schema.taskEvent);
     for (const e of events) expect(orphanTxs.has(e.txHash), `orphaned event ${e.id}`).toBe(false);
-    const stakeRows = await sqlClient.db.select().from(schema.stakeEvent);
+    const stakeRows = await tables(schema.stakeEvent);
     for (const r of stakeRows) expect(orphanTxs.has(r.txHash), `orphaned stake event ${r.id}`).toBe(false);
-    const tasks = await sqlClient.db.select().from(schema.task);
+    const tasks = await tables(schema.task);
     expect(tasks.find((t) => t.id === replacement.taskId)?.reward).toBe(parseEther("7"));
   }, 300_000);
 
@@ -278,21 +310,30 @@ describe("indexer on a local chain", () => {
       cleanups.push(() => pg.stop());
     }, 300_000);
 
-    it("serves the chain's state after the scenario with DATABASE_URL set", async () => {
+    it("serves the chain's state after the scenario with DATABASE_URL set (SQL over HTTP behind a key)", async () => {
       const { p, deploymentsDir } = await freshProtocol();
       const s = scenario(p);
       await s.zkTask();
+      const key = randomBytes(24).toString("hex");
       const idx = await indexer({
         rpcUrl: chain.url,
         deploymentsDir,
         schema: "eai_postgres",
         databaseUrl: pg.url,
+        env: { EAI_SQL_API_KEY: key },
       });
       await s.redundantTask();
       await s.expiredTask();
       await s.providerChores();
       await synced(idx);
-      await expectIndexerMatchesChain(p, idx.url);
+      const sql = sqlTables(idx.url, key);
+      await expectIndexerMatchesChain(p, idx.url, sql);
+      // the two ways of reading a table agree
+      const byKey = (rows: { taskId: bigint; provider: string }[]) =>
+        rows.sort((a, b) => Number(a.taskId - b.taskId) || a.provider.localeCompare(b.provider));
+      const viaSql = byKey(await sql(schema.taskClaim));
+      expect(viaSql.length).toBeGreaterThan(0);
+      expect(viaSql).toEqual(byKey(await graphqlTables(idx.url)(schema.taskClaim)));
     }, 300_000);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * A scripted protocol scenario on a Hardhat node reached over HTTP, in phases so that tests can stop and restart
  * the indexer between them: set-up (deploy, models, three staked providers), a ZK task and a REDUNDANT task with a
- * dishonest provider (slashed), an expiry and a cancel, operators/heartbeats/unstaking, and a governance proposal
- * that passes (delegate, propose Reputation.setParams, vote, queue, execute).
+ * dishonest provider (slashed), a REDUNDANT task fault, a claimant leaving an unfilled task, an expiry and a
+ * cancel, operators (offer, accept, withdraw) / heartbeats / unstaking, and a governance proposal that passes
+ * (delegate, propose Reputation.setParams, vote, queue, execute).
  */
 import {
   encodeAbiParameters,
@@ -14,16 +15,19 @@ import {
   type Hex,
 } from "viem";
 
+import { TASK_FAULT_RESULT } from "../../sdk/src/tasks/commitments.ts";
 import {
   INPUT,
   Mode,
   WEIGHTS,
+  asTimelock,
   mockProof,
   setupProtocol,
   taskBinding,
 } from "../../test/integration/fixture.ts";
 
 export type Protocol = Awaited<ReturnType<typeof setupProtocol>>;
+type Spec = Awaited<ReturnType<Protocol["submit"]>>["spec"];
 
 /** Connects to the node at `rpcUrl` (Hardhat's `localhost` network reads EAI_RPC_URL when first imported). */
 export async function connect(rpcUrl: string) {
@@ -52,13 +56,16 @@ export function scenario(p: Protocol) {
   const { token, vault, market, governor, reputation, providers: registry } = p.contracts;
   const { deployer, requester, providers } = p.wallets;
   const [alice, bob, carol] = providers;
-  const { send, submit } = p;
+  const { send, submit, claimAtTurn } = p;
   const time = p.connection.networkHelpers.time;
-  const ids: { zk: bigint[]; redundant: bigint[]; expired: bigint[]; proposal?: bigint } = {
-    zk: [],
-    redundant: [],
-    expired: [],
-  };
+  const ids: {
+    zk: bigint[];
+    redundant: bigint[];
+    faulted: bigint[];
+    left: bigint[];
+    expired: bigint[];
+    proposal?: bigint;
+  } = { zk: [], redundant: [], faulted: [], left: [], expired: [] };
 
   async function zkTask(provider = alice) {
     const { taskId, spec } = await submit(Mode.ZK);
@@ -66,42 +73,69 @@ export function scenario(p: Protocol) {
     const binding = taskBinding(p.chainId, market.address, taskId, provider.account.address);
     const output = 0x9abcn + taskId;
     await send(
-      market.write.submitProof(
-        [taskId, spec, output, toHex(taskId, { size: 2 }), mockProof([WEIGHTS, INPUT, output, binding])],
-        {
-          account: provider.account,
-        },
-      ),
+      market.write.submitProof([taskId, spec, output, mockProof([WEIGHTS, INPUT, output, binding])], {
+        account: provider.account,
+      }),
     );
     ids.zk.push(taskId);
     return taskId;
   }
 
-  /** Three providers; `liar` answers differently and is slashed. */
-  async function redundantTask(liar = carol) {
-    const { taskId, spec } = await submit(Mode.REDUNDANT);
-    for (const provider of providers)
-      await send(market.write.claimTask([taskId, spec], { account: provider.account }));
-    const truth = keccak256("0x01");
-    const lie = keccak256("0x02");
-    const salts = providers.map((_, i) =>
-      keccak256(encodeAbiParameters([{ type: "uint256" }], [BigInt(i + 1)])),
-    );
-    for (const [i, provider] of providers.entries()) {
-      const answer = provider === liar ? lie : truth;
-      const salt = salts[i] ?? "0x";
+  /** Commits and reveals `answers[i]` for `providers[i]` on a REDUNDANT task whose draws they hold. */
+  async function commitReveal(taskId: bigint, spec: Spec, answers: readonly Hex[]) {
+    const rows = providers.map((provider, i) => ({
+      provider,
+      answer: answers[i] ?? TASK_FAULT_RESULT,
+      salt: keccak256(encodeAbiParameters([{ type: "uint256" }], [BigInt(i + 1)])),
+      uri: answers[i] === TASK_FAULT_RESULT ? "" : `eai://blob/out-${taskId}-${i}`,
+    }));
+    for (const { provider, answer, salt } of rows) {
       const c = await market.read.resultCommitment([taskId, provider.account.address, answer, salt]);
       await send(market.write.commitResult([taskId, spec, c], { account: provider.account }));
     }
-    for (const [i, provider] of providers.entries()) {
-      const answer = provider === liar ? lie : truth;
-      await send(
-        market.write.revealResult([taskId, spec, answer, salts[i] ?? "0x", `eai://blob/out-${taskId}-${i}`], {
-          account: provider.account,
-        }),
-      );
+    for (const { provider, answer, salt, uri } of rows) {
+      await send(market.write.revealResult([taskId, spec, answer, salt, uri], { account: provider.account }));
     }
+  }
+
+  /** Three providers, each at its turn; `liar` answers differently and is slashed. */
+  async function redundantTask(liar = carol) {
+    const { taskId, spec } = await submit(Mode.REDUNDANT);
+    for (const provider of providers) await claimAtTurn(taskId, spec, provider.account);
+    const truth = keccak256("0x01");
+    const lie = keccak256("0x02");
+    await commitReveal(
+      taskId,
+      spec,
+      providers.map((provider) => (provider === liar ? lie : truth)),
+    );
     ids.redundant.push(taskId);
+    return taskId;
+  }
+
+  /** All three report a task fault: the requester gets the reward back minus the fault fee, nobody is slashed. */
+  async function faultTask() {
+    const { taskId, spec } = await submit(Mode.REDUNDANT);
+    for (const provider of providers) await claimAtTurn(taskId, spec, provider.account);
+    await commitReveal(
+      taskId,
+      spec,
+      providers.map(() => TASK_FAULT_RESULT),
+    );
+    ids.faulted.push(taskId);
+    return taskId;
+  }
+
+  /** One claimant of a REDUNDANT task that never fills leaves it after the fill timeout; the requester cancels. */
+  async function leftTask(provider = alice) {
+    const { taskId, spec } = await submit(Mode.REDUNDANT);
+    await claimAtTurn(taskId, spec, provider.account);
+    const { fillTimeout } = await market.read.settlementParams();
+    const from = spec.createdAt + fillTimeout;
+    if (from > (await time.latest())) await time.increaseTo(from);
+    await send(market.write.leaveTask([taskId, spec], { account: provider.account }));
+    await send(market.write.cancelTask([taskId, spec], { account: requester.account }));
+    ids.left.push(taskId);
     return taskId;
   }
 
@@ -116,15 +150,23 @@ export function scenario(p: Protocol) {
     return taskId;
   }
 
+  /** A provider withdraws its market credit; the treasury (the timelock) claims the slashed bonds. */
   async function withdrawals() {
     await send(market.write.withdraw([token.address], { account: alice.account }));
-    await send(vault.write.claimCredit({ account: requester.account }));
+    await asTimelock(p.connection, p.contracts.timelock.address, async (account) => {
+      await send(vault.write.claimCredit({ account }));
+    });
   }
 
   async function providerChores() {
     const extra = (await p.connection.viem.getWalletClients())[7];
     if (!extra) throw new Error("the node needs 8 accounts");
+    const declined = (await p.connection.viem.getWalletClients())[8];
+    if (!declined) throw new Error("the node needs 9 accounts");
     await send(registry.write.authorizeOperator([extra.account.address], { account: alice.account }));
+    await send(registry.write.acceptOperator([alice.account.address], { account: extra.account }));
+    await send(registry.write.authorizeOperator([declined.account.address], { account: bob.account }));
+    await send(registry.write.renounceOperator([bob.account.address], { account: declined.account })); // declines
     await send(registry.write.heartbeat({ account: extra.account }));
     await send(registry.write.heartbeat({ account: bob.account }));
     await send(vault.write.requestUnstake([parseEther("1000")], { account: bob.account }));
@@ -166,5 +208,15 @@ export function scenario(p: Protocol) {
     return proposalId;
   }
 
-  return { ids, zkTask, redundantTask, expiredTask, withdrawals, providerChores, governance };
+  return {
+    ids,
+    zkTask,
+    redundantTask,
+    faultTask,
+    leftTask,
+    expiredTask,
+    withdrawals,
+    providerChores,
+    governance,
+  };
 }

@@ -12,6 +12,8 @@ const PARAMS: ReputationParams = {
   tier3Trust: 8500,
   tier3Availability: 8500,
   tier3Completed: 50,
+  tier2MinAge: 7 * DAY,
+  tier3MinAge: 30 * DAY,
 };
 
 describe("decay (Reputation._decay)", () => {
@@ -28,7 +30,14 @@ describe("decay (Reputation._decay)", () => {
 });
 
 describe("standingAt", () => {
-  const base = { completed: 60, reputationUpdatedAt: 1000, suspendedUntil: 0, banned: false };
+  // first recorded 30 days before t = 1000: old enough for tier 3 at any later time
+  const base = {
+    completed: 60,
+    reputationUpdatedAt: 1000,
+    firstRecordedAt: 1000 - 30 * DAY,
+    suspendedUntil: 0,
+    banned: false,
+  };
   it("starts a never-recorded provider at the initial score, tier 1", () => {
     expect(
       standingAt({ ...base, trust: null, availability: null, reputationUpdatedAt: 0 }, PARAMS, 5000),
@@ -43,6 +52,24 @@ describe("standingAt", () => {
     const r = { ...base, trust: 8600, availability: 9000 };
     expect(standingAt(r, PARAMS, 1000).tier).toBe(3);
     expect(standingAt(r, PARAMS, 1000 + 10 * DAY).tier).toBe(2);
+  });
+  it("needs the tier's minimum age since the first recorded outcome, both sides of each bound", () => {
+    const r = { ...base, trust: 9000, availability: 9000, reputationUpdatedAt: 1000 };
+    const first = 1000;
+    const at = (age: number) => standingAt({ ...r, firstRecordedAt: first }, PARAMS, first + age).tier;
+    expect(at(0)).toBe(1);
+    expect(at(7 * DAY - 1)).toBe(1);
+    expect(at(7 * DAY)).toBe(2);
+    expect(at(30 * DAY - 1)).toBe(2);
+    expect(
+      standingAt({ ...r, firstRecordedAt: first }, { ...PARAMS, halfLife: 10_000 * DAY }, first + 30 * DAY)
+        .tier,
+    ).toBe(3);
+    // never recorded: age 0, so only a zero minimum age lets the scores count
+    expect(standingAt({ ...r, firstRecordedAt: 0 }, PARAMS, 5000).tier).toBe(1);
+    expect(
+      standingAt({ ...r, firstRecordedAt: 0 }, { ...PARAMS, tier2MinAge: 0, tier3MinAge: 0 }, 1000).tier,
+    ).toBe(3);
   });
   it("reports suspensions and bans", () => {
     const r = { ...base, trust: 2000, availability: 5000, suspendedUntil: 2000 };

@@ -15,6 +15,9 @@ export interface ReputationParams {
   tier3Trust: number;
   tier3Availability: number;
   tier3Completed: number;
+  /** Minimum ages (seconds since the first recorded outcome) of tiers 2 and 3, from `TierAgesUpdated`. */
+  tier2MinAge: number;
+  tier3MinAge: number;
 }
 
 const FULL_DECAY_HALVINGS = 14n;
@@ -38,6 +41,7 @@ export interface StoredReputation {
   availability: number | null;
   completed: number;
   reputationUpdatedAt: number;
+  firstRecordedAt: number;
   suspendedUntil: number;
   banned: boolean;
 }
@@ -60,10 +64,21 @@ export function standingAt(r: StoredReputation, p: ReputationParams, now: number
     trust = decay(r.trust, p.initialScore, elapsed, p.halfLife);
     availability = decay(r.availability, p.initialScore, elapsed, p.halfLife);
   }
+  const age = r.firstRecordedAt === 0 ? 0 : now - r.firstRecordedAt;
   let tier = 1;
-  if (trust >= p.tier3Trust && availability >= p.tier3Availability && r.completed >= p.tier3Completed)
+  if (
+    trust >= p.tier3Trust &&
+    availability >= p.tier3Availability &&
+    r.completed >= p.tier3Completed &&
+    age >= p.tier3MinAge
+  ) {
     tier = 3;
-  else if (trust >= p.tier2Trust && availability >= p.tier2Availability && r.completed >= p.tier2Completed) {
+  } else if (
+    trust >= p.tier2Trust &&
+    availability >= p.tier2Availability &&
+    r.completed >= p.tier2Completed &&
+    age >= p.tier2MinAge
+  ) {
     tier = 2;
   }
   const suspended = now < r.suspendedUntil;

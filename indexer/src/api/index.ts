@@ -1,20 +1,32 @@
 /**
  * HTTP API of the EAI indexer:
- *   /graphql (and /)   GraphQL over every table (ponder's graphql middleware)
- *   /sql/*             SQL over HTTP for @ponder/client (ponder's client middleware)
- *   /stats             network totals and daily statistics in one call
+ *   /graphql (and /)   GraphQL over every table (ponder's graphql middleware), each request checked first
+ *                      (graphql-guard.ts: size, tokens, depth, aliases, page sizes, estimated cost; heavy ones queue)
+ *   /sql/db            SQL over HTTP for @ponder/client: off unless EAI_SQL_API_KEY is set (PostgreSQL only; sql.ts)
+ *   /stats             network totals and daily statistics in one call (rows the handlers keep, O(1) in the tasks)
  *   /leaderboard       providers ranked by tier, trust, availability, completed tasks, earnings or stake
  *   /providers/:address  a provider's profile, standing, balances and history
  *   /tasks/:id         a task with its full timeline, claims and payments
  *   /proposals, /proposals/:id  governance proposals with their current state and votes
- * Amounts are decimal strings (uint256 does not fit a JSON number).
+ * Amounts are decimal strings (uint256 does not fit a JSON number). Limits and settings: docs/INDEXER.md.
  */
 import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono, type Context } from "hono";
-import { and, asc, client, count, desc, eq, graphql, lte, replaceBigInts, sql, sum } from "ponder";
+import { and, asc, desc, eq, graphql, lte, replaceBigInts, sql } from "ponder";
 import { z } from "zod";
 
+import { EMPTY_NETWORK, NETWORK_ID } from "../figures.ts";
+import { AnswerCache, type CachedAnswer } from "./cache.ts";
+import {
+  Gate,
+  GateFullError,
+  keyMatches,
+  limitStatements,
+  presentedKey,
+  type StatementPool,
+} from "./access.ts";
+import { buildCatalog } from "./catalog.ts";
 import {
   PROPOSAL_STATES,
   proposalStateAt,
@@ -22,12 +34,191 @@ import {
   type ReputationParams,
   type StoredProposal,
 } from "./derive.ts";
+import { INTROSPECTION_MAX_DEPTH, MAX_BODY_BYTES, inspectGraphqlRequest } from "./graphql-guard.ts";
+import { parseApiSettings } from "./settings.ts";
+import { loadPonderValidator, runSql, type QueryPool } from "./sql.ts";
 
+const settings = parseApiSettings(process.env);
 const app = new Hono();
 
-app.use("/sql/*", client({ db, schema }));
-app.use("/graphql", graphql({ db, schema }));
-app.use("/", graphql({ db, schema }));
+// ─── answers cached per indexed block (cache.ts) ───
+
+const cache = new AnswerCache({ ttlMs: settings.cacheMs });
+
+function headersOf(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  res.headers.forEach((value, key) => {
+    if (key !== "content-length") out[key] = value;
+  });
+  return out;
+}
+
+function replay(answer: CachedAnswer): Response {
+  return new Response(answer.body, {
+    status: answer.status === 299 ? 200 : answer.status,
+    headers: answer.headers,
+  });
+}
+
+/**
+ * GET routes of the REST API: the same URL at the same indexed block has the same answer. One middleware, matched
+ * by path here: hono's `/proposals/*` also matches `/proposals`, and a second cache layer around the same request
+ * would wait for its own answer (the entry in flight) forever.
+ */
+const CACHED_REST = /^\/(stats|leaderboard|proposals|proposals\/[^/]+|providers\/[^/]+|tasks\/[^/]+)$/;
+app.use("*", async (c, next) => {
+  if (c.req.method !== "GET") return next();
+  const url = new URL(c.req.url);
+  if (!CACHED_REST.test(url.pathname)) return next();
+  const answer = await cache.get(`${url.pathname}${url.search}`, await cacheCheckpoint(), async () => {
+    await next();
+    return { status: c.res.status, body: await c.res.text(), headers: headersOf(c.res) };
+  });
+  // After `next()` the context holds the route's (now read) answer and ignores a returned one: replace it.
+  c.res = replay(answer);
+  return c.res;
+});
+
+// ─── PostgreSQL: every statement of the API is cut after the configured timeout ───
+
+const pool =
+  settings.database === "postgres"
+    ? (db as unknown as { $client?: StatementPool & QueryPool }).$client
+    : undefined;
+if (settings.database === "postgres") {
+  if (!pool || typeof pool.on !== "function" || typeof pool.options !== "object")
+    throw new Error("the API's database client is not a pg pool: cannot set statement_timeout");
+  limitStatements(pool, settings.statementTimeoutMs, (error) =>
+    console.error(`indexer API: SET statement_timeout failed: ${(error as Error).message}`),
+  );
+}
+
+// ─── SQL over HTTP: off unless a key is set (and never on PGlite: parseApiSettings refuses) ───
+
+const sqlKey = settings.sqlKey;
+const validateSql = sqlKey === undefined ? undefined : await loadPonderValidator();
+app.use("/sql/*", async (c, next) => {
+  if (sqlKey === undefined)
+    return c.json(
+      {
+        error:
+          "SQL over HTTP is off on this indexer: use GraphQL (/graphql) or the REST routes. " +
+          "Operators enable it on PostgreSQL with EAI_SQL_API_KEY.",
+      },
+      404,
+    );
+  if (!keyMatches(presentedKey(c.req.header("authorization"), c.req.query("key")), sqlKey))
+    return c.json(
+      { error: "SQL over HTTP needs the indexer's key: send Authorization: Bearer <key> (or ?key=<key>)" },
+      401,
+      { "WWW-Authenticate": 'Bearer realm="eai-indexer-sql"' },
+    );
+  await next();
+});
+app.get("/sql/db", async (c) => {
+  if (!validateSql || !pool) return c.json({ error: "SQL over HTTP is off on this indexer" }, 404);
+  const answer = await runSql(c.req.query("sql"), validateSql, pool, settings.statementTimeoutMs);
+  return c.json(answer.body as object, answer.status);
+});
+app.get("/sql/live", (c) =>
+  c.json(
+    {
+      error:
+        "live SQL queries are not served (each re-runs on every indexed block): poll /sql/db, or use GraphQL",
+    },
+    501,
+  ),
+);
+
+// ─── GraphQL: checked before ponder runs it; heavy requests wait for one of a few slots ───
+
+const catalog = buildCatalog(schema as unknown as Record<string, unknown>);
+const heavyGate = new Gate(settings.heavyConcurrency, 8 * settings.heavyConcurrency);
+const ponderGraphql = graphql(
+  { db, schema },
+  {
+    // ponder's own checks (graphql-armor) stay on as a second line, no stricter than the guard.
+    maxOperationTokens: settings.graphql.maxTokens,
+    maxOperationAliases: 2 * settings.graphql.maxAliases,
+    maxOperationDepth: 2 * Math.max(settings.graphql.maxDepth, INTROSPECTION_MAX_DEPTH),
+    // (graphql-armor counts depth and aliases its own way: the standard introspection query is depth 21 there)
+  },
+);
+
+async function guardedGraphql(c: Context, next: () => Promise<void>) {
+  if (c.req.method !== "POST") return ponderGraphql(c, next); // GET: ponder's GraphiQL page
+  const text = await readBounded(c.req.raw.clone(), MAX_BODY_BYTES);
+  if (text === undefined)
+    return graphqlError(c, 413, "BODY_TOO_LARGE", `the request body exceeds ${MAX_BODY_BYTES} bytes`);
+  const verdict = inspectGraphqlRequest(c.req.header("content-type"), text, settings.graphql, catalog);
+  if (!verdict.ok) return graphqlError(c, verdict.status, verdict.code, verdict.message);
+  const run = async () => {
+    const res = await ponderGraphql(c, next);
+    if (!res) return c.res;
+    // The estimate travels with the answer, so that a client can see why a query waited or was refused. (Headers go
+    // into the constructor: @hono/node-server's Response snapshots them there and ignores later changes.)
+    const headers = new Headers(res.headers);
+    headers.set("x-eai-graphql-cost", String(verdict.cost));
+    headers.set("x-eai-graphql-class", verdict.heavy ? "heavy" : "light");
+    return new Response(res.body, { status: res.status, statusText: res.statusText, headers });
+  };
+  if (!verdict.heavy) {
+    // Light queries are what every visitor sends: the same text at the same block has the same answer.
+    const answer = await cache.get(`graphql ${text}`, await cacheCheckpoint(), async () => {
+      const res = await run();
+      const body = await res.text();
+      // GraphQL errors come with status 200: keep only clean answers (299 is not kept, and replayed as 200).
+      return { status: body.includes('"errors"') ? 299 : res.status, body, headers: headersOf(res) };
+    });
+    return replay(answer);
+  }
+  try {
+    return await heavyGate.run(run);
+  } catch (err) {
+    if (!(err instanceof GateFullError)) throw err;
+    return graphqlError(
+      c,
+      503,
+      "BUSY",
+      "too many expensive GraphQL queries are waiting; retry later, or filter and sort by indexed columns",
+      { "Retry-After": "1" },
+    );
+  }
+}
+app.use("/graphql", guardedGraphql);
+app.use("/", guardedGraphql);
+
+/** The body as text, or undefined when it is longer than `max` bytes (read no further than that). */
+async function readBounded(request: Request, max: number): Promise<string | undefined> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > max) return undefined;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A refused GraphQL request: `errors` as GraphQL clients read them, `error` as the REST routes answer. */
+function graphqlError(
+  c: Context,
+  status: 400 | 413 | 415 | 503,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+) {
+  return c.json({ error: message, errors: [{ message, extensions: { code } }] }, status, headers);
+}
 
 // ─── helpers ───
 
@@ -57,6 +248,15 @@ const uint256Param = z
   .transform((s) => BigInt(s))
   .refine((n) => n < 2n ** 256n, "expected a value below 2^256");
 
+/** Ponder's checkpoints (one per chain) as one string: it changes whenever a block is indexed. */
+async function checkpoint(): Promise<string> {
+  const result = await db.execute(sql`select latest_checkpoint from _ponder_checkpoint order by chain_id`);
+  return (result.rows as { latest_checkpoint: string }[]).map((r) => r.latest_checkpoint).join(",");
+}
+
+/** The cache's key of the indexed state; not read at all when the cache is off. */
+const cacheCheckpoint = (): Promise<string> => (settings.cacheMs > 0 ? checkpoint() : Promise.resolve(""));
+
 /** The last indexed block (number and timestamp), from ponder's checkpoint table. */
 async function head(): Promise<{ block: bigint; timestamp: number }> {
   const result = await db.execute(sql`select latest_checkpoint from _ponder_checkpoint`);
@@ -75,7 +275,7 @@ async function param(key: string): Promise<Record<string, string | number | bool
 }
 
 async function reputationParams(): Promise<ReputationParams> {
-  const p = await param("reputation");
+  const [p, ages] = await Promise.all([param("reputation"), param("tierAges")]);
   const n = (k: string, d: number) => Number(p[k] ?? d);
   return {
     initialScore: n("initialScore", 5000),
@@ -86,6 +286,8 @@ async function reputationParams(): Promise<ReputationParams> {
     tier3Trust: n("tier3Trust", 8500),
     tier3Availability: n("tier3Availability", 8500),
     tier3Completed: n("tier3Completed", 50),
+    tier2MinAge: Number(ages.tier2MinAge ?? 7 * 86_400),
+    tier3MinAge: Number(ages.tier3MinAge ?? 30 * 86_400),
   };
 }
 
@@ -148,86 +350,37 @@ const statsQuery = z.object({ days: z.coerce.number().int().min(1).max(366).defa
 app.get("/stats", async (c) => {
   const q = parse(c, "query", statsQuery, c.req.query());
   if (q instanceof Response) return q;
-  const [
-    chainHead,
-    byStatus,
-    providerTotals,
-    taskTotals,
-    latency,
-    models,
-    proposals,
-    holders,
-    supply,
-    daily,
-  ] = await Promise.all([
+  // Three reads of at most `days` + 2 rows whatever the size of the history: the totals are kept by the handlers.
+  const [chainHead, [network], daily] = await Promise.all([
     head(),
-    db.select({ status: schema.task.status, n: count() }).from(schema.task).groupBy(schema.task.status),
-    db
-      .select({
-        registered: sql<number>`count(*) filter (where ${schema.provider.registered})`,
-        active: sql<number>`count(*) filter (where ${schema.provider.registered} and ${schema.provider.active})`,
-        staked: sum(schema.provider.stake),
-        locked: sum(schema.provider.locked),
-        unbonding: sum(schema.provider.unbonding),
-        slashed: sum(schema.provider.slashed),
-        earnings: sum(schema.provider.earningsEai),
-      })
-      .from(schema.provider),
-    db
-      .select({
-        submitted: sum(schema.task.rewardEai),
-        completed: sql<string>`coalesce(sum(${schema.task.rewardEai}) filter (where ${schema.task.status} = 'Completed'), 0)`,
-        fees: sql<string>`coalesce(sum(${schema.task.treasuryFee} + ${schema.task.creatorFee}), 0)`,
-      })
-      .from(schema.task),
-    db
-      .select({
-        mean: sql<string | null>`avg(${schema.task.claimToCompletion})`,
-        n: count(schema.task.claimToCompletion),
-        settle: sql<string | null>`avg(${schema.task.submitToCompletion})`,
-      })
-      .from(schema.task),
-    db.select({ n: count() }).from(schema.model),
-    db.select({ n: count() }).from(schema.proposal),
-    db
-      .select({ n: count() })
-      .from(schema.tokenHolder)
-      .where(sql`${schema.tokenHolder.balance} > 0`),
-    param("supply"),
+    db.select().from(schema.networkStat).where(eq(schema.networkStat.id, NETWORK_ID)),
     db.select().from(schema.dailyStat).orderBy(desc(schema.dailyStat.day)).limit(q.days),
   ]);
-  const tasks = Object.fromEntries(
-    ["Open", "Claimed", "Completed", "Cancelled", "Refunded"].map((s) => [s, 0]),
-  );
-  let total = 0;
-  for (const row of byStatus) {
-    tasks[row.status] = Number(row.n);
-    total += Number(row.n);
-  }
-  const pt = providerTotals[0];
-  const tt = taskTotals[0];
+  const n = network ?? { ...EMPTY_NETWORK, id: NETWORK_ID };
+  const byStatus = {
+    Open: n.tasksOpen,
+    Claimed: n.tasksClaimed,
+    Completed: n.tasksCompleted,
+    Cancelled: n.tasksCancelled,
+    Refunded: n.tasksRefunded,
+    Faulted: n.tasksFaulted,
+  };
   return send(c, {
     head: chainHead,
-    tasks: { total, byStatus: tasks },
-    providers: { registered: Number(pt?.registered ?? 0), active: Number(pt?.active ?? 0) },
-    stake: {
-      active: BigInt(pt?.staked ?? 0),
-      locked: BigInt(pt?.locked ?? 0),
-      unbonding: BigInt(pt?.unbonding ?? 0),
-      slashed: BigInt(pt?.slashed ?? 0),
-    },
+    tasks: { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus },
+    providers: { registered: n.providersRegistered, active: n.providersActive },
+    stake: { active: n.stake, locked: n.locked, unbonding: n.unbonding, slashed: n.slashed },
     volumeEai: {
-      submitted: BigInt(tt?.submitted ?? 0),
-      completed: BigInt(tt?.completed ?? 0),
-      providerEarnings: BigInt(pt?.earnings ?? 0),
+      submitted: n.volumeSubmitted,
+      completed: n.volumeCompleted,
+      providerEarnings: n.providerEarnings,
     },
-    fees: BigInt(tt?.fees ?? 0),
-    meanClaimToCompletionSeconds: latency[0]?.mean === null || !latency[0] ? null : Number(latency[0].mean),
-    meanSubmitToCompletionSeconds:
-      latency[0]?.settle === null || !latency[0] ? null : Number(latency[0].settle),
-    models: Number(models[0]?.n ?? 0),
-    proposals: Number(proposals[0]?.n ?? 0),
-    token: { holders: Number(holders[0]?.n ?? 0), totalSupply: BigInt(String(supply.totalSupply ?? "0")) },
+    fees: n.fees,
+    meanClaimToCompletionSeconds: n.latencyCount === 0 ? null : Number(n.latencySum) / n.latencyCount,
+    meanSubmitToCompletionSeconds: n.settleCount === 0 ? null : Number(n.settleSum) / n.settleCount,
+    models: n.models,
+    proposals: n.proposals,
+    token: { holders: n.holders, totalSupply: n.totalSupply },
     daily: daily.reverse().map((d) => ({
       ...d,
       meanClaimToCompletionSeconds: d.latencyCount === 0 ? null : Number(d.latencySum) / d.latencyCount,
@@ -312,7 +465,8 @@ app.get("/providers/:address", async (c) => {
         .select()
         .from(schema.slash)
         .where(eq(schema.slash.provider, address))
-        .orderBy(desc(schema.slash.timestamp)),
+        .orderBy(desc(schema.slash.timestamp))
+        .limit(100),
       db
         .select()
         .from(schema.reputationEvent)
@@ -414,6 +568,18 @@ app.get("/proposals/:id", async (c) => {
     .where(eq(schema.vote.proposalId, id))
     .orderBy(asc(schema.vote.timestamp));
   return send(c, { head: chainHead, ...(await proposalView(row, BigInt(chainHead.timestamp))), votes });
+});
+
+app.onError((err, c) => {
+  if (/statement timeout/i.test(err.message))
+    return c.json(
+      {
+        error: `the query ran longer than ${settings.statementTimeoutMs} ms and was cancelled (statement_timeout)`,
+      },
+      503,
+    );
+  console.error(`indexer API: ${c.req.method} ${c.req.path} failed: ${err.message}`);
+  return c.json({ error: "internal error of the indexer API" }, 500);
 });
 
 app.notFound((c) =>
