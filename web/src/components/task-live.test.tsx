@@ -4,7 +4,14 @@ import { keccak256 } from "viem";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { TaskEventView } from "@/lib/indexer-views.ts";
 import type { ZkVerified } from "@/lib/task-verification.ts";
-import { TaskStatusView, TaskTimeline, VerificationView, describeTaskEvent } from "./task-live.tsx";
+import {
+  TaskStatusView,
+  TaskTimeline,
+  VerificationView,
+  describeTaskEvent,
+  faultSummary,
+  withFaultEvent,
+} from "./task-live.tsx";
 import { previewOf } from "@/lib/result-preview.ts";
 
 afterEach(cleanup);
@@ -31,8 +38,7 @@ const ZK_OK: ZkVerified = {
   ok: true,
   mode: "ZK",
   provider: PROVIDER,
-  outputCommitment: 123n,
-  output: `0x${"00".repeat(32)}`,
+  output: 0x1234n,
   logits: [-3, 1, 0, 2, 9, -1, 0, 4, 1, -2],
   prediction: 4,
   digits: true,
@@ -52,8 +58,9 @@ describe("VerificationView", () => {
   it("shows a verified ZK output with the predicted digit, the logits and a JSON download", () => {
     render(<VerificationView taskId={5n} status="Completed" verification={ZK_OK} />);
     const box = verification();
-    expect(box.textContent).toContain("Output verified against the on-chain commitment");
+    expect(box.textContent).toContain("Output verified against the on-chain proof");
     expect(box.textContent).toContain("Predicted digit: 4");
+    expect(box.textContent).toContain(`0x${"0".repeat(60)}1234 is public signal 2`);
     expect(box.textContent).toMatch(/checked again with verifier 0x9fe4…a6e0: valid/);
     const table = within(box).getByRole("table", { name: "Logits" });
     expect(within(table).getAllByRole("row")).toHaveLength(11);
@@ -92,7 +99,7 @@ describe("VerificationView", () => {
       />,
     );
     const box = verification();
-    expect(box.textContent).toContain("Output verified against the on-chain commitment");
+    expect(box.textContent).toContain("Output verified against the on-chain majority hash");
     expect(box.textContent).toContain(keccak256(bytes));
     expect(within(box).getByLabelText("Result preview").textContent).toContain('"label": "cat"');
     expect(within(box).getByRole("link", { name: "Download result" }).getAttribute("href")).toBe(
@@ -107,12 +114,12 @@ describe("VerificationView", () => {
         status="Completed"
         verification={{
           ok: false,
-          reason: "the emitted output does not open the proven output commitment 5",
+          reason: "task 1: output 5 is not a packed logits word (bits above slot 9)",
         }}
       />,
     );
     expect(verification().textContent).toBe(
-      "Verification failed: the emitted output does not open the proven output commitment 5",
+      "Verification failed: task 1: output 5 is not a packed logits word (bits above slot 9)",
     );
   });
 
@@ -132,6 +139,27 @@ describe("VerificationView", () => {
     expect(retry).toHaveBeenCalledOnce();
   });
 
+  it("explains a Faulted task and its settlement read from the chain", () => {
+    const fault = {
+      refund: 9n * 10n ** 18n,
+      fee: 10n ** 18n,
+      votes: 2,
+      txHash: TX,
+      blockNumber: 40n,
+      logIndex: 3,
+      timestamp: 1_795_324_300,
+    };
+    const { rerender } = render(<VerificationView taskId={1n} status="Faulted" verification={undefined} />);
+    expect(verification().textContent).toContain("reported a task fault");
+    expect(verification().textContent).toContain("Reading the fault settlement from the chain…");
+    rerender(<VerificationView taskId={1n} status="Faulted" verification={undefined} fault={fault} />);
+    expect(screen.getByTestId("task-fault").textContent).toBe(
+      "Task fault reported by 2 votes: 9 EAI refunded, 1 EAI fee (block 40).",
+    );
+    rerender(<VerificationView taskId={1n} status="Faulted" verification={undefined} fault={null} />);
+    expect(verification().textContent).toContain("no TaskFaulted event");
+  });
+
   it("has no output for cancelled or refunded tasks", () => {
     render(<VerificationView taskId={1n} status="Refunded" verification={undefined} />);
     expect(verification().textContent).toBe("No output: the task was refunded.");
@@ -147,6 +175,12 @@ describe("TaskStatusView", () => {
     expect(text).toContain("Status: Claimed");
     expect(text).toContain("1 claim");
     expect(text).toMatch(/delivery deadline .* \(in 1m 40s\)/);
+  });
+
+  it("names a Faulted task in words", () => {
+    render(<TaskStatusView status="Faulted" claims={3} />);
+    expect(document.body.textContent).toContain("Status: Faulted (task fault reported)");
+    expect(document.querySelector("[data-status=Faulted]")).not.toBeNull();
   });
 
   it("says when the task does not exist, and while loading", () => {
@@ -192,6 +226,52 @@ describe("TaskTimeline", () => {
       "0 EAI refunded, no majority",
     );
     expect(describeTaskEvent(event("something_new")).title).toBe("something_new");
+  });
+
+  it("describes task faults, draws and claimants that left", () => {
+    expect(
+      describeTaskEvent(
+        event("faulted", { data: { refund: "9000000000000000000", fee: "1000000000000000000", votes: 2 } }),
+      ),
+    ).toEqual({ title: "Task fault reported", detail: "by 2 votes: 9 EAI refunded, 1 EAI fee" });
+    expect(describeTaskEvent(event("faulted", { data: {} }))).toEqual({
+      title: "Task fault reported",
+      detail: null,
+    });
+    expect(
+      describeTaskEvent(event("draw_claimed", { provider: PROVIDER, data: { draw: 2, votes: 1 } })).detail,
+    ).toBe("by 0x3c44…93bc, draw 2, 1 vote now");
+    expect(describeTaskEvent(event("claimant_left", { provider: PROVIDER, data: { votes: 2 } })).detail).toBe(
+      "0x3c44…93bc gave up 2 votes",
+    );
+    expect(faultSummary({ votes: 1, refund: "5", fee: "0" })).toBe(
+      "Task fault reported by 1 vote: 0 EAI refunded, 0 EAI fee",
+    );
+  });
+
+  it("puts the chain's TaskFaulted into an indexed timeline that lacks it, in block order", () => {
+    const fault = {
+      refund: 9n * 10n ** 18n,
+      fee: 10n ** 18n,
+      votes: 3,
+      txHash: TX,
+      blockNumber: 12n,
+      logIndex: 5,
+      timestamp: 1_795_324_300,
+    };
+    const before = event("revealed", { id: "r", blockNumber: "12", logIndex: 1 });
+    const after = event("paid", { id: "p", blockNumber: "12", logIndex: 7 });
+    const early = event("submitted", { id: "s", blockNumber: "9", logIndex: 0 });
+    const merged = withFaultEvent([early, before, after], fault);
+    expect(merged.map((e) => e.kind)).toEqual(["submitted", "revealed", "faulted", "paid"]);
+    render(<TaskTimeline events={merged} />);
+    expect(screen.getAllByRole("listitem")[2]?.textContent).toContain(
+      "Task fault reported — by 3 votes: 9 EAI refunded, 1 EAI fee",
+    );
+    // an indexer that records the event itself is not doubled, and nothing changes without a fault
+    const indexed = [early, event("faulted", { id: "f" })];
+    expect(withFaultEvent(indexed, fault)).toBe(indexed);
+    expect(withFaultEvent(indexed, null)).toBe(indexed);
   });
 
   it("says when nothing is indexed yet", () => {

@@ -9,8 +9,15 @@ import type { ReactNode } from "react";
 import { formatDuration, formatTime, formatToken, shortAddress } from "@/lib/format.ts";
 import { IndexerError, useIndexerRest } from "@/lib/indexer.ts";
 import { taskDetailSchema, type TaskEventView, parser } from "@/lib/indexer-views.ts";
-import { isFinalStatus, useChainTaskState, useTaskVerification } from "@/lib/task-chain.ts";
-import { zkOutputJson } from "@/lib/task-output.ts";
+import {
+  isFinalStatus,
+  useChainTaskState,
+  useTaskFault,
+  useTaskVerification,
+  type TaskFault,
+} from "@/lib/task-chain.ts";
+import { finalStatusMeaning, taskStatusText } from "@/lib/task-status.ts";
+import { outputWordHex, zkOutputJson } from "@/lib/task-output.ts";
 import type { TaskVerification } from "@/lib/task-verification.ts";
 import styles from "./task-live.module.css";
 
@@ -27,7 +34,22 @@ const EVENT_LABELS: Record<string, string> = {
   paid: "Provider paid",
   penalized: "Provider penalised",
   bond_returned: "Bond returned",
+  faulted: "Task fault reported",
+  draw_claimed: "Draw claimed",
+  claimant_left: "Claimant left",
 };
+
+/** "Task fault reported by 2 votes: 9 EAI refunded, 1 EAI fee" (the settlement of a Faulted task). */
+export function faultSummary(fault: {
+  votes: number | string;
+  refund: bigint | string;
+  fee: bigint | string;
+}): string {
+  const votes = Number(fault.votes);
+  return `Task fault reported by ${votes} vote${votes === 1 ? "" : "s"}: ${formatToken(fault.refund)} refunded, ${formatToken(fault.fee)} fee`;
+}
+
+const isUint = (v: string | undefined): v is string => v !== undefined && /^\d+$/.test(v);
 
 function str(v: string | number | boolean | null | undefined): string | undefined {
   return v === null || v === undefined ? undefined : String(v);
@@ -90,9 +112,70 @@ export function describeTaskEvent(event: TaskEventView): { title: string; detail
     }
     case "bond_returned":
       return { title, detail: [who, amount].filter(Boolean).join(" ") || null };
+    case "faulted": {
+      const refund = str(d.refund) ?? event.amount ?? undefined;
+      const fee = str(d.fee);
+      const votes = str(d.votes);
+      if (isUint(refund) && isUint(fee) && isUint(votes)) {
+        return { title, detail: faultSummary({ votes, refund, fee }).replace(/^Task fault reported /, "") };
+      }
+      return { title, detail: null };
+    }
+    case "draw_claimed": {
+      const draw = str(d.draw);
+      const votes = str(d.votes);
+      return {
+        title,
+        detail:
+          [
+            who && `by ${who}`,
+            draw && `draw ${draw}`,
+            votes && `${votes} vote${votes === "1" ? "" : "s"} now`,
+          ]
+            .filter(Boolean)
+            .join(", ") || null,
+      };
+    }
+    case "claimant_left": {
+      const votes = str(d.votes);
+      return {
+        title,
+        detail:
+          [who, votes && `gave up ${votes} vote${votes === "1" ? "" : "s"}`].filter(Boolean).join(" ") ||
+          null,
+      };
+    }
     default:
       return { title, detail: null };
   }
+}
+
+/**
+ * The indexed timeline with the chain's `TaskFaulted` settlement in its place when the indexer has no "faulted"
+ * entry (an indexer of the old protocol does not know the event), so a Faulted task's timeline always says why.
+ */
+export function withFaultEvent(
+  events: readonly TaskEventView[],
+  fault: TaskFault | null | undefined,
+): readonly TaskEventView[] {
+  if (!fault || events.some((e) => e.kind === "faulted")) return events;
+  const entry: TaskEventView = {
+    id: `${fault.txHash}-${fault.logIndex}`,
+    kind: "faulted",
+    provider: null,
+    amount: fault.refund.toString(),
+    data: { refund: fault.refund.toString(), fee: fault.fee.toString(), votes: fault.votes },
+    blockNumber: fault.blockNumber.toString(),
+    logIndex: fault.logIndex,
+    timestamp: fault.timestamp,
+    txHash: fault.txHash,
+  };
+  const key = (e: TaskEventView) => [BigInt(e.blockNumber), e.logIndex] as const;
+  return [...events, entry].sort((a, b) => {
+    const [ba, la] = key(a);
+    const [bb, lb] = key(b);
+    return ba === bb ? la - lb : ba < bb ? -1 : 1;
+  });
 }
 
 /** The task's timeline, oldest first, with times and transaction hashes. */
@@ -145,7 +228,7 @@ export function TaskStatusView(props: TaskStatusViewProps) {
   return (
     <div className={styles.statusRow} aria-live="polite">
       <span className={styles.badge} data-status={status ?? "unknown"}>
-        {status === undefined ? "Loading status…" : `Status: ${status === "None" ? "not found" : status}`}
+        {status === undefined ? "Loading status…" : `Status: ${taskStatusText(status)}`}
       </span>
       {claims !== undefined && status !== "None" && (
         <span className="muted">
@@ -164,13 +247,37 @@ export interface VerificationViewProps {
   /** The check could not run (RPC or blob store unreachable), as opposed to a mismatch. */
   error?: Error | null;
   onRetry?: () => void;
+  /** A Faulted task's settlement (`TaskFaulted`), once read from the chain. */
+  fault?: TaskFault | null;
 }
 
 /** Outcome of the in-browser verification (`data-testid="task-verification"`). */
-export function VerificationView({ taskId, status, verification, error, onRetry }: VerificationViewProps) {
+export function VerificationView({
+  taskId,
+  status,
+  verification,
+  error,
+  onRetry,
+  fault,
+}: VerificationViewProps) {
   let body: ReactNode;
   if (status === "Cancelled" || status === "Refunded") {
     body = <p className="muted">No output: the task was {status.toLowerCase()}.</p>;
+  } else if (status === "Faulted") {
+    body = (
+      <>
+        <p>No output: {finalStatusMeaning("Faulted")}</p>
+        {fault ? (
+          <p data-testid="task-fault">
+            {faultSummary(fault)} (block {fault.blockNumber.toString()}).
+          </p>
+        ) : fault === null ? (
+          <p className="error">The chain has no TaskFaulted event for this task.</p>
+        ) : (
+          <p className="muted">Reading the fault settlement from the chain…</p>
+        )}
+      </>
+    );
   } else if (status !== "Completed") {
     body = <p className="muted">The output is verified here against the chain once the task completes.</p>;
   } else if (error) {
@@ -192,12 +299,13 @@ export function VerificationView({ taskId, status, verification, error, onRetry 
     const json = zkOutputJson(taskId, verification);
     body = (
       <>
-        <p className="success">Output verified against the on-chain commitment.</p>
+        <p className="success">Output verified against the on-chain proof.</p>
         {verification.digits && (
           <p className={styles.prediction}>Predicted digit: {verification.prediction}</p>
         )}
         <p className="hint">
-          The emitted output opens the proven Poseidon commitment and is what the task settled on.{" "}
+          The output word <span className="mono">{outputWordHex(verification.output)}</span> is public signal
+          2 of the Groth16 proof the market verified, and it is what the task settled on.{" "}
           {verification.proof.checked
             ? `The Groth16 proof was checked again with verifier ${shortAddress(verification.proof.verifier)}: valid.`
             : `The proof was accepted on chain by verifier ${shortAddress(verification.proof.verifier)}; ${verification.proof.note}.`}
@@ -234,7 +342,7 @@ export function VerificationView({ taskId, status, verification, error, onRetry 
     const preview = verification.preview;
     body = (
       <>
-        <p className="success">Output verified against the on-chain commitment.</p>
+        <p className="success">Output verified against the on-chain majority hash.</p>
         <p className="hint">
           keccak256 of the result ({verification.bytes.length} bytes) equals the majority hash{" "}
           <span className="mono">{verification.resultHash}</span> settled on chain ({verification.winners}{" "}
@@ -276,7 +384,9 @@ export function TaskLive({ taskId }: { taskId: bigint }) {
   const status = chainStatus ?? task?.status;
   const completed = status === "Completed";
   const verification = useTaskVerification(taskId, completed);
+  const fault = useTaskFault(taskId, status === "Faulted");
   const notIndexed = indexed.error instanceof IndexerError && indexed.error.status === 404;
+  const timeline = task ? withFaultEvent(task.timeline, fault.data) : undefined;
 
   return (
     <section className={styles.live} aria-labelledby={`task-live-${taskId}`}>
@@ -301,10 +411,11 @@ export function TaskLive({ taskId }: { taskId: bigint }) {
         verification={verification.data}
         error={verification.error}
         onRetry={() => void verification.refetch()}
+        fault={fault.data}
       />
       <h3>Timeline</h3>
-      {task ? (
-        <TaskTimeline events={task.timeline} />
+      {timeline ? (
+        <TaskTimeline events={timeline} />
       ) : indexed.isLoading || (notIndexed && chainStatus !== "None") ? (
         <p className="muted">Waiting for the indexer…</p>
       ) : indexed.error && !notIndexed ? (

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { formatTime, formatToken } from "@/lib/format.ts";
 import type { TaskRow } from "@/lib/indexer-views.ts";
+import { taskStatusText } from "@/lib/task-status.ts";
 
 /**
  * A table of tasks from the indexer, one row each linking to its page: status, mode, model, reward and submission
@@ -46,7 +47,7 @@ export function TasksTable({
               <td>
                 <Link href={`/tasks/${t.id}`}>Task #{t.id}</Link>
               </td>
-              <td>{t.status}</td>
+              <td>{taskStatusText(t.status)}</td>
               <td>{t.mode}</td>
               <td>#{t.modelId}</td>
               <td>{formatToken(t.reward)}</td>

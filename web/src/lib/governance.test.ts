@@ -43,11 +43,16 @@ describe("governance helpers", () => {
       "TaskMarket.setStakeParams",
       "TaskMarket.setPaymentToken",
       "TaskMarket.setTreasury",
+      "TaskMarket.setSettlementParams",
       "StakingVault.setUnbondingPeriod",
       "StakingVault.setSlashTreasuryBps",
       "StakingVault.setTreasury",
       "ProviderRegistry.setClassThresholds",
       "Reputation.setParams",
+      "Reputation.setTierAges",
+      "ModelRegistry.setModelApproved",
+      "ModelRegistry.setVerifierCodeHashApproved",
+      "ModelRegistry.setMinExecWindow",
       "EAIGovernor.setVotingDelay",
       "EAIGovernor.setVotingPeriod",
       "EAIGovernor.setProposalThreshold",
@@ -57,6 +62,20 @@ describe("governance helpers", () => {
       expect(setters).toContain(s);
     }
     expect(GOVERNED_PARAMETERS.filter((p) => p.setter === "setParams")).toHaveLength(13);
+    // every MarketParams field but the fee split has its own entry, and every SettlementParams field
+    const idSet = new Set(ids);
+    for (const f of [
+      "zkBondRatioBps",
+      "redundantBondRatioBps",
+      "priorityWindow",
+      "revealWindow",
+      "maxRedundancy",
+      "minExecWindow",
+      "maxTaskLifetime",
+    ])
+      expect(idSet).toContain(`TaskMarket.${f}`);
+    for (const f of ["drawStep", "fillTimeout", "faultFeeBps", "minRatedValue"])
+      expect(idSet).toContain(`TaskMarket.${f}`);
   });
 
   it("describes proposal calls by contract and function", () => {

@@ -2,10 +2,11 @@
  * Governance helpers of the web app: the catalogue of governed parameters (every setter the timelock may call,
  * docs/PARAMETERS.md) with units, on-chain bounds and the conversion of a typed "new value" into the call a
  * proposal makes; a readable form of a proposal's calls; and the indexer's proposal answers.
- * Struct setters (`setMarketParams`, `Reputation.setParams`, `setStakeParams`, `setClassThresholds`) are built
- * from today's values with one field replaced.
+ * Struct setters (`setMarketParams`, `setSettlementParams`, `Reputation.setParams`, `Reputation.setTierAges`,
+ * `setStakeParams`, `setClassThresholds`) are built from today's values with one field replaced; per-model setters
+ * (`ModelRegistry.setModelApproved`, `setMinExecWindow`) take the model id first.
  */
-import { decodeFunctionData, formatUnits, parseUnits, type Address, type Hex } from "viem";
+import { decodeFunctionData, formatUnits, keccak256, parseUnits, type Address, type Hex } from "viem";
 import { z } from "zod";
 import type { ProtocolContract } from "@eai/sdk/deployments";
 import {
@@ -27,6 +28,22 @@ export interface MarketParamsValue {
   priorityWindow: number;
   revealWindow: number;
   maxRedundancy: number;
+  minExecWindow: number;
+  maxTaskLifetime: number;
+}
+
+/** `TaskMarket.settlementParams()`. */
+export interface SettlementParamsValue {
+  drawStep: number;
+  fillTimeout: number;
+  faultFeeBps: number;
+  minRatedValue: bigint;
+}
+
+/** `Reputation.tierAges()`. */
+export interface TierAgesValue {
+  tier2MinAge: number;
+  tier3MinAge: number;
 }
 
 /** `Reputation.params()`. */
@@ -49,6 +66,7 @@ export interface ReputationParamsValue {
 /** Today's value of every governed parameter, read from the chain. */
 export interface GovernedValues {
   market: MarketParamsValue;
+  settlement: SettlementParamsValue;
   bondFloor: bigint;
   minProviderStake: bigint;
   marketTreasury: Address;
@@ -57,6 +75,9 @@ export interface GovernedValues {
   vaultTreasury: Address;
   classThresholds: { medium: number; high: number };
   reputation: ReputationParamsValue;
+  tierAges: TierAgesValue;
+  /** `ModelRegistry.modelCount()`: ids 1..modelCount exist. */
+  modelCount: number;
   votingDelay: number;
   votingPeriod: number;
   proposalThreshold: bigint;
@@ -165,12 +186,28 @@ function parseKind(kind: ValueKind, text: string, min: number, max: number): Par
     : parseWhole(text, min, max, kind === "bps" ? "bps" : "");
 }
 
+/**
+ * TaskMarket's cross-field rule: a task must be able to live through the priority window, an execution window and a
+ * reveal window (`maxTaskLifetime >= priorityWindow + minExecWindow + revealWindow`, `TaskMarketInvalidParam`).
+ */
+export function marketParamsProblem(p: MarketParamsValue): string | null {
+  const shortest = p.priorityWindow + p.minExecWindow + p.revealWindow;
+  if (p.maxTaskLifetime < shortest) {
+    return (
+      `The maximum task lifetime (${describeSeconds(p.maxTaskLifetime)}) must be at least the priority window, ` +
+      `the minimum execution window and the reveal window together (${describeSeconds(shortest)}).`
+    );
+  }
+  return null;
+}
+
 function marketField(
   key: Exclude<MarketKey, "providerBps" | "treasuryBps" | "creatorBps">,
   label: string,
   kind: ValueKind,
   min: number,
   max: number,
+  note = "",
 ): GovernedParameter {
   const bounds =
     kind === "seconds"
@@ -183,22 +220,104 @@ function marketField(
     contract: "TaskMarket",
     setter: "setMarketParams",
     label: `Task market: ${label}`,
-    hint: `${bounds} Sent as setMarketParams with every other market parameter unchanged.`,
+    hint: `${bounds}${note ? ` ${note}` : ""} Sent as setMarketParams with every other market parameter unchanged.`,
     current: (v) => String(v.market[key]),
     describe: (v) => describeKind(kind, v.market[key]),
+    build: (text, v) => {
+      const parsed = parseKind(kind, text, min, max);
+      if (parsed.error !== undefined) return parsed;
+      const next = { ...v.market, [key]: parsed.value };
+      const problem = marketParamsProblem(next);
+      if (problem) return { error: problem };
+      return { value: { contract: "TaskMarket", functionName: "setMarketParams", args: [next] } };
+    },
+  };
+}
+
+function settlementField(
+  key: Exclude<keyof SettlementParamsValue, "minRatedValue">,
+  label: string,
+  kind: ValueKind,
+  min: number,
+  max: number,
+  note: string,
+): GovernedParameter {
+  const bounds =
+    kind === "seconds"
+      ? `Seconds, or with units (10m, 2h, 7d); ${describeSeconds(min)} to ${describeSeconds(max)}.`
+      : `Basis points (10 000 = 100%), ${min} to ${max}.`;
+  return {
+    id: `TaskMarket.${key}`,
+    contract: "TaskMarket",
+    setter: "setSettlementParams",
+    label: `Task market: ${label}`,
+    hint: `${bounds} ${note} Sent as setSettlementParams with every other settlement parameter unchanged.`,
+    current: (v) => String(v.settlement[key]),
+    describe: (v) => describeKind(kind, v.settlement[key]),
     build: (text, v) => {
       const parsed = parseKind(kind, text, min, max);
       if (parsed.error !== undefined) return parsed;
       return {
         value: {
           contract: "TaskMarket",
-          functionName: "setMarketParams",
-          args: [{ ...v.market, [key]: parsed.value }],
+          functionName: "setSettlementParams",
+          args: [{ ...v.settlement, [key]: parsed.value }],
         },
       };
     },
   };
 }
+
+function tierAgeField(key: keyof TierAgesValue, tier: 2 | 3): GovernedParameter {
+  return {
+    id: `Reputation.${key}`,
+    contract: "Reputation",
+    setter: "setTierAges",
+    label: `Reputation: minimum age for tier ${tier} (time since the first recorded outcome)`,
+    hint:
+      `Seconds, or with units (30d); 0 s to ${describeSeconds(MAX_TIER_AGE)}, tier 2 at most tier 3. ` +
+      "Sent as Reputation.setTierAges with the other tier's age unchanged.",
+    current: (v) => String(v.tierAges[key]),
+    describe: (v) => describeSeconds(v.tierAges[key]),
+    build: (text, v) => {
+      const parsed = parseDuration(text, 0, MAX_TIER_AGE);
+      if (parsed.error !== undefined) return parsed;
+      const next = { ...v.tierAges, [key]: parsed.value };
+      if (next.tier2MinAge > next.tier3MinAge) {
+        return {
+          error:
+            tier === 2
+              ? `Must not exceed the tier 3 age (${describeSeconds(next.tier3MinAge)}).`
+              : `Must be at least the tier 2 age (${describeSeconds(next.tier2MinAge)}).`,
+        };
+      }
+      return { value: { contract: "Reputation", functionName: "setTierAges", args: [next] } };
+    },
+  };
+}
+
+/** "yes"/"no" (also on/off, true/false, approve/withdraw), or null. */
+function parseYesNo(text: string): boolean | null {
+  const t = text.trim().toLowerCase();
+  if (["yes", "on", "true", "approve"].includes(t)) return true;
+  if (["no", "off", "false", "withdraw"].includes(t)) return false;
+  return null;
+}
+
+/** A model id of this registry (1..modelCount). */
+function parseModelId(text: string, v: GovernedValues): Parsed<bigint> {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return { error: "Start with the model id, a whole number (see the Models page)." };
+  const id = Number(t);
+  if (v.modelCount === 0) return { error: "No model is registered yet." };
+  if (!Number.isSafeInteger(id) || id < 1 || id > v.modelCount) {
+    return { error: `No model ${t}: ids run from 1 to ${v.modelCount}.` };
+  }
+  return { value: BigInt(id) };
+}
+
+/** EXTCODEHASH of an account without code; never a verifier's. */
+const EMPTY_CODE_HASH = keccak256("0x");
 
 /**
  * A governed duration in seconds with its own setter: typed as seconds or with units (12h, 7d), within [min, max].
@@ -266,6 +385,16 @@ function reputationField(
 }
 
 const MAX_SCORE = 10_000;
+/** TaskMarket's constants (contracts/market/TaskMarket.sol). */
+const MIN_EXEC_WINDOW_FLOOR = 30;
+const MAX_EXEC_WINDOW_FLOOR = DAY;
+const MAX_TASK_LIFETIME = 90 * DAY;
+const MAX_DRAW_STEP = 600;
+const MAX_FILL_TIMEOUT = 7 * DAY;
+const MAX_FAULT_FEE_BPS = 5_000;
+/** Reputation.MAX_TIER_AGE and ModelRegistry.MAX_MIN_EXEC_WINDOW. */
+const MAX_TIER_AGE = 365 * DAY;
+const MAX_MIN_EXEC_WINDOW = DAY;
 
 /** Every governed parameter, in the order of docs/PARAMETERS.md. Bounds mirror the contracts' checks. */
 export const GOVERNED_PARAMETERS: readonly GovernedParameter[] = [
@@ -305,6 +434,66 @@ export const GOVERNED_PARAMETERS: readonly GovernedParameter[] = [
   marketField("priorityWindow", "priority window (tier 3 only)", "seconds", 0, 3600),
   marketField("revealWindow", "reveal window", "seconds", 60, 7 * DAY),
   marketField("maxRedundancy", "maximum redundancy", "count", 3, 15),
+  marketField(
+    "minExecWindow",
+    "minimum execution window of any task",
+    "seconds",
+    MIN_EXEC_WINDOW_FLOOR,
+    MAX_EXEC_WINDOW_FLOOR,
+    "Each model's own minimum applies on top.",
+  ),
+  marketField(
+    "maxTaskLifetime",
+    "maximum task lifetime (latest deadline after submission)",
+    "seconds",
+    1,
+    MAX_TASK_LIFETIME,
+    "At least the priority, minimum execution and reveal windows together.",
+  ),
+  settlementField(
+    "drawStep",
+    "REDUNDANT draw step",
+    "seconds",
+    1,
+    MAX_DRAW_STEP,
+    "Seconds one unit of draw key is worth: a provider with a share s of the stake waits about 1.44/s steps for its turn.",
+  ),
+  settlementField(
+    "fillTimeout",
+    "REDUNDANT fill timeout (claimants may leave an unfilled task)",
+    "seconds",
+    1,
+    MAX_FILL_TIMEOUT,
+    "Counted from submission.",
+  ),
+  settlementField(
+    "faultFeeBps",
+    "task-fault fee (share of the reward paid to the reporters)",
+    "bps",
+    0,
+    MAX_FAULT_FEE_BPS,
+    "The requester gets the rest back.",
+  ),
+  {
+    id: "TaskMarket.minRatedValue",
+    contract: "TaskMarket",
+    setter: "setSettlementParams",
+    label: "Task market: smallest reward whose outcome moves reputation",
+    hint: "EAI (0 or more), at the payment token's bond rate; tasks on approved models below it are not rated. Sent as setSettlementParams with every other settlement parameter unchanged.",
+    current: (v) => eai(v.settlement.minRatedValue),
+    describe: (v) => formatToken(v.settlement.minRatedValue, "EAI", 18),
+    build: (text, v) => {
+      const parsed = /^\s*0+(\.0*)?\s*$/.test(text) ? { value: 0n } : parseEai(text, 0n, 2n ** 128n - 1n);
+      if (parsed.error !== undefined) return parsed;
+      return {
+        value: {
+          contract: "TaskMarket",
+          functionName: "setSettlementParams",
+          args: [{ ...v.settlement, minRatedValue: parsed.value }],
+        },
+      };
+    },
+  },
   {
     id: "TaskMarket.bondFloor",
     contract: "TaskMarket",
@@ -400,8 +589,8 @@ export const GOVERNED_PARAMETERS: readonly GovernedParameter[] = [
     id: "StakingVault.slashTreasuryBps",
     contract: "StakingVault",
     setter: "setSlashTreasuryBps",
-    label: "Staking vault: treasury share of slashed stake",
-    hint: "Basis points, 0 to 10 000; the harmed party gets the rest.",
+    label: "Staking vault: treasury share of slashed stake (disputes and audits)",
+    hint: "Basis points, 0 to 10 000, of stake slashed by a dispute or audit contract; the named party (a challenger or juror pool, never the requester) gets the rest. Task bonds are not split: a slashed bond goes to the treasury in full.",
     current: (v) => String(v.slashTreasuryBps),
     describe: (v) => bpsText(v.slashTreasuryBps),
     build: (text) => {
@@ -557,6 +746,83 @@ export const GOVERNED_PARAMETERS: readonly GovernedParameter[] = [
     365 * DAY,
   ),
   reputationField("maxViolations", "violations before a permanent ban", "count", () => null, U16, 1),
+  tierAgeField("tier2MinAge", 2),
+  tierAgeField("tier3MinAge", 3),
+  {
+    id: "ModelRegistry.approval",
+    contract: "ModelRegistry",
+    setter: "setModelApproved",
+    label: "Model registry: approve a model or withdraw its approval",
+    hint: 'The model id and yes or no, e.g. "2 yes". Only tasks on approved models move reputation; a ZK model can be approved only while its verifier\'s code hash is allowlisted when the proposal executes. Tasks keep the approval they were submitted with.',
+    current: () => "",
+    describe: (v) => `per model (${v.modelCount} registered; see the Models page)`,
+    build: (text, v) => {
+      const [idText = "", flag = "", ...rest] = text.trim().split(/\s+/);
+      const id = parseModelId(idText, v);
+      if (id.error !== undefined) return id;
+      const approved = parseYesNo(flag);
+      if (approved === null || rest.length > 0) {
+        return { error: 'Enter the model id and yes or no, separated by a space, e.g. "2 yes".' };
+      }
+      return {
+        value: { contract: "ModelRegistry", functionName: "setModelApproved", args: [id.value, approved] },
+      };
+    },
+  },
+  {
+    id: "ModelRegistry.verifierCodeHash",
+    contract: "ModelRegistry",
+    setter: "setVerifierCodeHashApproved",
+    label: "Model registry: allowlist a verifier code hash or remove it",
+    hint: 'The verifier\'s runtime code hash (EXTCODEHASH, 0x and 64 hex digits) and yes or no, e.g. "0xab…cd yes". Only ZK models whose verifier has an allowlisted code hash can be approved; removing a hash does not withdraw approvals already given.',
+    current: () => "",
+    describe: () => "an allowlist (see the registry's VerifierCodeHashApprovalChanged events)",
+    build: (text) => {
+      const [hash = "", flag = "", ...rest] = text.trim().split(/\s+/);
+      if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) {
+        return { error: "Start with the code hash: 0x followed by 64 hex digits." };
+      }
+      const approved = parseYesNo(flag);
+      if (approved === null || rest.length > 0) {
+        return { error: "Enter the code hash and yes or no, separated by a space." };
+      }
+      const lower = hash.toLowerCase();
+      if (approved && (/^0x0{64}$/.test(lower) || lower === EMPTY_CODE_HASH)) {
+        return { error: "That is the code hash of an account without code, not of a verifier." };
+      }
+      return {
+        value: {
+          contract: "ModelRegistry",
+          functionName: "setVerifierCodeHashApproved",
+          args: [lower as Hex, approved],
+        },
+      };
+    },
+  },
+  {
+    id: "ModelRegistry.minExecWindow",
+    contract: "ModelRegistry",
+    setter: "setMinExecWindow",
+    label: "Model registry: a model's minimum execution window",
+    hint: `The model id and a duration, e.g. "2 10m" (0 s to ${describeSeconds(MAX_MIN_EXEC_WINDOW)}): the shortest execution window a task on that model may ask for; the market's minimum applies on top.`,
+    current: () => "",
+    describe: (v) => `per model (${v.modelCount} registered; see the Models page)`,
+    build: (text, v) => {
+      const [idText = "", ...durationParts] = text.trim().split(/\s+/);
+      const id = parseModelId(idText, v);
+      if (id.error !== undefined) return id;
+      if (durationParts.length === 0) return { error: 'Enter the model id and a duration, e.g. "2 10m".' };
+      const seconds = parseDuration(durationParts.join(" "), 0, MAX_MIN_EXEC_WINDOW);
+      if (seconds.error !== undefined) return seconds;
+      return {
+        value: {
+          contract: "ModelRegistry",
+          functionName: "setMinExecWindow",
+          args: [id.value, seconds.value],
+        },
+      };
+    },
+  },
   durationParameter({
     id: "EAIGovernor.votingDelay",
     contract: "EAIGovernor",

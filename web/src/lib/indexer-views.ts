@@ -21,7 +21,14 @@ export function parser<T>(schema: z.ZodMiniType<T>): Parser<T> {
   return schema;
 }
 
-export const TASK_STATUS_NAMES = ["Open", "Claimed", "Completed", "Cancelled", "Refunded"] as const;
+export const TASK_STATUS_NAMES = [
+  "Open",
+  "Claimed",
+  "Completed",
+  "Cancelled",
+  "Refunded",
+  "Faulted",
+] as const;
 export const taskStatusSchema = z.enum(TASK_STATUS_NAMES);
 export type TaskStatusName = z.infer<typeof taskStatusSchema>;
 
@@ -170,7 +177,11 @@ export const taskClaimSchema = z.object({
   resultHash: z.nullable(hex),
   resultUri: z.nullable(z.string()),
   revealedAt: z.nullable(z.number()),
-  outcome: z.enum(["pending", "paid", "penalized", "bond_returned"]),
+  /** "pending", "paid", "penalized", "bond_returned", or what a newer indexer adds (shown as given). */
+  outcome: z.string(),
+  /** REDUNDANT: the draws held (bit i: draw i) and the votes they give, when the indexer records them. */
+  draws: z.optional(z.nullable(z.number())),
+  votes: z.optional(z.nullable(z.number())),
   penalty: z.nullable(z.string()),
   payout: z.nullable(uintString),
   updatedAt: z.number(),
@@ -254,6 +265,8 @@ export const taskDetailSchema = z.object({
   minResources: resourcesSchema,
   inputCommitment: uintString,
   inputUri: z.string(),
+  /** Whether the outcome moves reputation (TaskSpec.rated), when the indexer records it. */
+  rated: z.optional(z.nullable(z.boolean())),
   createdAt: z.number(),
   priorityUntil: z.number(),
   deadline: z.number(),
@@ -265,8 +278,10 @@ export const taskDetailSchema = z.object({
   commits: z.number(),
   reveals: z.number(),
   result: z.nullable(hex),
-  outputCommitment: z.nullable(uintString),
-  output: z.nullable(hex),
+  /** Gone since the output word became public signal 2 (an indexer of the old protocol still sends it). */
+  outputCommitment: z.optional(z.nullable(uintString)),
+  /** The proven output word: a decimal uint256 (0x-hex from an indexer of the old protocol). */
+  output: z.nullable(z.union([uintString, hex])),
   providerPayout: z.nullable(uintString),
   treasuryFee: z.nullable(uintString),
   creatorFee: z.nullable(uintString),
@@ -341,8 +356,8 @@ export const modelRowSchema = z.object({
   registeredAt: z.number(),
   active: z.boolean(),
   adminLocked: z.boolean(),
-  /** The `tasks` relation (it shadows the column of the same name in GraphQL); its count is the column's value. */
-  tasks: z.object({ totalCount: z.number() }),
+  /** Tasks submitted for the model (a counter the indexer keeps, not a count per request). */
+  tasks: z.number(),
   completedTasks: z.number(),
 });
 export type ModelRow = z.infer<typeof modelRowSchema>;
@@ -351,7 +366,7 @@ export type ModelRow = z.infer<typeof modelRowSchema>;
 export const MODELS_QUERY = `query Models {
   models(orderBy: "id", orderDirection: "asc", limit: 1000) {
     items { id creator kind verifier weightsCommitment artifactUri inputSize outputSize minResources
-      registeredAt active adminLocked tasks { totalCount } completedTasks }
+      registeredAt active adminLocked tasks completedTasks }
   }
 }`;
 

@@ -2,9 +2,15 @@ import { parseEther } from "viem";
 import { describe, expect, it, vi } from "vitest";
 import { contentAddress } from "@eai/sdk/tasks/request";
 import { parseAddress, parseTokenAmount } from "./form-values.ts";
+import type { LeaderboardEntry } from "./indexer-views.ts";
 import {
   MAX_INPUT_BYTES,
+  countEligibleProviders,
+  defaultExecMinutes,
+  minimumExecWindow,
   parseSubmitForm,
+  ratedStatus,
+  rewardValueOf,
   uploadInput,
   type SubmitContext,
   type SubmitFormValues,
@@ -66,6 +72,151 @@ describe("parseSubmitForm", () => {
     // REDUNDANT adds the reveal window.
     expect(errors({ deadlineHours: "1.05" }, { mode: "redundant" }).deadlineHours).toMatch(/reveal window/);
     expect(errors({ deadlineHours: "1.05" }).deadlineHours).toBeUndefined();
+  });
+
+  it("keeps the deadline within the market's maximum task lifetime (less the slack), both sides", () => {
+    const lifetime = 7 * 86_400;
+    const at = (hours: string) =>
+      parseSubmitForm({ ...values, deadlineHours: hours }, { ...zk, maxTaskLifetime: lifetime });
+    // 7 days - 2 minutes = 167.9666… h: 167.96 h fits, 167.97 h does not
+    expect(at("167.96").ok).toBe(true);
+    const late = at("167.97");
+    expect(!late.ok && late.errors.deadlineHours).toMatch(
+      /at most 6d 23h from now: the market's maximum task lifetime is 7d/,
+    );
+    expect(parseSubmitForm({ ...values, deadlineHours: "500" }, zk).ok).toBe(true);
+  });
+});
+
+describe("execution window minimums and the rated flag", () => {
+  it("takes the larger minimum and proposes an hour unless the minimum is longer", () => {
+    expect(minimumExecWindow(120, 0)).toBe(120);
+    expect(minimumExecWindow(120, 7200)).toBe(7200);
+    expect(defaultExecMinutes(120)).toBe("60");
+    expect(defaultExecMinutes(3600)).toBe("60");
+    expect(defaultExecMinutes(3601)).toBe("61");
+    expect(defaultExecMinutes(7200)).toBe("120");
+  });
+
+  it("rates a task on an approved model with a reward worth at least the minimum, both sides", () => {
+    const min = parseEther("10");
+    expect(ratedStatus({ approved: true, rewardValue: min, minRatedValue: min })).toEqual({ rated: true });
+    expect(ratedStatus({ approved: true, rewardValue: min - 1n, minRatedValue: min })).toMatchObject({
+      rated: false,
+      reason: expect.stringMatching(/below the governed minimum of 10 EAI/),
+    });
+    expect(ratedStatus({ approved: false, rewardValue: min, minRatedValue: min })).toEqual({
+      rated: false,
+      reason: "the model is not approved by governance",
+    });
+    expect(ratedStatus({ approved: true, rewardValue: undefined, minRatedValue: min })).toBeUndefined();
+    // the reward's worth at the token's bond rate: 4 tokens at 2.5 EAI each
+    expect(rewardValueOf(parseEther("4"), parseEther("2.5"))).toBe(parseEther("10"));
+  });
+});
+
+describe("countEligibleProviders", () => {
+  const NONE = {
+    vramMiB: 0,
+    computeCapability: 0,
+    cpuCores: 0,
+    ramMiB: 0,
+    storageGiB: 0,
+    bandwidthMbps: 0,
+    benchmarkScore: 0,
+    region: 0,
+  };
+  function entry(
+    n: number,
+    extra: {
+      active?: boolean;
+      tier?: number;
+      suspended?: boolean;
+      eligible?: boolean;
+      stake?: string;
+      cpuCores?: number | null;
+      region?: number;
+    } = {},
+  ): LeaderboardEntry {
+    return {
+      rank: n,
+      address: `0x${n.toString(16).padStart(40, "0")}`,
+      registered: true,
+      active: extra.active ?? true,
+      registeredAt: 1,
+      profile: {
+        gpuModel: null,
+        x25519PublicKey: null,
+        metadataUri: null,
+        benchmarkClass: "Low",
+        resources: {
+          ...NONE,
+          cpuCores: extra.cpuCores === undefined ? 4 : extra.cpuCores,
+          region: extra.region ?? 276,
+        },
+      },
+      operatorCount: 0,
+      lastHeartbeat: null,
+      heartbeats: 0,
+      stake: {
+        active: extra.stake ?? parseEther("100").toString(),
+        locked: "0",
+        free: "0",
+        unbonding: "0",
+        releaseAt: 0,
+      },
+      slashed: "0",
+      slashCount: 0,
+      reputation: {
+        trust: 5000,
+        availability: 5000,
+        tier: extra.tier ?? 1,
+        suspended: extra.suspended ?? false,
+        banned: false,
+        eligible: extra.eligible ?? !(extra.suspended ?? false),
+        completed: 0,
+        failed: 0,
+        violations: 0,
+        suspendedUntil: 0,
+        lastUpdate: 0,
+      },
+      earningsEai: "0",
+      tasksClaimed: 0,
+    };
+  }
+  const need = { minTier: 1, minResources: { ...NONE, cpuCores: 2 }, minProviderStake: parseEther("100") };
+
+  it("counts active, unsuspended providers of the tier with the stake and the resources", () => {
+    const providers = [
+      entry(1),
+      entry(2, { active: false }),
+      entry(3, { suspended: true }),
+      entry(4, { stake: (parseEther("100") - 1n).toString() }),
+      entry(5, { cpuCores: 1 }),
+      entry(6, { cpuCores: null }),
+      entry(7, { tier: 3 }),
+    ];
+    expect(countEligibleProviders({ total: 7, providers }, need)).toBe(2);
+    expect(countEligibleProviders({ total: 7, providers }, { ...need, minTier: 2 })).toBe(1);
+    // a region requirement must match exactly
+    expect(
+      countEligibleProviders(
+        { total: 7, providers },
+        { ...need, minResources: { ...need.minResources, region: 40 } },
+      ),
+    ).toBe(0);
+    expect(
+      countEligibleProviders(
+        { total: 7, providers },
+        { ...need, minResources: { ...need.minResources, region: 276 } },
+      ),
+    ).toBe(2);
+  });
+
+  it("gives no count from an incomplete list unless it already has enough", () => {
+    const providers = [entry(1), entry(2)];
+    expect(countEligibleProviders({ total: 900, providers }, need, 3)).toBeUndefined();
+    expect(countEligibleProviders({ total: 900, providers }, need, 2)).toBe(2);
   });
 });
 

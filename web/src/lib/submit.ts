@@ -4,8 +4,14 @@
  * bytes against the name).
  */
 import { z } from "zod";
-import { contentAddress, earliestDeadline, type VerificationModeName } from "@eai/sdk/tasks/request";
-import { formatDuration } from "./format.ts";
+import {
+  RESOURCE_MINIMUM_KEYS,
+  contentAddress,
+  earliestDeadline,
+  type VerificationModeName,
+} from "@eai/sdk/tasks/request";
+import { formatDuration, formatToken } from "./format.ts";
+import type { LeaderboardEntry, ResourcesView } from "./indexer-views.ts";
 import { parseInteger, parseScaled, parseTokenAmount, type Parsed } from "./form-values.ts";
 
 /** Largest input the app's blob route accepts (web/src/app/api/blobs: 4 MiB). */
@@ -78,6 +84,8 @@ export interface SubmitContext {
   priorityWindow: number;
   revealWindow: number;
   maxRedundancy: number;
+  /** TaskMarket.marketParams().maxTaskLifetime: the latest deadline after submission, when known. */
+  maxTaskLifetime?: number;
   /** EAI balance of the account, when known. */
   balance?: bigint;
 }
@@ -134,6 +142,12 @@ export function parseSubmitForm(
     const needed = earliestDeadline(0, execMinutes, ctx.mode, ctx) + DEADLINE_SLACK_SECONDS;
     if (deadlineIn < needed) {
       errors.deadlineHours = `The deadline must leave at least ${formatDuration(needed)}: the priority window, the execution window${ctx.mode === "redundant" ? ", the reveal window" : ""} and 2 minutes of slack.`;
+    } else if (
+      ctx.maxTaskLifetime !== undefined &&
+      deadlineIn > ctx.maxTaskLifetime - DEADLINE_SLACK_SECONDS
+    ) {
+      const latest = Math.max(0, ctx.maxTaskLifetime - DEADLINE_SLACK_SECONDS);
+      errors.deadlineHours = `The deadline can be at most ${formatDuration(latest)} from now: the market's maximum task lifetime is ${formatDuration(ctx.maxTaskLifetime)} (less 2 minutes of slack).`;
     }
   }
   if (
@@ -203,4 +217,67 @@ export async function uploadInput(
     );
   }
   return { ...ref, size: bytes.byteLength };
+}
+
+/** The shortest execution window a task on the model may ask for: the market's and the model's minimum. */
+export function minimumExecWindow(marketMin: number, modelMin: number): number {
+  return Math.max(marketMin, modelMin);
+}
+
+/** The execution window the form proposes (minutes): an hour, or the minimum when that is longer. */
+export function defaultExecMinutes(minExecWindow: number): string {
+  return String(Math.max(60, Math.ceil(minExecWindow / 60)));
+}
+
+/**
+ * Whether the task's outcome will move reputation, as the market decides at submission (TaskSpec.rated): the model
+ * is approved by governance and the reward is worth at least the governed `minRatedValue` (in EAI wei at the
+ * payment token's bond rate).
+ */
+export function ratedStatus(p: {
+  approved: boolean;
+  rewardValue: bigint | undefined;
+  minRatedValue: bigint;
+}): { rated: true } | { rated: false; reason: string } | undefined {
+  if (!p.approved) return { rated: false, reason: "the model is not approved by governance" };
+  if (p.rewardValue === undefined) return undefined;
+  if (p.rewardValue < p.minRatedValue) {
+    return {
+      rated: false,
+      reason: `the reward is worth ${formatToken(p.rewardValue)}, below the governed minimum of ${formatToken(p.minRatedValue)} for rated tasks`,
+    };
+  }
+  return { rated: true };
+}
+
+/** The reward's worth in EAI wei at the payment token's bond rate (TaskMarket: reward × eaiPerToken / 1e18). */
+export function rewardValueOf(reward: bigint, eaiPerToken: bigint): bigint {
+  return (reward * eaiPerToken) / 10n ** 18n;
+}
+
+/**
+ * How many providers the indexer's leaderboard says could claim a task now: registered and active, eligible (not
+ * suspended or banned), of tier `minTier` or higher, with at least the market's minimum stake, and resources meeting
+ * `minResources` field by field (a region requirement must match exactly). Undefined when the list is incomplete
+ * (`total` above the entries) and too short to say, so no warning is based on a partial count.
+ */
+export function countEligibleProviders(
+  board: { total: number; providers: readonly LeaderboardEntry[] },
+  need: { minTier: number; minResources: ResourcesView; minProviderStake: bigint },
+  enough?: number,
+): number | undefined {
+  let count = 0;
+  for (const p of board.providers) {
+    if (!p.registered || !p.active) continue;
+    const r = p.reputation;
+    if (!r.eligible || r.suspended || r.banned || r.tier < need.minTier) continue;
+    const stake = BigInt(p.stake.active);
+    if (stake === 0n || stake < need.minProviderStake) continue;
+    const have = p.profile.resources;
+    const fits = RESOURCE_MINIMUM_KEYS.every((k) => (have[k] ?? 0) >= need.minResources[k]);
+    const region = need.minResources.region === 0 || have.region === need.minResources.region;
+    if (fits && region) count += 1;
+  }
+  if (board.total > board.providers.length && (enough === undefined || count < enough)) return undefined;
+  return count;
 }

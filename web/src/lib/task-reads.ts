@@ -10,7 +10,10 @@ import type { TaskSpec } from "@eai/sdk/tasks";
 export const MAX_RESULT_BYTES = 16 * 1024 * 1024;
 
 /** What the checks read from the chain; a viem PublicClient fits. */
-export type VerificationClient = Pick<PublicClient, "getContractEvents" | "getTransaction" | "readContract">;
+export type VerificationClient = Pick<
+  PublicClient,
+  "getContractEvents" | "getTransaction" | "readContract" | "getBlock"
+>;
 
 export interface VerifyContext {
   client: VerificationClient;

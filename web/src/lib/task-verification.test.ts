@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { taskMarketAbi } from "@eai/sdk/abis";
 import type { TaskSpec } from "@eai/sdk/tasks";
 import { taskBinding } from "@eai/sdk/tasks";
-import { outputCommitment, packOutput } from "@eai/sdk/zk/commitment";
+import { packOutput } from "@eai/sdk/zk/commitment";
 import { encodeTensors } from "@eai/sdk/tasks/tensors";
 import { eaitPreview, resultPreview } from "./result-preview.ts";
 import { zkOutputJson } from "./task-output.ts";
@@ -40,6 +40,7 @@ function spec(mode: 0 | 1): TaskSpec {
     modelCommitment: 11n,
     inputCommitment: 22n,
     createdAt: 1,
+    createdBlock: 1n,
     priorityUntil: 2,
     deadline: 100_000,
     execWindow: 3600,
@@ -57,12 +58,13 @@ function spec(mode: 0 | 1): TaskSpec {
       benchmarkScore: 0,
       region: 0,
     },
+    rated: true,
   };
 }
 
 interface FakeChain {
   spec: TaskSpec;
-  proofAccepted?: { outputCommitment: bigint; output: Hex };
+  proofAccepted?: { output: bigint };
   result?: Hex;
   reveals?: { provider: Address; resultHash: Hex; resultURI: string }[];
   txInput?: Hex;
@@ -119,50 +121,75 @@ function ctx(client: VerificationClient, blobs: Record<string, Uint8Array> = {})
   };
 }
 
-async function zkChain(logits: readonly number[], emitted: readonly number[] = logits): Promise<FakeChain> {
-  const commitment = await outputCommitment(logits);
-  const output = toHex(packOutput(emitted), { size: 32 });
+/**
+ * A settled ZK task: `proven` is the word in ProofAccepted and the submitProof call, `settled` the word the task
+ * settled on (TaskCompleted.result); they differ only when a test tampers with one.
+ */
+function zkChain(proven: bigint, settled: bigint = proven, called: bigint = proven): FakeChain {
   const s = spec(0);
   return {
     spec: s,
-    proofAccepted: { outputCommitment: commitment, output },
-    result: toHex(commitment, { size: 32 }),
+    proofAccepted: { output: proven },
+    result: toHex(settled, { size: 32 }),
     txInput: encodeFunctionData({
       abi: taskMarketAbi,
       functionName: "submitProof",
-      args: [7n, s, commitment, output, PROOF],
+      args: [7n, s, called, PROOF],
     }),
   };
 }
 
+/** Independent reference of the circuit's packing: slot k (18 bits) holds logit_k + 2^17. */
+const WORD = LOGITS.reduce((acc, l, k) => acc + (BigInt(l + 2 ** 17) << BigInt(18 * k)), 0n);
+
 describe("verifyTask (ZK)", () => {
-  it("opens the commitment, re-asks the verifier with the rebuilt public signals and returns the digit", async () => {
-    const chain = await zkChain(LOGITS);
-    const { client, readContract } = fakeClient(chain);
+  it("takes the proven word, re-asks the verifier with the rebuilt public signals and returns the digit", async () => {
+    expect(packOutput(LOGITS)).toBe(WORD);
+    const { client, readContract } = fakeClient(zkChain(WORD));
     const result = await verifyTask(ctx(client), 7n);
-    expect(result).toMatchObject({ ok: true, mode: "ZK", logits: LOGITS, prediction: 4, digits: true });
+    expect(result).toMatchObject({
+      ok: true,
+      mode: "ZK",
+      output: WORD,
+      logits: LOGITS,
+      prediction: 4,
+      digits: true,
+    });
     expect(result.ok && result.mode === "ZK" && result.proof.checked).toBe(true);
     expect(readContract).toHaveBeenCalledOnce();
     const call = readContract.mock.calls[0] as unknown as [{ address: Address; args: unknown[] }];
     expect(call[0].address).toBe(VERIFIER);
-    expect(call[0].args[3]).toEqual([
-      11n,
-      22n,
-      chain.proofAccepted?.outputCommitment,
-      taskBinding(31337n, MARKET, 7n, PROVIDER),
-    ]);
+    expect(call[0].args[3]).toEqual([11n, 22n, WORD, taskBinding(31337n, MARKET, 7n, PROVIDER)]);
   });
 
-  it("fails when the emitted output does not open the commitment", async () => {
-    const { client, readContract } = fakeClient(await zkChain(LOGITS, [...LOGITS.slice(0, 9), 30]));
+  it("fails on a proven word with bits above the ten logit slots, before asking the verifier", async () => {
+    const high = WORD + (1n << 180n);
+    const { client, readContract } = fakeClient(zkChain(high));
     const result = await verifyTask(ctx(client), 7n);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(/does not open the proven output commitment/);
+    if (!result.ok) expect(result.reason).toMatch(/not a packed logits word/);
+    expect(readContract).not.toHaveBeenCalled();
+  });
+
+  it("fails when the task settled on another word than the proven one", async () => {
+    const { client, readContract } = fakeClient(zkChain(WORD, WORD + 1n));
+    const result = await verifyTask(ctx(client), 7n);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason).toMatch(/settled result .* is not the proven output/);
+    expect(readContract).not.toHaveBeenCalled();
+  });
+
+  it("fails when the submitProof call carries another word than its ProofAccepted event", async () => {
+    const { client, readContract } = fakeClient(zkChain(WORD, WORD, packOutput([...LOGITS.slice(0, 9), 30])));
+    expect(await verifyTask(ctx(client), 7n)).toEqual({
+      ok: false,
+      reason: `the submitProof call in ${PROOF_TX} does not match its ProofAccepted event`,
+    });
     expect(readContract).not.toHaveBeenCalled();
   });
 
   it("fails when the verifier rejects the proof", async () => {
-    const { client } = fakeClient({ ...(await zkChain(LOGITS)), verifierAnswer: false });
+    const { client } = fakeClient({ ...zkChain(WORD), verifierAnswer: false });
     expect(await verifyTask(ctx(client), 7n)).toEqual({
       ok: false,
       reason: `the verifier ${VERIFIER} rejects the proof for this task`,
@@ -170,7 +197,7 @@ describe("verifyTask (ZK)", () => {
   });
 
   it("does not re-check a proof relayed through another contract, and says so", async () => {
-    const { client, readContract } = fakeClient({ ...(await zkChain(LOGITS)), txTo: PROVIDER });
+    const { client, readContract } = fakeClient({ ...zkChain(WORD), txTo: PROVIDER });
     const result = await verifyTask(ctx(client), 7n);
     expect(result.ok && result.mode === "ZK" && !result.proof.checked && result.proof.note).toMatch(
       /not re-checked/,
@@ -186,11 +213,18 @@ describe("verifyTask (ZK)", () => {
     });
   });
 
-  it("writes the verified output as JSON", async () => {
-    const { client } = fakeClient(await zkChain(LOGITS));
+  it("writes the verified output as JSON, the proven word as 32-byte hex", async () => {
+    const { client } = fakeClient(zkChain(WORD));
     const result = (await verifyTask(ctx(client), 7n)) as ZkVerified;
     const json = JSON.parse(zkOutputJson(7n, result)) as Record<string, unknown>;
-    expect(json).toMatchObject({ taskId: "7", logits: LOGITS, prediction: 4, proofTx: PROOF_TX });
+    expect(json).toMatchObject({
+      taskId: "7",
+      output: toHex(WORD, { size: 32 }),
+      logits: LOGITS,
+      prediction: 4,
+      proofTx: PROOF_TX,
+      proofRechecked: true,
+    });
   });
 });
 

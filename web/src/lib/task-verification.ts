@@ -3,9 +3,10 @@
  * the events come from the RPC, the result blob through this app's `/api/blobs` proxy, and the checks are the
  * SDK's (`@eai/sdk/tasks/verify`, shared with `eai task result`).
  *
- * - ZK: `ProofAccepted.output` must open `ProofAccepted.outputCommitment` (Poseidon) and `TaskCompleted.result`
- *   must be that commitment; then the proof from the `submitProof` calldata is put to the task's verifier again
- *   (`verifyProof` through `eth_call`) with the public signals rebuilt from the submitted spec.
+ * - ZK: `ProofAccepted.output` is the proven output word itself (public signal 2): it must be a well-formed packed
+ *   logits word and `TaskCompleted.result` must be that word; then the proof from the `submitProof` calldata is put
+ *   to the task's verifier again (`verifyProof` through `eth_call`) with the public signals rebuilt from the
+ *   submitted spec and that word, so the browser does not take the market's word for it.
  * - REDUNDANT: a majority revealer's result blob must hash (keccak256) to `TaskCompleted.result`.
  */
 import type { Address, Hex } from "viem";
@@ -33,8 +34,8 @@ export interface ZkVerified {
   ok: true;
   mode: "ZK";
   provider: Address;
-  outputCommitment: bigint;
-  output: Hex;
+  /** The proven output word (public signal 2): the ten logits packed as unsigned 18-bit slots. */
+  output: bigint;
   logits: number[];
   prediction: number;
   /** The task ran the MNIST digits model (the deployment's MnistMlpVerifier): the prediction is a digit. */
@@ -90,9 +91,9 @@ export async function verifyZkTask(
   if (!accepted) return { ok: false, reason: `task ${taskId} has no ProofAccepted event on chain` };
   const completed = await settlement(ctx, taskId);
   if (!completed) return { ok: false, reason: `task ${taskId} has no TaskCompleted event on chain` };
-  const { provider, outputCommitment, output } = accepted.args;
-  const opened = await verifyZkOutput({ taskId, outputCommitment, output }, completed.args.result);
-  if (!opened.ok) return opened;
+  const { provider, output } = accepted.args;
+  const checked = verifyZkOutput({ taskId, output }, completed.args.result);
+  if (!checked.ok) return checked;
 
   const verifier = spec.verifier;
   const txHash = accepted.transactionHash;
@@ -108,7 +109,7 @@ export async function verifyZkTask(
       note: "the proof was sent through another contract, so it was not re-checked here",
     };
   } else {
-    if (call.taskId !== taskId || call.outputCommitment !== outputCommitment || !same(call.output, output)) {
+    if (call.taskId !== taskId || call.output !== output) {
       return {
         ok: false,
         reason: `the submitProof call in ${txHash} does not match its ProofAccepted event`,
@@ -120,7 +121,7 @@ export async function verifyZkTask(
       taskId,
       provider,
       spec,
-      outputCommitment,
+      output,
     });
     let valid: boolean;
     try {
@@ -143,10 +144,9 @@ export async function verifyZkTask(
     ok: true,
     mode: "ZK",
     provider,
-    outputCommitment,
     output,
-    logits: opened.logits,
-    prediction: opened.prediction,
+    logits: checked.logits,
+    prediction: checked.prediction,
     digits: same(verifier, ctx.digitsVerifier),
     proof,
   };

@@ -47,9 +47,10 @@ describe("overview", () => {
     render(<NetworkFigures stats={STATS} />);
     const text = document.body.textContent ?? "";
     expect(text).toContain("Tasks5");
-    expect(
-      within(screen.getByRole("list", { name: "Tasks by status" })).getAllByRole("listitem"),
-    ).toHaveLength(5);
+    const statuses = within(screen.getByRole("list", { name: "Tasks by status" })).getAllByRole("listitem");
+    expect(statuses).toHaveLength(6);
+    // an indexer of the old protocol has no Faulted count: 0, in words
+    expect(statuses[5]?.textContent).toBe("Faulted (task fault reported): 0");
     expect(text).toContain("Volume submitted7 EAI");
     expect(text).toContain("2 active");
     expect(text).toContain("3 registered");

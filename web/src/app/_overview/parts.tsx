@@ -8,6 +8,7 @@ import { fillDailySeries } from "@/lib/daily-series.ts";
 import { formatDuration, formatToken } from "@/lib/format.ts";
 import { TASK_STATUS_NAMES, type Stats, type TaskRow } from "@/lib/indexer-views.ts";
 import { TasksTable } from "@/components/tasks-table.tsx";
+import { taskStatusText } from "@/lib/task-status.ts";
 import styles from "../page.module.css";
 
 /** Days of history the overview charts. */
@@ -35,7 +36,7 @@ export function NetworkFigures({ stats }: { stats: Stats }) {
         <ul className={styles.breakdown} aria-label="Tasks by status">
           {TASK_STATUS_NAMES.map((s) => (
             <li key={s}>
-              {s}: {(stats.tasks.byStatus[s] ?? 0).toLocaleString("en-US")}
+              {taskStatusText(s)}: {(stats.tasks.byStatus[s] ?? 0).toLocaleString("en-US")}
             </li>
           ))}
         </ul>

@@ -5,6 +5,7 @@ import {
   eaiGovernorAbi,
   eaiTimelockAbi,
   eaiTokenAbi,
+  modelRegistryAbi,
   providerRegistryAbi,
   reputationAbi,
   stakingVaultAbi,
@@ -42,6 +43,9 @@ export function useGovernedValues(): { values: GovernedValues | undefined; error
       { address: a.EAIGovernor, abi: eaiGovernorAbi, functionName: "quorumNumerator", args: [] },
       { address: a.EAIGovernor, abi: eaiGovernorAbi, functionName: "quorumDenominator" },
       { address: a.EAITimelock, abi: eaiTimelockAbi, functionName: "getMinDelay" },
+      { address: a.TaskMarket, abi: taskMarketAbi, functionName: "settlementParams" },
+      { address: a.Reputation, abi: reputationAbi, functionName: "tierAges" },
+      { address: a.ModelRegistry, abi: modelRegistryAbi, functionName: "modelCount" },
     ],
     query: { refetchInterval: 15_000 },
   });
@@ -49,6 +53,7 @@ export function useGovernedValues(): { values: GovernedValues | undefined; error
   const values: GovernedValues | undefined = d
     ? {
         market: { ...d[0] },
+        settlement: { ...d[14] },
         bondFloor: d[1][0],
         minProviderStake: d[1][1],
         marketTreasury: d[2],
@@ -57,6 +62,8 @@ export function useGovernedValues(): { values: GovernedValues | undefined; error
         vaultTreasury: d[5],
         classThresholds: { medium: d[6][0], high: d[6][1] },
         reputation: { ...d[7] },
+        tierAges: { ...d[15] },
+        modelCount: Number(d[16]),
         votingDelay: Number(d[8]),
         votingPeriod: Number(d[9]),
         proposalThreshold: d[10],

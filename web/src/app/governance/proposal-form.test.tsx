@@ -2,7 +2,14 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { decodeFunctionData, getAddress, keccak256, parseEther, toBytes, type Address, type Hex } from "viem";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { eaiGovernorAbi, eaiTimelockAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
+import {
+  eaiGovernorAbi,
+  eaiTimelockAbi,
+  modelRegistryAbi,
+  reputationAbi,
+  stakingVaultAbi,
+  taskMarketAbi,
+} from "@eai/sdk/abis";
 import type { ProtocolContract } from "@eai/sdk/deployments";
 import type { EncodedProposal } from "@eai/sdk/tasks/request";
 import { GOVERNED_PARAMETERS, type GovernedValues } from "@/lib/governance.ts";
@@ -33,7 +40,10 @@ const VALUES: GovernedValues = {
     priorityWindow: 30,
     revealWindow: 600,
     maxRedundancy: 9,
+    minExecWindow: 120,
+    maxTaskLifetime: 7 * 86400,
   },
+  settlement: { drawStep: 10, fillTimeout: 900, faultFeeBps: 1000, minRatedValue: parseEther("10") },
   bondFloor: parseEther("1"),
   minProviderStake: parseEther("100"),
   marketTreasury: addr(2),
@@ -56,6 +66,8 @@ const VALUES: GovernedValues = {
     suspensionPeriod: 7 * 86400,
     maxViolations: 5,
   },
+  tierAges: { tier2MinAge: 7 * 86400, tier3MinAge: 30 * 86400 },
+  modelCount: 3,
   votingDelay: 1,
   votingPeriod: 300,
   proposalThreshold: 0n,
@@ -132,7 +144,7 @@ describe("ProposalForm", () => {
     fireEvent.change(parameter, { target: { value: "TaskMarket.revealWindow" } });
     fireEvent.change(value, { target: { value: "15m" } });
     expect(screen.getByTestId("proposal-preview").textContent).toContain(
-      "TaskMarket.setMarketParams({ providerBps: 8000, treasuryBps: 1500, creatorBps: 500, zkBondRatioBps: 1000, redundantBondRatioBps: 15000, priorityWindow: 30, revealWindow: 900, maxRedundancy: 9 })",
+      "TaskMarket.setMarketParams({ providerBps: 8000, treasuryBps: 1500, creatorBps: 500, zkBondRatioBps: 1000, redundantBondRatioBps: 15000, priorityWindow: 30, revealWindow: 900, maxRedundancy: 9, minExecWindow: 120, maxTaskLifetime: 604800 })",
     );
     fireEvent.change(description, {
       target: { value: "Longer reveal window\n\nReveals time out on slow links." },
@@ -194,6 +206,123 @@ describe("ProposalForm", () => {
       false,
       0n,
     ]);
+  });
+
+  it("encodes the protocol-economics setters and checks both sides of their bounds", async () => {
+    const { onPropose, parameter, value, description, submit } = setup();
+    const attempt = async (id: string, text: string) => {
+      onPropose.mockClear();
+      fireEvent.change(parameter, { target: { value: id } });
+      fireEvent.change(value, { target: { value: text } });
+      fireEvent.change(description, { target: { value: `change ${id}` } });
+      fireEvent.click(submit);
+      await waitFor(() =>
+        expect(onPropose.mock.calls.length > 0 || value.getAttribute("aria-invalid") === "true").toBe(true),
+      );
+      const call = onPropose.mock.calls[0] as [EncodedProposal, string] | undefined;
+      return call ? { proposal: call[0], error: null } : { proposal: null, error: describedBy(value) };
+    };
+    const decoded = async (
+      id: string,
+      text: string,
+      abi: typeof taskMarketAbi | typeof modelRegistryAbi | typeof reputationAbi,
+    ) => {
+      const { proposal, error } = await attempt(id, text);
+      expect(error, `${id} ${text}`).toBeNull();
+      return decodeFunctionData({ abi, data: proposal?.calldatas[0] as Hex });
+    };
+    const refused = async (id: string, text: string) => {
+      const { proposal, error } = await attempt(id, text);
+      expect(proposal, `${id} ${text} must be refused`).toBeNull();
+      return error ?? "";
+    };
+
+    // market: the minimum execution window 30 s .. 1 day, the lifetime up to 90 days and above the three windows
+    expect((await decoded("TaskMarket.minExecWindow", "30", taskMarketAbi)).args).toEqual([
+      { ...VALUES.market, minExecWindow: 30 },
+    ]);
+    expect(await refused("TaskMarket.minExecWindow", "29")).toMatch(/between 30 s/);
+    expect((await decoded("TaskMarket.minExecWindow", "1d", taskMarketAbi)).args).toEqual([
+      { ...VALUES.market, minExecWindow: 86400 },
+    ]);
+    expect(await refused("TaskMarket.minExecWindow", "86401")).toMatch(/and 86400 s \(1d\)/);
+    expect((await decoded("TaskMarket.maxTaskLifetime", "90d", taskMarketAbi)).args).toEqual([
+      { ...VALUES.market, maxTaskLifetime: 90 * 86400 },
+    ]);
+    expect(await refused("TaskMarket.maxTaskLifetime", String(90 * 86400 + 1))).toMatch(/between 1 s/);
+    // 30 + 120 + 600 = 750 s: the lifetime may be exactly that, not a second less
+    expect((await decoded("TaskMarket.maxTaskLifetime", "750", taskMarketAbi)).args).toEqual([
+      { ...VALUES.market, maxTaskLifetime: 750 },
+    ]);
+    expect(await refused("TaskMarket.maxTaskLifetime", "749")).toMatch(/at least the priority window.*750 s/);
+    // ... and a longer reveal window cannot outgrow the lifetime
+    expect(await refused("TaskMarket.revealWindow", "7d")).toMatch(
+      /maximum task lifetime \(604800 s \(7d\)\)/,
+    );
+
+    // settlement: draw step 1..600 s, fill timeout 1 s..7 d, fault fee 0..5000 bps, min rated value in EAI
+    const settlement = VALUES.settlement;
+    expect((await decoded("TaskMarket.drawStep", "10m", taskMarketAbi)).args).toEqual([
+      { ...settlement, drawStep: 600 },
+    ]);
+    expect(await refused("TaskMarket.drawStep", "601")).toMatch(/between 1 s/);
+    expect(await refused("TaskMarket.drawStep", "0")).toMatch(/between 1 s/);
+    const fill = await decoded("TaskMarket.fillTimeout", "7d", taskMarketAbi);
+    expect([fill.functionName, fill.args]).toEqual([
+      "setSettlementParams",
+      [{ ...settlement, fillTimeout: 604800 }],
+    ]);
+    expect(await refused("TaskMarket.fillTimeout", "7d 1s")).toMatch(/604800 s \(7d\)/);
+    expect((await decoded("TaskMarket.faultFeeBps", "5000", taskMarketAbi)).args).toEqual([
+      { ...settlement, faultFeeBps: 5000 },
+    ]);
+    expect(await refused("TaskMarket.faultFeeBps", "5001")).toMatch(/between 0 bps and 5000 bps/);
+    expect((await decoded("TaskMarket.minRatedValue", "0", taskMarketAbi)).args).toEqual([
+      { ...settlement, minRatedValue: 0n },
+    ]);
+    expect((await decoded("TaskMarket.minRatedValue", "2.5", taskMarketAbi)).args).toEqual([
+      { ...settlement, minRatedValue: parseEther("2.5") },
+    ]);
+
+    // tier ages: tier2 <= tier3 <= 365 days
+    const ages = await decoded("Reputation.tier2MinAge", "30d", reputationAbi);
+    expect([ages.functionName, ages.args]).toEqual([
+      "setTierAges",
+      [{ tier2MinAge: 30 * 86400, tier3MinAge: 30 * 86400 }],
+    ]);
+    expect(await refused("Reputation.tier2MinAge", "30d 1s")).toMatch(/not exceed the tier 3 age/);
+    expect((await decoded("Reputation.tier3MinAge", "365d", reputationAbi)).args).toEqual([
+      { tier2MinAge: 7 * 86400, tier3MinAge: 365 * 86400 },
+    ]);
+    expect(await refused("Reputation.tier3MinAge", "365d 1s")).toMatch(/between 0 s and 31536000 s/);
+    expect(await refused("Reputation.tier3MinAge", "6d")).toMatch(/at least the tier 2 age/);
+
+    // models: ids 1..modelCount, approval yes/no, the minimum execution window up to 1 day
+    const approve = await decoded("ModelRegistry.approval", "3 yes", modelRegistryAbi);
+    expect([approve.functionName, approve.args]).toEqual(["setModelApproved", [3n, true]]);
+    expect((await decoded("ModelRegistry.approval", "1 no", modelRegistryAbi)).args).toEqual([1n, false]);
+    expect(await refused("ModelRegistry.approval", "4 yes")).toMatch(/No model 4: ids run from 1 to 3/);
+    expect(await refused("ModelRegistry.approval", "0 yes")).toMatch(/No model 0/);
+    expect(await refused("ModelRegistry.approval", "2 maybe")).toMatch(/yes or no/);
+    const window = await decoded("ModelRegistry.minExecWindow", "2 1d", modelRegistryAbi);
+    expect([window.functionName, window.args]).toEqual(["setMinExecWindow", [2n, 86400]]);
+    expect((await decoded("ModelRegistry.minExecWindow", "2 0", modelRegistryAbi)).args).toEqual([2n, 0]);
+    expect(await refused("ModelRegistry.minExecWindow", "2 86401")).toMatch(/and 86400 s/);
+    const hash = `0x${"ab".repeat(32)}` as Hex;
+    const allow = await decoded(
+      "ModelRegistry.verifierCodeHash",
+      `${hash.toUpperCase().replace("0X", "0x")} yes`,
+      modelRegistryAbi,
+    );
+    expect([allow.functionName, allow.args]).toEqual(["setVerifierCodeHashApproved", [hash, true]]);
+    expect((await decoded("ModelRegistry.verifierCodeHash", `${hash} no`, modelRegistryAbi)).args).toEqual([
+      hash,
+      false,
+    ]);
+    expect(await refused("ModelRegistry.verifierCodeHash", `0x${"ab".repeat(31)} yes`)).toMatch(
+      /64 hex digits/,
+    );
+    expect(await refused("ModelRegistry.verifierCodeHash", `${keccak256("0x")} yes`)).toMatch(/without code/);
   });
 
   it("says why it cannot propose and keeps the button disabled", () => {

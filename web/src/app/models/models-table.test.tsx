@@ -32,7 +32,7 @@ function model(extra: Partial<ModelRow>): ModelRow {
     registeredAt: 1_700_000_000,
     active: true,
     adminLocked: false,
-    tasks: { totalCount: 3 },
+    tasks: 3,
     completedTasks: 2,
     ...extra,
   };
@@ -76,6 +76,57 @@ describe("ModelsTable", () => {
     expect(onnx?.textContent).toContain("ipfs://elsewhere");
     expect(onnx?.textContent).toContain("Inactive, locked by governance");
     expect(within(onnx as HTMLElement).queryByRole("link", { name: "download" })).toBeNull();
+  });
+
+  it("shows approval, the minimum execution window and the execution profile read from the registry", () => {
+    const exact = {
+      comparison: 0,
+      quantStepLog2: 0,
+      intraOpThreads: 0,
+      graphOptimization: 0,
+      target: 1,
+      runtimeVersion: 0,
+    };
+    const { rerender } = render(<ModelsTable models={[model({}), model({ id: "2", kind: "ONNX" })]} />);
+    const cells = (row: number) =>
+      within(
+        within(screen.getByRole("table", { name: "Registered models" })).getAllByRole("row")[
+          row
+        ] as HTMLElement,
+      )
+        .getAllByRole("cell")
+        .map((c) => c.textContent);
+    // not read yet
+    expect(cells(1).slice(3, 5)).toEqual(["…", "…"]);
+    expect(cells(1)[10]).not.toContain("approved");
+    rerender(
+      <ModelsTable
+        models={[model({}), model({ id: "2", kind: "ONNX" })]}
+        chain={{
+          "1": { approved: true, minExecWindow: 0, profile: exact },
+          "2": {
+            approved: false,
+            minExecWindow: 600,
+            profile: {
+              comparison: 1,
+              quantStepLog2: -12,
+              intraOpThreads: 1,
+              graphOptimization: 3,
+              target: 0,
+              runtimeVersion: 1_030_000,
+            },
+          },
+        }}
+      />,
+    );
+    expect(cells(1)[3]).toBe("none of its own (the market's minimum applies)");
+    expect(cells(1)[4]).toBe("results compared as exact bytes");
+    expect(cells(1)[10]).toContain("Active, approved by governance");
+    expect(cells(2)[3]).toBe("10m");
+    expect(cells(2)[4]).toBe(
+      "results compared as outputs rounded to 2^-12 steps (half to even) before hashing; 1 intra-op thread; graph optimisation all; CPU only; onnxruntime 1.30.0",
+    );
+    expect(cells(2)[10]).toContain("not approved by governance (its tasks move no reputation)");
   });
 
   it("says when no model is registered", () => {

@@ -4,6 +4,7 @@ import { formatTime, shortAddress } from "@/lib/format.ts";
 import type { ModelRow } from "@/lib/indexer-views.ts";
 import { blobDownloadPath } from "@/lib/blob-uri.ts";
 import { describeResources } from "@/lib/resources.ts";
+import { describeProfile, minExecWindowText, type ChainModelInfo } from "@/lib/models.ts";
 import styles from "./models.module.css";
 
 const KIND_LABELS: Record<ModelRow["kind"], string> = {
@@ -12,13 +13,18 @@ const KIND_LABELS: Record<ModelRow["kind"], string> = {
   WASM: "WASM",
 };
 
-/** Every registered model (caption "Registered models"). */
+/**
+ * Every registered model (caption "Registered models"). `chain` holds what the indexer does not record (approval,
+ * minimum execution window, execution profile), read from the ModelRegistry by model id; "…" while it is read.
+ */
 export function ModelsTable({
   models,
   digitsVerifier,
+  chain,
 }: {
   models: readonly ModelRow[];
   digitsVerifier?: string;
+  chain?: Readonly<Record<string, ChainModelInfo>>;
 }) {
   return (
     <div className="table-wrap">
@@ -30,6 +36,8 @@ export function ModelsTable({
             <th scope="col">Kind</th>
             <th scope="col">Input → output</th>
             <th scope="col">Minimum resources</th>
+            <th scope="col">Minimum execution window</th>
+            <th scope="col">Execution profile</th>
             <th scope="col">Weights commitment</th>
             <th scope="col">Verifier</th>
             <th scope="col">Creator</th>
@@ -41,7 +49,7 @@ export function ModelsTable({
         <tbody>
           {models.length === 0 ? (
             <tr>
-              <td colSpan={10} className="muted">
+              <td colSpan={12} className="muted">
                 No models registered yet.
               </td>
             </tr>
@@ -49,6 +57,7 @@ export function ModelsTable({
             models.map((m) => {
               const artifactPath = blobDownloadPath(m.artifactUri);
               const zeroVerifier = /^0x0{40}$/.test(m.verifier);
+              const info = chain?.[m.id];
               return (
                 <tr key={m.id}>
                   <th scope="row">
@@ -62,6 +71,8 @@ export function ModelsTable({
                     {m.inputSize} → {m.outputSize}
                   </td>
                   <td>{describeResources(m.minResources)}</td>
+                  <td>{info ? minExecWindowText(info.minExecWindow) : "…"}</td>
+                  <td className={styles.profile}>{info ? describeProfile(m.kind, info.profile) : "…"}</td>
                   <td>
                     <span className={`mono ${styles.commitment}`} title={m.weightsCommitment}>
                       {m.weightsCommitment}
@@ -85,11 +96,15 @@ export function ModelsTable({
                     )}
                   </td>
                   <td>
-                    {m.completedTasks} of {m.tasks.totalCount} completed
+                    {m.completedTasks} of {m.tasks} completed
                   </td>
                   <td>
                     {m.active ? "Active" : "Inactive"}
                     {m.adminLocked && ", locked by governance"}
+                    {info &&
+                      (info.approved
+                        ? ", approved by governance"
+                        : ", not approved by governance (its tasks move no reputation)")}
                     <span className="muted"> · registered {formatTime(m.registeredAt)}</span>
                   </td>
                 </tr>

@@ -8,8 +8,8 @@ export default function StakePage() {
     <>
       <h1>Stake and provide</h1>
       <p className="muted">
-        Stake EAI to back the tasks you claim, register your machine as a provider, authorise operator
-        accounts and withdraw what you have earned.
+        Stake EAI to back the tasks you claim, register your machine as a provider, offer the operator role to
+        another account or accept one offered to you, and withdraw what you have earned.
       </p>
       <StakeAndProvide />
     </>

@@ -13,7 +13,7 @@ import { PermitToggle } from "@/components/permit-toggle.tsx";
 import { useWebConfig } from "@/components/config-context.tsx";
 import { useWriteGate, type WriteGate } from "@/lib/wallet-gate.ts";
 import { useAccountState, type AccountState } from "./account-state.ts";
-import { OperatorsPanel } from "./operators-panel.tsx";
+import { OperatorRolePanel, OperatorsPanel } from "./operators-panel.tsx";
 import { ProviderProfilePanel } from "./provider-profile.tsx";
 import styles from "./page.module.css";
 import { GatedButton } from "@/components/gated-button.tsx";
@@ -41,6 +41,10 @@ export function StakeAndProvide() {
       </div>
       <ProviderProfilePanel gate={gate} state={state} registry={addresses.registry} />
       <OperatorsPanel gate={gate} state={state} registry={addresses.registry} />
+      {/* A registered provider cannot operate for another one: the operator side is for other accounts. */}
+      {state?.registered ? null : (
+        <OperatorRolePanel gate={gate} state={state} registry={addresses.registry} />
+      )}
       <EarningsPanel gate={gate} state={state} addresses={addresses} />
     </>
   );
@@ -77,9 +81,9 @@ function Balances({ state, now }: { state: AccountState | undefined; now: number
       note: "Payments and refunds credited by the TaskMarket.",
     },
     {
-      label: "Slashing compensation",
+      label: "Staking vault credit",
       value: v(state?.vaultCredit),
-      note: "Your share of bonds slashed on your tasks.",
+      note: "Credited by the staking vault: a challenger's or juror's share of stake slashed in a dispute or audit (a slashed task bond goes to the treasury in full).",
     },
   ];
   return (
@@ -361,8 +365,7 @@ function EarningsPanel({
   const earnings = state?.marketCredit ?? 0n;
   const compensation = state?.vaultCredit ?? 0n;
   const reason = gate.reason ?? (state && earnings === 0n ? "Nothing to withdraw yet." : null);
-  const creditReason =
-    gate.reason ?? (state && compensation === 0n ? "No slashing compensation to claim." : null);
+  const creditReason = gate.reason ?? (state && compensation === 0n ? "No vault credit to claim." : null);
 
   return (
     <section aria-labelledby="earnings-title" className={`card ${styles.section}`}>
@@ -393,7 +396,7 @@ function EarningsPanel({
         Withdraw earnings
       </GatedButton>
       <p>
-        Slashing compensation: <strong>{state ? formatToken(compensation) : "—"}</strong>
+        Staking vault credit: <strong>{state ? formatToken(compensation) : "—"}</strong>
       </p>
       <GatedButton
         type="button"
@@ -402,7 +405,7 @@ function EarningsPanel({
         blockedReason={creditReason}
         onClick={() =>
           run(() =>
-            tx.run("Claim slashing compensation", {
+            tx.run("Claim vault credit", {
               address: addresses.vault,
               abi: stakingVaultAbi,
               functionName: "claimCredit",
@@ -411,7 +414,7 @@ function EarningsPanel({
           )
         }
       >
-        Claim slashing compensation
+        Claim vault credit
       </GatedButton>
       <TxStatus state={tx.state} />
     </section>

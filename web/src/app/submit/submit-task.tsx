@@ -1,27 +1,35 @@
 "use client";
 import Link from "next/link";
-import { useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import type { TransactionReceipt } from "viem";
 import { usePublicClient, useReadContract, useReadContracts, useWalletClient } from "wagmi";
-import { eaiTokenAbi, modelRegistryAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
+import { eaiTokenAbi, modelRegistryAbi, taskMarketAbi } from "@eai/sdk/abis";
 import { buildTaskRequest, encodeZkInput, submittedTaskFromLogs } from "@eai/sdk/tasks/request";
+import { checkServeable, type ServeableReport, type ServeableRequest } from "@eai/sdk/tasks/serveable";
 import { useContractAddress, useWebConfig } from "@/components/config-context.tsx";
 import { DigitPad, blankImage, isBlank } from "@/components/digit-pad.tsx";
 import { DecimalInput, FormField, focusFirstInvalid } from "@/components/form-field.tsx";
 import { TaskLive } from "@/components/task-live.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
-import { formatToken } from "@/lib/format.ts";
-import { useIndexerGraphql } from "@/lib/indexer.ts";
+import { formatDuration, formatToken } from "@/lib/format.ts";
+import { parseScaled, parseTokenAmount } from "@/lib/form-values.ts";
+import { useIndexerGraphql, useIndexerRest } from "@/lib/indexer.ts";
+import { leaderboardSchema, parser } from "@/lib/indexer-views.ts";
 import { signPermit } from "@eai/sdk/tasks/permit";
 import { PERMIT_VALIDITY_SECONDS } from "@/lib/permit.ts";
 import { PermitToggle } from "@/components/permit-toggle.tsx";
 import {
   MAX_INPUT_BYTES,
   MODELS_QUERY,
+  countEligibleProviders,
+  defaultExecMinutes,
+  minimumExecWindow,
   modeOf,
   modelLabel,
   modelsSchema,
   parseSubmitForm,
+  ratedStatus,
+  rewardValueOf,
   uploadInput,
   type SubmitFieldErrors,
   type SubmitFormValues,
@@ -34,12 +42,39 @@ import { GatedButton } from "@/components/gated-button.tsx";
 
 type InputErrors = { model?: string; drawing?: string; file?: string };
 
+/** The leaderboard page the eligible-provider count is taken from (the indexer's maximum). */
+const ELIGIBLE_QUERY = "/leaderboard?active=true&limit=500";
+
+/** What `checkServeable` says, as the submit button's hint: why the task cannot be served (null: it can). */
+export function serveableBlockReason(
+  report: ServeableReport | undefined,
+  reading: string | null,
+): string | null {
+  if (report === undefined) return reading;
+  if (report.errors.length === 0) return null;
+  return `This task cannot be served: ${report.errors.join("; ")}.`;
+}
+
+/** The warnings of `checkServeable` (the task can still be served), shown next to the submit button. */
+export function ServeableWarnings({ report }: { report: ServeableReport | undefined }) {
+  if (!report || report.warnings.length === 0) return null;
+  return (
+    <div className={styles.warnings} data-testid="serveable-warnings">
+      <p>Before you submit:</p>
+      <ul>
+        {report.warnings.map((w) => (
+          <li key={w}>{w}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
 /** The "Submit a task" form: model, input, price and terms, payment; then the new task followed live. */
 export function SubmitTask() {
   const { deployment } = useWebConfig();
   const market = useContractAddress("TaskMarket");
   const token = useContractAddress("EAIToken");
-  const vault = useContractAddress("StakingVault");
   const models = useContractAddress("ModelRegistry");
   const gate = useWriteGate();
   const tx = useTx();
@@ -59,6 +94,10 @@ export function SubmitTask() {
 
   const [image, setImage] = useState<Uint8Array>(blankImage);
   const [file, setFile] = useState<File | null>(null);
+  /** The chosen file's bytes (read once chosen, so the input can be checked against the model before anything). */
+  const [fileBytes, setFileBytes] = useState<Uint8Array | null>(null);
+  const chosenFile = useRef<File | null>(null);
+  const [execTouched, setExecTouched] = useState(false);
   const [values, setValues] = useState<SubmitFormValues>({
     reward: "1",
     deadlineHours: "24",
@@ -79,9 +118,20 @@ export function SubmitTask() {
       { address: market, abi: taskMarketAbi, functionName: "stakeParams" },
       { address: market, abi: taskMarketAbi, functionName: "paymentToken", args: [token] },
       { address: market, abi: taskMarketAbi, functionName: "paused" },
-      { address: vault, abi: stakingVaultAbi, functionName: "slashTreasuryBps" },
+      { address: market, abi: taskMarketAbi, functionName: "settlementParams" },
     ],
     query: { refetchInterval: 10_000 },
+  });
+  // The selected model as the registry has it now: kind, active, approved, input size, minimum execution window.
+  const chainModel = useReadContract({
+    address: models,
+    abi: modelRegistryAbi,
+    functionName: "getModel",
+    args: model ? [BigInt(model.id)] : undefined,
+    query: { enabled: Boolean(model), refetchInterval: 15_000 },
+  });
+  const board = useIndexerRest(mode === "redundant" ? ELIGIBLE_QUERY : null, parser(leaderboardSchema), {
+    refetchInterval: 15_000,
   });
   const balance = useReadContract({
     address: token,
@@ -91,20 +141,31 @@ export function SubmitTask() {
     query: { enabled: Boolean(gate.account) },
   });
 
-  const [params, stakeParams, payment, paused, slashTreasuryBps] = chain.data ?? [];
+  const [params, stakeParams, payment, paused, settlement] = chain.data ?? [];
   const rules: MarketRules | undefined =
-    params && stakeParams && slashTreasuryBps !== undefined
+    params && stakeParams && settlement
       ? {
           ...params,
           bondFloor: stakeParams[0],
-          slashTreasuryBps,
+          faultFeeBps: settlement.faultFeeBps,
+          fillTimeout: settlement.fillTimeout,
         }
       : undefined;
+  const onChain = model && chainModel.data ? chainModel.data : undefined;
+  const minExec =
+    params && onChain ? minimumExecWindow(params.minExecWindow, onChain.minExecWindow) : undefined;
+  // The proposed execution window respects the market's and the model's minimum until the user types one.
+  useEffect(() => {
+    if (minExec !== undefined && !execTouched) {
+      setValues((v) => ({ ...v, execMinutes: defaultExecMinutes(minExec) }));
+    }
+  }, [minExec, execTouched]);
   const ctx = {
     mode,
     priorityWindow: params?.priorityWindow ?? 0,
     revealWindow: params?.revealWindow ?? 0,
     maxRedundancy: params?.maxRedundancy ?? 9,
+    maxTaskLifetime: params?.maxTaskLifetime,
     balance: balance.data,
   };
   const live = parseSubmitForm(values, ctx);
@@ -117,8 +178,58 @@ export function SubmitTask() {
     query: { enabled: liveReward !== undefined },
   });
 
-  const set = (key: keyof SubmitFormValues) => (e: { target: { value: string } }) =>
+  const set = (key: keyof SubmitFormValues) => (e: { target: { value: string } }) => {
+    if (key === "execMinutes") setExecTouched(true);
     setValues((v) => ({ ...v, [key]: e.target.value }));
+  };
+
+  // What checkServeable needs besides the model: the typed window and reward (each on its own, so one bad field does
+  // not hide the others' problems), the input bytes and how many providers could claim the task now.
+  const execWindow = parseScaled(values.execMinutes, "the execution window", 60, 60, 2 ** 32 - 1).value;
+  const typedReward = parseTokenAmount(values.reward).value;
+  const rewardValue =
+    typedReward !== undefined && payment ? rewardValueOf(typedReward, payment[1]) : undefined;
+  const redundancy = mode === "redundant" ? Number(values.redundancy) || 3 : 1;
+  const minTier = Number(values.minTier) || 1;
+  const eligible =
+    mode === "redundant" && board.data && stakeParams && onChain
+      ? countEligibleProviders(
+          board.data,
+          { minTier, minResources: onChain.minResources, minProviderStake: stakeParams[1] },
+          redundancy,
+        )
+      : undefined;
+  const serveable = (
+    m: NonNullable<typeof onChain>,
+    input: Uint8Array | undefined,
+  ): ServeableRequest | undefined =>
+    model && params && execWindow !== undefined
+      ? {
+          modelId: BigInt(model.id),
+          model: {
+            kind: m.kind,
+            active: m.active,
+            approved: m.approved,
+            inputSize: m.inputSize,
+            minExecWindow: m.minExecWindow,
+          },
+          mode,
+          execWindow,
+          marketMinExecWindow: params.minExecWindow,
+          private: false,
+          input: mode === "redundant" ? input : undefined,
+          redundancy: mode === "redundant" ? redundancy : undefined,
+          eligibleProviders: eligible,
+          rewardValue,
+          minRatedValue: settlement?.minRatedValue,
+        }
+      : undefined;
+  const request = onChain ? serveable(onChain, fileBytes ?? undefined) : undefined;
+  const report = request ? checkServeable(request) : undefined;
+  const rated =
+    onChain && settlement
+      ? ratedStatus({ approved: onChain.approved, rewardValue, minRatedValue: settlement.minRatedValue })
+      : undefined;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -154,6 +265,28 @@ export function SubmitTask() {
     setSubmitted(null);
     tx.reset();
     try {
+      // Fresh reads, and checkServeable on them, before anything is uploaded or signed.
+      setStage("Checking the task against the model and the market…");
+      const [block, onChainModel] = await Promise.all([
+        publicClient.getBlock({ blockTag: "latest" }),
+        publicClient.readContract({
+          address: models,
+          abi: modelRegistryAbi,
+          functionName: "getModel",
+          args: [BigInt(model.id)],
+        }),
+      ]);
+      const input = mode === "redundant" ? new Uint8Array(await (file as File).arrayBuffer()) : undefined;
+      const fresh = serveable(onChainModel, input);
+      const check = fresh ? checkServeable(fresh) : undefined;
+      if (!check || check.errors.length > 0) {
+        tx.setState({
+          phase: "failed",
+          label: "Submit task",
+          message: serveableBlockReason(check, "the market's rules are not read yet") ?? "",
+        });
+        return;
+      }
       let inputURI: string;
       let inputCommitment: bigint;
       if (mode === "zk") {
@@ -165,19 +298,10 @@ export function SubmitTask() {
         inputCommitment = encoded.commitment;
       } else {
         setStage("Uploading the input…");
-        const uploaded = await uploadInput(new Uint8Array(await (file as File).arrayBuffer()));
+        const uploaded = await uploadInput(input as Uint8Array);
         inputURI = uploaded.uri;
         inputCommitment = uploaded.commitment;
       }
-      const [block, onChainModel] = await Promise.all([
-        publicClient.getBlock({ blockTag: "latest" }),
-        publicClient.readContract({
-          address: models,
-          abi: modelRegistryAbi,
-          functionName: "getModel",
-          args: [BigInt(model.id)],
-        }),
-      ]);
       const now = Number(block.timestamp);
       const request = buildTaskRequest({
         modelId: BigInt(model.id),
@@ -261,14 +385,23 @@ export function SubmitTask() {
     }
   }
 
-  const submitBlocked = !gate.ready || busy || paused === true || payment?.[0] === false;
+  const reading = chainModel.error
+    ? `Could not read model #${model?.id} from the chain: ${chainModel.error.message.split("\n")[0]}`
+    : chain.error
+      ? null
+      : model
+        ? "Reading the model and the market's rules from the chain…"
+        : null;
+  const serveBlock = model ? serveableBlockReason(report, reading) : null;
+  const submitBlocked =
+    !gate.ready || busy || paused === true || payment?.[0] === false || serveBlock !== null;
   const blockReason =
     gate.reason ??
     (paused === true
       ? "Submissions are paused by the market's guardian."
       : payment?.[0] === false
         ? "EAI is not an allowed payment token of this market."
-        : null);
+        : serveBlock);
 
   return (
     <>
@@ -338,8 +471,24 @@ export function SubmitTask() {
                     {...control}
                     type="file"
                     onChange={(e) => {
-                      setFile(e.target.files?.[0] ?? null);
+                      const chosen = e.target.files?.[0] ?? null;
+                      chosenFile.current = chosen;
+                      setFile(chosen);
+                      setFileBytes(null);
                       setErrors((er) => ({ ...er, file: undefined }));
+                      if (chosen && chosen.size > 0 && chosen.size <= MAX_INPUT_BYTES) {
+                        // Only the latest choice counts: an earlier file's late read is dropped.
+                        void chosen.arrayBuffer().then(
+                          (buffer) => {
+                            if (chosenFile.current === chosen) setFileBytes(new Uint8Array(buffer));
+                          },
+                          (err: Error) =>
+                            setErrors((er) => ({
+                              ...er,
+                              file: `The file could not be read: ${err.message}`,
+                            })),
+                        );
+                      }
                     }}
                   />
                 )}
@@ -347,7 +496,7 @@ export function SubmitTask() {
               <FormField
                 label="Redundancy"
                 error={errors.redundancy}
-                hint={`Providers that run the task; a strict majority decides. Odd, 3 to ${ctx.maxRedundancy}.`}
+                hint={`Votes drawn by stake among the eligible providers (one provider may win several); a strict majority of the votes decides. Odd, 3 to ${ctx.maxRedundancy}.`}
               >
                 {(control) => (
                   <select {...control} value={values.redundancy} onChange={set("redundancy")}>
@@ -393,7 +542,14 @@ export function SubmitTask() {
           <FormField
             label="Execution window (minutes)"
             error={errors.execMinutes}
-            hint="How long a claimant has to deliver after claiming."
+            hint={
+              (mode === "zk"
+                ? "How long a claimant has to deliver after claiming."
+                : "How long the claimants have to commit, counted from the claim that takes the last vote.") +
+              (minExec !== undefined && params && onChain
+                ? ` At least ${formatDuration(minExec)} (the market's minimum ${formatDuration(params.minExecWindow)}, this model's ${onChain.minExecWindow === 0 ? "none" : formatDuration(onChain.minExecWindow)}).`
+                : "")
+            }
           >
             {(control) => (
               <DecimalInput
@@ -427,6 +583,7 @@ export function SubmitTask() {
               minTier={Number(values.minTier) || 1}
               deadlineIn={live.ok ? live.value.deadlineIn : undefined}
               execWindow={live.ok ? live.value.execWindow : undefined}
+              rated={rated}
             />
           ) : (
             <p className="muted">
@@ -448,6 +605,7 @@ export function SubmitTask() {
             spender="market"
             action="the submission"
           />
+          <ServeableWarnings report={report} />
           <GatedButton type="submit" className="btn" disabled={submitBlocked} blockedReason={blockReason}>
             {busy ? "Submitting…" : "Submit task"}
           </GatedButton>

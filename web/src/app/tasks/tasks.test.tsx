@@ -2,7 +2,13 @@
 import { cleanup, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TaskDetail } from "@/lib/indexer-views.ts";
-import { PaymentsTable, ProofStatus, TaskSummary } from "./[id]/task-detail.tsx";
+import {
+  PaymentsTable,
+  ProofStatus,
+  TaskSummary,
+  describeDraws,
+  outputWordText,
+} from "./[id]/task-detail.tsx";
 import { MyTasksTable } from "./my-tasks-table.tsx";
 
 afterEach(cleanup);
@@ -104,7 +110,7 @@ describe("task detail parts", () => {
               kind: "proven",
               provider: P1,
               amount: null,
-              data: { outputCommitment: "157536", output: `0x${"07".repeat(32)}` },
+              data: { output: "157536" },
               blockNumber: "155",
               logIndex: 0,
               timestamp: 1_700_000_040,
@@ -116,7 +122,10 @@ describe("task detail parts", () => {
     );
     expect(document.body.textContent).toContain("ProofAccepted on chain by the verifier");
     expect(screen.getByRole("link", { name: "0x3c44…93bc" }).getAttribute("href")).toBe(`/providers/${P1}`);
-    expect(document.body.textContent).toContain("157536");
+    // the decimal word the indexer stores, shown as the 32-byte hex TaskCompleted.result holds (157536 = 0x26760)
+    expect(screen.getByTitle(`0x${"0".repeat(59)}26760`)).toBeTruthy();
+    expect(outputWordText(`0x${"07".repeat(32)}`)).toBe(`0x${"07".repeat(32)}`);
+    expect(outputWordText(null)).toBe("—");
   });
 
   it("REDUNDANT: shows commits, reveals, the majority and each claimant with a result download", () => {
@@ -178,6 +187,63 @@ describe("task detail parts", () => {
     ).toBe(`/api/blobs/${"aa".repeat(32)}`);
     expect(rows[2]?.textContent).toContain("penalized (WrongResult)");
     expect(within(rows[2] as HTMLElement).queryByRole("link", { name: "download" })).toBeNull();
+    // no draws known (neither the chain's nor the indexer's)
+    expect(within(rows[1] as HTMLElement).getAllByRole("cell")[2]?.textContent).toBe("—");
+  });
+
+  it("REDUNDANT: each claimant's draws and votes (chain first, then the indexer), a task-fault reveal in words", () => {
+    const fault = `0x${"fa".repeat(32)}`;
+    const claim = {
+      taskId: "3",
+      operator: P1,
+      bond: "1000000000000000000",
+      attempts: 2,
+      claimedAt: 1_700_000_010,
+      commitment: `0x${"01".repeat(32)}`,
+      committedAt: 1_700_000_020,
+      resultUri: null,
+      revealedAt: 1_700_000_030,
+      penalty: null,
+      payout: null,
+      updatedAt: 1_700_000_040,
+    };
+    render(
+      <ProofStatus
+        task={task({
+          mode: "REDUNDANT",
+          redundancy: 3,
+          status: "Faulted",
+          commits: 2,
+          reveals: 2,
+          claimants: [
+            { ...claim, provider: P1, resultHash: fault.toUpperCase().replace("0X", "0x"), outcome: "paid" },
+            {
+              ...claim,
+              provider: P2,
+              resultHash: `0x${"ef".repeat(32)}`,
+              outcome: "bond_returned",
+              draws: 2,
+            },
+          ],
+        })}
+        draws={{ [P1]: 0b101 }}
+        faultResult={fault}
+      />,
+    );
+    expect(document.body.textContent).toContain(
+      "Majority resulta task fault (the reward was refunded minus the fault fee)",
+    );
+    const rows = within(screen.getByRole("table", { name: "Claimants" })).getAllByRole("row");
+    const cells = (i: number) =>
+      within(rows[i] as HTMLElement)
+        .getAllByRole("cell")
+        .map((c) => c.textContent);
+    expect(cells(1)[2]).toBe("draws 0, 2 (2 votes)");
+    expect(cells(1)[4]).toBe("task fault reported");
+    expect(cells(2)[2]).toBe("draw 1 (1 vote)");
+    expect(cells(2)[4]).not.toContain("task fault");
+    expect(describeDraws(0)).toBe("none (left)");
+    expect(describeDraws(undefined)).toBe("—");
   });
 
   it("lists the settlement's payments", () => {

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
-import { useEffect, useState } from "react";
-import { useConnection } from "wagmi";
+import { useEffect, useMemo, useState } from "react";
+import { useConnection, useReadContract } from "wagmi";
 import { taskMarketAbi } from "@eai/sdk/abis";
 import { useWebConfig } from "@/components/config-context.tsx";
 import { TaskLive } from "@/components/task-live.tsx";
@@ -12,9 +12,11 @@ import { taskDetailSchema, type TaskDetail as TaskDetailData, parser } from "@/l
 import { indexerErrorMessage } from "@/lib/read-state.ts";
 import { blobDownloadPath } from "@/lib/blob-uri.ts";
 import { describeResources } from "@/lib/resources.ts";
-import { useChainTaskState, useSubmittedTask } from "@/lib/task-chain.ts";
+import { isFinalStatus, useChainTaskState, useClaimDraws, useSubmittedTask } from "@/lib/task-chain.ts";
+import { outputWordHex } from "@/lib/task-output.ts";
 import { useTx } from "@/lib/use-tx.ts";
 import styles from "../tasks.module.css";
+import { SettleTask } from "./settle-task.tsx";
 
 function Hash({ value }: { value: string }) {
   return (
@@ -42,8 +44,18 @@ export function TaskSummary({ task, eaiToken }: { task: TaskDetailData; eaiToken
       <dd>
         {task.mode === "ZK"
           ? "ZK proof (Groth16)"
-          : `Redundant execution by ${task.redundancy} providers, majority wins`}
+          : `Redundant execution: ${task.redundancy} votes drawn by stake (a provider may hold several), a strict majority of the votes wins`}
       </dd>
+      {task.rated !== undefined && task.rated !== null && (
+        <>
+          <dt>Rated</dt>
+          <dd>
+            {task.rated
+              ? "yes: the outcome moves the providers' reputation"
+              : "no: an unapproved model or a reward below the governed minimum, so the outcome moves no reputation"}
+          </dd>
+        </>
+      )}
       <dt>Reward</dt>
       <dd>{amount(task.reward)}</dd>
       <dt>Provider bond</dt>
@@ -96,8 +108,48 @@ export function TaskSummary({ task, eaiToken }: { task: TaskDetailData; eaiToken
   );
 }
 
-/** ZK: the accepted proof; REDUNDANT: commits, reveals, the majority and each claimant. */
-export function ProofStatus({ task }: { task: TaskDetailData }) {
+/**
+ * The proven output word as 32-byte hex, however the indexer stores it (a decimal uint256 since the word became a
+ * public signal, 0x-hex before); "—" when there is none.
+ */
+export function outputWordText(value: string | number | boolean | null | undefined): string {
+  if (typeof value !== "string" || value === "") return "—";
+  if (/^\d+$/.test(value)) return outputWordHex(BigInt(value));
+  return value;
+}
+
+/** Draw indices of a `draws` bitmask (bit i: draw i). */
+export function drawIndices(draws: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < 16; i++) if ((draws >> i) & 1) out.push(i);
+  return out;
+}
+
+/** A claimant's draws and votes in words: "draws 0, 2 (2 votes)", "none (left)" or "—" when unknown. */
+export function describeDraws(draws: number | null | undefined): string {
+  if (draws === null || draws === undefined) return "—";
+  const list = drawIndices(draws);
+  if (list.length === 0) return "none (left)";
+  return `draw${list.length === 1 ? "" : "s"} ${list.join(", ")} (${list.length} vote${list.length === 1 ? "" : "s"})`;
+}
+
+/**
+ * ZK: the accepted proof; REDUNDANT: commits, reveals, the majority and each claimant with its draws and votes.
+ * `draws` (by lower-case provider, from `redundantClaimOf` on the chain) and `faultResult`
+ * (`TaskMarket.TASK_FAULT_RESULT`) are optional: without them the claimants' draws come from the indexer when it
+ * records them, and a task-fault reveal shows as its hash.
+ */
+export function ProofStatus({
+  task,
+  draws,
+  faultResult,
+}: {
+  task: TaskDetailData;
+  draws?: Record<string, number>;
+  faultResult?: string;
+}) {
+  const isFault = (hash: string | null) =>
+    hash !== null && faultResult !== undefined && hash.toLowerCase() === faultResult.toLowerCase();
   if (task.mode === "ZK") {
     const proven = [...task.timeline].reverse().find((e) => e.kind === "proven");
     if (!proven) {
@@ -122,13 +174,9 @@ export function ProofStatus({ task }: { task: TaskDetailData }) {
         <dd>
           <Link href={`/providers/${proven.provider ?? ""}`}>{shortAddress(proven.provider ?? "")}</Link>
         </dd>
-        <dt>Output commitment</dt>
+        <dt>Output word (public signal 2)</dt>
         <dd>
-          <Hash value={String(proven.data.outputCommitment ?? task.outputCommitment ?? "")} />
-        </dd>
-        <dt>Output word</dt>
-        <dd>
-          <Hash value={String(proven.data.output ?? task.output ?? "")} />
+          <Hash value={outputWordText(proven.data.output ?? task.output)} />
         </dd>
         <dt>When</dt>
         <dd>
@@ -150,7 +198,9 @@ export function ProofStatus({ task }: { task: TaskDetailData }) {
         </dd>
         <dt>Majority result</dt>
         <dd>
-          {task.result ? (
+          {task.status === "Faulted" ? (
+            "a task fault (the reward was refunded minus the fault fee)"
+          ) : task.result ? (
             <Hash value={task.result} />
           ) : task.noMajority ? (
             "no majority (refunded)"
@@ -167,6 +217,7 @@ export function ProofStatus({ task }: { task: TaskDetailData }) {
             <tr>
               <th scope="col">Provider</th>
               <th scope="col">Claimed</th>
+              <th scope="col">Draws (votes)</th>
               <th scope="col">Committed</th>
               <th scope="col">Revealed result</th>
               <th scope="col">Outcome</th>
@@ -175,7 +226,7 @@ export function ProofStatus({ task }: { task: TaskDetailData }) {
           <tbody>
             {task.claimants.length === 0 ? (
               <tr>
-                <td colSpan={5} className="muted">
+                <td colSpan={6} className="muted">
                   No claims yet.
                 </td>
               </tr>
@@ -189,9 +240,16 @@ export function ProofStatus({ task }: { task: TaskDetailData }) {
                       <Link href={`/providers/${c.provider}`}>{shortAddress(c.provider)}</Link>
                     </td>
                     <td>{formatTime(c.claimedAt)}</td>
+                    <td>{describeDraws(draws?.[c.provider.toLowerCase()] ?? c.draws)}</td>
                     <td>{c.committedAt ? formatTime(c.committedAt) : "—"}</td>
                     <td>
-                      {c.resultHash ? <Hash value={c.resultHash} /> : "—"}
+                      {isFault(c.resultHash) ? (
+                        "task fault reported"
+                      ) : c.resultHash ? (
+                        <Hash value={c.resultHash} />
+                      ) : (
+                        "—"
+                      )}
                       {majority && " (majority)"}
                       {resultPath && (
                         <>
@@ -314,6 +372,23 @@ function CancelTask({ taskId, requester }: { taskId: bigint; requester: string }
   );
 }
 
+/** {@link ProofStatus} of a REDUNDANT task with each claimant's draws read from the chain. */
+function RedundantStatus({ task }: { task: TaskDetailData }) {
+  const { chainId, deployment } = useWebConfig();
+  const taskId = BigInt(task.id);
+  const final = isFinalStatus(task.status);
+  const providers = useMemo(() => task.claimants.map((c) => c.provider), [task.claimants]);
+  const draws = useClaimDraws(taskId, providers, true, final);
+  const fault = useReadContract({
+    address: deployment.contracts.TaskMarket.address,
+    abi: taskMarketAbi,
+    functionName: "TASK_FAULT_RESULT",
+    chainId,
+    query: { staleTime: Infinity },
+  });
+  return <ProofStatus task={task} draws={draws} faultResult={fault.data} />;
+}
+
 /** The task page's client part. */
 export function TaskDetail({ id }: { id: string }) {
   const taskId = BigInt(id);
@@ -334,6 +409,7 @@ export function TaskDetail({ id }: { id: string }) {
       ) : (
         <>
           <TaskLive taskId={taskId} />
+          <SettleTask taskId={taskId} />
           {task && <CancelTask taskId={taskId} requester={task.requester} />}
           <section className={styles.section} aria-labelledby="summary-heading">
             <h2 id="summary-heading">Request</h2>
@@ -355,7 +431,7 @@ export function TaskDetail({ id }: { id: string }) {
             <>
               <section className={styles.section} aria-labelledby="proof-heading">
                 <h2 id="proof-heading">{task.mode === "ZK" ? "Proof" : "Commits and reveals"}</h2>
-                <ProofStatus task={task} />
+                {task.mode === "ZK" ? <ProofStatus task={task} /> : <RedundantStatus task={task} />}
               </section>
               <section className={styles.section} aria-labelledby="payments-heading">
                 <h2 id="payments-heading">Payments</h2>
