@@ -21,8 +21,16 @@
  * State (blobs, worker state, the indexer's PGlite database) lives in .state/ and is reset at every start, since
  * the local chain starts empty. The web app is built on first start (and whenever web/ or the SDK changed since
  * the last build), then served by `next start`.
+ *
+ * Stopping: Ctrl-C, SIGTERM or SIGHUP (to this process or to its whole process group, e.g. a closed terminal), or
+ * the exit of its parent (`kill <pid of npm>`: npm exits without passing SIGTERM on) stop every process started
+ * here — SIGTERM, then SIGKILL after 5 s — and then this process exits. If this process is
+ * killed outright (SIGKILL), a reaper (scripts/supervisor.ts) stops them instead. <state>/processes.json lists them;
+ * the next start stops what an earlier run left behind (after checking each command line) and checks that every
+ * port it needs is free before starting anything.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +44,15 @@ import { parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
 import { eaiTokenAbi } from "../sdk/src/generated/abis.ts";
 import { startBlobStore, uploadBlob, type BlobStore } from "../sdk/src/storage/index.ts";
 import { MNIST_MLP } from "../deploy/ignition/modules/EAIProtocol.ts";
+import {
+  DEFAULT_STOP_GRACE_MS,
+  findLeftovers,
+  groupMembers,
+  portFree,
+  portHolder,
+  stopGroups,
+  Supervisor,
+} from "./supervisor.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Hardhat's well-known development mnemonic (public test keys; never use them on a real chain). */
@@ -95,29 +112,55 @@ const DEPLOYMENTS_DIR = args.values["state-dir"]
   : join(ROOT, "deploy/deployments");
 const WEB = join(ROOT, "web");
 
-const children: ChildProcess[] = [];
+/** Every process started here is listed in this file while it runs (see scripts/supervisor.ts). */
+const PID_FILE = join(STATE, "processes.json");
+/** How long a worker finishes in-flight steps at shutdown (the state is reset at the next start anyway). */
+const WORKER_SHUTDOWN_GRACE_MS = 3_000;
+
+let supervisor: Supervisor | undefined;
 let blobStore: BlobStore | undefined;
 let stopping = false;
 
-function stop(code = 0): void {
+// A closed terminal (SIGHUP) makes writes to it fail; that must not crash the shutdown.
+process.stdout.on("error", () => {});
+process.stderr.on("error", () => {});
+
+/** Stops everything started here (SIGTERM to each process group, SIGKILL after the grace period), then exits. */
+function stop(code = 0, why?: string): void {
   if (stopping) return;
   stopping = true;
-  console.log("\nstopping…");
-  // Workers first (they finish or persist in-flight work), then the indexer, the blob store and the chain.
-  for (const child of [...children].reverse()) {
-    if (child.exitCode !== null || child.pid === undefined) continue;
-    // Each service runs in its own process group (npx → node): signal the whole group.
+  console.log(`\nstopping${why ? ` (${why})` : ""}…`);
+  // Should anything hang, exit anyway; the reaper then finishes the job.
+  setTimeout(() => process.exit(code), DEFAULT_STOP_GRACE_MS + 10_000).unref();
+  void (async () => {
     try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      child.kill("SIGTERM");
+      const killed = (await supervisor?.stopAll()) ?? [];
+      if (killed.length > 0) {
+        console.log(
+          `  ${killed.length} process group(s) still ran ${DEFAULT_STOP_GRACE_MS / 1000} s after SIGTERM: killed`,
+        );
+      }
+      await blobStore?.close().catch(() => {});
+      console.log("stopped");
+    } finally {
+      process.exit(code);
     }
-  }
-  void blobStore?.close();
-  setTimeout(() => process.exit(code), 3_000).unref();
+  })();
 }
-process.on("SIGINT", () => stop(0));
-process.on("SIGTERM", () => stop(0));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(0, signal));
+// Under `npm start` the parent is npm, which exits on SIGTERM without passing it on: this process is then
+// re-parented (to init or a subreaper). Noticing that is the only sign that the user's `kill <npm>` happened.
+const parentAtStart = process.ppid;
+if (parentAtStart > 1) {
+  setInterval(() => {
+    if (process.ppid !== parentAtStart) stop(0, `parent process ${parentAtStart} exited`);
+  }, 500).unref();
+}
+
+/** A package binary from node_modules/.bin, run on this Node directly (no npx → sh layers to signal). */
+function bin(name: string): [string, string] {
+  return [process.execPath, realpathSync(join(ROOT, "node_modules", ".bin", name))];
+}
 
 async function rpc(url: string, method: string, params: unknown[] = []): Promise<unknown> {
   const res = await fetch(url, {
@@ -156,34 +199,112 @@ async function waitFor(what: string, check: () => Promise<unknown>, timeoutMs: n
 /** Starts a long-running service; its exit (other than at shutdown) stops the whole network. */
 function service(
   name: string,
-  cmd: string,
-  argv: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-) {
-  const child = spawn(cmd, argv, {
-    cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, ...opts.env },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
-  children.push(child);
-  child.on("exit", (code) => {
-    if (!stopping) {
-      console.error(`${name} exited (${code})`);
+  [cmd, ...argv]: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; ports?: number[] } = {},
+): ChildProcess {
+  if (!supervisor || cmd === undefined) throw new Error(`cannot start ${name}`);
+  return supervisor.spawn(
+    name,
+    cmd,
+    argv,
+    { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, ports: opts.ports },
+    (code, signal) => {
+      console.error(`${name} exited (${signal ?? code})`);
       stop(1);
-    }
-  });
-  return child;
+    },
+  );
 }
 
-function run(cmd: string, argv: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<void> {
+/** Runs a command to completion (supervised too: it is stopped with everything else). */
+function run(name: string, [cmd, ...argv]: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<void> {
+  if (!supervisor || cmd === undefined) return Promise.reject(new Error(`cannot run ${name}`));
+  const child = supervisor.spawn(name, cmd, argv, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { cwd, stdio: "inherit", env: { ...process.env, ...env } });
-    children.push(child);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${cmd} ${argv.join(" ")} exited ${code}`)),
+    child.once("error", reject);
+    child.once("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`${name} exited ${signal ?? code}`)),
     );
   });
+}
+
+/**
+ * Finds what an earlier `npm start` with this state folder left running (it was killed outright and its reaper
+ * too): refuses to start while that launcher still runs; stops the processes it left, once their command lines
+ * match the recorded ones; reports recorded pids that now belong to other programs and leaves those alone.
+ */
+async function clearLeftovers(): Promise<void> {
+  const found = await findLeftovers(PID_FILE);
+  if (!found) return;
+  if (found.launcher) {
+    throw new Error(
+      `npm start is already running with the state folder ${STATE} (pid ${found.launcher.pid}: ` +
+        `${found.launcher.command}); stop it first (Ctrl-C in its terminal, or kill ${found.launcher.pid}) ` +
+        "or pass another --state-dir",
+    );
+  }
+  for (const r of found.reused) {
+    console.log(
+      `note: pid ${r.pid} (${r.name} of an earlier run) now runs another program (${r.now.slice(0, 120)}); left alone`,
+    );
+  }
+  if (found.ours.length === 0) {
+    console.log(`an earlier npm start did not stop cleanly (${PID_FILE}), but none of its processes is left`);
+    return;
+  }
+  console.log(`found processes left by an earlier npm start that did not stop cleanly (${PID_FILE}):`);
+  for (const { record, members } of found.ours) {
+    const ports = record.ports.length > 0 ? `, port ${record.ports.join(", ")}` : "";
+    console.log(
+      `  ${record.name}: pid ${record.pid}${ports}, ${members.length} process(es) in its group — ` +
+        record.command.replace(/\s+/g, " ").slice(0, 120),
+    );
+  }
+  console.log("their command lines are the recorded ones: stopping them…");
+  const groups = found.ours.map((o) => o.record.pgid);
+  await stopGroups(groups, DEFAULT_STOP_GRACE_MS);
+  const left = groups.filter((g) => groupMembers(g).length > 0);
+  if (left.length > 0) {
+    throw new Error(
+      `could not stop process group(s) ${left.join(", ")}; try kill -KILL ${left.map((g) => `-${g}`).join(" ")}`,
+    );
+  }
+  console.log(`✓ stopped ${found.ours.length} leftover process group(s)`);
+}
+
+/** Every port this start will listen on must be free; says which is taken, by whom, and what to do. */
+async function checkPorts(): Promise<void> {
+  const wanted: { port: number; what: string }[] = [];
+  if (localChain) wanted.push({ port, what: "the local chain, --port" });
+  wanted.push({ port: blobPort, what: "the blob store, --blob-port" });
+  if (withIndexer) wanted.push({ port: indexerPort, what: "the indexer, --indexer-port" });
+  for (let i = 0; i < workerCount; i++) {
+    wanted.push({ port: metricsPort + i, what: `worker ${i + 1}'s metrics, --metrics-port` });
+  }
+  if (withWeb) wanted.push({ port: webPort, what: "the web app, --web-port" });
+  const seen = new Map<number, string>();
+  for (const w of wanted) {
+    const other = seen.get(w.port);
+    if (other) throw new Error(`port ${w.port} is wanted twice (${other}; ${w.what}): choose distinct ports`);
+    seen.set(w.port, w.what);
+  }
+  const busy: string[] = [];
+  for (const w of wanted) {
+    if (await portFree(w.port)) continue;
+    const holder = portHolder(w.port);
+    const by = holder ? ` by pid ${holder.pid} (${holder.command.slice(0, 100)})` : "";
+    busy.push(`  port ${w.port} (${w.what}) is in use${by}`);
+  }
+  if (busy.length > 0) {
+    throw new Error(
+      `ports in use:\n${busy.join("\n")}\n` +
+        "stop those programs (kill <pid>; find one with `ss -ltnp 'sport = :<port>'` or " +
+        "`lsof -iTCP:<port> -sTCP:LISTEN`) or choose other ports with the options named",
+    );
+  }
 }
 
 /** Newest modification time (ms) of any file under `dir`. */
@@ -269,12 +390,23 @@ async function fundWorkers(
 }
 
 async function main(): Promise<void> {
+  await clearLeftovers();
+  await checkPorts();
+  // Fresh state for a fresh chain.
+  await rm(STATE, { recursive: true, force: true });
+  await mkdir(STATE, { recursive: true });
+  supervisor = new Supervisor({ pidFile: PID_FILE, graceMs: DEFAULT_STOP_GRACE_MS });
+  await supervisor.start();
+
   if (localChain) {
-    if (await reachable(() => rpc(rpcUrl, "eth_chainId"))) {
-      throw new Error(`something already answers on ${rpcUrl}; stop it or pass --port`);
-    }
     console.log(`starting the local chain on ${rpcUrl}…`);
-    service("the local chain", "npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)]);
+    service(
+      "the local chain",
+      [...bin("hardhat"), "node", "--hostname", "127.0.0.1", "--port", String(port)],
+      {
+        ports: [port],
+      },
+    );
     await waitFor("chain", () => rpc(rpcUrl, "eth_chainId"), 120_000);
     // Automine only mines on transactions, so an idle chain's clock stands still and priority windows, deadlines
     // and reveal windows would never pass: also mine an empty block every second.
@@ -283,11 +415,7 @@ async function main(): Promise<void> {
     await waitFor(`RPC ${rpcUrl}`, () => rpc(rpcUrl, "eth_chainId"), 30_000);
   }
 
-  // Fresh state for a fresh chain.
-  await rm(STATE, { recursive: true, force: true });
-  await mkdir(STATE, { recursive: true });
-
-  await run("npx", ["hardhat", "run", "deploy/run.ts", "--network", "localhost"], {
+  await run("the deployment", [...bin("hardhat"), "run", "deploy/run.ts", "--network", "localhost"], {
     EAI_RPC_URL: rpcUrl,
     EAI_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR,
   });
@@ -324,10 +452,10 @@ async function main(): Promise<void> {
   if (withIndexer) {
     service(
       "the indexer",
-      "npx",
-      ["ponder", "start", "-H", "127.0.0.1", "-p", String(indexerPort), "--schema", "eai"],
+      [...bin("ponder"), "start", "-H", "127.0.0.1", "-p", String(indexerPort), "--schema", "eai"],
       {
         cwd: join(ROOT, "indexer"),
+        ports: [indexerPort],
         env: {
           PONDER_TELEMETRY_DISABLED: "1",
           EAI_RPC_URL: rpcUrl,
@@ -361,15 +489,13 @@ async function main(): Promise<void> {
         pollIntervalMs: 500,
         bandwidthMbps: 1000,
         metrics: { host: "127.0.0.1", port: w.metricsPort },
+        shutdownGraceMs: WORKER_SHUTDOWN_GRACE_MS,
       };
       await writeFile(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
       service(
         `worker ${i + 1}`,
-        "node",
-        ["worker/bin/eai-worker.js", "start", "--config", join(dir, "config.json")],
-        {
-          env: { EAI_WORKER_PRIVATE_KEY: w.key },
-        },
+        [process.execPath, "worker/bin/eai-worker.js", "start", "--config", join(dir, "config.json")],
+        { env: { EAI_WORKER_PRIVATE_KEY: w.key }, ports: [w.metricsPort] },
       );
     }
     for (const [i, w] of workers.entries()) {
@@ -382,10 +508,11 @@ async function main(): Promise<void> {
   if (withWeb) {
     if (await webBuildStale()) {
       console.log("building the web app (next build, about 75 s on 2 cores)…");
-      await run("npx", ["next", "build"], { NEXT_TELEMETRY_DISABLED: "1" }, WEB);
+      await run("the web build", [...bin("next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" }, WEB);
     }
-    service("the web app", "npx", ["next", "start", "-H", "127.0.0.1", "-p", String(webPort)], {
+    service("the web app", [...bin("next"), "start", "-H", "127.0.0.1", "-p", String(webPort)], {
       cwd: WEB,
+      ports: [webPort],
       env: {
         NEXT_TELEMETRY_DISABLED: "1",
         EAI_RPC_URL: rpcUrl,
@@ -421,8 +548,8 @@ async function main(): Promise<void> {
   }
   if (workerCount < 3) {
     console.log(
-      `  note: a REDUNDANT task needs 3 distinct providers (redundancy is odd and ≥ 3); with ${workerCount} worker(s)` +
-        " it is never completed and is refunded after its deadline: use --workers 3",
+      `  note: a REDUNDANT task has 3 or more draws (redundancy is odd and ≥ 3); with ${workerCount} worker(s) one` +
+        " provider holds several draws of a task, so its result is checked against nobody else's: use --workers 3",
     );
   }
   if (localChain) {
@@ -435,7 +562,7 @@ async function main(): Promise<void> {
     }
     console.log("Try: npm run eai -- task submit --help");
   }
-  console.log("\nPress Ctrl-C to stop.");
+  console.log(`\nProcesses: ${PID_FILE}. Press Ctrl-C to stop.`);
 }
 
 main().catch((err: unknown) => {
