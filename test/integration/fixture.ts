@@ -15,7 +15,7 @@ import {
 } from "viem";
 
 import { deployProtocol } from "../../deploy/deploy.ts";
-import { NO_RESOURCES } from "../../deploy/ignition/modules/EAIProtocol.ts";
+import { EXACT_PROFILE, NO_RESOURCES } from "../../deploy/ignition/modules/EAIProtocol.ts";
 
 export const FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 export const WEIGHTS = 0x1234n;
@@ -32,7 +32,7 @@ export const RESOURCES = {
   region: 0,
 } as const;
 
-export { NO_RESOURCES };
+export { EXACT_PROFILE, NO_RESOURCES };
 
 /** TaskMarket's VerificationMode. */
 export const Mode = { ZK: 0, REDUNDANT: 1 } as const;
@@ -60,6 +60,25 @@ export function mockProof(signals: readonly [bigint, bigint, bigint, bigint]) {
   } as const;
 }
 
+/**
+ * Runs `fn` with the timelock's address as sender (impersonated, funded for gas): how tests stand in for a
+ * governance proposal that passed.
+ */
+export async function asTimelock(
+  connection: NetworkConnection,
+  timelock: Address,
+  fn: (account: Address) => Promise<void>,
+): Promise<void> {
+  const { networkHelpers } = connection;
+  await networkHelpers.impersonateAccount(timelock);
+  await networkHelpers.setBalance(timelock, parseEther("10"));
+  try {
+    await fn(timelock);
+  } finally {
+    await networkHelpers.stopImpersonatingAccount(timelock);
+  }
+}
+
 export async function setupProtocol(connection: NetworkConnection) {
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
@@ -85,18 +104,29 @@ export async function setupProtocol(connection: NetworkConnection) {
   const asCreator = { account: creator.account };
   const r1 = await send(
     models.write.registerModel(
-      [0, WEIGHTS, verifier.address, "ipfs://mnist-mlp", 64, 10, NO_RESOURCES],
+      [0, WEIGHTS, verifier.address, "ipfs://mnist-mlp", 64, 10, NO_RESOURCES, 0, EXACT_PROFILE],
       asCreator,
     ),
   );
   const r2 = await send(
-    models.write.registerModel([1, 0xabcn, zeroAddress, "ipfs://onnx", 16, 4, NO_RESOURCES], asCreator),
+    models.write.registerModel(
+      [1, 0xabcn, zeroAddress, "ipfs://onnx", 16, 4, NO_RESOURCES, 0, EXACT_PROFILE],
+      asCreator,
+    ),
   );
   const [zkEvent] = parseEventLogs({ abi: models.abi, logs: r1.logs, eventName: "ModelRegistered" });
   const [onnxEvent] = parseEventLogs({ abi: models.abi, logs: r2.logs, eventName: "ModelRegistered" });
   if (!zkEvent || !onnxEvent) throw new Error("ModelRegistered not emitted");
   const zkModel = zkEvent.args.modelId;
   const onnxModel = onnxEvent.args.modelId;
+  // Governance approves both test models (the test acts as the timelock, standing in for a passed proposal).
+  await asTimelock(connection, contracts.timelock.address, async (account) => {
+    const code = await publicClient.getCode({ address: verifier.address });
+    if (!code) throw new Error("MockVerifier has no code");
+    await send(models.write.setVerifierCodeHashApproved([keccak256(code), true], { account }));
+    await send(models.write.setModelApproved([zkModel, true], { account }));
+    await send(models.write.setModelApproved([onnxModel, true], { account }));
+  });
 
   for (const p of providers) {
     await send(token.write.transfer([p.account.address, parseEther("100000")]));
@@ -144,8 +174,28 @@ export async function setupProtocol(connection: NetworkConnection) {
     return { taskId: event.args.taskId, spec: event.args.spec, receipt };
   }
 
+  /**
+   * Claims a draw of a REDUNDANT task as `account` at its turn: mines the seed block if needed, then moves time to
+   * the provider's turn on its best free draw (TaskMarket.claimableAt), and past the priority window, and claims.
+   */
+  async function claimAtTurn(
+    taskId: bigint,
+    spec: { createdBlock: bigint; priorityUntil: number },
+    account: (typeof wallets)[number]["account"],
+  ) {
+    const full = spec as Parameters<typeof market.read.claimableAt>[0][1];
+    if ((await publicClient.getBlockNumber()) <= spec.createdBlock + 1n) await networkHelpers.mine(2);
+    const provider = await contracts.providers.read.resolveProvider([account.address]);
+    const [, turn] = await market.read.claimableAt([taskId, full, provider]);
+    const notBefore = turn > BigInt(spec.priorityUntil) ? turn : BigInt(spec.priorityUntil);
+    if (notBefore > BigInt(await networkHelpers.time.latest()))
+      await networkHelpers.time.increaseTo(notBefore);
+    return send(market.write.claimTask([taskId, full], { account }));
+  }
+
   return {
     connection,
+    claimAtTurn,
     publicClient,
     chainId,
     contracts,

@@ -1,21 +1,22 @@
 /**
  * Verifiable inference end to end with REAL Groth16 proofs: the MNIST MLP model registered by the deployment
  * (MnistMlpVerifier generated from the committed zkey), a proof generated with the SDK reference implementation
- * and snarkjs, settled through TaskMarket.submitProof on the in-process network. Then the attacks: tampered
- * output, replay on another task, a proof copied by another provider, a proof for another model, malformed points.
+ * and snarkjs, settled through TaskMarket.submitProof on the in-process network. Then the attacks: a published output
+ * the proof does not prove (proven digit d, published digit d+1), replay on another task, a proof copied by another
+ * provider, a proof for another model, malformed points. Then the deployment's production-safe defaults.
  */
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import { network } from "hardhat";
-import { parseEther, parseEventLogs, type Address } from "viem";
+import { keccak256, parseEther, parseEventLogs, zeroAddress, type Address } from "viem";
 
 import {
   inputCommitment,
   loadMnistMlpModel,
   mnistMlpArtifacts,
-  outputCommitment,
   packOutput,
+  unpackOutput,
   proveInference,
   quantiseImage,
   releaseProverThreads,
@@ -23,7 +24,12 @@ import {
   type InferenceProof,
   type QuantisedModel,
 } from "../../sdk/src/zk/index.ts";
-import { MNIST_MLP } from "../../deploy/ignition/modules/EAIProtocol.ts";
+import {
+  EXACT_PROFILE,
+  MNIST_MLP,
+  mnistVerifierCodeHash,
+} from "../../deploy/ignition/modules/EAIProtocol.ts";
+import { deployProtocol } from "../../deploy/deploy.ts";
 import { NO_RESOURCES, setupProtocol } from "./fixture.ts";
 
 interface Sample {
@@ -57,12 +63,19 @@ describe("ZK inference settled on-chain with a real proof", async () => {
     commitment = await inputCommitment(input);
   });
 
-  it("deployment registered the MNIST model with its verifier and commitment", async () => {
+  it("deployment registered and approved the MNIST model with its verifier and commitment", async () => {
     const m = await models.read.getModel([1n]);
     assert.equal(m.verifier.toLowerCase(), mnistVerifier.address.toLowerCase());
     assert.equal(m.weightsCommitment, MNIST_MLP.commitment);
+    // the local network keeps the dev default: the deployer receives model 1's creator fee
     assert.equal(m.creator.toLowerCase(), deployer.account.address.toLowerCase());
     assert.equal(m.kind, 0);
+    assert.equal(m.approved, true);
+    // the allowlisted code hash is the deployed verifier's (computed here from the chain, not from the artifact)
+    const code = await p.publicClient.getCode({ address: mnistVerifier.address });
+    assert.ok(code);
+    assert.equal(mnistVerifierCodeHash(), keccak256(code));
+    assert.equal(await models.read.isVerifierCodeHashApproved([keccak256(code)]), true);
   });
 
   async function submitDigitTask(modelId = 1n) {
@@ -102,9 +115,6 @@ describe("ZK inference settled on-chain with a real proof", async () => {
     });
   }
 
-  const outputBytes = (proof: InferenceProof) =>
-    `0x${packOutput(proof.trace.logits).toString(16).padStart(64, "0")}` as const;
-
   let settled: { taskId: bigint; proof: InferenceProof };
 
   it("settles a claimed digits task with a real proof and pays the provider", async () => {
@@ -113,16 +123,17 @@ describe("ZK inference settled on-chain with a real proof", async () => {
     const proof = await prove(taskId, alice.account.address);
     assert.equal(proof.trace.predicted, label, "the committed model classifies this sample correctly");
     const out = proof.calldata.publicSignals[2];
+    assert.equal(out, packOutput(proof.trace.logits), "public signal 2 is the packed logits word itself");
     const receipt = await p.send(
-      market.write.submitProof([taskId, spec, out, outputBytes(proof), proof.calldata.proof], {
+      market.write.submitProof([taskId, spec, out, proof.calldata.proof], {
         account: alice.account,
         gas: 1_000_000n,
       }),
     );
     const [accepted] = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "ProofAccepted" });
     assert.ok(accepted);
-    // anyone can check the emitted output against the proven commitment
-    assert.equal(await outputCommitment(proof.trace.logits), accepted.args.outputCommitment);
+    // the emitted output is the proven one and unpacks to the reference's logits
+    assert.deepEqual(unpackOutput(accepted.args.output), proof.trace.logits);
     assert.equal((await market.read.getTaskState([taskId])).status, 3);
 
     const before = await token.read.balanceOf([alice.account.address]);
@@ -135,19 +146,27 @@ describe("ZK inference settled on-chain with a real proof", async () => {
     await assert.rejects(promise, /TaskMarketInvalidProof/);
   }
 
-  it("rejects a tampered output commitment", async () => {
+  it("refuses to pay for an output the proof does not prove (proven digit d, published digit d + 1)", async () => {
     const { taskId, spec } = await submitDigitTask();
     const proof = await prove(taskId, alice.account.address);
-    const out = proof.calldata.publicSignals[2];
+    const logits = [...proof.trace.logits];
+    const claimed = (proof.trace.predicted + 1) % 10;
+    logits[claimed] = Math.max(...logits) + 100; // a word that says another digit wins
     await expectInvalid(
-      market.write.submitProof([taskId, spec, out + 1n, outputBytes(proof), proof.calldata.proof], {
+      market.write.submitProof([taskId, spec, packOutput(logits), proof.calldata.proof], {
+        account: alice.account,
+        gas: 1_000_000n,
+      }),
+    );
+    await expectInvalid(
+      market.write.submitProof([taskId, spec, proof.calldata.publicSignals[2] + 1n, proof.calldata.proof], {
         account: alice.account,
         gas: 1_000_000n,
       }),
     );
     // and the honest one still settles
     await p.send(
-      market.write.submitProof([taskId, spec, out, outputBytes(proof), proof.calldata.proof], {
+      market.write.submitProof([taskId, spec, proof.calldata.publicSignals[2], proof.calldata.proof], {
         account: alice.account,
         gas: 1_000_000n,
       }),
@@ -158,21 +177,15 @@ describe("ZK inference settled on-chain with a real proof", async () => {
     const { taskId, spec } = await submitDigitTask();
     const replayed = settled.proof;
     await expectInvalid(
-      market.write.submitProof(
-        [taskId, spec, replayed.calldata.publicSignals[2], outputBytes(replayed), replayed.calldata.proof],
-        { account: alice.account, gas: 1_000_000n },
-      ),
+      market.write.submitProof([taskId, spec, replayed.calldata.publicSignals[2], replayed.calldata.proof], {
+        account: alice.account,
+        gas: 1_000_000n,
+      }),
     );
     const alicesProof = await prove(taskId, alice.account.address);
     await expectInvalid(
       market.write.submitProof(
-        [
-          taskId,
-          spec,
-          alicesProof.calldata.publicSignals[2],
-          outputBytes(alicesProof),
-          alicesProof.calldata.proof,
-        ],
+        [taskId, spec, alicesProof.calldata.publicSignals[2], alicesProof.calldata.proof],
         { account: bob.account, gas: 1_000_000n },
       ),
     );
@@ -190,6 +203,8 @@ describe("ZK inference settled on-chain with a real proof", async () => {
           49,
           10,
           NO_RESOURCES,
+          0,
+          EXACT_PROFILE,
         ],
         { account: deployer.account },
       ),
@@ -203,13 +218,10 @@ describe("ZK inference settled on-chain with a real proof", async () => {
     const { taskId, spec } = await submitDigitTask(registered.args.modelId);
     const proof = await prove(taskId, alice.account.address); // proves the real model's weights
     await expectInvalid(
-      market.write.submitProof(
-        [taskId, spec, proof.calldata.publicSignals[2], outputBytes(proof), proof.calldata.proof],
-        {
-          account: alice.account,
-          gas: 1_000_000n,
-        },
-      ),
+      market.write.submitProof([taskId, spec, proof.calldata.publicSignals[2], proof.calldata.proof], {
+        account: alice.account,
+        gas: 1_000_000n,
+      }),
     );
   });
 
@@ -232,11 +244,44 @@ describe("ZK inference settled on-chain with a real proof", async () => {
     ];
     for (const b of bad) {
       await expectInvalid(
-        market.write.submitProof([taskId, spec, out, outputBytes(proof), b], {
+        market.write.submitProof([taskId, spec, out, b], {
           account: alice.account,
           gas: 1_000_000n,
         }),
       );
     }
+  });
+});
+
+describe("deployment defaults on a real chain (devDefaults: false)", async () => {
+  const connection = await network.create();
+  const { contracts } = await deployProtocol(connection, { outDir: null, devDefaults: false });
+  const [deployer] = await connection.viem.getWalletClients();
+  const me = deployer!.account.address;
+  const timelock = contracts.timelock.address;
+  const DEFAULT_ADMIN = `0x${"00".repeat(32)}` as const;
+  const GUARDIAN = keccak256(new TextEncoder().encode("GUARDIAN_ROLE"));
+
+  it("leaves the deployer with no role, no token and no creator fee", async () => {
+    for (const c of [
+      contracts.token,
+      contracts.vault,
+      contracts.providers,
+      contracts.models,
+      contracts.reputation,
+    ]) {
+      assert.equal(await c.read.hasRole([DEFAULT_ADMIN, me]), false);
+      assert.equal(await c.read.hasRole([DEFAULT_ADMIN, timelock]), true);
+    }
+    assert.equal(await contracts.market.read.hasRole([DEFAULT_ADMIN, me]), false);
+    assert.equal(await contracts.market.read.hasRole([GUARDIAN, me]), false);
+    assert.equal(await contracts.market.read.hasRole([GUARDIAN, timelock]), true);
+    assert.equal(await contracts.timelock.read.hasRole([DEFAULT_ADMIN, me]), false);
+    assert.equal(await contracts.token.read.balanceOf([me]), 0n);
+    assert.equal(await contracts.token.read.balanceOf([timelock]), await contracts.token.read.totalSupply());
+    const m = await contracts.models.read.getModel([1n]);
+    assert.equal(m.creator.toLowerCase(), timelock.toLowerCase());
+    assert.equal(m.approved, true);
+    assert.notEqual(m.creator, zeroAddress);
   });
 });
