@@ -87,9 +87,7 @@ for (let i = 0; i < ROUNDS; ++i) {
   const proof = mockProof([WEIGHTS, INPUT, output, binding]);
   await record(
     "submitProof",
-    await p.send(
-      market.write.submitProof([zk.taskId, zk.spec, output, "0x01020304", proof], { account: alice.account }),
-    ),
+    await p.send(market.write.submitProof([zk.taskId, zk.spec, output, proof], { account: alice.account })),
   );
   if ((i + 1) % WITHDRAW_EVERY === 0) {
     await record(
@@ -106,13 +104,7 @@ for (let i = 0; i < ROUNDS; ++i) {
     "submitProof (unclaimed task)",
     await p.send(
       market.write.submitProof(
-        [
-          direct.taskId,
-          direct.spec,
-          directOutput,
-          "0x01020304",
-          mockProof([WEIGHTS, INPUT, directOutput, directBinding]),
-        ],
+        [direct.taskId, direct.spec, directOutput, mockProof([WEIGHTS, INPUT, directOutput, directBinding])],
         { account: carol.account },
       ),
     ),
@@ -122,10 +114,7 @@ for (let i = 0; i < ROUNDS; ++i) {
   await record("submitTask (REDUNDANT)", rd.receipt);
   const result = keccak256(encodeAbiParameters([{ type: "uint256" }], [BigInt(i)]));
   for (const provider of [alice, bob, carol]) {
-    await record(
-      "claimTask (REDUNDANT slot)",
-      await p.send(market.write.claimTask([rd.taskId, rd.spec], { account: provider.account })),
-    );
+    await record("claimTask (REDUNDANT draw)", await p.claimAtTurn(rd.taskId, rd.spec, provider.account));
   }
   const salts: Hex[] = [];
   for (const [j, provider] of [alice, bob, carol].entries()) {
@@ -210,7 +199,7 @@ if (!realOk) throw new Error("the real verifier rejected the benchmark proof");
 const realVerifyGas = Number(measured);
 const realProof = await p.send(
   market.write.submitProof(
-    [realTask.taskId, realTask.spec, real.calldata.publicSignals[2], "0x01", real.calldata.proof],
+    [realTask.taskId, realTask.spec, real.calldata.publicSignals[2], real.calldata.proof],
     { account: bob.account, gas: 1_000_000n },
   ),
 );
@@ -231,13 +220,7 @@ const directReal = await proveInference({
 await releaseProverThreads();
 const directProof = await p.send(
   market.write.submitProof(
-    [
-      directTask.taskId,
-      directTask.spec,
-      directReal.calldata.publicSignals[2],
-      "0x01",
-      directReal.calldata.proof,
-    ],
+    [directTask.taskId, directTask.spec, directReal.calldata.publicSignals[2], directReal.calldata.proof],
     { account: bob.account, gas: 1_000_000n },
   ),
 );

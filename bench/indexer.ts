@@ -59,15 +59,17 @@ async function main() {
   const zkModel = p.zkModel;
 
   let nonce = await p.publicClient.getTransactionCount({ address: requester.address, blockTag: "pending" });
+  // One deadline for every task, 5 days after the chain's time now: within the market's maximum task lifetime
+  // (7 days) for the whole run (its blocks are seconds apart).
+  const deadline = Number((await p.publicClient.getBlock()).timestamp) + 5 * 86_400;
   async function submit(reward: bigint): Promise<Hex> {
-    const now = Math.floor(Date.now() / 1000) + 10 * 365 * 86_400;
     return market.write.submitTask(
       [
         {
           modelId: zkModel,
           paymentToken: token.address,
           reward,
-          deadline: now,
+          deadline,
           execWindow: 3600,
           mode: Mode.ZK,
           redundancy: 1,

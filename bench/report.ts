@@ -412,14 +412,18 @@ export function reportRows(r: Report): Row[] {
   gasRow("withdraw gas (tx / execution)", "withdraw", TARGETS.withdrawExecGas);
   const redundantOps: [string, string][] = [
     ["submitTask (REDUNDANT)", "submit"],
+    ["claimTask (REDUNDANT draw)", "claim draw"],
     ["claimTask (REDUNDANT slot)", "claim slot"],
     ["commitResult", "commit"],
     ["revealResult", "reveal"],
     ["revealResult (last: settles 3 providers)", "last reveal, settles 3"],
   ];
+  // Only the operations the gas run measured (a REDUNDANT claim was a "slot" before issue #11, a "draw" since).
+  const measuredOps = redundantOps.filter(([name]) => op(name) !== undefined);
+  const shownOps = measuredOps.length > 0 ? measuredOps : redundantOps;
   rows.push({
-    figure: `REDUNDANT gas, tx (${redundantOps.map(([, label]) => label).join(" / ")})`,
-    measured: r.gas ? redundantOps.map(([name]) => gasFmt(op(name)?.txGas)).join(" / ") : NA,
+    figure: `REDUNDANT gas, tx (${shownOps.map(([, label]) => label).join(" / ")})`,
+    measured: measuredOps.length > 0 ? measuredOps.map(([name]) => gasFmt(op(name)?.txGas)).join(" / ") : NA,
     target: "",
   });
   const verify = r.gas?.verifyProofGas ?? null;
