@@ -29,6 +29,29 @@ import {
 
 const MODES = ["ZK", "REDUNDANT"] as const;
 
+/** A refund to the requester: its market credit and a `refund` payment row (cancel, no-majority refund, fault). */
+async function refundRequester(
+  db: Db,
+  event: LogMeta,
+  taskId: bigint,
+  requester: Address,
+  token: Address,
+  amount: bigint,
+  ts: number,
+) {
+  await changeCredit(db, "market", requester, token, ts, { add: amount });
+  await db.insert(schema.payment).values({
+    id: eventId(event),
+    taskId,
+    kind: "refund",
+    account: lower(requester),
+    token,
+    amount,
+    timestamp: ts,
+    txHash: event.transaction.hash,
+  });
+}
+
 async function timeline(
   db: Db,
   event: LogMeta,
@@ -164,17 +187,7 @@ ponder.on("TaskMarket:TaskCancelled", async ({ event, context }) => {
     settledAt: ts,
     updatedAt: ts,
   });
-  await changeCredit(db, "market", requester, task.paymentToken as Address, ts, { add: refund });
-  await db.insert(schema.payment).values({
-    id: eventId(event),
-    taskId,
-    kind: "refund",
-    account: lower(requester),
-    token: task.paymentToken,
-    amount: refund,
-    timestamp: ts,
-    txHash: event.transaction.hash,
-  });
+  await refundRequester(db, event, taskId, requester, task.paymentToken as Address, refund, ts);
   await timeline(db, event, taskId, "cancelled", { amount: refund, data: { requester: lower(requester) } });
   await bumpDaily(db, ts, { tasksCancelled: 1 });
 });
@@ -387,17 +400,7 @@ ponder.on("TaskMarket:TaskRefunded", async ({ event, context }) => {
     settledAt: ts,
     updatedAt: ts,
   });
-  await changeCredit(db, "market", requester, task.paymentToken as Address, ts, { add: amount });
-  await db.insert(schema.payment).values({
-    id: eventId(event),
-    taskId,
-    kind: "refund",
-    account: lower(requester),
-    token: task.paymentToken,
-    amount,
-    timestamp: ts,
-    txHash: event.transaction.hash,
-  });
+  await refundRequester(db, event, taskId, requester, task.paymentToken as Address, amount, ts);
   await timeline(db, event, taskId, "refunded", {
     amount,
     data: { requester: lower(requester), noMajority },
@@ -418,17 +421,7 @@ ponder.on("TaskMarket:TaskFaulted", async ({ event, context }) => {
     updatedAt: ts,
   });
   // The reporters' shares of the fee arrive as ProviderPaid (emitted before this event).
-  await changeCredit(db, "market", requester, task.paymentToken as Address, ts, { add: refund });
-  await db.insert(schema.payment).values({
-    id: eventId(event),
-    taskId,
-    kind: "refund",
-    account: lower(requester),
-    token: task.paymentToken,
-    amount: refund,
-    timestamp: ts,
-    txHash: event.transaction.hash,
-  });
+  await refundRequester(db, event, taskId, requester, task.paymentToken as Address, refund, ts);
   await timeline(db, event, taskId, "faulted", {
     amount: refund,
     data: { requester: lower(requester), refund: refund.toString(), fee: fee.toString(), votes },
