@@ -12,6 +12,8 @@
  */
 import onnxProto from "onnx-proto";
 
+import { leb } from "../src/executors/wasm-inspect.ts";
+
 const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;
@@ -106,17 +108,6 @@ export function buildExternalDataModel(location: string): Uint8Array {
     }),
   );
 }
-
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
 
 export function buildHugeTableWasm(entries: number): Uint8Array {
   const str = (s: string) => [...leb(s.length), ...new TextEncoder().encode(s)];

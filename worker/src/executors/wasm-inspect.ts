@@ -337,7 +337,8 @@ export function abiViolations(
   return out;
 }
 
-const leb = (n: number): number[] => {
+/** Unsigned LEB128, as WASM encodes counts and sizes (also used by the tests and hostile-models.ts to build modules). */
+export const leb = (n: number): number[] => {
   const out: number[] = [];
   do {
     let b = n & 0x7f;

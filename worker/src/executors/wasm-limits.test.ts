@@ -9,20 +9,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "@eai/sdk/storage";
 import { checkUntrustedWasm, WasmExecutor } from "./wasm.ts";
-import { abiViolations, capTables, inspectWasm, WASM_ABI_LIMITS } from "./wasm-inspect.ts";
+import { abiViolations, capTables, inspectWasm, leb, WASM_ABI_LIMITS } from "./wasm-inspect.ts";
 import { ExecutionError, type ModelArtifact } from "./types.ts";
 
 // --- raw module building ---
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-};
 const sleb = (n: number): number[] => {
   const out: number[] = [];
   for (;;) {
