@@ -95,7 +95,6 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
   const { ports, stateDir, workers = 1, web = true, timeoutMs = 240_000 } = options;
   if (web && ports.web === undefined) throw new Error("startNetwork: ports.web is needed with the web app");
   const argv = [
-    "node",
     "scripts/start.ts",
     "--workers",
     String(workers),
@@ -111,8 +110,11 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     stateDir,
     ...(web ? ["--web-port", String(ports.web)] : ["--no-web"]),
   ];
-  // Its own process group (like setsid), so stopping it reaches npx and node alike.
-  const child = spawn("npx", argv, {
+  // The launcher itself, on this Node (the project's, as vitest runs on it): not through npx, which exits on
+  // SIGTERM at once while the launcher is still stopping its services, so that waiting for `child` to exit would
+  // let the caller remove the state folder under services still writing to it (seen as ENOTEMPTY in rm). Its own
+  // process group (like setsid), so that a signal to the group reaches everything left in it.
+  const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
