@@ -54,7 +54,10 @@ afterAll(async () => {
 }, 120_000);
 
 async function indexer(options: Omit<Parameters<typeof startIndexer>[0], "rpcUrl" | "deploymentsDir">) {
-  const idx = await startIndexer({ rpcUrl: chain.url, deploymentsDir, ...options });
+  // The answer cache off: the chain is idle during the attacks, so with it on every honest /stats and overview
+  // query after the first would be a cached answer and the tests would not show the database still answering.
+  const env = { EAI_API_CACHE_MS: "0", ...options.env };
+  const idx = await startIndexer({ rpcUrl: chain.url, deploymentsDir, ...options, env });
   cleanups.push(() => idx.stop());
   await idx.waitForBlock(head, 240_000);
   return idx;

@@ -230,9 +230,15 @@ describe("indexer on a local chain", () => {
     await s.zkTask();
     await s.withdrawals();
 
-    const second = await indexer(options);
+    // A long answer-cache TTL: within it, only a newly indexed block may refresh a cached answer.
+    const second = await indexer({ ...options, env: { EAI_API_CACHE_MS: "60000" } });
+    await synced(second);
+    const cached = await rest<{ tasks: { total: number } }>(second.url, "/stats");
     await s.zkTask(p.wallets.providers[2]); // and after it is back
     await synced(second);
+    expect((await rest<{ tasks: { total: number } }>(second.url, "/stats")).body.tasks.total).toBe(
+      cached.body.tasks.total + 1,
+    );
     await expectIndexerMatchesChain(p, second.url);
     const tables = graphqlTables(second.url);
     const rows = await tables(schema.taskEvent);
