@@ -185,19 +185,8 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         ++calls;
         address provider = _provider(providerSeed);
         Model storage m = _model[provider];
-        uint256 free = m.active - m.locked;
-        amount = bound(amount, 0, free + free / 4 + 1);
-        bytes memory expected =
-            amount == 0
-                ? _zeroAmount()
-                : amount > free
-                    ? abi.encodeWithSelector(
-                        IStakingVault.StakingVaultInsufficientFreeStake.selector,
-                        provider,
-                        free,
-                        amount
-                    )
-                    : bytes("");
+        bytes memory expected;
+        (amount, expected) = _fromFreeStake(provider, amount);
         vm.prank(provider);
         try vault.requestUnstake(amount) {
             _succeeded(Action.RequestUnstake, expected);
@@ -271,19 +260,8 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
         ++calls;
         address provider = _provider(providerSeed);
         Model storage m = _model[provider];
-        uint256 free = m.active - m.locked;
-        amount = bound(amount, 0, free + free / 4 + 1);
-        bytes memory expected =
-            amount == 0
-                ? _zeroAmount()
-                : amount > free
-                    ? abi.encodeWithSelector(
-                        IStakingVault.StakingVaultInsufficientFreeStake.selector,
-                        provider,
-                        free,
-                        amount
-                    )
-                    : bytes("");
+        bytes memory expected;
+        (amount, expected) = _fromFreeStake(provider, amount);
         vm.prank(market);
         try vault.lockBond(provider, amount) {
             _succeeded(Action.LockBond, expected);
@@ -495,6 +473,28 @@ contract StakingVaultHandler is CommonBase, StdCheats, StdUtils {
 
     function _zeroAmount() private pure returns (bytes memory) {
         return abi.encodeWithSelector(IStakingVault.StakingVaultZeroAmount.selector);
+    }
+
+    /// @dev An amount taken from `provider`'s free stake (active − locked), bounded to reach a quarter past it, and
+    ///      the error the model expects for it: zero, more than the free stake, or none.
+    function _fromFreeStake(
+        address provider,
+        uint256 seed
+    ) private view returns (uint256 amount, bytes memory expected) {
+        Model storage m = _model[provider];
+        uint256 free = m.active - m.locked;
+        amount = bound(seed, 0, free + free / 4 + 1);
+        expected =
+            amount == 0
+                ? _zeroAmount()
+                : amount > free
+                    ? abi.encodeWithSelector(
+                        IStakingVault.StakingVaultInsufficientFreeStake.selector,
+                        provider,
+                        free,
+                        amount
+                    )
+                    : bytes("");
     }
 
     /// @dev The call succeeded: the model must have expected that (an empty expected error).
