@@ -52,4 +52,20 @@ describe("answers cached per indexed block", () => {
     await off.get("k", "cp", async () => ok(String(++n)));
     expect((await off.get("k", "cp", async () => ok(String(++n)))).body).toBe("2");
   });
+
+  it("holds at most maxTotalBytes of answers: strangers cycling distinct queries evict the oldest", async () => {
+    const cache = new AnswerCache({ ttlMs: 60_000, maxEntries: 100, maxBytes: 100, maxTotalBytes: 250 });
+    for (let i = 0; i < 10; i++) await cache.get(`/stats?days=${i}`, "cp", async () => ok("x".repeat(100)));
+    expect(cache.bytes).toBe(200);
+    expect(cache.size).toBe(2);
+    // the newest two stay (one computation each), the oldest were evicted (computed again)
+    let computed = 0;
+    const again = async () => (computed++, ok("x".repeat(100)));
+    await cache.get("/stats?days=9", "cp", again);
+    await cache.get("/stats?days=8", "cp", again);
+    expect(computed).toBe(0);
+    await cache.get("/stats?days=0", "cp", again);
+    expect(computed).toBe(1);
+    expect(cache.bytes).toBeLessThanOrEqual(250);
+  });
 });

@@ -2,7 +2,8 @@
  * Answers cached per indexed block: an entry is served while the indexer's checkpoint is the one it was computed
  * at and for at most `ttlMs` (a reorganisation can re-index a block under the same checkpoint; the TTL bounds how
  * long the orphaned answer lives). Identical requests that arrive while an answer is being computed share it.
- * Bounded: at most `maxEntries` (the oldest go first) of at most `maxBytes` each.
+ * Bounded: at most `maxEntries` of at most `maxBytes` each and `maxTotalBytes` together (the oldest go first), so
+ * that strangers cycling distinct queries hold at most `maxTotalBytes` of the indexer's memory.
  */
 export interface CachedAnswer {
   status: number;
@@ -14,24 +15,40 @@ interface Entry {
   checkpoint: string;
   at: number;
   answer: Promise<CachedAnswer>;
+  /** Length of the kept body (0 while it is being computed). */
+  bytes: number;
 }
 
 export class AnswerCache {
   readonly ttlMs: number;
   readonly maxEntries: number;
   readonly maxBytes: number;
+  readonly maxTotalBytes: number;
   private readonly now: () => number;
   private readonly entries = new Map<string, Entry>();
+  private totalBytes = 0;
 
-  constructor(options: { ttlMs: number; maxEntries?: number; maxBytes?: number; now?: () => number }) {
+  constructor(options: {
+    ttlMs: number;
+    maxEntries?: number;
+    maxBytes?: number;
+    maxTotalBytes?: number;
+    now?: () => number;
+  }) {
     this.ttlMs = options.ttlMs;
     this.maxEntries = options.maxEntries ?? 500;
     this.maxBytes = options.maxBytes ?? 256 * 1024;
+    this.maxTotalBytes = options.maxTotalBytes ?? 16 * 1024 * 1024;
     this.now = options.now ?? (() => Date.now());
   }
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes of the answers kept now. */
+  get bytes(): number {
+    return this.totalBytes;
   }
 
   /** The answer to `key` at `checkpoint`: cached, or computed by `compute` (only 200 answers are kept). */
@@ -41,20 +58,36 @@ export class AnswerCache {
     const hit = this.entries.get(key);
     if (hit && hit.checkpoint === checkpoint && now - hit.at <= this.ttlMs) return hit.answer;
     const answer = compute();
-    const entry = { checkpoint, at: now, answer };
-    this.entries.delete(key);
+    const entry: Entry = { checkpoint, at: now, answer, bytes: 0 };
+    this.#delete(key);
     this.entries.set(key, entry);
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
+    this.#evict();
     const drop = () => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+      if (this.entries.get(key) === entry) this.#delete(key);
     };
     answer.then((a) => {
-      if (a.status !== 200 || a.body.length > this.maxBytes) drop();
+      if (a.status !== 200 || a.body.length > this.maxBytes) return drop();
+      if (this.entries.get(key) !== entry) return;
+      entry.bytes = a.body.length;
+      this.totalBytes += entry.bytes;
+      this.#evict();
     }, drop);
     return answer;
+  }
+
+  #delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.totalBytes -= entry.bytes;
+    this.entries.delete(key);
+  }
+
+  /** The oldest entries go until both bounds hold. */
+  #evict(): void {
+    while (this.entries.size > this.maxEntries || this.totalBytes > this.maxTotalBytes) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.#delete(oldest);
+    }
   }
 }
