@@ -42,8 +42,10 @@ describe("answers cached per indexed block", () => {
     await cache.get("a", "cp", count({ status: 404, body: "", headers: {} }));
     await cache.get("b", "cp", count(ok("x".repeat(11))));
     await cache.get("b", "cp", count(ok("x".repeat(11))));
+    await cache.get("e", "cp", count({ ...ok("x"), keep: false }));
+    await cache.get("e", "cp", count({ ...ok("x"), keep: false }));
     await expect(cache.get("c", "cp", async () => Promise.reject(new Error("db")))).rejects.toThrow("db");
-    expect(computed).toBe(4);
+    expect(computed).toBe(6);
     expect(cache.size).toBe(0);
     for (const k of ["1", "2", "3"]) await cache.get(k, "cp", async () => ok(k));
     expect(cache.size).toBe(2);

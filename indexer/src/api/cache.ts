@@ -9,6 +9,8 @@ export interface CachedAnswer {
   status: number;
   body: string;
   headers: Record<string, string>;
+  /** false: serve this answer to the requests that share it, but do not keep it (a 200 with GraphQL errors). */
+  keep?: boolean;
 }
 
 interface Entry {
@@ -51,7 +53,7 @@ export class AnswerCache {
     return this.totalBytes;
   }
 
-  /** The answer to `key` at `checkpoint`: cached, or computed by `compute` (only 200 answers are kept). */
+  /** The answer to `key` at `checkpoint`: cached, or computed by `compute` (kept: 200s not marked `keep: false`). */
   async get(key: string, checkpoint: string, compute: () => Promise<CachedAnswer>): Promise<CachedAnswer> {
     if (this.ttlMs <= 0) return compute();
     const now = this.now();
@@ -66,7 +68,7 @@ export class AnswerCache {
       if (this.entries.get(key) === entry) this.#delete(key);
     };
     answer.then((a) => {
-      if (a.status !== 200 || a.body.length > this.maxBytes) return drop();
+      if (a.status !== 200 || a.keep === false || a.body.length > this.maxBytes) return drop();
       if (this.entries.get(key) !== entry) return;
       entry.bytes = a.body.length;
       this.totalBytes += entry.bytes;

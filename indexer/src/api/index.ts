@@ -55,7 +55,7 @@ function headersOf(res: Response): Record<string, string> {
 
 function replay(answer: CachedAnswer): Response {
   return new Response(answer.body, {
-    status: answer.status === 299 ? 200 : answer.status,
+    status: answer.status,
     headers: answer.headers,
   });
 }
@@ -167,8 +167,8 @@ async function guardedGraphql(c: Context, next: () => Promise<void>) {
     const answer = await cache.get(`graphql ${text}`, await cacheCheckpoint(), async () => {
       const res = await run();
       const body = await res.text();
-      // GraphQL errors come with status 200: keep only clean answers (299 is not kept, and replayed as 200).
-      return { status: body.includes('"errors"') ? 299 : res.status, body, headers: headersOf(res) };
+      // GraphQL errors come with status 200: keep only clean answers.
+      return { status: res.status, body, headers: headersOf(res), keep: !body.includes('"errors"') };
     });
     return replay(answer);
   }
