@@ -41,7 +41,9 @@ import { connectChain, type ChainContext } from "./chain/client.ts";
 import { describeError, revertErrorName } from "./chain/errors.ts";
 import { ensureProfile, ensureStake } from "./chain/registration.ts";
 import { TxRevertedError, TxSubmitter, type TxOutcome } from "./chain/submitter.ts";
-import { TaskWatcher, type MarketEvent } from "./chain/watcher.ts";
+import { TaskWatcher, type EventRange, type MarketEvent } from "./chain/watcher.ts";
+import { firstBlockAtOrAfter } from "./chain/logs.ts";
+import { CatchUpLedger } from "./chain/catchup.ts";
 import type { ExecutorKind, WorkerConfig } from "./config.ts";
 import { ExecutionError, type Executor } from "./executors/types.ts";
 import type { ZkExecutor } from "./executors/zk-mlp.ts";
@@ -86,6 +88,8 @@ const RECENT_EXECUTORS = 256;
 /** Gas floor for submitProof: the pairing must never run short (verifiers return false instead of reverting). */
 const SUBMIT_PROOF_MIN_GAS = 700_000n;
 const ENVELOPE_MAGIC = [0x45, 0x41, 0x49, 0x45, 0x01]; // "EAIE" v1
+/** Catch-up window: how much older than (head time − the market's lifetime bound) the first block read may be. */
+const CATCH_UP_MARGIN_SEC = 3_600n;
 
 interface Candidate {
   spec: TaskSpec;
@@ -105,6 +109,8 @@ export interface WorkerStatus {
   signer: Address;
   operatorMode: boolean;
   nextBlock: bigint;
+  /** Whether the watcher has read every block up to the head it saw last (no backfill left). */
+  caughtUp: boolean;
   candidates: number;
   inFlight: { taskId: string; phase: string; mode: string }[];
   stopping: boolean;
@@ -159,6 +165,7 @@ export class ProviderWorker {
   readonly #enabled: ReadonlySet<ExecutorKind>;
   readonly #minReward: ReadonlyMap<string, bigint>;
   readonly #candidates = new Map<string, Candidate>();
+  readonly #ledger = new CatchUpLedger();
   readonly #inputs = new Map<string, Uint8Array>();
   readonly #busy = new Map<string, Promise<void>>();
   readonly #retryAt = new Map<string, number>();
@@ -299,7 +306,9 @@ export class ProviderWorker {
       maxRange: this.config.logRangeBlocks,
       logger: this.#log,
       backoff: this.#backoff,
-      onEvents: (events, range) => this.#onEvents(events, range.to),
+      // With no task of its own in flight, the worker needs only the logs of tasks that can still be open.
+      floor: resumed.length === 0 ? (from) => this.#catchUpFloor(from) : undefined,
+      onEvents: (events, range) => this.#onEvents(events, range),
       onIdle: () => this.#runTick(),
       onRpcError: () => this.metrics.rpcErrors.inc({ source: "watcher" }),
     });
@@ -338,6 +347,28 @@ export class ProviderWorker {
     this.#log.info({ timedOut, persisted: left }, "worker stopped");
   }
 
+  /**
+   * The oldest block a catch-up must read when the worker holds no task: a task is submitted with a deadline at most
+   * `maxTaskLifetime` after its creation, and that parameter can never exceed the market's constant
+   * `MAX_TASK_LIFETIME` (90 days), so a task created before `head time − MAX_TASK_LIFETIME` has passed its deadline
+   * and cannot be served. The constant, not the current parameter: governance may have shortened the lifetime after
+   * longer-lived tasks were submitted. An hour of margin on top.
+   */
+  async #catchUpFloor(from: bigint): Promise<bigint> {
+    const { publicClient, addresses } = this.ctx;
+    const [lifetime, head] = await Promise.all([
+      publicClient.readContract({
+        address: addresses.TaskMarket,
+        abi: taskMarketAbi,
+        functionName: "MAX_TASK_LIFETIME",
+      }),
+      publicClient.getBlock({ blockTag: "latest" }),
+    ]);
+    const oldest = head.timestamp - BigInt(lifetime) - CATCH_UP_MARGIN_SEC;
+    if (oldest <= 0n || from >= head.number) return from;
+    return firstBlockAtOrAfter(publicClient, from, head.number, oldest);
+  }
+
   /** ProviderRegistry.heartbeat (errors are logged, never thrown). */
   async heartbeat(): Promise<void> {
     try {
@@ -361,6 +392,7 @@ export class ProviderWorker {
       signer: this.ctx.signer,
       operatorMode: this.ctx.operatorMode,
       nextBlock: this.#watcher?.nextBlock ?? this.store.get().lastProcessedBlock + 1n,
+      caughtUp: this.#watcher?.caughtUp ?? false,
       candidates: this.#candidates.size,
       inFlight: Object.values(this.store.get().tasks).map((t) => ({
         taskId: t.taskId,
@@ -380,13 +412,17 @@ export class ProviderWorker {
 
   // ───────────────────────────── events ─────────────────────────────
 
-  async #onEvents(events: MarketEvent[], to: bigint): Promise<void> {
+  async #onEvents(events: MarketEvent[], range: EventRange): Promise<void> {
     const mine = (a: Address) => a.toLowerCase() === this.ctx.provider.toLowerCase();
-    for (const e of events) {
+    // While a backfill runs, its ranges come newest first: the ledger keeps the latest state of each task, so that
+    // a TaskSubmitted is taken up only when no later event closed the task (chain/catchup.ts).
+    for (const e of this.#ledger.order(events, range)) {
       const id = e.args.taskId.toString();
+      const closes = this.#ledger.observe(e, range, mine);
       switch (e.eventName) {
         case "TaskSubmitted":
-          if (!this.store.get().tasks[id])
+          if (!this.#ledger.mayBeOpen(e, range)) break;
+          if (!this.store.get().tasks[id] && !this.#candidates.has(id))
             this.#candidates.set(id, {
               spec: e.args.spec,
               inputUri: e.args.inputURI,
@@ -395,17 +431,15 @@ export class ProviderWorker {
             });
           break;
         case "TaskClaimed":
-          // ZK claims and the claim filling the last REDUNDANT slot close the task to others.
-          if (e.args.phaseDeadline !== 0 || mine(e.args.provider)) this.#dropCandidate(id);
-          break;
-        case "TaskExpired":
-          if (mine(e.args.provider)) this.#log.warn({ taskId: id }, "our ZK claim expired (bond slashed)");
-          break;
         case "TaskCancelled":
         case "TaskCompleted":
         case "TaskRefunded":
         case "TaskFaulted":
-          this.#dropCandidate(id);
+          // ZK claims and the claim filling the last REDUNDANT slot close the task to others.
+          if (closes === "closed") this.#dropCandidate(id);
+          break;
+        case "TaskExpired":
+          if (mine(e.args.provider)) this.#log.warn({ taskId: id }, "our ZK claim expired (bond slashed)");
           break;
         case "ProviderPaid":
           if (mine(e.args.provider)) {
@@ -431,12 +465,15 @@ export class ProviderWorker {
           break;
       }
     }
-    // Persist how far we are, but never past a task we still have to look at (deferred candidates): a restart
-    // re-reads from there, and handling an event twice is harmless.
-    let resume = to;
+    this.#ledger.done(range);
+    // Persist how far every block has been read (never into an unread backfill), but never past a task we still
+    // have to look at (deferred candidates): a restart re-reads from there, and handling an event twice is harmless.
+    let resume = range.settled;
     for (const c of this.#candidates.values()) if (c.block - 1n < resume) resume = c.block - 1n;
-    await this.store.setLastProcessedBlock(resume);
-    this.metrics.lastProcessedBlock.set(Number(resume));
+    if (resume > this.store.get().lastProcessedBlock) {
+      await this.store.setLastProcessedBlock(resume);
+      this.metrics.lastProcessedBlock.set(Number(resume));
+    }
     await this.#runTick();
   }
 
