@@ -35,18 +35,21 @@ export function refusalSizes(err: unknown): { maxSize: number; size: number } | 
 }
 
 /**
- * The block span of the next getLogs request, additive increase / multiplicative decrease:
- *  - a refused span is cut at least in half (to the share of the response cap it filled, with a 20% margin, when
- *    the refusal says how large the response was);
- *  - after each accepted span the next one grows: doubling until the first refusal, then by an eighth of the
- *    span (at least one block) per success, up to `max`. So a dense stretch of history does not keep later, quieter
- *    stretches at a small span, and the span settles just below what the RPC accepts with a refusal every few
- *    requests at most.
+ * The block span of the next getLogs request: slow start, then additive increase / multiplicative decrease.
+ *  - It starts at `initial` and doubles after each accepted span until the first refusal, so that a dense history
+ *    never has the RPC build a response many times larger than what it accepts (the node does the whole work of a
+ *    refused response).
+ *  - A refusal sets a ceiling, the span estimated to fit: the refused span scaled by the share of the cap its
+ *    response filled, when viem says how large it was, else one block less than the refused span. The next span
+ *    is 80% of the ceiling, and at least halved.
+ *  - After each accepted span the next one grows by an eighth (at least one block) up to the ceiling; at the
+ *    ceiling, the ceiling itself creeps up by a sixteenth per success, so a quieter stretch of history gets its span
+ *    back (up to `max`) while the RPC is probed beyond its last refusal only slowly.
  */
 export class AdaptiveRange {
   readonly max: bigint;
   #size: bigint;
-  #refused = false;
+  #ceiling: bigint | undefined;
 
   constructor(max: number | bigint, initial?: number | bigint) {
     this.max = BigInt(max);
@@ -60,9 +63,9 @@ export class AdaptiveRange {
     return this.#size;
   }
 
-  /** Whether a range has been refused since this reader started (growth is additive from then on). */
-  get refusedBefore(): boolean {
-    return this.#refused;
+  /** The largest span estimated to fit since the last refusal (undefined before any). */
+  get ceiling(): bigint | undefined {
+    return this.#ceiling;
   }
 
   /**
@@ -70,23 +73,31 @@ export class AdaptiveRange {
    * refused: the caller must treat it as an error).
    */
   refused(tried: bigint, sizes?: { maxSize: number; size: number }): boolean {
-    this.#refused = true;
     if (tried <= 1n) {
       this.#size = 1n;
+      this.#ceiling = 1n;
       return false;
     }
-    let next = tried / 2n;
+    let ceiling = tried - 1n;
     if (sizes) {
-      const scaled = BigInt(Math.floor((Number(tried) * 0.8 * sizes.maxSize) / sizes.size));
-      if (scaled < next) next = scaled;
+      const scaled = BigInt(Math.floor((Number(tried) * sizes.maxSize) / sizes.size));
+      if (scaled < ceiling) ceiling = scaled;
     }
+    this.#ceiling = ceiling < 1n ? 1n : ceiling;
+    const margin = (this.#ceiling * 4n) / 5n;
+    const next = margin < tried / 2n ? margin : tried / 2n;
     this.#size = next < 1n ? 1n : next;
     return true;
   }
 
   /** The span `tried` was read. */
   succeeded(tried: bigint): void {
-    const grown = this.#refused ? tried + (tried / 8n > 1n ? tried / 8n : 1n) : tried * 2n;
+    let grown = this.#ceiling === undefined ? tried * 2n : tried + (tried / 8n > 1n ? tried / 8n : 1n);
+    if (this.#ceiling !== undefined && grown >= this.#ceiling) {
+      grown = this.#ceiling;
+      const step = this.#ceiling / 16n > 1n ? this.#ceiling / 16n : 1n;
+      this.#ceiling = this.#ceiling + step > this.max ? this.max : this.#ceiling + step;
+    }
     // never below what was just asked for (a shorter range at the head does not shrink the span)
     const next = grown > this.#size ? grown : this.#size;
     this.#size = next > this.max ? this.max : next;

@@ -166,11 +166,18 @@ describe("AdaptiveRange", () => {
     expect(r.size).toBe(40n);
     expect(r.refused(40n)).toBe(true);
     expect(r.size).toBe(20n);
+    expect(r.ceiling).toBe(39n);
     r.succeeded(20n);
     expect(r.size).toBe(22n);
     r.succeeded(22n);
     expect(r.size).toBe(24n);
-    for (let i = 0; i < 100; i++) r.succeeded(r.size);
+    for (let i = 0; i < 5; i++) r.succeeded(r.size); // 27, 30, 33, 37, then 41 capped at 39
+    // pinned at the ceiling, which creeps up by a sixteenth per success
+    expect(r.size).toBe(39n);
+    expect(r.ceiling).toBe(41n);
+    r.succeeded(r.size);
+    expect(r.size).toBe(41n);
+    for (let i = 0; i < 200; i++) r.succeeded(r.size);
     expect(r.size).toBe(1_000n); // back at the configured maximum, never above
   });
 
@@ -385,6 +392,7 @@ describe("TaskWatcher log ranges (RPC test double)", () => {
     expectTiling(c.ranges, 70n, chain.head);
     expect(c.ids[0]).toBe(71n);
 
+    const before = rpc.requests.length;
     const low = new TaskWatcher({
       ctx: rpc.ctx,
       fromBlock: 50n,
@@ -394,7 +402,7 @@ describe("TaskWatcher log ranges (RPC test double)", () => {
       ...collector(),
     });
     await low.catchUp();
-    expect(rpc.requests.at(-1)!.from).toBe(50n);
+    expect(rpc.requests[before]!.from).toBe(50n);
   });
 });
 

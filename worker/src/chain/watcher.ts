@@ -79,6 +79,9 @@ export interface EventRange {
   backfilling: boolean;
 }
 
+/** First getLogs span (it doubles from there until the RPC refuses one; chain/logs.ts). */
+const INITIAL_SPAN = 16;
+
 export class TaskWatcher {
   readonly #o: WatcherOptions;
   readonly #log: Logger;
@@ -97,7 +100,7 @@ export class TaskWatcher {
     this.#o = options;
     this.#log = options.logger ?? silentLogger();
     this.#next = options.fromBlock;
-    this.#range = new AdaptiveRange(options.maxRange);
+    this.#range = new AdaptiveRange(options.maxRange, Math.min(options.maxRange, INITIAL_SPAN));
   }
 
   /** Next block to read forward. */
@@ -194,7 +197,7 @@ export class TaskWatcher {
   #plan(): void {
     if (this.#planned) return;
     this.#planned = true;
-    if (this.#head - this.#next + 1n <= this.#range.size) return;
+    if (this.#head - this.#next + 1n <= this.#range.max) return;
     this.#backfill = { low: this.#next, high: this.#head };
     this.#log.info(
       { from: this.#next.toString(), to: this.#head.toString() },
