@@ -225,6 +225,8 @@ export interface SubmitArgs {
   reward?: bigint;
   minResources?: typeof NO_RESOURCES | Record<string, number>;
   execWindow?: number;
+  /** Seconds from now to the deadline (default one day). */
+  deadlineIn?: number;
   /** Do not upload the input (URIs that point nowhere). */
   noUpload?: boolean;
 }
@@ -285,7 +287,7 @@ export async function startHarness(): Promise<Harness> {
               modelId: args.modelId,
               paymentToken: p.contracts.token.address,
               reward: args.reward ?? parseEther("10"),
-              deadline: Number(now + 86_400n),
+              deadline: Number(now + BigInt(args.deadlineIn ?? 86_400)),
               execWindow: args.execWindow ?? 3600,
               mode: args.mode,
               redundancy: args.mode === 0 ? 1 : 3,
@@ -389,6 +391,57 @@ export async function startHarness(): Promise<Harness> {
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/**
+ * A task history: `count` ZK tasks on the mock ZK model, `perBlock` to a block (automine and interval mining off
+ * while building; automine back on after), whose deadlines lie an hour ahead, and then chain time moved 2 hours on:
+ * every one of them has a TaskSubmitted log a catching-up worker reads, none can be taken, and all lie well within
+ * the market's maximum task lifetime. Interval mining stays off afterwards (blocks are mined on demand).
+ */
+export async function buildExpiredHistory(h: Harness, count: number, perBlock = 100): Promise<void> {
+  const { market, token } = h.p.contracts;
+  const requester = h.p.wallets.requester.account;
+  const rpc = (method: string, params: unknown[] = []) =>
+    h.p.connection.provider.request({ method, params }) as Promise<unknown>;
+  await rpc("evm_setIntervalMining", [0]);
+  await rpc("evm_setAutomine", [false]);
+  try {
+    let nonce = await h.p.publicClient.getTransactionCount({
+      address: requester.address,
+      blockTag: "pending",
+    });
+    const deadline = Number((await h.p.publicClient.getBlock()).timestamp) + 30 + 3600 + 60;
+    for (let done = 0; done < count; done += perBlock) {
+      const batch = Math.min(perBlock, count - done);
+      await Promise.all(
+        Array.from({ length: batch }, (_, i) =>
+          market.write.submitTask(
+            [
+              {
+                modelId: h.mockZkModel,
+                paymentToken: token.address,
+                reward: 2_000_000_000_000_000n + BigInt(done + i),
+                deadline,
+                execWindow: 3600,
+                mode: 0,
+                redundancy: 1,
+                minTier: 1,
+                minResources: NO_RESOURCES,
+                inputCommitment: 0x5678n,
+                inputURI: "eai://blob/history",
+              },
+            ],
+            { account: requester, gas: 500_000n, nonce: nonce++ },
+          ),
+        ),
+      );
+      await rpc("evm_mine");
+    }
+  } finally {
+    await rpc("evm_setAutomine", [true]);
+  }
+  await h.mine(2 * 3600);
 }
 
 /** One task's ProofAccepted or TaskClaimed events since genesis. */
