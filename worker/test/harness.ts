@@ -406,14 +406,16 @@ export async function buildExpiredHistory(h: Harness, count: number, perBlock = 
     h.p.connection.provider.request({ method, params }) as Promise<unknown>;
   await rpc("evm_setIntervalMining", [0]);
   await rpc("evm_setAutomine", [false]);
+  const before = await market.read.taskCount();
   try {
     let nonce = await h.p.publicClient.getTransactionCount({
       address: requester.address,
       blockTag: "pending",
     });
-    const deadline = Number((await h.p.publicClient.getBlock()).timestamp) + 30 + 3600 + 60;
     for (let done = 0; done < count; done += perBlock) {
       const batch = Math.min(perBlock, count - done);
+      // per block: the earliest deadline allowed is the block's time + priority window + execution window
+      const deadline = Number((await h.p.publicClient.getBlock()).timestamp) + 30 + 3600 + 120;
       await Promise.all(
         Array.from({ length: batch }, (_, i) =>
           market.write.submitTask(
@@ -442,6 +444,8 @@ export async function buildExpiredHistory(h: Harness, count: number, perBlock = 
     await rpc("evm_setAutomine", [true]);
   }
   await h.mine(2 * 3600);
+  const built = (await market.read.taskCount()) - before;
+  if (built !== BigInt(count)) throw new Error(`history: ${built} of ${count} tasks were submitted`);
 }
 
 /** One task's ProofAccepted or TaskClaimed events since genesis. */
