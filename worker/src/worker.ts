@@ -19,7 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
-import { uploadBlob } from "@eai/sdk/storage";
+import { openBlobStorage, type BlobStorage } from "@eai/sdk/storage";
 import { decryptWith } from "@eai/sdk/crypto";
 import { VERIFIER_CODE_HASHES } from "@eai/sdk/verifiers";
 import { keccak256, type Address, type Hex, type Transport } from "viem";
@@ -42,7 +42,7 @@ import { describeError, revertErrorName } from "./chain/errors.ts";
 import { ensureProfile, ensureStake } from "./chain/registration.ts";
 import { TxRevertedError, TxSubmitter, type TxOutcome } from "./chain/submitter.ts";
 import { TaskWatcher, type MarketEvent } from "./chain/watcher.ts";
-import type { ExecutorKind, WorkerConfig } from "./config.ts";
+import { storageConfigOf, type ExecutorKind, type WorkerConfig } from "./config.ts";
 import { ExecutionError, type Executor } from "./executors/types.ts";
 import type { ZkExecutor } from "./executors/zk-mlp.ts";
 import { ProverError } from "./executors/prover-pool.ts";
@@ -72,6 +72,8 @@ export interface WorkerOptions {
   gpuModel?: string;
   /** RPC transport override (tests). */
   transport?: Transport;
+  /** Blob storage (the caller owns and closes it); default: opened from config.storage and closed by stop(). */
+  storage?: BlobStorage;
   backoff?: BackoffOptions;
 }
 
@@ -154,6 +156,8 @@ export class ProviderWorker {
   readonly submitter: TxSubmitter;
   readonly #log: Logger;
   readonly #models: ModelStore;
+  readonly #storage: BlobStorage;
+  readonly #ownsStorage: boolean;
   readonly #executors: Partial<Record<ExecutorKind, Executor>>;
   readonly #zk: ZkExecutor | undefined;
   readonly #enabled: ReadonlySet<ExecutorKind>;
@@ -192,6 +196,8 @@ export class ProviderWorker {
       keys: X25519Keys;
       resources: Resources;
       submitter: TxSubmitter;
+      storage: BlobStorage;
+      ownsStorage: boolean;
     },
   ) {
     this.config = options.config;
@@ -203,10 +209,12 @@ export class ProviderWorker {
     this.metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
     this.#log = options.logger ?? silentLogger();
     this.#backoff = options.backoff;
+    this.#storage = parts.storage;
+    this.#ownsStorage = parts.ownsStorage;
     this.#models = new ModelStore({
       ctx: this.ctx,
       stateDir: this.config.stateDir,
-      blobStoreUrl: this.config.blobStoreUrl,
+      storage: this.#storage,
       maxModelBytes: this.config.limits.maxModelBytes,
     });
     this.#executors = { ...options.executors };
@@ -266,7 +274,12 @@ export class ProviderWorker {
       log,
     );
     if (config.stakeTarget !== undefined) await ensureStake(ctx, submitter, config.stakeTarget, log);
-    const worker = new ProviderWorker({ ...options, metrics }, { ctx, store, keys, resources, submitter });
+    const storage = options.storage ?? (await openBlobStorage(storageConfigOf(config), log));
+    if (!options.storage) log.info({ backend: storage.backend }, "blob storage opened");
+    const worker = new ProviderWorker(
+      { ...options, metrics },
+      { ctx, store, keys, resources, submitter, storage, ownsStorage: options.storage === undefined },
+    );
     log.info(
       {
         provider: ctx.provider,
@@ -334,6 +347,7 @@ export class ProviderWorker {
     clearTimeout(timer);
     this.submitter.close();
     await watcher?.stop();
+    if (this.#ownsStorage) await this.#storage.close();
     const left = Object.values(this.store.get().tasks).map((t) => `${t.taskId}:${t.phase}`);
     this.#log.info({ timedOut, persisted: left }, "worker stopped");
   }
@@ -1228,7 +1242,7 @@ export class ProviderWorker {
     await this.#beginExecution(id);
     const result = await this.#classify(() => executor.execute(input, artifact));
     this.metrics.executionSeconds.observe({ executor: kind }, result.elapsedMs / 1000);
-    const uploaded = await uploadBlob(this.config.blobStoreUrl, result.output);
+    const uploaded = await this.#storage.upload(result.output);
     return { resultHash: resultHashOf(result.output), outputUri: uploaded.uri };
   }
 
@@ -1471,7 +1485,7 @@ export class ProviderWorker {
     try {
       bytes = await fetchTaskInput({
         uri,
-        blobStoreUrl: this.config.blobStoreUrl,
+        storage: this.#storage,
         expectedSha256: zk ? undefined : sha256CommitmentHex(spec.inputCommitment),
         maxBytes: this.config.limits.maxInputBytes,
       });
