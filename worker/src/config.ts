@@ -98,11 +98,9 @@ export const workerConfigSchema = z
             /** helia: TCP listen multiaddrs; default loopback on a free port. */
             listen: z
               .array(
-                z
-                  .string()
-                  .regex(/^\/(ip4|ip6)\/[^/]+\/tcp\/\d{1,5}$/, {
-                    error: "expected /ip4/<address>/tcp/<port>",
-                  }),
+                z.string().regex(/^\/(ip4|ip6)\/[^/]+\/tcp\/\d{1,5}$/, {
+                  error: "expected /ip4/<address>/tcp/<port>",
+                }),
               )
               .min(1, { error: "expected at least one listen address" })
               .default([...IPFS_DEFAULTS.listen]),
