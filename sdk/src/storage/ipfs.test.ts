@@ -99,7 +99,7 @@ async function startFakeKubo(): Promise<FakeKubo> {
       if (u.pathname === "/api/v0/block/put") {
         const request = new Request("http://x", {
           method: "POST",
-          body,
+          body: new Uint8Array(body),
           headers: { "content-type": req.headers["content-type"] ?? "" },
         });
         const file = (await request.formData()).get("file");

@@ -153,11 +153,17 @@ export function kuboStorage(apiUrl: string, options: { timeoutMs?: number } = {}
   };
 }
 
+/** The `helia` backend: the storage and its node. */
+export interface HeliaStorage extends BlobStorage {
+  readonly backend: "helia";
+  readonly node: HeliaNode;
+}
+
 /** A running Helia node as storage (`close()` stops the node only when `ownsNode`). */
 export function heliaStorage(
   node: HeliaNode,
   options: { timeoutMs?: number; ownsNode?: boolean } = {},
-): BlobStorage {
+): HeliaStorage {
   const timeoutMs = options.timeoutMs ?? IPFS_DEFAULTS.fetchTimeoutMs;
   return {
     backend: "helia",
