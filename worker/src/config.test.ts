@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, loadWorkerConfig, parseWorkerConfig } from "./config.ts";
+import { ConfigError, loadWorkerConfig, parseWorkerConfig, storageConfigOf } from "./config.ts";
 
 const TOKEN = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const base = {
@@ -220,6 +220,51 @@ describe("worker config", () => {
     await writeFile(join(dir, "bad.json"), "{ nope");
     await expect(loadWorkerConfig({ file: join(dir, "bad.json"), env: {} })).rejects.toThrow(
       /is not valid JSON/,
+    );
+  });
+
+  it("selects the storage backend: http by default, helia or kubo with their fields", () => {
+    const http = parseWorkerConfig(base, {}, "/etc/eai");
+    expect(storageConfigOf(http)).toEqual({ backend: "http", url: base.blobStoreUrl, timeoutMs: undefined });
+    const { blobStoreUrl: _unused, ...noStore } = base;
+    expect(() => parseWorkerConfig(noStore)).toThrow(
+      /blobStoreUrl: expected an http\(s\) URL \(required with storage.backend "http"/,
+    );
+    const peer = "/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWGWmwB2QiqYDoayP2cAYhbZoajeXF16afadnBPE4FYKWb";
+    const helia = parseWorkerConfig(
+      noStore,
+      {
+        EAI_WORKER_STORAGE_BACKEND: "helia",
+        EAI_WORKER_IPFS_PEERS: `${peer}, ${peer}`,
+        EAI_WORKER_STORAGE_TIMEOUT_MS: "5000",
+      },
+      "/etc/eai",
+    );
+    expect(storageConfigOf(helia)).toEqual({
+      backend: "helia",
+      dir: "/etc/eai/.state/worker-1/ipfs",
+      listen: ["/ip4/127.0.0.1/tcp/0"],
+      peers: [peer, peer],
+      maxBlockBytes: 16 * 1024 * 1024,
+      timeoutMs: 5000,
+    });
+    expect(() => parseWorkerConfig(noStore, { EAI_WORKER_STORAGE_BACKEND: "kubo" })).toThrow(
+      /storage.ipfs.apiUrl: expected the kubo RPC API URL/,
+    );
+    const kubo = parseWorkerConfig(noStore, {
+      EAI_WORKER_STORAGE_BACKEND: "kubo",
+      EAI_WORKER_IPFS_API_URL: "http://127.0.0.1:5001",
+    });
+    expect(storageConfigOf(kubo)).toEqual({
+      backend: "kubo",
+      apiUrl: "http://127.0.0.1:5001",
+      timeoutMs: undefined,
+    });
+    expect(() => parseWorkerConfig(base, { EAI_WORKER_STORAGE_BACKEND: "ipfs" })).toThrow(
+      /storage.backend \(from EAI_WORKER_STORAGE_BACKEND\): expected one of http, helia, kubo/,
+    );
+    expect(() => parseWorkerConfig(base, { EAI_WORKER_IPFS_PEERS: "/ip4/1.2.3.4/tcp/1" })).toThrow(
+      /storage.ipfs.peers.0 \(from EAI_WORKER_IPFS_PEERS\): expected \/ip4\/<address>\/tcp\/<port>\/p2p\/<peer id>/,
     );
   });
 });

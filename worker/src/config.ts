@@ -8,9 +8,10 @@
  * Reference: docs/WORKER.md.
  */
 import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 import { formatIssues } from "@eai/sdk/zod-errors";
+import { IPFS_DEFAULTS, STORAGE_BACKENDS, type StorageConfig } from "@eai/sdk/storage";
 
 export const EXECUTOR_KINDS = ["zk-mlp", "onnx", "wasm"] as const;
 export type ExecutorKind = (typeof EXECUTOR_KINDS)[number];
@@ -80,7 +81,58 @@ export const workerConfigSchema = z
       .strict()
       .optional(),
     stateDir: path,
-    blobStoreUrl: httpUrl,
+    /** The HTTP blob store (required when storage.backend is "http", the default). */
+    blobStoreUrl: httpUrl.optional(),
+    /** Where task inputs, model artifacts and results are fetched from and stored (docs/STORAGE.md, "IPFS"). */
+    storage: z
+      .object({
+        backend: z
+          .enum(STORAGE_BACKENDS, { error: `expected one of ${STORAGE_BACKENDS.join(", ")}` })
+          .default("http"),
+        /** Time limit of one fetch; default 120000 (http, kubo) or 30000 (helia: a CID nobody has fails then). */
+        timeoutMs: int(1, 3_600_000, "milliseconds between 1 and 3600000").optional(),
+        ipfs: z
+          .object({
+            /** helia: state folder of the embedded node (blocks, peer key); default <stateDir>/ipfs. */
+            dir: path.optional(),
+            /** helia: TCP listen multiaddrs; default loopback on a free port. */
+            listen: z
+              .array(
+                z.string().regex(/^\/(ip4|ip6)\/[^/]+\/tcp\/\d{1,5}$/, {
+                  error: "expected /ip4/<address>/tcp/<port>",
+                }),
+              )
+              .min(1, { error: "expected at least one listen address" })
+              .default([...IPFS_DEFAULTS.listen]),
+            /** helia: peers to connect to (requesters' or pinning nodes), /ip4/…/tcp/…/p2p/<peer id>. */
+            peers: z
+              .array(
+                z
+                  .string()
+                  .regex(/^\/(ip4|ip6|dns4|dns6|dns)\/[^/]+\/tcp\/\d{1,5}\/p2p\/[1-9A-HJ-NP-Za-km-z]+$/, {
+                    error: "expected /ip4/<address>/tcp/<port>/p2p/<peer id>",
+                  }),
+              )
+              .default([]),
+            /** helia: largest block sent or accepted (bytes). */
+            maxBlockBytes: int(1, 256 * 1024 * 1024, "a positive number of bytes (≤ 256 MiB)").default(
+              IPFS_DEFAULTS.maxBlockBytes,
+            ),
+            /** kubo: the node's RPC API (keep it on loopback: it is an admin API). */
+            apiUrl: httpUrl.optional(),
+          })
+          .strict()
+          .default({
+            listen: [...IPFS_DEFAULTS.listen],
+            peers: [],
+            maxBlockBytes: IPFS_DEFAULTS.maxBlockBytes,
+          }),
+      })
+      .strict()
+      .default({
+        backend: "http",
+        ipfs: { listen: [...IPFS_DEFAULTS.listen], peers: [], maxBlockBytes: IPFS_DEFAULTS.maxBlockBytes },
+      }),
     executors: z
       .array(z.enum(EXECUTOR_KINDS, { error: `expected one of ${EXECUTOR_KINDS.join(", ")}` }))
       .min(1, { error: "expected at least one executor" })
@@ -229,6 +281,20 @@ export const workerConfigSchema = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
+    if (cfg.storage.backend === "http" && cfg.blobStoreUrl === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["blobStoreUrl"],
+        message: 'expected an http(s) URL (required with storage.backend "http", the default)',
+      });
+    }
+    if (cfg.storage.backend === "kubo" && cfg.storage.ipfs.apiUrl === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["storage", "ipfs", "apiUrl"],
+        message: 'expected the kubo RPC API URL (required with storage.backend "kubo")',
+      });
+    }
     if (cfg.deploymentsDir === undefined && cfg.contracts === undefined) {
       ctx.addIssue({
         code: "custom",
@@ -249,6 +315,13 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_DEPLOYMENTS_DIR: { path: ["deploymentsDir"], kind: "string" },
   EAI_WORKER_STATE_DIR: { path: ["stateDir"], kind: "string" },
   EAI_WORKER_BLOB_STORE_URL: { path: ["blobStoreUrl"], kind: "string" },
+  EAI_WORKER_STORAGE_BACKEND: { path: ["storage", "backend"], kind: "string" },
+  EAI_WORKER_STORAGE_TIMEOUT_MS: { path: ["storage", "timeoutMs"], kind: "int" },
+  EAI_WORKER_IPFS_DIR: { path: ["storage", "ipfs", "dir"], kind: "string" },
+  EAI_WORKER_IPFS_LISTEN: { path: ["storage", "ipfs", "listen"], kind: "list" },
+  EAI_WORKER_IPFS_PEERS: { path: ["storage", "ipfs", "peers"], kind: "list" },
+  EAI_WORKER_IPFS_MAX_BLOCK_BYTES: { path: ["storage", "ipfs", "maxBlockBytes"], kind: "int" },
+  EAI_WORKER_IPFS_API_URL: { path: ["storage", "ipfs", "apiUrl"], kind: "string" },
   EAI_WORKER_EXECUTORS: { path: ["executors"], kind: "list" },
   EAI_WORKER_MIN_REWARD: { path: ["minReward"], kind: "map" },
   EAI_WORKER_MAX_BOND: { path: ["maxBond"], kind: "string" },
@@ -394,7 +467,31 @@ export function parseWorkerConfig(
     stateDir: abs(cfg.stateDir),
     deploymentsDir: cfg.deploymentsDir === undefined ? undefined : abs(cfg.deploymentsDir),
     keystorePath: cfg.keystorePath === undefined ? undefined : abs(cfg.keystorePath),
+    storage: {
+      ...cfg.storage,
+      ipfs: { ...cfg.storage.ipfs, dir: abs(cfg.storage.ipfs.dir ?? join(cfg.stateDir, "ipfs")) },
+    },
   };
+}
+
+/** The storage backend a worker config selects, for openBlobStorage (@eai/sdk/storage). */
+export function storageConfigOf(cfg: WorkerConfig): StorageConfig {
+  const { backend, timeoutMs, ipfs } = cfg.storage;
+  switch (backend) {
+    case "http":
+      return { backend, url: cfg.blobStoreUrl as string, timeoutMs };
+    case "kubo":
+      return { backend, apiUrl: ipfs.apiUrl as string, timeoutMs };
+    case "helia":
+      return {
+        backend,
+        dir: ipfs.dir ?? join(cfg.stateDir, "ipfs"),
+        listen: ipfs.listen,
+        peers: ipfs.peers,
+        maxBlockBytes: ipfs.maxBlockBytes,
+        timeoutMs,
+      };
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * decrypt when the task is private (X25519 envelope, sdk/src/crypto).
  */
 import { decryptWith, EnvelopeError, type Hex32 } from "@eai/sdk/crypto";
-import { BlobError, fetchBlob } from "@eai/sdk/storage";
+import { BlobError, httpStorage, type BlobStorage } from "@eai/sdk/storage";
 import type { Secret } from "./secret.ts";
 
 export type InputErrorCode =
@@ -20,10 +20,12 @@ export class InputError extends Error {
 }
 
 export interface FetchTaskInputOptions {
-  /** `eai://blob/sha256-<hex>` or an http(s) URL (the task's inputURI). */
+  /** `eai://blob/sha256-<hex>`, `ipfs://<cid>` or an http(s) URL (the task's inputURI). */
   uri: string;
-  /** Blob store base URL for `eai://` URIs (config.blobStoreUrl). */
-  blobStoreUrl: string;
+  /** The worker's storage backend (HTTP store, Helia node or kubo); else the HTTP store at `blobStoreUrl`. */
+  storage?: BlobStorage;
+  /** Blob store base URL for content-addressed URIs when no `storage` is given (config.blobStoreUrl). */
+  blobStoreUrl?: string;
   /** Expected sha256 of the stored blob (the ciphertext for private tasks), when known. */
   expectedSha256?: string;
   /** Size cap of the stored blob (config.limits.maxInputBytes). */
@@ -31,6 +33,11 @@ export interface FetchTaskInputOptions {
   /** Present for private tasks: the worker's X25519 private key. */
   decryptionKey?: Secret<Hex32>;
   signal?: AbortSignal;
+}
+
+function httpStorageAt(url: string | undefined): BlobStorage {
+  if (url === undefined) throw new Error("fetchTaskInput: expected storage or blobStoreUrl");
+  return httpStorage(url);
 }
 
 /**
@@ -41,8 +48,8 @@ export interface FetchTaskInputOptions {
 export async function fetchTaskInput(options: FetchTaskInputOptions): Promise<Uint8Array> {
   let blob: Uint8Array;
   try {
-    blob = await fetchBlob(options.uri, {
-      baseUrl: options.blobStoreUrl,
+    const storage = options.storage ?? httpStorageAt(options.blobStoreUrl);
+    blob = await storage.fetch(options.uri, {
       expectedSha256: options.expectedSha256,
       maxBytes: options.maxBytes,
       signal: options.signal,

@@ -6,7 +6,7 @@ import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { modelRegistryAbi } from "@eai/sdk/abis";
-import { fetchBlob, parseBlobUri, sha256Hex } from "@eai/sdk/storage";
+import { digestOfUri, sha256Hex, type BlobStorage } from "@eai/sdk/storage";
 import type { ExecutorKind } from "./config.ts";
 import type { ModelArtifact } from "./executors/types.ts";
 import {
@@ -65,7 +65,8 @@ export class ModelError extends Error {
 export interface ModelStoreOptions {
   ctx: ChainContext;
   stateDir: string;
-  blobStoreUrl: string;
+  /** Where artifacts are fetched from (the worker's storage backend). */
+  storage: BlobStorage;
   maxModelBytes: number;
   /** How long a model's `active` flag is trusted (default 60 s). Kind and commitment never change. */
   ttlMs?: number;
@@ -133,9 +134,9 @@ export class ModelStore {
     await mkdir(dir, { recursive: true });
     let expected: string | undefined;
     try {
-      expected = parseBlobUri(model.artifactURI);
+      expected = digestOfUri(model.artifactURI); // undefined for an http(s) URL: hash computed after download
     } catch {
-      expected = undefined; // http(s) URL: hash computed after download
+      expected = undefined; // malformed: the fetch below says so
     }
     if (expected !== undefined) {
       const path = join(dir, expected);
@@ -150,8 +151,7 @@ export class ModelStore {
     }
     let bytes: Uint8Array;
     try {
-      bytes = await fetchBlob(model.artifactURI, {
-        baseUrl: this.#o.blobStoreUrl,
+      bytes = await this.#o.storage.fetch(model.artifactURI, {
         expectedSha256: expected,
         maxBytes: this.#o.maxModelBytes,
       });

@@ -19,7 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
-import { uploadBlob } from "@eai/sdk/storage";
+import { openBlobStorage, type BlobStorage } from "@eai/sdk/storage";
 import { decryptWith } from "@eai/sdk/crypto";
 import { VERIFIER_CODE_HASHES } from "@eai/sdk/verifiers";
 import { keccak256, type Address, type Hex, type Transport } from "viem";
@@ -44,7 +44,7 @@ import { TxRevertedError, TxSubmitter, type TxOutcome } from "./chain/submitter.
 import { TaskWatcher, type EventRange, type MarketEvent } from "./chain/watcher.ts";
 import { firstBlockAtOrAfter } from "./chain/logs.ts";
 import { CatchUpLedger } from "./chain/catchup.ts";
-import type { ExecutorKind, WorkerConfig } from "./config.ts";
+import { storageConfigOf, type ExecutorKind, type WorkerConfig } from "./config.ts";
 import { ExecutionError, type Executor } from "./executors/types.ts";
 import type { ZkExecutor } from "./executors/zk-mlp.ts";
 import { ProverError } from "./executors/prover-pool.ts";
@@ -74,6 +74,8 @@ export interface WorkerOptions {
   gpuModel?: string;
   /** RPC transport override (tests). */
   transport?: Transport;
+  /** Blob storage (the caller owns and closes it); default: opened from config.storage and closed by stop(). */
+  storage?: BlobStorage;
   backoff?: BackoffOptions;
 }
 
@@ -160,6 +162,8 @@ export class ProviderWorker {
   readonly submitter: TxSubmitter;
   readonly #log: Logger;
   readonly #models: ModelStore;
+  readonly #storage: BlobStorage;
+  readonly #ownsStorage: boolean;
   readonly #executors: Partial<Record<ExecutorKind, Executor>>;
   readonly #zk: ZkExecutor | undefined;
   readonly #enabled: ReadonlySet<ExecutorKind>;
@@ -199,6 +203,8 @@ export class ProviderWorker {
       keys: X25519Keys;
       resources: Resources;
       submitter: TxSubmitter;
+      storage: BlobStorage;
+      ownsStorage: boolean;
     },
   ) {
     this.config = options.config;
@@ -210,10 +216,12 @@ export class ProviderWorker {
     this.metrics = options.metrics ?? createMetrics({ defaultMetrics: false });
     this.#log = options.logger ?? silentLogger();
     this.#backoff = options.backoff;
+    this.#storage = parts.storage;
+    this.#ownsStorage = parts.ownsStorage;
     this.#models = new ModelStore({
       ctx: this.ctx,
       stateDir: this.config.stateDir,
-      blobStoreUrl: this.config.blobStoreUrl,
+      storage: this.#storage,
       maxModelBytes: this.config.limits.maxModelBytes,
     });
     this.#executors = { ...options.executors };
@@ -273,7 +281,12 @@ export class ProviderWorker {
       log,
     );
     if (config.stakeTarget !== undefined) await ensureStake(ctx, submitter, config.stakeTarget, log);
-    const worker = new ProviderWorker({ ...options, metrics }, { ctx, store, keys, resources, submitter });
+    const storage = options.storage ?? (await openBlobStorage(storageConfigOf(config), log));
+    if (!options.storage) log.info({ backend: storage.backend }, "blob storage opened");
+    const worker = new ProviderWorker(
+      { ...options, metrics },
+      { ctx, store, keys, resources, submitter, storage, ownsStorage: options.storage === undefined },
+    );
     log.info(
       {
         provider: ctx.provider,
@@ -343,6 +356,7 @@ export class ProviderWorker {
     clearTimeout(timer);
     this.submitter.close();
     await watcher?.stop();
+    if (this.#ownsStorage) await this.#storage.close();
     const left = Object.values(this.store.get().tasks).map((t) => `${t.taskId}:${t.phase}`);
     this.#log.info({ timedOut, persisted: left }, "worker stopped");
   }
@@ -1265,7 +1279,7 @@ export class ProviderWorker {
     await this.#beginExecution(id);
     const result = await this.#classify(() => executor.execute(input, artifact));
     this.metrics.executionSeconds.observe({ executor: kind }, result.elapsedMs / 1000);
-    const uploaded = await uploadBlob(this.config.blobStoreUrl, result.output);
+    const uploaded = await this.#storage.upload(result.output);
     return { resultHash: resultHashOf(result.output), outputUri: uploaded.uri };
   }
 
@@ -1508,7 +1522,7 @@ export class ProviderWorker {
     try {
       bytes = await fetchTaskInput({
         uri,
-        blobStoreUrl: this.config.blobStoreUrl,
+        storage: this.#storage,
         expectedSha256: zk ? undefined : sha256CommitmentHex(spec.inputCommitment),
         maxBytes: this.config.limits.maxInputBytes,
       });

@@ -4,6 +4,9 @@
  * withdrawal, tasks it must not claim (unservable, malformed / oversized / hash-mismatched inputs), a crash and
  * restart mid-task, and an RPC outage mid-task.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseEther } from "viem";
 import {
@@ -16,6 +19,8 @@ import {
 import { ACCOUNT, startHarness, TcpProxy, waitFor, type Harness } from "./harness.ts";
 import { MockZkExecutor, mockZkCommitment } from "./mock-zk.ts";
 import { StateStore } from "../src/state.ts";
+import { ipfsUri } from "../../sdk/src/storage/index.ts";
+import { startHeliaNode } from "../../sdk/src/storage/helia.ts";
 
 let h: Harness;
 
@@ -92,6 +97,37 @@ describe("worker, ZK mode, claim settlement (claim, then prove)", () => {
     // The worker published its own X25519 key and kept the profile.
     expect(await h.p.contracts.providers.read.x25519KeyOf([alice.address])).toBe(w.keys.publicKey);
     await w.stop(0);
+  });
+
+  it("fetches the model and the input over IPFS from the requester's node (storage backend helia)", async () => {
+    // Only the requester's Helia node holds this input (not the HTTP store); the worker's node dials it.
+    const nodeDir = await mkdtemp(join(tmpdir(), "eai-zk-ipfs-"));
+    const requesterNode = await startHeliaNode({ dir: nodeDir });
+    try {
+      const input = bytes("digit #ipfs");
+      await requesterNode.put(bytes("mock zk model")); // the model artifact, same bytes as in the HTTP store
+      const { sha256 } = await requesterNode.put(input);
+      const zk = new MockZkExecutor();
+      const w = await h.worker("zk-bob-ipfs", ACCOUNT.bob, {
+        zkExecutor: zk,
+        config: { ...claim, storage: { backend: "helia", ipfs: { peers: [requesterNode.multiaddrs()[0]] } } },
+      });
+      w.start();
+      const { taskId } = await h.submit({
+        mode: 0,
+        modelId: h.mockZkModel,
+        input,
+        inputCommitment: mockZkCommitment(input),
+        noUpload: true,
+        inputUri: ipfsUri(sha256),
+      });
+      await waitFor("settlement", async () => (await h.taskStatus(taskId)) === TaskStatus.Completed);
+      expect(zk.proofs).toBe(1);
+      await w.stop(0);
+    } finally {
+      await requesterNode.stop();
+      await rm(nodeDir, { recursive: true, force: true });
+    }
   });
 
   it("does not claim tasks it cannot serve or whose input is bad", async () => {

@@ -12,6 +12,8 @@ import { createEaiClient, type EaiClient, type ParameterChange, type ZkTaskInput
 import { decodeEaiError } from "../client/errors.ts";
 import { loadDeployment, PROTOCOL_CONTRACTS } from "../deployments.ts";
 import { specToJson } from "../tasks/spec.ts";
+import type { BlobStorage } from "../storage/index.ts";
+import { openCliStorage, STORAGE_HELP, STORAGE_OPTIONS, StorageFlagError } from "./storage.ts";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -29,6 +31,7 @@ const GLOBAL_OPTIONS: Options = {
   key: { type: "string" },
   deployments: { type: "string" },
   "blob-store": { type: "string" },
+  ...STORAGE_OPTIONS,
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
@@ -38,6 +41,7 @@ const GLOBAL_HELP = `Global options:
   --key HEX            private key, 0x + 64 hex (env EAI_PRIVATE_KEY); needed by commands that send transactions
   --deployments DIR    folder with <chainId>.json (env EAI_DEPLOYMENTS_DIR, default deploy/deployments)
   --blob-store URL     blob store base URL (env EAI_BLOB_STORE_URL)
+${STORAGE_HELP}
   --json               machine-readable output
   -h, --help           this help`;
 
@@ -534,6 +538,7 @@ const HEX_KEY = /^0x[0-9a-fA-F]{64}$/;
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const [group, name, ...rest] = argv;
   const json = argv.includes("--json");
+  let storage: BlobStorage | undefined;
   try {
     if (group === undefined || group === "--help" || group === "-h" || group === "help") {
       io.out(topHelp());
@@ -595,6 +600,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
           account: key ? privateKeyToAccount(key as Hex) : undefined,
           deployment,
           blobStoreUrl: (values["blob-store"] as string | undefined) ?? env.EAI_BLOB_STORE_URL,
+          storage: (storage ??= await openCliStorage(values, env).catch((e: unknown) => {
+            throw e instanceof StorageFlagError ? new UsageError(e.message) : e;
+          })),
         });
       },
     };
@@ -607,5 +615,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     if (json) io.err(toJson({ error: message, usage }));
     else io.err(`eai: ${message}${usage ? " (see --help)" : ""}`);
     return usage ? 2 : 1;
+  } finally {
+    await storage?.close();
   }
 }

@@ -18,7 +18,14 @@ import {
   type Protocol,
 } from "../../../test/integration/fixture.ts";
 import { generateX25519KeyPair } from "../crypto/index.ts";
-import { fetchBlob, sha256Hex, startBlobStore, type BlobStore } from "../storage/index.ts";
+import {
+  fetchBlob,
+  httpStorage,
+  sha256Hex,
+  startBlobStore,
+  type BlobStorage,
+  type BlobStore,
+} from "../storage/index.ts";
 import { taskBinding } from "../tasks/commitments.ts";
 import { encodeTensors } from "../tasks/tensors.ts";
 import { inputCommitment, packOutput } from "../zk/commitment.ts";
@@ -119,6 +126,37 @@ describe("createEaiClient", () => {
     const stored = await fetchBlob(inputURI, { baseUrl: store.url, maxBytes: 10_000 });
     expect(spec.inputCommitment).toBe(BigInt(`0x${sha256Hex(stored)}`));
     expect(stored).toEqual(input);
+  });
+
+  it("uploads through the configured storage backend instead of blobStoreUrl", async () => {
+    const inner = httpStorage(store.url);
+    const uploads: Uint8Array[] = [];
+    const storage: BlobStorage = {
+      ...inner,
+      backend: "kubo",
+      upload: async (data) => {
+        uploads.push(data);
+        return inner.upload(data);
+      },
+    };
+    const viaStorage = createEaiClient({
+      chain: hardhat,
+      transport: custom(p.connection.provider),
+      account: p.wallets.requester.account.address,
+      deployment: p.deployment,
+      blobStoreUrl: "http://127.0.0.1:1", // never used: storage takes precedence
+      storage,
+    });
+    const input = tensorInput(16);
+    const { spec, inputURI } = await viaStorage.submitTask({
+      model: p.onnxModel,
+      input,
+      reward: parseEther("10"),
+      mode: "redundant",
+    });
+    expect(uploads).toEqual([input]);
+    expect(spec.inputCommitment).toBe(BigInt(`0x${sha256Hex(input)}`));
+    expect(await storage.fetch(inputURI, { maxBytes: 1_000 })).toEqual(input);
   });
 
   it("refuses requests that cannot be served before uploading or paying anything", async () => {

@@ -35,7 +35,7 @@ import {
   stakingVaultAbi,
   taskMarketAbi,
 } from "../generated/abis.ts";
-import { fetchBlob, sha256Hex, uploadBlob } from "../storage/index.ts";
+import { fetchBlob, httpStorage, sha256Hex, type BlobStorage } from "../storage/index.ts";
 import {
   TaskStatus,
   VerificationMode,
@@ -86,8 +86,13 @@ export interface EaiClientConfig {
   /** Signer: a local account (privateKeyToAccount) or the address of an account the RPC node unlocks. */
   account?: Account | Address;
   deployment: Deployment;
-  /** Blob store base URL: needed to submit tasks and to read REDUNDANT results. */
+  /** Blob store base URL: needed to submit tasks and to read REDUNDANT results (unless `storage` is given). */
   blobStoreUrl?: string;
+  /**
+   * Blob storage to upload inputs to and fetch results from (an IPFS backend: openBlobStorage in
+   * @eai/sdk/storage); takes precedence over `blobStoreUrl`. The caller owns it (and closes it).
+   */
+  storage?: BlobStorage;
   /** Size cap of result blobs fetched by waitForResult / verifyResult (default 16 MiB). */
   maxResultBytes?: number;
 }
@@ -359,8 +364,8 @@ export function createEaiClient(config: EaiClientConfig) {
 
   async function submitTask(params: SubmitTaskParams): Promise<SubmittedTask> {
     const p = parseOrThrow(submitSchema, params, "submitTask");
-    if (!config.blobStoreUrl)
-      throw new EaiError("no-blob-store", "submitTask: blobStoreUrl is not configured");
+    const storage = config.storage ?? (config.blobStoreUrl ? httpStorage(config.blobStoreUrl) : undefined);
+    if (!storage) throw new EaiError("no-blob-store", "submitTask: blobStoreUrl is not configured");
     const modelId = BigInt(p.model);
     const [model, marketParams, settlement] = await read("TaskMarket parameters", () =>
       Promise.all([
@@ -417,7 +422,7 @@ export function createEaiClient(config: EaiClientConfig) {
       );
     }
     if (p.private) blob = encryptFor(p.private.providerKey as Hex32, blob);
-    const stored = await uploadBlob(config.blobStoreUrl, blob);
+    const stored = await storage.upload(blob);
     commitment ??= BigInt(`0x${sha256Hex(blob)}`);
 
     const token = (p.paymentToken as Address | undefined) ?? contracts.token.address;
@@ -660,10 +665,9 @@ export function createEaiClient(config: EaiClientConfig) {
     const failures: string[] = [];
     for (const reveal of candidates) {
       try {
-        const bytes = await fetchBlob(reveal.resultURI, {
-          baseUrl: config.blobStoreUrl,
-          maxBytes: maxResultBytes,
-        });
+        const bytes = config.storage
+          ? await config.storage.fetch(reveal.resultURI, { maxBytes: maxResultBytes })
+          : await fetchBlob(reveal.resultURI, { baseUrl: config.blobStoreUrl, maxBytes: maxResultBytes });
         const checked = verifyRedundantResult(bytes, majority, reveal.resultURI);
         if (!checked.ok) {
           failures.push(checked.reason);

@@ -13,6 +13,7 @@ import {
   sha256Hex,
   type Sha256Hex,
 } from "./uri.ts";
+import { IPFS_URI_PREFIX, parseIpfsUri } from "./cid.ts";
 
 export type BlobErrorCode =
   "malformed-uri" | "not-found" | "too-large" | "hash-mismatch" | "http" | "network";
@@ -136,6 +137,36 @@ export interface FetchBlobOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The sha256 named by a content-addressed URI (`eai://blob/sha256-<hex>` or `ipfs://<cid>`), checked against
+ * `expected` when given; undefined for any other URI (an http(s) URL names no digest).
+ * @throws BlobError `malformed-uri` for a malformed content address, `hash-mismatch` when it names another digest.
+ */
+export function digestOfUri(uri: string, expected?: Sha256Hex): Sha256Hex | undefined {
+  let fromUri: Sha256Hex;
+  if (uri.startsWith("eai://")) {
+    if (!uri.startsWith(BLOB_URI_PREFIX) || !/^[0-9a-f]{64}$/.test(uri.slice(BLOB_URI_PREFIX.length))) {
+      throw new BlobError(
+        "malformed-uri",
+        `blob URI: expected "${BLOB_URI_PREFIX}<64 lowercase hex>", got ${JSON.stringify(uri)}`,
+      );
+    }
+    fromUri = uri.slice(BLOB_URI_PREFIX.length);
+  } else if (uri.startsWith(IPFS_URI_PREFIX)) {
+    try {
+      fromUri = parseIpfsUri(uri);
+    } catch (err) {
+      throw new BlobError("malformed-uri", (err as Error).message);
+    }
+  } else {
+    return undefined;
+  }
+  if (expected !== undefined && expected !== fromUri) {
+    throw new BlobError("hash-mismatch", `blob URI names sha256 ${fromUri} but ${expected} was expected`);
+  }
+  return fromUri;
+}
+
 /** Where to download `uri` from and which hash the bytes must have (if known). */
 export function resolveBlobLocation(
   uri: string,
@@ -150,17 +181,8 @@ export function resolveBlobLocation(
   } catch (err) {
     throw new BlobError("malformed-uri", (err as Error).message);
   }
-  if (uri.startsWith("eai://")) {
-    if (!uri.startsWith(BLOB_URI_PREFIX) || !/^[0-9a-f]{64}$/.test(uri.slice(BLOB_URI_PREFIX.length))) {
-      throw new BlobError(
-        "malformed-uri",
-        `blob URI: expected "${BLOB_URI_PREFIX}<64 lowercase hex>", got ${JSON.stringify(uri)}`,
-      );
-    }
-    const fromUri = uri.slice(BLOB_URI_PREFIX.length);
-    if (expected !== undefined && expected !== fromUri) {
-      throw new BlobError("hash-mismatch", `blob URI names sha256 ${fromUri} but ${expected} was expected`);
-    }
+  const fromUri = digestOfUri(uri, expected);
+  if (fromUri !== undefined) {
     if (options.baseUrl === undefined) {
       throw new BlobError("malformed-uri", `baseUrl: required to resolve ${uri}`);
     }
@@ -220,13 +242,26 @@ export async function fetchBlob(uri: string, options: FetchBlobOptions): Promise
     const text = await res.text().catch(() => "");
     throw new BlobError("http", `fetching ${url} failed with HTTP ${res.status}: ${errorText(text)}`);
   }
+  return readCappedBody(res, `blob at ${url}`, options.maxBytes, expected, failed);
+}
+
+/**
+ * Reads a response body, stopping as soon as more than `maxBytes` arrive (a declared `Content-Length` over it is
+ * refused before reading), and checks the bytes' sha256 against `expected` when given.
+ * @param what names the blob in errors (`blob at <url>`).
+ * @param failed turns a read error into the caller's BlobError.
+ */
+export async function readCappedBody(
+  res: Response,
+  what: string,
+  maxBytes: number,
+  expected: Sha256Hex | undefined,
+  failed: (err: unknown) => BlobError,
+): Promise<Uint8Array> {
   const declared = res.headers.get("content-length");
-  if (declared !== null && Number(declared) > options.maxBytes) {
+  if (declared !== null && Number(declared) > maxBytes) {
     await res.body?.cancel();
-    throw new BlobError(
-      "too-large",
-      `blob at ${url} is ${declared} bytes, over the limit of ${options.maxBytes}`,
-    );
+    throw new BlobError("too-large", `${what} is ${declared} bytes, over the limit of ${maxBytes}`);
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -243,9 +278,9 @@ export async function fetchBlob(uri: string, options: FetchBlobOptions): Promise
       const { done, value } = next;
       if (done) break;
       size += value.byteLength;
-      if (size > options.maxBytes) {
+      if (size > maxBytes) {
         await reader.cancel();
-        throw new BlobError("too-large", `blob at ${url} exceeds the limit of ${options.maxBytes} bytes`);
+        throw new BlobError("too-large", `${what} exceeds the limit of ${maxBytes} bytes`);
       }
       hash.update(value);
       chunks.push(value);
@@ -255,7 +290,7 @@ export async function fetchBlob(uri: string, options: FetchBlobOptions): Promise
   if (expected !== undefined && actual !== expected) {
     throw new BlobError(
       "hash-mismatch",
-      `blob at ${url}: expected sha256 ${expected}, got ${actual} (${size} bytes)`,
+      `${what}: expected sha256 ${expected}, got ${actual} (${size} bytes)`,
     );
   }
   const out = new Uint8Array(size);
