@@ -11,6 +11,8 @@
  * Configuration: docs/WORKER.md (file via --config or EAI_WORKER_CONFIG, EAI_WORKER_* overrides). The key comes
  * from keystorePath + EAI_WORKER_KEYSTORE_PASSWORD[_FILE] or EAI_WORKER_PRIVATE_KEY.
  */
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   eaiTokenAbi,
@@ -44,6 +46,8 @@ import { ZkMlpExecutor } from "../src/executors/zk-mlp.ts";
 import { loadOrCreateX25519Keys } from "../src/keys.ts";
 import { benchmarkResources } from "../src/startup.ts";
 import { ProviderWorker } from "../src/worker.ts";
+import { LogRing } from "../src/control/logring.ts";
+import { startControlServer } from "../src/control/server.ts";
 
 const HELP = `eai-worker — EAI provider node
 
@@ -127,14 +131,24 @@ async function createExecutors(
   };
 }
 
-async function start(configFile: string | undefined): Promise<void> {
-  const { config, signer, logger } = await setup(configFile);
-  const metrics = createMetrics();
+/** This worker's version (its package.json), reported by the control API and `eai_worker_info`. */
+async function workerVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+async function createProviderWorker(
+  config: WorkerConfig,
+  signer: Awaited<ReturnType<typeof loadSigner>>,
+  logger: ReturnType<typeof createLogger>,
+  metrics: ReturnType<typeof createMetrics>,
+) {
   const hw = await benchmarkResources(config, logger);
   const ex = await createExecutors(config, hw.hardware.gpus.length > 0, logger);
-  let worker: ProviderWorker;
   try {
-    worker = await ProviderWorker.create({
+    const worker = await ProviderWorker.create({
       config,
       signer,
       logger,
@@ -144,10 +158,24 @@ async function start(configFile: string | undefined): Promise<void> {
       resources: hw.resources,
       gpuModel: hw.gpuModel,
     });
+    return { worker, ex };
   } catch (err) {
     await ex.close();
     throw err;
   }
+}
+
+/** Runs the worker until a signal (exit 0) or an upgrade (exit 75, UPGRADE_EXIT_CODE); returns the exit code. */
+async function start(configFile: string | undefined): Promise<number> {
+  const file = configFile ?? process.env.EAI_WORKER_CONFIG;
+  let config = await loadWorkerConfig({ file });
+  const signer = await loadSigner(config.keystorePath);
+  const ring = config.control.enabled ? new LogRing(config.control.logLines) : undefined;
+  const logger = createLogger({ level: config.logLevel, name: "eai-worker", copyTo: ring });
+  const metrics = createMetrics();
+  const version = await workerVersion();
+  metrics.info.set({ version }, 1);
+  let { worker, ex } = await createProviderWorker(config, signer, logger, metrics);
   const health = new HealthChecks();
   health.register("chain", async () => {
     const block = await worker.ctx.publicClient.getBlockNumber({ cacheTime: 0 });
@@ -165,25 +193,99 @@ async function start(configFile: string | undefined): Promise<void> {
     logger,
   });
   worker.start();
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn({ signal }, "second signal: exiting now; in-flight tasks resume on the next start");
-        process.exit(130);
-      }
-      stopping = true;
-      logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
-      worker
-        .stop()
-        .catch((err: unknown) => logger.error({ err: describeError(err) }, "shutdown error"))
-        .finally(resolve);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => {
+    finish = resolve;
   });
-  await ex.close();
+  let restarts = 0;
+  let restarting: Promise<void> | undefined;
+  let exiting = false;
+  const restart = (reason: string, exitCode?: number) => {
+    if (restarting || exiting) return;
+    restarting = (async () => {
+      // Let the command's answer go out first.
+      await new Promise((r) => setTimeout(r, 100));
+      logger.info(
+        { reason, exitCode },
+        exitCode === undefined ? "restarting" : "stopping for the supervisor",
+      );
+      const { claimsPaused, draining } = worker.status();
+      await worker.stop().catch((err: unknown) => logger.error({ err: describeError(err) }, "stop error"));
+      await ex.close();
+      if (exitCode !== undefined) {
+        exiting = true;
+        finish(exitCode);
+        return;
+      }
+      try {
+        config = await loadWorkerConfig({ file });
+        logger.level = config.logLevel;
+        ({ worker, ex } = await createProviderWorker(config, signer, logger, metrics));
+        if (claimsPaused) worker.pauseClaims();
+        if (draining) worker.drain();
+        worker.start();
+        restarts += 1;
+        logger.info({ restarts }, "worker restarted");
+      } catch (err) {
+        logger.fatal({ err: describeError(err) }, "restart failed; exiting");
+        exiting = true;
+        finish(1);
+      }
+    })().finally(() => {
+      restarting = undefined;
+    });
+  };
+  const control = config.control.enabled
+    ? await startControlServer({
+        host: {
+          status: () => worker.status(),
+          pauseClaims: () => worker.pauseClaims(),
+          resumeClaims: () => worker.resumeClaims(),
+          drain: () => worker.drain(),
+          restart,
+          restarts: () => restarts,
+          pendingRestart: () => restarting !== undefined,
+          configFile: file === undefined ? undefined : resolve(file),
+          version,
+        },
+        control: config.control,
+        chainId: config.chainId,
+        domain: { chainId: config.chainId, providerRegistry: worker.ctx.addresses.ProviderRegistry },
+        owner: worker.ctx.provider,
+        worker: worker.ctx.signer,
+        stateDir: config.stateDir,
+        ring: ring ?? new LogRing(1),
+        metrics,
+        logger,
+      })
+    : undefined;
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now; in-flight tasks resume on the next start");
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
+    void (async () => {
+      await restarting;
+      if (exiting) return;
+      exiting = true;
+      await worker
+        .stop()
+        .catch((err: unknown) => logger.error({ err: describeError(err) }, "shutdown error"));
+      await ex.close();
+      finish(0);
+    })();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const code = await done;
+  await control?.close();
   await server.close();
+  return code;
 }
 
 async function status(configFile: string | undefined, json: boolean): Promise<void> {
@@ -397,8 +499,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case "start":
-        await start(values.config);
-        return 0;
+        return await start(values.config);
       case "status":
         await status(values.config, values.json ?? false);
         return 0;
