@@ -40,6 +40,13 @@ export interface WorkerMetrics {
   slashes: Counter<"outcome">;
   /** Worker version label (value 1). */
   info: Gauge<"version">;
+  /** Account figures for the alert rules (worker/alerts), refreshed every minute. */
+  stakeEai: Gauge<never>;
+  freeStakeEai: Gauge<never>;
+  minProviderStakeEai: Gauge<never>;
+  gasBalanceEth: Gauge<never>;
+  lastHeartbeatSeconds: Gauge<never>;
+  heartbeatIntervalSeconds: Gauge<never>;
 }
 
 /** A fresh registry with the worker's metrics (and Node's default process metrics unless disabled). */
@@ -150,6 +157,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
       name: "eai_worker_info",
       help: "Worker version (value 1)",
       labelNames: ["version"],
+      registers: [registry],
+    }),
+    stakeEai: new Gauge({
+      name: "eai_worker_stake_eai",
+      help: "The provider's stake in StakingVault, EAI",
+      registers: [registry],
+    }),
+    freeStakeEai: new Gauge({
+      name: "eai_worker_free_stake_eai",
+      help: "The provider's stake not locked in bonds, EAI",
+      registers: [registry],
+    }),
+    minProviderStakeEai: new Gauge({
+      name: "eai_worker_min_provider_stake_eai",
+      help: "The market's minimum provider stake, EAI",
+      registers: [registry],
+    }),
+    gasBalanceEth: new Gauge({
+      name: "eai_worker_gas_balance_eth",
+      help: "Native balance of the signing key (pays gas), in ether units",
+      registers: [registry],
+    }),
+    lastHeartbeatSeconds: new Gauge({
+      name: "eai_worker_last_heartbeat_timestamp_seconds",
+      help: "Unix time of the provider's last ProviderRegistry heartbeat on chain",
+      registers: [registry],
+    }),
+    heartbeatIntervalSeconds: new Gauge({
+      name: "eai_worker_heartbeat_interval_seconds",
+      help: "Configured heartbeat interval (0: heartbeats off)",
       registers: [registry],
     }),
   };

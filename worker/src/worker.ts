@@ -22,7 +22,7 @@ import { providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } fr
 import { uploadBlob } from "@eai/sdk/storage";
 import { decryptWith } from "@eai/sdk/crypto";
 import { VERIFIER_CODE_HASHES } from "@eai/sdk/verifiers";
-import { keccak256, type Address, type Hex, type Transport } from "viem";
+import { formatEther, keccak256, type Address, type Hex, type Transport } from "viem";
 import {
   TASK_FAULT_RESULT,
   TaskStatus,
@@ -117,6 +117,8 @@ export interface WorkerStatus {
   failures: { at: string; taskId: string; reason: string }[];
 }
 
+/** How often stake, gas balance and the last heartbeat are read for the metrics (alert rules). */
+const ACCOUNT_METRICS_MS = 60_000;
 /** Recent failures kept for `status()` (the control API and the farm view). */
 const RECENT_FAILURES = 50;
 
@@ -194,6 +196,7 @@ export class ProviderWorker {
   #nowSeenAt = 0;
   #stopping = false;
   #claimsPaused = false;
+  #accountTimer: NodeJS.Timeout | undefined;
   #draining = false;
   readonly #failures: { at: string; taskId: string; reason: string }[] = [];
 
@@ -317,6 +320,10 @@ export class ProviderWorker {
       onRpcError: () => this.metrics.rpcErrors.inc({ source: "watcher" }),
     });
     this.#watcher.start();
+    this.metrics.heartbeatIntervalSeconds.set(this.config.heartbeatIntervalMs / 1000);
+    this.#accountTimer = setInterval(() => void this.refreshAccountMetrics(), ACCOUNT_METRICS_MS);
+    this.#accountTimer.unref();
+    void this.refreshAccountMetrics();
     if (this.config.heartbeatIntervalMs > 0) {
       this.#heartbeat = setInterval(() => void this.heartbeat(), this.config.heartbeatIntervalMs);
       this.#heartbeat.unref();
@@ -332,6 +339,7 @@ export class ProviderWorker {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#accountTimer);
     for (const t of this.#wakeTimers) clearTimeout(t);
     this.#wakeTimers.clear();
     const watcher = this.#watcher;
@@ -365,6 +373,43 @@ export class ProviderWorker {
     } catch (err) {
       this.metrics.transactions.inc({ action: "heartbeat", result: "failed" });
       this.#log.warn({ err: describeError(err) }, "heartbeat failed");
+    }
+  }
+
+  /** Reads stake, minimum stake, gas balance and last heartbeat into the metrics (errors are logged, never thrown). */
+  async refreshAccountMetrics(): Promise<void> {
+    const { publicClient: pc, addresses: a, provider, signer } = this.ctx;
+    try {
+      const [stake, free, params, gas, info] = await Promise.all([
+        pc.readContract({
+          address: a.StakingVault,
+          abi: stakingVaultAbi,
+          functionName: "stakeOf",
+          args: [provider],
+        }),
+        pc.readContract({
+          address: a.StakingVault,
+          abi: stakingVaultAbi,
+          functionName: "freeStakeOf",
+          args: [provider],
+        }),
+        pc.readContract({ address: a.TaskMarket, abi: taskMarketAbi, functionName: "stakeParams" }),
+        pc.getBalance({ address: signer }),
+        pc.readContract({
+          address: a.ProviderRegistry,
+          abi: providerRegistryAbi,
+          functionName: "getProvider",
+          args: [provider],
+        }),
+      ]);
+      this.metrics.stakeEai.set(Number(formatEther(stake)));
+      this.metrics.freeStakeEai.set(Number(formatEther(free)));
+      this.metrics.minProviderStakeEai.set(Number(formatEther(params[1])));
+      this.metrics.gasBalanceEth.set(Number(formatEther(gas)));
+      this.metrics.lastHeartbeatSeconds.set(Number(info.lastHeartbeat));
+    } catch (err) {
+      this.metrics.rpcErrors.inc({ source: "account-metrics" });
+      this.#log.debug({ err: describeError(err) }, "account metrics not refreshed");
     }
   }
 
