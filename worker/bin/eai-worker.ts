@@ -47,6 +47,7 @@ import { loadOrCreateX25519Keys } from "../src/keys.ts";
 import { benchmarkResources } from "../src/startup.ts";
 import { ProviderWorker } from "../src/worker.ts";
 import { LogRing } from "../src/control/logring.ts";
+import { describeProvider, eai, providerSummary } from "@eai/sdk/farm";
 import { startControlServer } from "../src/control/server.ts";
 
 const HELP = `eai-worker — EAI provider node
@@ -370,16 +371,29 @@ async function status(configFile: string | undefined, json: boolean): Promise<vo
       updatedAt: new Date(t.updatedAt).toISOString(),
     })),
   };
+  const summary = await providerSummary(pc, a, provider, { fromBlock: ctx.startBlock });
   if (json) {
-    console.log(JSON.stringify(out, null, 2));
+    console.log(
+      JSON.stringify(
+        { ...out, summary: { ...summary, words: describeProvider(summary) } },
+        (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+        2,
+      ),
+    );
     return;
   }
-  for (const [k, v] of Object.entries(out)) {
-    if (k === "tasks") continue;
-    console.log(`${k.padEnd(20)} ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`);
-  }
-  console.log(`tasks in flight      ${out.tasks.length === 0 ? "none" : ""}`);
-  for (const t of out.tasks) console.log(`  #${t.taskId.padEnd(8)} ${t.phase.padEnd(10)} ${t.updatedAt}`);
+  for (const line of describeProvider(summary)) console.log(line);
+  console.log(
+    ctx.operatorMode
+      ? `This worker signs as operator ${ctx.signer} for that provider; its gas balance pays the transactions.`
+      : `This worker signs with the provider's own key.`,
+  );
+  console.log(
+    `Wallet: ${eai(balance)}. Chain ${config.chainId}; events processed up to block ${out.lastProcessedBlock}.`,
+  );
+  console.log(out.tasks.length === 0 ? "Tasks in flight: none." : "Tasks in flight:");
+  for (const t of out.tasks)
+    console.log(`  #${t.taskId.padEnd(8)} ${t.phase.padEnd(10)} since ${t.updatedAt}`);
 }
 
 async function withSubmitter(configFile: string | undefined) {

@@ -165,11 +165,9 @@ export type Access = z.infer<typeof accessSchema>;
 export const manifestSchema = z
   .object({
     owner: address,
-    version: z
-      .string()
-      .regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/, {
-        error: "expected a version like 0.2.0 (letters, digits, . + -)",
-      }),
+    version: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z.+-]{0,63}$/, {
+      error: "expected a version like 0.2.0 (letters, digits, . + -)",
+    }),
     url: z
       .string()
       .max(2_048)
