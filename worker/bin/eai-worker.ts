@@ -11,7 +11,7 @@
  * Configuration: docs/WORKER.md (file via --config or EAI_WORKER_CONFIG, EAI_WORKER_* overrides). The key comes
  * from keystorePath + EAI_WORKER_KEYSTORE_PASSWORD[_FILE] or EAI_WORKER_PRIVATE_KEY.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -21,7 +21,8 @@ import {
   stakingVaultAbi,
   taskMarketAbi,
 } from "@eai/sdk/abis";
-import { formatEther, parseEther } from "viem";
+import { formatEther, parseEther, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
   ConfigError,
   HealthChecks,
@@ -34,6 +35,7 @@ import {
   createMetrics,
   loadSigner,
   loadWorkerConfig,
+  encryptKeystore,
   startMetricsServer,
   type Executor,
   type WorkerConfig,
@@ -59,6 +61,8 @@ Usage:
   eai-worker stake    AMOUNT [--config FILE]   stake AMOUNT EAI (decimal: 1000, 0.5)
   eai-worker unstake  AMOUNT [--config FILE]   request unstaking AMOUNT EAI (unbonding period applies)
   eai-worker unstake  --withdraw               withdraw matured unbonded stake
+  eai-worker keystore new|import --out FILE    write a v3 keystore: a fresh key, or EAI_WORKER_PRIVATE_KEY
+                                               (password from EAI_WORKER_KEYSTORE_PASSWORD[_FILE])
 
 Options:
   -c, --config FILE   worker config (JSON); default $EAI_WORKER_CONFIG; EAI_WORKER_* variables override fields
@@ -487,6 +491,39 @@ async function unstake(configFile: string | undefined, amount: bigint | undefine
   );
 }
 
+/**
+ * `keystore new|import --out FILE`: writes a v3 keystore (scrypt, as geth) of a fresh random key or of
+ * EAI_WORKER_PRIVATE_KEY, encrypted with EAI_WORKER_KEYSTORE_PASSWORD[_FILE]; prints the address only.
+ */
+async function keystore(action: string | undefined, out: string | undefined): Promise<void> {
+  if (action !== "new" && action !== "import") throw new UsageError("keystore: expected new or import");
+  if (out === undefined) throw new UsageError("keystore: --out FILE is required");
+  let password = process.env.EAI_WORKER_KEYSTORE_PASSWORD;
+  const passwordFile = process.env.EAI_WORKER_KEYSTORE_PASSWORD_FILE;
+  if (password === undefined && passwordFile !== undefined)
+    password = (await readFile(passwordFile, "utf8")).replace(/\r?\n$/, "");
+  if (password === undefined || password.length < 8)
+    throw new UsageError(
+      "keystore: EAI_WORKER_KEYSTORE_PASSWORD[_FILE] must give a password of 8 characters or more",
+    );
+  let key: Hex;
+  if (action === "import") {
+    const fromEnv = process.env.EAI_WORKER_PRIVATE_KEY?.trim();
+    if (fromEnv === undefined || !/^0x[0-9a-fA-F]{64}$/.test(fromEnv))
+      throw new UsageError("keystore import: EAI_WORKER_PRIVATE_KEY must hold 0x + 64 hex digits");
+    key = fromEnv as Hex;
+  } else key = generatePrivateKey();
+  const file = await encryptKeystore(key, password);
+  await writeFile(out, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: "wx" }).catch(
+    (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === "EEXIST")
+        throw new UsageError(`keystore: ${out} exists; not overwritten`);
+      throw err;
+    },
+  );
+  console.log(`keystore written to ${out}; address ${privateKeyToAccount(key).address}`);
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -497,6 +534,7 @@ export async function main(argv: string[]): Promise<number> {
         config: { type: "string", short: "c" },
         json: { type: "boolean" },
         withdraw: { type: "boolean" },
+        out: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -519,6 +557,9 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case "register":
         await register(values.config);
+        return 0;
+      case "keystore":
+        await keystore(rest[0], values.out);
         return 0;
       case "stake":
         await stake(values.config, amountArg(rest[0], "stake AMOUNT"));
