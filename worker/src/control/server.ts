@@ -180,7 +180,8 @@ class ControlState {
       minNonce: this.minNonce.toString(),
       seen: Object.fromEntries(this.seen),
     };
-    this.#writing = this.#writing.then(async () => {
+    // Each write waits for the one before, whether or not it failed (a failed write fails only its command).
+    this.#writing = this.#writing.catch(() => undefined).then(async () => {
       const tmp = `${this.#file}.tmp`;
       await writeFile(tmp, JSON.stringify(data), { mode: 0o600 });
       await rename(tmp, this.#file);
