@@ -181,11 +181,13 @@ class ControlState {
       seen: Object.fromEntries(this.seen),
     };
     // Each write waits for the one before, whether or not it failed (a failed write fails only its command).
-    this.#writing = this.#writing.catch(() => undefined).then(async () => {
-      const tmp = `${this.#file}.tmp`;
-      await writeFile(tmp, JSON.stringify(data), { mode: 0o600 });
-      await rename(tmp, this.#file);
-    });
+    this.#writing = this.#writing
+      .catch(() => undefined)
+      .then(async () => {
+        const tmp = `${this.#file}.tmp`;
+        await writeFile(tmp, JSON.stringify(data), { mode: 0o600 });
+        await rename(tmp, this.#file);
+      });
     return this.#writing;
   }
 }
