@@ -11,6 +11,8 @@
  * Configuration: docs/WORKER.md (file via --config or EAI_WORKER_CONFIG, EAI_WORKER_* overrides). The key comes
  * from keystorePath + EAI_WORKER_KEYSTORE_PASSWORD[_FILE] or EAI_WORKER_PRIVATE_KEY.
  */
+import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   eaiTokenAbi,
@@ -19,7 +21,8 @@ import {
   stakingVaultAbi,
   taskMarketAbi,
 } from "@eai/sdk/abis";
-import { formatEther, parseEther } from "viem";
+import { formatEther, parseEther, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
   ConfigError,
   HealthChecks,
@@ -32,6 +35,7 @@ import {
   createMetrics,
   loadSigner,
   loadWorkerConfig,
+  encryptKeystore,
   startMetricsServer,
   type Executor,
   type WorkerConfig,
@@ -44,6 +48,9 @@ import { ZkMlpExecutor } from "../src/executors/zk-mlp.ts";
 import { loadOrCreateX25519Keys } from "../src/keys.ts";
 import { benchmarkResources } from "../src/startup.ts";
 import { ProviderWorker } from "../src/worker.ts";
+import { LogRing } from "../src/control/logring.ts";
+import { describeProvider, eai, providerSummary } from "@eai/sdk/farm";
+import { startControlServer } from "../src/control/server.ts";
 
 const HELP = `eai-worker — EAI provider node
 
@@ -54,6 +61,8 @@ Usage:
   eai-worker stake    AMOUNT [--config FILE]   stake AMOUNT EAI (decimal: 1000, 0.5)
   eai-worker unstake  AMOUNT [--config FILE]   request unstaking AMOUNT EAI (unbonding period applies)
   eai-worker unstake  --withdraw               withdraw matured unbonded stake
+  eai-worker keystore new|import --out FILE    write a v3 keystore: a fresh key, or EAI_WORKER_PRIVATE_KEY
+                                               (password from EAI_WORKER_KEYSTORE_PASSWORD[_FILE])
 
 Options:
   -c, --config FILE   worker config (JSON); default $EAI_WORKER_CONFIG; EAI_WORKER_* variables override fields
@@ -127,14 +136,24 @@ async function createExecutors(
   };
 }
 
-async function start(configFile: string | undefined): Promise<void> {
-  const { config, signer, logger } = await setup(configFile);
-  const metrics = createMetrics();
+/** This worker's version (its package.json), reported by the control API and `eai_worker_info`. */
+async function workerVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+async function createProviderWorker(
+  config: WorkerConfig,
+  signer: Awaited<ReturnType<typeof loadSigner>>,
+  logger: ReturnType<typeof createLogger>,
+  metrics: ReturnType<typeof createMetrics>,
+) {
   const hw = await benchmarkResources(config, logger);
   const ex = await createExecutors(config, hw.hardware.gpus.length > 0, logger);
-  let worker: ProviderWorker;
   try {
-    worker = await ProviderWorker.create({
+    const worker = await ProviderWorker.create({
       config,
       signer,
       logger,
@@ -144,10 +163,24 @@ async function start(configFile: string | undefined): Promise<void> {
       resources: hw.resources,
       gpuModel: hw.gpuModel,
     });
+    return { worker, ex };
   } catch (err) {
     await ex.close();
     throw err;
   }
+}
+
+/** Runs the worker until a signal (exit 0) or an upgrade (exit 75, UPGRADE_EXIT_CODE); returns the exit code. */
+async function start(configFile: string | undefined): Promise<number> {
+  const file = configFile ?? process.env.EAI_WORKER_CONFIG;
+  let config = await loadWorkerConfig({ file });
+  const signer = await loadSigner(config.keystorePath);
+  const ring = config.control.enabled ? new LogRing(config.control.logLines) : undefined;
+  const logger = createLogger({ level: config.logLevel, name: "eai-worker", copyTo: ring });
+  const metrics = createMetrics();
+  const version = await workerVersion();
+  metrics.info.set({ version }, 1);
+  let { worker, ex } = await createProviderWorker(config, signer, logger, metrics);
   const health = new HealthChecks();
   health.register("chain", async () => {
     const block = await worker.ctx.publicClient.getBlockNumber({ cacheTime: 0 });
@@ -165,25 +198,99 @@ async function start(configFile: string | undefined): Promise<void> {
     logger,
   });
   worker.start();
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        logger.warn({ signal }, "second signal: exiting now; in-flight tasks resume on the next start");
-        process.exit(130);
-      }
-      stopping = true;
-      logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
-      worker
-        .stop()
-        .catch((err: unknown) => logger.error({ err: describeError(err) }, "shutdown error"))
-        .finally(resolve);
-    };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+
+  let finish: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => {
+    finish = resolve;
   });
-  await ex.close();
+  let restarts = 0;
+  let restarting: Promise<void> | undefined;
+  let exiting = false;
+  const restart = (reason: string, exitCode?: number) => {
+    if (restarting || exiting) return;
+    restarting = (async () => {
+      // Let the command's answer go out first.
+      await new Promise((r) => setTimeout(r, 100));
+      logger.info(
+        { reason, exitCode },
+        exitCode === undefined ? "restarting" : "stopping for the supervisor",
+      );
+      const { claimsPaused, draining } = worker.status();
+      await worker.stop().catch((err: unknown) => logger.error({ err: describeError(err) }, "stop error"));
+      await ex.close();
+      if (exitCode !== undefined) {
+        exiting = true;
+        finish(exitCode);
+        return;
+      }
+      try {
+        config = await loadWorkerConfig({ file });
+        logger.level = config.logLevel;
+        ({ worker, ex } = await createProviderWorker(config, signer, logger, metrics));
+        if (claimsPaused) worker.pauseClaims();
+        if (draining) worker.drain();
+        worker.start();
+        restarts += 1;
+        logger.info({ restarts }, "worker restarted");
+      } catch (err) {
+        logger.fatal({ err: describeError(err) }, "restart failed; exiting");
+        exiting = true;
+        finish(1);
+      }
+    })().finally(() => {
+      restarting = undefined;
+    });
+  };
+  const control = config.control.enabled
+    ? await startControlServer({
+        host: {
+          status: () => worker.status(),
+          pauseClaims: () => worker.pauseClaims(),
+          resumeClaims: () => worker.resumeClaims(),
+          drain: () => worker.drain(),
+          restart,
+          restarts: () => restarts,
+          pendingRestart: () => restarting !== undefined,
+          configFile: file === undefined ? undefined : resolve(file),
+          version,
+        },
+        control: config.control,
+        chainId: config.chainId,
+        domain: { chainId: config.chainId, providerRegistry: worker.ctx.addresses.ProviderRegistry },
+        owner: worker.ctx.provider,
+        worker: worker.ctx.signer,
+        stateDir: config.stateDir,
+        ring: ring ?? new LogRing(1),
+        metrics,
+        logger,
+      })
+    : undefined;
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal: exiting now; in-flight tasks resume on the next start");
+      process.exit(130);
+    }
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
+    void (async () => {
+      await restarting;
+      if (exiting) return;
+      exiting = true;
+      await worker
+        .stop()
+        .catch((err: unknown) => logger.error({ err: describeError(err) }, "shutdown error"));
+      await ex.close();
+      finish(0);
+    })();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const code = await done;
+  await control?.close();
   await server.close();
+  return code;
 }
 
 async function status(configFile: string | undefined, json: boolean): Promise<void> {
@@ -268,16 +375,29 @@ async function status(configFile: string | undefined, json: boolean): Promise<vo
       updatedAt: new Date(t.updatedAt).toISOString(),
     })),
   };
+  const summary = await providerSummary(pc, a, provider, { fromBlock: ctx.startBlock });
   if (json) {
-    console.log(JSON.stringify(out, null, 2));
+    console.log(
+      JSON.stringify(
+        { ...out, summary: { ...summary, words: describeProvider(summary) } },
+        (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v),
+        2,
+      ),
+    );
     return;
   }
-  for (const [k, v] of Object.entries(out)) {
-    if (k === "tasks") continue;
-    console.log(`${k.padEnd(20)} ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`);
-  }
-  console.log(`tasks in flight      ${out.tasks.length === 0 ? "none" : ""}`);
-  for (const t of out.tasks) console.log(`  #${t.taskId.padEnd(8)} ${t.phase.padEnd(10)} ${t.updatedAt}`);
+  for (const line of describeProvider(summary)) console.log(line);
+  console.log(
+    ctx.operatorMode
+      ? `This worker signs as operator ${ctx.signer} for that provider; its gas balance pays the transactions.`
+      : `This worker signs with the provider's own key.`,
+  );
+  console.log(
+    `Wallet: ${eai(balance)}. Chain ${config.chainId}; events processed up to block ${out.lastProcessedBlock}.`,
+  );
+  console.log(out.tasks.length === 0 ? "Tasks in flight: none." : "Tasks in flight:");
+  for (const t of out.tasks)
+    console.log(`  #${t.taskId.padEnd(8)} ${t.phase.padEnd(10)} since ${t.updatedAt}`);
 }
 
 async function withSubmitter(configFile: string | undefined) {
@@ -371,6 +491,39 @@ async function unstake(configFile: string | undefined, amount: bigint | undefine
   );
 }
 
+/**
+ * `keystore new|import --out FILE`: writes a v3 keystore (scrypt, as geth) of a fresh random key or of
+ * EAI_WORKER_PRIVATE_KEY, encrypted with EAI_WORKER_KEYSTORE_PASSWORD[_FILE]; prints the address only.
+ */
+async function keystore(action: string | undefined, out: string | undefined): Promise<void> {
+  if (action !== "new" && action !== "import") throw new UsageError("keystore: expected new or import");
+  if (out === undefined) throw new UsageError("keystore: --out FILE is required");
+  let password = process.env.EAI_WORKER_KEYSTORE_PASSWORD;
+  const passwordFile = process.env.EAI_WORKER_KEYSTORE_PASSWORD_FILE;
+  if (password === undefined && passwordFile !== undefined)
+    password = (await readFile(passwordFile, "utf8")).replace(/\r?\n$/, "");
+  if (password === undefined || password.length < 8)
+    throw new UsageError(
+      "keystore: EAI_WORKER_KEYSTORE_PASSWORD[_FILE] must give a password of 8 characters or more",
+    );
+  let key: Hex;
+  if (action === "import") {
+    const fromEnv = process.env.EAI_WORKER_PRIVATE_KEY?.trim();
+    if (fromEnv === undefined || !/^0x[0-9a-fA-F]{64}$/.test(fromEnv))
+      throw new UsageError("keystore import: EAI_WORKER_PRIVATE_KEY must hold 0x + 64 hex digits");
+    key = fromEnv as Hex;
+  } else key = generatePrivateKey();
+  const file = await encryptKeystore(key, password);
+  await writeFile(out, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: "wx" }).catch(
+    (err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code === "EEXIST")
+        throw new UsageError(`keystore: ${out} exists; not overwritten`);
+      throw err;
+    },
+  );
+  console.log(`keystore written to ${out}; address ${privateKeyToAccount(key).address}`);
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -381,6 +534,7 @@ export async function main(argv: string[]): Promise<number> {
         config: { type: "string", short: "c" },
         json: { type: "boolean" },
         withdraw: { type: "boolean" },
+        out: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -397,13 +551,15 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case "start":
-        await start(values.config);
-        return 0;
+        return await start(values.config);
       case "status":
         await status(values.config, values.json ?? false);
         return 0;
       case "register":
         await register(values.config);
+        return 0;
+      case "keystore":
+        await keystore(rest[0], values.out);
         return 0;
       case "stake":
         await stake(values.config, amountArg(rest[0], "stake AMOUNT"));

@@ -228,6 +228,47 @@ export const workerConfigSchema = z
       })
       .strict()
       .default({ host: "127.0.0.1", port: 9464 }),
+    /**
+     * Remote control API (docs/WORKER.md, "Remote control and farm permissions"): off by default; listens on a
+     * loopback address only — put a TLS reverse proxy (nginx example in the docs) in front of it to reach it from
+     * elsewhere. Requests are authorised by EIP-712 grants of the provider (@eai/sdk/farm), not by the network.
+     */
+    control: z
+      .object({
+        enabled: z.boolean({ error: "expected true or false" }).default(false),
+        host: z
+          .string()
+          .refine((h) => h === "127.0.0.1" || h === "::1" || h === "localhost", {
+            error:
+              "expected a loopback address (127.0.0.1, ::1 or localhost); expose it through a TLS reverse proxy",
+          })
+          .default("127.0.0.1"),
+        port: int(0, 65_535, "a TCP port (0-65535)").default(9465),
+        /** Browser origins allowed to call the API (the dApp's), exact match; none by default. */
+        corsOrigins: z
+          .array(
+            z
+              .string()
+              .regex(/^https?:\/\/[^/\s]+$/, { error: "expected an origin like https://farm.example.org" }),
+          )
+          .default([]),
+        /** Commands are accepted within ± this many seconds of their issuedAt. */
+        commandWindowSec: int(10, 3_600, "seconds between 10 and 3600").default(120),
+        /** Lines kept in the log ring buffer served by /v1/logs. */
+        logLines: int(100, 100_000, "an integer between 100 and 100000").default(2_000),
+        /** Largest upgrade artifact downloaded. */
+        maxArtifactBytes: int(1, 1 << 30, "a positive number of bytes (≤ 1 GiB)").default(256 * 1024 * 1024),
+      })
+      .strict()
+      .default({
+        enabled: false,
+        host: "127.0.0.1",
+        port: 9465,
+        corsOrigins: [],
+        commandWindowSec: 120,
+        logLines: 2_000,
+        maxArtifactBytes: 256 * 1024 * 1024,
+      }),
     /** Operator mode: this worker's key acts for `owner`, who authorised it in ProviderRegistry. */
     operator: z.object({ owner: address }).strict().optional(),
     bandwidthMbps: int(1, 2 ** 32 - 1, "a positive integer (Mbit/s)"),
@@ -347,6 +388,9 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_METRICS_HOST: { path: ["metrics", "host"], kind: "string" },
   EAI_WORKER_METRICS_PORT: { path: ["metrics", "port"], kind: "int" },
   EAI_WORKER_OPERATOR_OWNER: { path: ["operator", "owner"], kind: "string" },
+  EAI_WORKER_CONTROL_ENABLED: { path: ["control", "enabled"], kind: "bool" },
+  EAI_WORKER_CONTROL_PORT: { path: ["control", "port"], kind: "int" },
+  EAI_WORKER_CONTROL_CORS_ORIGINS: { path: ["control", "corsOrigins"], kind: "list" },
   EAI_WORKER_BANDWIDTH_MBPS: { path: ["bandwidthMbps"], kind: "int" },
   EAI_WORKER_REGION: { path: ["region"], kind: "int" },
   EAI_WORKER_GAS_HEADROOM_PERCENT: { path: ["gasHeadroomPercent"], kind: "int" },

@@ -38,6 +38,8 @@ export interface CreateLoggerOptions {
   name?: string;
   /** Where lines go (default stdout). Tests pass a stream that collects them. */
   destination?: DestinationStream;
+  /** Also copy every line here (the control API's log ring buffer). */
+  copyTo?: DestinationStream;
 }
 
 /** A pino logger writing one JSON object per line, with `REDACT_PATHS` censored. */
@@ -50,6 +52,16 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     formatters: { level: (label) => ({ level: label }) },
     serializers: { err: pino.stdSerializers.err },
   };
+  if (options.copyTo) {
+    const main = options.destination ?? pino.destination(1);
+    return pino(
+      config,
+      pino.multistream([
+        { stream: main, level: "trace" },
+        { stream: options.copyTo, level: "trace" },
+      ]),
+    );
+  }
   return options.destination ? pino(config, options.destination) : pino(config);
 }
 

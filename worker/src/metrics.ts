@@ -30,6 +30,23 @@ export interface WorkerMetrics {
    * proved: no work wasted).
    */
   zkOutcomes: Counter<"outcome">;
+  /** 1 while claims are paused by a remote command (docs/WORKER.md, "Remote control"). */
+  claimsPaused: Gauge<never>;
+  /** 1 while draining (no new tasks; those in flight finish). */
+  draining: Gauge<never>;
+  /** Control API commands by action and result (ok, refused, failed). */
+  controlCommands: Counter<"action" | "result">;
+  /** Bonds slashed, by outcome (wrong-result, missed-deadline, no-reveal). */
+  slashes: Counter<"outcome">;
+  /** Worker version label (value 1). */
+  info: Gauge<"version">;
+  /** Account figures for the alert rules (worker/alerts), refreshed every minute. */
+  stakeEai: Gauge<never>;
+  freeStakeEai: Gauge<never>;
+  minProviderStakeEai: Gauge<never>;
+  gasBalanceEth: Gauge<never>;
+  lastHeartbeatSeconds: Gauge<never>;
+  heartbeatIntervalSeconds: Gauge<never>;
 }
 
 /** A fresh registry with the worker's metrics (and Node's default process metrics unless disabled). */
@@ -112,6 +129,64 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
       name: "eai_worker_zk_outcomes_total",
       help: "ZK settlement outcomes (settled-direct, settled-claimed, lost-race, taken-before-proof)",
       labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    claimsPaused: new Gauge({
+      name: "eai_worker_claims_paused",
+      help: "1 while new claims are paused by a control command",
+      registers: [registry],
+    }),
+    draining: new Gauge({
+      name: "eai_worker_draining",
+      help: "1 while draining (no new tasks, in-flight tasks finish)",
+      registers: [registry],
+    }),
+    controlCommands: new Counter({
+      name: "eai_worker_control_commands_total",
+      help: "Control API commands by action and result (ok, refused, failed)",
+      labelNames: ["action", "result"],
+      registers: [registry],
+    }),
+    slashes: new Counter({
+      name: "eai_worker_slashes_total",
+      help: "Bonds of this provider slashed, by outcome",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    info: new Gauge({
+      name: "eai_worker_info",
+      help: "Worker version (value 1)",
+      labelNames: ["version"],
+      registers: [registry],
+    }),
+    stakeEai: new Gauge({
+      name: "eai_worker_stake_eai",
+      help: "The provider's stake in StakingVault, EAI",
+      registers: [registry],
+    }),
+    freeStakeEai: new Gauge({
+      name: "eai_worker_free_stake_eai",
+      help: "The provider's stake not locked in bonds, EAI",
+      registers: [registry],
+    }),
+    minProviderStakeEai: new Gauge({
+      name: "eai_worker_min_provider_stake_eai",
+      help: "The market's minimum provider stake, EAI",
+      registers: [registry],
+    }),
+    gasBalanceEth: new Gauge({
+      name: "eai_worker_gas_balance_eth",
+      help: "Native balance of the signing key (pays gas), in ether units",
+      registers: [registry],
+    }),
+    lastHeartbeatSeconds: new Gauge({
+      name: "eai_worker_last_heartbeat_timestamp_seconds",
+      help: "Unix time of the provider's last ProviderRegistry heartbeat on chain",
+      registers: [registry],
+    }),
+    heartbeatIntervalSeconds: new Gauge({
+      name: "eai_worker_heartbeat_interval_seconds",
+      help: "Configured heartbeat interval (0: heartbeats off)",
       registers: [registry],
     }),
   };

@@ -22,7 +22,7 @@ import { providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } fr
 import { openBlobStorage, type BlobStorage } from "@eai/sdk/storage";
 import { decryptWith } from "@eai/sdk/crypto";
 import { VERIFIER_CODE_HASHES } from "@eai/sdk/verifiers";
-import { keccak256, type Address, type Hex, type Transport } from "viem";
+import { formatEther, keccak256, type Address, type Hex, type Transport } from "viem";
 import {
   TASK_FAULT_RESULT,
   TaskStatus,
@@ -116,7 +116,19 @@ export interface WorkerStatus {
   candidates: number;
   inFlight: { taskId: string; phase: string; mode: string }[];
   stopping: boolean;
+  /** Remote control (docs/WORKER.md, "Remote control"): no new tasks are taken while paused or draining. */
+  claimsPaused: boolean;
+  draining: boolean;
+  /** Draining and nothing left in flight. */
+  drained: boolean;
+  /** The latest tasks given up or slashed (newest last, at most 50). */
+  failures: { at: string; taskId: string; reason: string }[];
 }
+
+/** How often stake, gas balance and the last heartbeat are read for the metrics (alert rules). */
+const ACCOUNT_METRICS_MS = 60_000;
+/** Recent failures kept for `status()` (the control API and the farm view). */
+const RECENT_FAILURES = 50;
 
 /** Why a task was given up (task fault) or is to be retried (worker fault). */
 class TaskFault extends Error {
@@ -194,6 +206,10 @@ export class ProviderWorker {
   /** When `#now` was read (Date.now()): chain time is estimated to advance with wall time between blocks. */
   #nowSeenAt = 0;
   #stopping = false;
+  #claimsPaused = false;
+  #accountTimer: NodeJS.Timeout | undefined;
+  #draining = false;
+  readonly #failures: { at: string; taskId: string; reason: string }[] = [];
 
   private constructor(
     options: WorkerOptions,
@@ -326,6 +342,10 @@ export class ProviderWorker {
       onRpcError: () => this.metrics.rpcErrors.inc({ source: "watcher" }),
     });
     this.#watcher.start();
+    this.metrics.heartbeatIntervalSeconds.set(this.config.heartbeatIntervalMs / 1000);
+    this.#accountTimer = setInterval(() => void this.refreshAccountMetrics(), ACCOUNT_METRICS_MS);
+    this.#accountTimer.unref();
+    void this.refreshAccountMetrics();
     if (this.config.heartbeatIntervalMs > 0) {
       this.#heartbeat = setInterval(() => void this.heartbeat(), this.config.heartbeatIntervalMs);
       this.#heartbeat.unref();
@@ -341,6 +361,7 @@ export class ProviderWorker {
     if (this.#stopping) return;
     this.#stopping = true;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#accountTimer);
     for (const t of this.#wakeTimers) clearTimeout(t);
     this.#wakeTimers.clear();
     const watcher = this.#watcher;
@@ -400,6 +421,43 @@ export class ProviderWorker {
     }
   }
 
+  /** Reads stake, minimum stake, gas balance and last heartbeat into the metrics (errors are logged, never thrown). */
+  async refreshAccountMetrics(): Promise<void> {
+    const { publicClient: pc, addresses: a, provider, signer } = this.ctx;
+    try {
+      const [stake, free, params, gas, info] = await Promise.all([
+        pc.readContract({
+          address: a.StakingVault,
+          abi: stakingVaultAbi,
+          functionName: "stakeOf",
+          args: [provider],
+        }),
+        pc.readContract({
+          address: a.StakingVault,
+          abi: stakingVaultAbi,
+          functionName: "freeStakeOf",
+          args: [provider],
+        }),
+        pc.readContract({ address: a.TaskMarket, abi: taskMarketAbi, functionName: "stakeParams" }),
+        pc.getBalance({ address: signer }),
+        pc.readContract({
+          address: a.ProviderRegistry,
+          abi: providerRegistryAbi,
+          functionName: "getProvider",
+          args: [provider],
+        }),
+      ]);
+      this.metrics.stakeEai.set(Number(formatEther(stake)));
+      this.metrics.freeStakeEai.set(Number(formatEther(free)));
+      this.metrics.minProviderStakeEai.set(Number(formatEther(params[1])));
+      this.metrics.gasBalanceEth.set(Number(formatEther(gas)));
+      this.metrics.lastHeartbeatSeconds.set(Number(info.lastHeartbeat));
+    } catch (err) {
+      this.metrics.rpcErrors.inc({ source: "account-metrics" });
+      this.#log.debug({ err: describeError(err) }, "account metrics not refreshed");
+    }
+  }
+
   status(): WorkerStatus {
     return {
       provider: this.ctx.provider,
@@ -414,7 +472,40 @@ export class ProviderWorker {
         mode: Number(t.spec.mode) === VerificationMode.ZK ? "ZK" : "REDUNDANT",
       })),
       stopping: this.#stopping,
+      claimsPaused: this.#claimsPaused,
+      draining: this.#draining,
+      drained: this.#draining && Object.keys(this.store.get().tasks).length === 0,
+      failures: [...this.#failures],
     };
+  }
+
+  /** Stops taking new tasks (tasks in flight go on); `resumeClaims` undoes it. Idempotent. */
+  pauseClaims(): void {
+    if (!this.#claimsPaused) this.#log.info("claims paused");
+    this.#claimsPaused = true;
+    this.metrics.claimsPaused.set(1);
+  }
+
+  /** Takes new tasks again (ends a pause and a drain). */
+  resumeClaims(): void {
+    if (this.#claimsPaused || this.#draining) this.#log.info("claims resumed");
+    this.#claimsPaused = false;
+    this.#draining = false;
+    this.metrics.claimsPaused.set(0);
+    this.metrics.draining.set(0);
+    void this.#runTick();
+  }
+
+  /** Takes no new tasks and finishes those in flight (`status().drained` once none is left). */
+  drain(): void {
+    this.#draining = true;
+    this.metrics.draining.set(1);
+    this.#log.info({ inFlight: Object.keys(this.store.get().tasks).length }, "draining");
+  }
+
+  #recordFailure(taskId: string, reason: string): void {
+    this.#failures.push({ at: new Date().toISOString(), taskId, reason });
+    if (this.#failures.length > RECENT_FAILURES) this.#failures.shift();
   }
 
   /** Resolves when every step in progress has finished (tests). */
@@ -472,6 +563,8 @@ export class ProviderWorker {
               executor: this.#executorOf(id),
               reason: `slashed-${outcome}`,
             });
+            this.metrics.slashes.inc({ outcome });
+            this.#recordFailure(id, `slashed-${outcome}`);
             this.#log.warn({ taskId: id, bond: e.args.bond.toString(), outcome }, "bond slashed");
           }
           break;
@@ -501,7 +594,7 @@ export class ProviderWorker {
         const block = await this.ctx.publicClient.getBlock({ blockTag: "latest" });
         this.#now = Number(block.timestamp);
         this.#nowSeenAt = Date.now();
-        if (!this.#stopping) await this.#considerCandidates();
+        if (!this.#stopping && !this.#claimsPaused && !this.#draining) await this.#considerCandidates();
         const tasks = this.store.get().tasks;
         this.metrics.tasksInFlight.set(Object.keys(tasks).length);
         for (const task of Object.values(tasks)) this.#schedule(task.taskId);
@@ -537,7 +630,7 @@ export class ProviderWorker {
       b.spec.reward > a.spec.reward ? 1 : -1,
     );
     for (const [id, c] of ordered) {
-      if (this.#stopping) return;
+      if (this.#stopping || this.#claimsPaused || this.#draining) return;
       // Ranked (hybrid or direct ZK): providers take turns; `direct` is the path this provider takes.
       const ranked = this.config.zkSettlement !== "claim" && c.spec.mode === VerificationMode.ZK;
       const model = await this.#models.info(c.spec.modelId);
@@ -969,6 +1062,7 @@ export class ProviderWorker {
     const task = this.store.get().tasks[id];
     if (how === "failed") {
       this.metrics.tasksFailed.inc({ executor: task?.executor ?? "unknown", reason: reason ?? "unknown" });
+      this.#recordFailure(id, reason ?? "unknown");
       this.#log.warn({ taskId: id, reason, detail }, "task given up");
     } else {
       this.#log.info({ taskId: id }, "task settled");

@@ -82,6 +82,16 @@ describe("eai-worker CLI", () => {
     expect(out.registered).toBe(true);
     expect(out.stakeEAI).toBe("50000");
     expect(out.tier).toBe(1);
+    const words = await run(["status", "--config", await writeConfig("status")], {
+      EAI_WORKER_PRIVATE_KEY: key,
+    }).done;
+    expect(words.stderr).toBe("");
+    expect(words.stdout).toMatch(/Provider 0x[0-9a-fA-F]{40}: eligible for tasks, tier 1 of 3\./);
+    expect(words.stdout).toMatch(/Trust [\d.]+ %, availability [\d.]+ %/);
+    expect(words.stdout).toContain("Stake 50000 EAI, of which 50000 EAI free");
+    expect(words.stdout).toMatch(/Earned 0 EAI over 0 paid tasks; credits waiting to be withdrawn: 0 EAI\./);
+    expect(words.stdout).toContain("Recent failures: none.");
+    expect(words.stdout).not.toMatch(/\d{19,}/); // no wei amounts
   });
 
   it("start registers, sends a heartbeat, serves metrics and shuts down gracefully on SIGTERM", async () => {

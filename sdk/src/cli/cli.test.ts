@@ -197,6 +197,13 @@ describe("eai CLI", () => {
     expect(permitted.code).toBe(0);
     const after = await eai(["provider", "status", ADDRESS, "--json", "--rpc", rpc, "--deployments", dir]);
     expect(JSON.parse(after.stdout)).toMatchObject({ stake: "13000000000000000000" });
+    const words = await eai(["provider", "status", ADDRESS, "--rpc", rpc, "--deployments", dir]);
+    expect(words.code).toBe(0);
+    expect(words.stdout).toContain("is not registered as a provider.");
+    expect(words.stdout).toContain("Stake: 13 EAI.");
+    expect(JSON.parse(after.stdout)).toMatchObject({
+      summary: { stake: "13000000000000000000", slashes: 0 },
+    });
     const cannot = await eai(["provider", "unstake", "100", "--rpc", rpc, "--deployments", dir, "--json"], {
       EAI_PRIVATE_KEY: KEY,
     });

@@ -14,6 +14,15 @@ import { loadDeployment, PROTOCOL_CONTRACTS } from "../deployments.ts";
 import { specToJson } from "../tasks/spec.ts";
 import type { BlobStorage } from "../storage/index.ts";
 import { openCliStorage, STORAGE_HELP, STORAGE_OPTIONS, StorageFlagError } from "./storage.ts";
+import { describeProvider, providerSummary } from "../farm/summary.ts";
+
+/** A result that is already sentences (printed as they are). */
+class Words {
+  readonly lines: string[];
+  constructor(lines: string[]) {
+    this.lines = lines;
+  }
+}
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -389,12 +398,31 @@ eai provider operator accept|renounce PROVIDER_ADDRESS  (as the operator)
       },
     },
     status: {
-      summary: "registration, stake and reputation of a provider",
-      usage: "eai provider status [ADDRESS]   (default: the key's address)",
+      summary:
+        "trust, availability, tier, stake, earnings, credits and recent failures of a provider, in words",
+      usage: "eai provider status [ADDRESS] [--json]   (default: the key's address)",
       options: {},
       run: async (ctx) => {
-        const who = address(ctx.positionals[0], "ADDRESS");
-        return (await ctx.client()).providerStatus(who);
+        const client = await ctx.client();
+        const who = address(ctx.positionals[0], "ADDRESS") ?? client.address;
+        const c = client.deployment.contracts;
+        const [status, summary] = await Promise.all([
+          client.providerStatus(who),
+          providerSummary(
+            client.publicClient,
+            {
+              TaskMarket: c.TaskMarket.address,
+              ProviderRegistry: c.ProviderRegistry.address,
+              StakingVault: c.StakingVault.address,
+              Reputation: c.Reputation.address,
+              EAIToken: c.EAIToken.address,
+            },
+            who,
+            { fromBlock: BigInt(c.TaskMarket.startBlock) },
+          ),
+        ]);
+        if (ctx.values.json) return { ...status, summary: { ...summary, words: describeProvider(summary) } };
+        return new Words(describeProvider(summary));
       },
     },
   },
@@ -607,7 +635,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       },
     };
     const result = await cmd.run(ctx);
-    io.out(json ? toJson(result) : human(result).join("\n"));
+    io.out(
+      result instanceof Words ? result.lines.join("\n") : json ? toJson(result) : human(result).join("\n"),
+    );
     return 0;
   } catch (err) {
     const usage = err instanceof UsageError;

@@ -12,6 +12,7 @@ export const NAV_LINKS = [
   { href: "/stake", label: "Stake & provide" },
   { href: "/governance", label: "Governance" },
   { href: "/models", label: "Models" },
+  { href: "/farm", label: "My farm" },
 ] as const;
 
 /** Site header: brand, page links (collapsible on small screens) and the wallet button. */
