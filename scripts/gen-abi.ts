@@ -20,6 +20,8 @@ const VERIFIERS_OUT = join(ROOT, "sdk/src/generated/verifiers.ts");
 /** Generated verifiers (contracts/verifiers/) -> artifact path (relative to artifacts/contracts). */
 export const VERIFIERS: Record<string, string> = {
   MnistMlpVerifier: "verifiers/MnistMlpVerifier.sol/MnistMlpVerifier.json",
+  MnistMlpB4Verifier: "verifiers/MnistMlpB4Verifier.sol/MnistMlpB4Verifier.json",
+  MnistMlpB11Verifier: "verifiers/MnistMlpB11Verifier.sol/MnistMlpB11Verifier.json",
 };
 
 /** Contract name -> artifact path (relative to artifacts/contracts). */

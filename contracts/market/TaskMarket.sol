@@ -15,10 +15,11 @@ import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IReputation} from "../interfaces/IReputation.sol";
 import {IStakingVault} from "../interfaces/IStakingVault.sol";
 import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
-import {IGroth16Verifier, ProofLib} from "../libraries/ProofLib.sol";
+import {ProofLib} from "../libraries/ProofLib.sol";
 import {ModelKind, Resources, ResourcesLib} from "../types/Resources.sol";
 import {MarketStorage} from "./MarketStorage.sol";
 import {RedundantLib} from "./RedundantLib.sol";
+import {ZkLib} from "./ZkLib.sol";
 
 /// @title TaskMarket
 /// @notice Escrowed AI tasks checked by Groth16 proofs whose output is a public signal (ZK mode) or by a
@@ -26,8 +27,9 @@ import {RedundantLib} from "./RedundantLib.sol";
 ///         {withdraw}; slashed bonds go to the treasury.
 /// @dev Storage per task is one slot (a 24-byte spec hash, status, claim count, phase deadline) plus the ZK claimant
 ///      or the REDUNDANT round; the full spec travels in the `TaskSubmitted` event and comes back as calldata.
-///      REDUNDANT settlement lives in the linked library {RedundantLib} (DELEGATECALL: same storage, events from this
-///      address), which keeps this contract under the EIP-170 size limit. Every parameter is governed by the admin
+///      ZK settlement (single and batched proofs) lives in the linked library {ZkLib}, REDUNDANT settlement in
+///      {RedundantLib} (DELEGATECALL: same storage, events from this address), which keeps this contract under the
+///      EIP-170 size limit. Every parameter is governed by the admin
 ///      (the timelock). The guardian can only pause submissions and claims.
 contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
@@ -62,6 +64,8 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
     uint32 public constant MAX_FILL_TIMEOUT = 7 days;
     /// @notice Upper bound of the fault fee (50% of the reward).
     uint16 public constant MAX_FAULT_FEE_BPS = 5_000;
+    /// @notice Most tasks one {submitTasks} call may submit (bounds its loop).
+    uint256 public constant MAX_SUBMIT_BATCH = 64;
 
     /// @inheritdoc ITaskMarket
     bytes32 public constant TASK_FAULT_RESULT = RedundantLib.TASK_FAULT_RESULT;
@@ -143,6 +147,24 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
     }
 
     /// @inheritdoc ITaskMarket
+    function submitTasks(
+        TaskRequest[] calldata requests
+    ) external override whenNotPaused nonReentrant returns (uint256 firstTaskId) {
+        uint256 n = requests.length;
+        if (n == 0 || n > MAX_SUBMIT_BATCH) revert TaskMarketInvalidBatch(n, MAX_SUBMIT_BATCH);
+        address token = requests[0].paymentToken;
+        uint256 total;
+        firstTaskId = _s.taskCount + 1;
+        for (uint256 i; i < n; ++i) {
+            TaskRequest calldata request = requests[i];
+            if (request.paymentToken != token) revert TaskMarketBatchTokenMismatch(token, request.paymentToken);
+            _store(request);
+            total += request.reward;
+        }
+        IERC20(token).safeTransferFrom(msg.sender, address(this), total);
+    }
+
+    /// @inheritdoc ITaskMarket
     function submitTaskWithPermit(
         TaskRequest calldata request,
         uint256 permitDeadline,
@@ -211,36 +233,18 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
         uint256 output,
         ProofLib.Proof calldata proof
     ) external override nonReentrant {
-        TaskState storage st = _load(taskId, spec);
-        if (spec.mode != VerificationMode.ZK) revert TaskMarketWrongMode(taskId, spec.mode);
-        if (block.timestamp > spec.deadline) revert TaskMarketTooLate(taskId, spec.deadline);
-        if (output >= ProofLib.SNARK_SCALAR_FIELD) revert TaskMarketInvalidCommitment(output);
+        ZkLib.submitProof(_s, _zkDeps(), paused(), taskId, spec, output, proof);
+    }
 
-        (address provider, bool claimed) = _proofProvider(taskId, spec, st);
-        uint256[4] memory signals = ProofLib.publicSignals(
-            spec.modelCommitment,
-            spec.inputCommitment,
-            output,
-            ProofLib.taskBinding(address(this), taskId, provider)
-        );
-        try IGroth16Verifier(spec.verifier).verifyProof(proof.a, proof.b, proof.c, signals) returns (bool ok) {
-            if (!ok) revert TaskMarketInvalidProof(taskId);
-        } catch {
-            // A revert (malformed points) or an out-of-gas pairing counts as an invalid proof.
-            revert TaskMarketInvalidProof(taskId);
-        }
-
-        // The claim is spent: clearing it keeps the state small and refunds part of this transaction's gas.
-        if (claimed) delete _s.zkClaimant[taskId];
-        emit ProofAccepted(taskId, provider, output);
-        address[] memory winners = new address[](1);
-        winners[0] = provider;
-        uint256[] memory weights = new uint256[](1);
-        weights[0] = 1;
-        MarketStorage.creditPayouts(_s, taskId, spec, winners, weights, 1, bytes32(output));
-
-        if (claimed) _vault.releaseBond(provider, spec.bond);
-        if (spec.rated) _reputation.record(provider, IReputation.Outcome.Success);
+    /// @inheritdoc ITaskMarket
+    function submitProofBatch(
+        uint64 modelId,
+        uint8 batchSize,
+        BatchItem[] calldata items,
+        uint256 padOutput,
+        ProofLib.Proof calldata proof
+    ) external override nonReentrant returns (uint256 settled) {
+        settled = ZkLib.submitProofBatch(_s, _zkDeps(), paused(), modelId, batchSize, items, padOutput, proof);
     }
 
     /// @inheritdoc ITaskMarket
@@ -471,9 +475,14 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
     // Internals
     // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev Validates a request, stores the task, emits its spec and pulls the reward (last: checks-effects-
-    ///      interactions).
+    /// @dev {_store}, then pulls the reward (last: checks-effects-interactions).
     function _submit(TaskRequest calldata request) private returns (uint256 taskId) {
+        taskId = _store(request);
+        IERC20(request.paymentToken).safeTransferFrom(msg.sender, address(this), request.reward);
+    }
+
+    /// @dev Validates a request, stores the task and emits its spec; the caller pulls the reward.
+    function _store(TaskRequest calldata request) private returns (uint256 taskId) {
         TaskSpec memory spec = _buildSpec(request);
         // Cannot overflow: one id per transaction.
         unchecked {
@@ -486,7 +495,6 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
             phaseDeadline: 0
         });
         emit TaskSubmitted(taskId, msg.sender, request.modelId, spec, request.inputURI);
-        IERC20(request.paymentToken).safeTransferFrom(msg.sender, address(this), request.reward);
     }
 
     /// @dev Turns a request into the spec that is hashed and emitted; reverts on every invalid field.
@@ -574,6 +582,11 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
         if (spec.mode != VerificationMode.REDUNDANT) revert TaskMarketWrongMode(taskId, spec.mode);
     }
 
+    /// @dev The dependencies ZkLib calls.
+    function _zkDeps() private view returns (ZkLib.Deps memory) {
+        return ZkLib.Deps({vault: _vault, providers: _providers, reputation: _reputation, models: _models});
+    }
+
     /// @dev The dependencies RedundantLib calls.
     function _deps() private view returns (RedundantLib.Deps memory) {
         return RedundantLib.Deps({vault: _vault, providers: _providers, reputation: _reputation});
@@ -596,29 +609,6 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
         stake = _vault.stakeOf(provider);
         uint256 minStake = _s.minProviderStake;
         if (stake < minStake || stake == 0) revert TaskMarketInsufficientStake(provider, stake, minStake);
-    }
-
-    /// @dev Who settles a ZK task: its claimant (or the claimant's operator), or, while unclaimed and not paused,
-    ///      any eligible provider.
-    function _proofProvider(
-        uint256 taskId,
-        TaskSpec calldata spec,
-        TaskState storage st
-    ) private view returns (address provider, bool claimed) {
-        claimed = st.status == TaskStatus.Claimed;
-        if (claimed) {
-            provider = _s.zkClaimant[taskId];
-            if (msg.sender != provider) {
-                address actingFor = _providers.resolveProvider(msg.sender);
-                if (actingFor != provider) revert TaskMarketNotClaimant(taskId, actingFor);
-            }
-        } else if (st.status == TaskStatus.Open) {
-            // Settling an unclaimed task is a claim and a delivery in one: it stops while paused.
-            _requireNotPaused();
-            (provider, ) = _eligibleProvider(msg.sender, spec);
-        } else {
-            revert TaskMarketWrongStatus(taskId, st.status);
-        }
     }
 
     /// @dev Bond for a reward: the reward's EAI value times the mode's ratio, at least the floor.

@@ -56,6 +56,9 @@ export function mnistVerifierCodeHash(): Hex {
   return VERIFIER_CODE_HASHES.MnistMlpVerifier;
 }
 
+/** The batched MNIST circuits with a committed verifier (circuits/circuits.json): batch size -> verifier contract. */
+export const MNIST_BATCH_VERIFIERS = { 4: "MnistMlpB4Verifier", 11: "MnistMlpB11Verifier" } as const;
+
 /** Role identifiers, computed the way the contracts compute them. */
 export const ROLES = {
   DEFAULT_ADMIN: `0x${"00".repeat(32)}` as const,
@@ -125,8 +128,9 @@ export default buildModule("EAIProtocol", (m) => {
   const models = m.contract("ModelRegistry", [deployer]);
   const reputation = m.contract("Reputation", [deployer]);
   const redundantLib = m.library("RedundantLib");
+  const zkLib = m.library("ZkLib");
   const market = m.contract("TaskMarket", [deployer, vault, providers, models, reputation, token, timelock], {
-    libraries: { RedundantLib: redundantLib },
+    libraries: { RedundantLib: redundantLib, ZkLib: zkLib },
   });
 
   // The first ZK model: the MNIST digits MLP with its generated Groth16 verifier, approved for rated tasks.
@@ -155,9 +159,26 @@ export default buildModule("EAIProtocol", (m) => {
     id: "approve_mnist_mlp",
     after: [allowlisted],
   });
+  // The batched circuits of the same model (issue #13): governance allowlists each verifier's code, the creator
+  // (still the deployer here) sets one verifier per batch size.
+  const batchSet = Object.entries(MNIST_BATCH_VERIFIERS).map(([k, name]) => {
+    const batchVerifier = m.contract(name);
+    const batchAllowlisted = m.call(
+      models,
+      "setVerifierCodeHashApproved",
+      [VERIFIER_CODE_HASHES[name], true],
+      {
+        id: `allowlist_${name}_code`,
+      },
+    );
+    return m.call(models, "setBatchVerifier", [1n, Number(k), batchVerifier], {
+      id: `set_mnist_batch_verifier_${k}`,
+      after: [registered, batchAllowlisted],
+    });
+  });
   const creatorHandedOn = m.call(models, "setModelCreator", [1n, mnistCreator], {
     id: "hand_on_mnist_creator",
-    after: [approved],
+    after: [approved, ...batchSet],
   });
 
   const wiring = [
@@ -199,5 +220,6 @@ export default buildModule("EAIProtocol", (m) => {
     market,
     mnistVerifier,
     redundantLib,
+    zkLib,
   };
 });
