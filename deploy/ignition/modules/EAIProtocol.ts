@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { keccak256, toHex, zeroAddress, type Hex } from "viem";
-import { VERIFIER_CODE_HASHES } from "../../../sdk/src/generated/verifiers.ts";
+import { BATCH_VERIFIER_CODE_HASHES, VERIFIER_CODE_HASHES } from "../../../sdk/src/generated/verifiers.ts";
 
 /** The committed MNIST MLP circuit: its weights commitment and the content address of its model file. */
 const CIRCUIT_MANIFEST = JSON.parse(
@@ -166,7 +166,7 @@ export default buildModule("EAIProtocol", (m) => {
     const batchAllowlisted = m.call(
       models,
       "setVerifierCodeHashApproved",
-      [VERIFIER_CODE_HASHES[name], true],
+      [BATCH_VERIFIER_CODE_HASHES[name], true],
       {
         id: `allowlist_${name}_code`,
       },
