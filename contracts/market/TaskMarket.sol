@@ -15,7 +15,7 @@ import {IProviderRegistry} from "../interfaces/IProviderRegistry.sol";
 import {IReputation} from "../interfaces/IReputation.sol";
 import {IStakingVault} from "../interfaces/IStakingVault.sol";
 import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
-import {ProofLib} from "../libraries/ProofLib.sol";
+import {IGroth16Verifier, ProofLib} from "../libraries/ProofLib.sol";
 import {ModelKind, Resources, ResourcesLib} from "../types/Resources.sol";
 import {MarketStorage} from "./MarketStorage.sol";
 import {RedundantLib} from "./RedundantLib.sol";
@@ -27,10 +27,10 @@ import {ZkLib} from "./ZkLib.sol";
 ///         {withdraw}; slashed bonds go to the treasury.
 /// @dev Storage per task is one slot (a 24-byte spec hash, status, claim count, phase deadline) plus the ZK claimant
 ///      or the REDUNDANT round; the full spec travels in the `TaskSubmitted` event and comes back as calldata.
-///      ZK settlement (single and batched proofs) lives in the linked library {ZkLib}, REDUNDANT settlement in
-///      {RedundantLib} (DELEGATECALL: same storage, events from this address), which keeps this contract under the
-///      EIP-170 size limit. Every parameter is governed by the admin
-///      (the timelock). The guardian can only pause submissions and claims.
+///      Batched ZK settlement lives in the linked library {ZkLib}, REDUNDANT settlement in {RedundantLib}
+///      (DELEGATECALL: same storage, events from this address), which keeps this contract under the EIP-170 size
+///      limit; a single proof settles here (through the library it cost ~11k gas more). Every parameter is governed
+///      by the admin (the timelock). The guardian can only pause submissions and claims.
 contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using ResourcesLib for Resources;
@@ -233,7 +233,36 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
         uint256 output,
         ProofLib.Proof calldata proof
     ) external override nonReentrant {
-        ZkLib.submitProof(_s, _zkDeps(), paused(), taskId, spec, output, proof);
+        TaskState storage st = _load(taskId, spec);
+        if (spec.mode != VerificationMode.ZK) revert TaskMarketWrongMode(taskId, spec.mode);
+        if (block.timestamp > spec.deadline) revert TaskMarketTooLate(taskId, spec.deadline);
+        if (output >= ProofLib.SNARK_SCALAR_FIELD) revert TaskMarketInvalidCommitment(output);
+
+        (address provider, bool claimed) = _proofProvider(taskId, spec, st);
+        uint256[4] memory signals = ProofLib.publicSignals(
+            spec.modelCommitment,
+            spec.inputCommitment,
+            output,
+            ProofLib.taskBinding(address(this), taskId, provider)
+        );
+        try IGroth16Verifier(spec.verifier).verifyProof(proof.a, proof.b, proof.c, signals) returns (bool ok) {
+            if (!ok) revert TaskMarketInvalidProof(taskId);
+        } catch {
+            // A revert (malformed points) or an out-of-gas pairing counts as an invalid proof.
+            revert TaskMarketInvalidProof(taskId);
+        }
+
+        // The claim is spent: clearing it keeps the state small and refunds part of this transaction's gas.
+        if (claimed) delete _s.zkClaimant[taskId];
+        emit ProofAccepted(taskId, provider, output);
+        address[] memory winners = new address[](1);
+        winners[0] = provider;
+        uint256[] memory weights = new uint256[](1);
+        weights[0] = 1;
+        MarketStorage.creditPayouts(_s, taskId, spec, winners, weights, 1, bytes32(output));
+
+        if (claimed) _vault.releaseBond(provider, spec.bond);
+        if (spec.rated) _reputation.record(provider, IReputation.Outcome.Success);
     }
 
     /// @inheritdoc ITaskMarket
@@ -609,6 +638,29 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
         stake = _vault.stakeOf(provider);
         uint256 minStake = _s.minProviderStake;
         if (stake < minStake || stake == 0) revert TaskMarketInsufficientStake(provider, stake, minStake);
+    }
+
+    /// @dev Who settles a ZK task: its claimant (or the claimant's operator), or, while unclaimed and not paused,
+    ///      any eligible provider.
+    function _proofProvider(
+        uint256 taskId,
+        TaskSpec calldata spec,
+        TaskState storage st
+    ) private view returns (address provider, bool claimed) {
+        claimed = st.status == TaskStatus.Claimed;
+        if (claimed) {
+            provider = _s.zkClaimant[taskId];
+            if (msg.sender != provider) {
+                address actingFor = _providers.resolveProvider(msg.sender);
+                if (actingFor != provider) revert TaskMarketNotClaimant(taskId, actingFor);
+            }
+        } else if (st.status == TaskStatus.Open) {
+            // Settling an unclaimed task is a claim and a delivery in one: it stops while paused.
+            _requireNotPaused();
+            (provider, ) = _eligibleProvider(msg.sender, spec);
+        } else {
+            revert TaskMarketWrongStatus(taskId, st.status);
+        }
     }
 
     /// @dev Bond for a reward: the reward's EAI value times the mode's ratio, at least the floor.

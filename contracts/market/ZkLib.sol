@@ -11,14 +11,15 @@ import {IStakingVault} from "../interfaces/IStakingVault.sol";
 import {ITaskMarketErrors} from "../interfaces/ITaskMarketErrors.sol";
 import {ITaskMarketEvents} from "../interfaces/ITaskMarketEvents.sol";
 import {ITaskMarketTypes} from "../interfaces/ITaskMarketTypes.sol";
-import {IGroth16Verifier, ProofLib} from "../libraries/ProofLib.sol";
+import {ProofLib} from "../libraries/ProofLib.sol";
 import {Resources, ResourcesLib} from "../types/Resources.sol";
 import {MarketStorage} from "./MarketStorage.sol";
 
 /// @title ZkLib
-/// @notice ZK settlement of the TaskMarket: one task per proof ({submitProof}) and up to `k` tasks of one model per
-///         proof of a batched circuit ({submitProofBatch}). Deployed once and linked; the market DELEGATECALLs it,
-///         so it works on the market's storage and its events come from the market's address ({ITaskMarketEvents}).
+/// @notice Batched ZK settlement of the TaskMarket: up to `k` tasks of one model per proof of a batched circuit
+///         ({submitProofBatch}), under the rules of TaskMarket.submitProof for each task. Deployed once and linked;
+///         the market DELEGATECALLs it, so it works on the market's storage and its events come from the market's
+///         address ({ITaskMarketEvents}).
 /// @dev `msg.sender` is the market's caller. Every function changes state before its external calls (vault,
 ///      reputation); the verifier is a `view` call made before any state change.
 library ZkLib {
@@ -45,68 +46,6 @@ library ZkLib {
         IProviderRegistry providers;
         IReputation reputation;
         IModelRegistry models;
-    }
-
-    // ─────────────────────────────────────────── one task ───────────────────────────────────────────
-
-    /// @notice Settles one ZK task with a Groth16 proof of the model's single-task circuit (see
-    ///         ITaskMarket.submitProof for the rules).
-    /// @param s Storage.
-    /// @param d Contracts the settlement calls.
-    /// @param paused Whether the market is paused (settling an unclaimed task is then refused).
-    /// @param taskId The task.
-    /// @param spec Its spec.
-    /// @param output The output word.
-    /// @param proof The proof.
-    function submitProof(
-        MarketStorage.Layout storage s,
-        Deps memory d,
-        bool paused,
-        uint256 taskId,
-        ITaskMarketTypes.TaskSpec calldata spec,
-        uint256 output,
-        ProofLib.Proof calldata proof
-    ) external {
-        ITaskMarketTypes.TaskState storage st = _load(s, taskId, spec);
-        if (spec.mode != ITaskMarketTypes.VerificationMode.ZK) {
-            revert ITaskMarketErrors.TaskMarketWrongMode(taskId, spec.mode);
-        }
-        if (block.timestamp > spec.deadline) revert ITaskMarketErrors.TaskMarketTooLate(taskId, spec.deadline);
-        if (output >= ProofLib.SNARK_SCALAR_FIELD) revert ITaskMarketErrors.TaskMarketInvalidCommitment(output);
-
-        address provider;
-        bool claimed = st.status == ITaskMarketTypes.TaskStatus.Claimed;
-        if (claimed) {
-            provider = s.zkClaimant[taskId];
-            if (msg.sender != provider) {
-                address actingFor = d.providers.resolveProvider(msg.sender);
-                if (actingFor != provider) revert ITaskMarketErrors.TaskMarketNotClaimant(taskId, actingFor);
-            }
-        } else if (st.status == ITaskMarketTypes.TaskStatus.Open) {
-            // Settling an unclaimed task is a claim and a delivery in one: it stops while paused.
-            if (paused) revert Pausable.EnforcedPause();
-            Standing memory standing = _standing(s, d, msg.sender);
-            _checkEligible(standing, spec);
-            provider = standing.provider;
-        } else {
-            revert ITaskMarketErrors.TaskMarketWrongStatus(taskId, st.status);
-        }
-        uint256[4] memory signals = ProofLib.publicSignals(
-            spec.modelCommitment,
-            spec.inputCommitment,
-            output,
-            ProofLib.taskBinding(address(this), taskId, provider)
-        );
-        try IGroth16Verifier(spec.verifier).verifyProof(proof.a, proof.b, proof.c, signals) returns (bool ok) {
-            if (!ok) revert ITaskMarketErrors.TaskMarketInvalidProof(taskId);
-        } catch {
-            // A revert (malformed points) or an out-of-gas pairing counts as an invalid proof.
-            revert ITaskMarketErrors.TaskMarketInvalidProof(taskId);
-        }
-        (address[] memory winners, uint256[] memory weights) = _winner(provider);
-        _credit(s, taskId, spec, provider, claimed, output, winners, weights);
-        if (claimed) d.vault.releaseBond(provider, spec.bond);
-        if (spec.rated) d.reputation.record(provider, IReputation.Outcome.Success);
     }
 
     // ─────────────────────────────────────────── a batch ───────────────────────────────────────────
