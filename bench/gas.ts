@@ -20,11 +20,28 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
-import { encodeAbiParameters, hexToBytes, keccak256, type Hex, type TransactionReceipt } from "viem";
+import {
+  encodeAbiParameters,
+  encodeFunctionData,
+  hexToBytes,
+  keccak256,
+  parseEventLogs,
+  type Hex,
+  type TransactionReceipt,
+} from "viem";
 
 import { median } from "./stats.ts";
-import { INPUT, Mode, WEIGHTS, mockProof, setupProtocol, taskBinding } from "../test/integration/fixture.ts";
 import {
+  INPUT,
+  Mode,
+  NO_RESOURCES,
+  WEIGHTS,
+  mockProof,
+  setupProtocol,
+  taskBinding,
+} from "../test/integration/fixture.ts";
+import {
+  BatchProver,
   inputCommitment,
   loadMnistMlpModel,
   mnistMlpArtifacts,
@@ -239,6 +256,121 @@ console.log(
   `  + withdraw (${realWithdraw.gasUsed} tx gas, once per task at worst): ${realLifecycle + Number(realWithdraw.gasUsed)} / ${realDirectLifecycle + Number(realWithdraw.gasUsed)}`,
 );
 
+// ── Batched proofs (issue #13) on the real model: k tasks submitted in one submitTasks transaction (one token
+// transfer), proven with one BatchProver proof and settled by one submitProofBatch on the real batch verifier. The
+// tasks are unclaimed (the batch claims and delivers them at once). "Per task" = (submitTasks + submitProofBatch) / k:
+// submit to credit, the provider's withdraw excluded (once per many tasks).
+const batchRows: {
+  k: number;
+  submitTasksTxGas: number;
+  submitProofBatchTxGas: number;
+  verifyExecGas: number;
+  verifyGasPerTask: number;
+  gasPerTask: number;
+}[] = [];
+const now = async (): Promise<bigint> => BigInt(await p.connection.networkHelpers.time.latest());
+for (const k of [4, 11] as const) {
+  const prover = await BatchProver.load({ model: zkModel, batchSize: k });
+  const inputs = Array.from({ length: k }, (_, t) => input.map((v, j) => (v + t * 3 + j) % 16));
+  const requests = await Promise.all(
+    inputs.map(async (x) => ({
+      modelId: 1n,
+      paymentToken: token.address,
+      reward: 10n * 10n ** 18n,
+      deadline: Number((await now()) + 86_400n),
+      execWindow: 3600,
+      mode: Mode.ZK,
+      redundancy: 1,
+      minTier: 1,
+      minResources: NO_RESOURCES,
+      inputCommitment: await inputCommitment(x),
+      inputURI: "eai://blob/sha256-input",
+    })),
+  );
+  const submitted = await p.send(
+    market.write.submitTasks([requests], { account: p.wallets.requester.account }),
+  );
+  const events = parseEventLogs({ abi: market.abi, logs: submitted.logs, eventName: "TaskSubmitted" });
+  if (events.length !== k)
+    throw new Error(`submitTasks emitted ${events.length} TaskSubmitted, expected ${k}`);
+  await p.connection.networkHelpers.time.increaseTo(events[0]!.args.spec.priorityUntil);
+  const proof = await prover.prove(
+    events.map((e, t) => ({
+      input: inputs[t]!,
+      taskBinding: taskBinding(p.chainId, market.address, e.args.taskId, bob.account.address),
+    })),
+  );
+  await releaseProverThreads();
+  const items = events.map((e, t) => ({
+    taskId: e.args.taskId,
+    spec: e.args.spec,
+    output: proof.slots[t]!.outputWord,
+  }));
+  const settled = await p.send(
+    market.write.submitProofBatch([1n, k, items, proof.padOutput, proof.calldata.proof], {
+      account: bob.account,
+      gas: 3_000_000n,
+    }),
+  );
+  const accepted = parseEventLogs({ abi: market.abi, logs: settled.logs, eventName: "ProofAccepted" });
+  if (accepted.length !== k) throw new Error(`submitProofBatch settled ${accepted.length} of ${k}`);
+  // The batch verifier alone: execution gas of verifyProof (estimate minus base and calldata cost).
+  const verifierAddress = await p.contracts.models.read.batchVerifierOf([1n, k]);
+  const verifyData = encodeFunctionData({
+    abi: [
+      {
+        type: "function",
+        name: "verifyProof",
+        stateMutability: "view",
+        inputs: [
+          { name: "a", type: "uint256[2]" },
+          { name: "b", type: "uint256[2][2]" },
+          { name: "c", type: "uint256[2]" },
+          { name: "s", type: `uint256[${1 + 3 * k}]` },
+        ],
+        outputs: [{ name: "", type: "bool" }],
+      },
+    ] as const,
+    functionName: "verifyProof",
+    args: [
+      proof.calldata.proof.a,
+      proof.calldata.proof.b,
+      proof.calldata.proof.c,
+      proof.calldata.publicSignals,
+    ],
+  } as never);
+  const verifyEstimate = await p.publicClient.estimateGas({ to: verifierAddress, data: verifyData });
+  const verifyExecGas = Number(verifyEstimate) - 21_000 - calldataGas(verifyData);
+  const row = {
+    k,
+    submitTasksTxGas: Number(submitted.gasUsed),
+    submitProofBatchTxGas: Number(settled.gasUsed),
+    verifyExecGas,
+    verifyGasPerTask: Math.round(verifyExecGas / k),
+    gasPerTask: Math.round(Number(submitted.gasUsed + settled.gasUsed) / k),
+  };
+  batchRows.push(row);
+}
+const singleRow = {
+  k: 1,
+  submitTasksTxGas: Number(directTask.receipt.gasUsed),
+  submitProofBatchTxGas: Number(directProof.gasUsed),
+  verifyExecGas: realVerifyGas,
+  verifyGasPerTask: realVerifyGas,
+  gasPerTask: realDirectLifecycle,
+};
+console.log(
+  `\nbatched ZK settlement on the real verifiers (unclaimed tasks; per task = (submit + proof) / k, target ≤ 150,000):`,
+);
+console.log(
+  `${"k".padStart(3)} ${"submit tx".padStart(10)} ${"proof tx".padStart(10)} ${"verify".padStart(9)} ${"verify/task".padStart(12)} ${"gas/task".padStart(9)}`,
+);
+for (const r of [singleRow, ...batchRows]) {
+  console.log(
+    `${String(r.k).padStart(3)} ${String(r.submitTasksTxGas).padStart(10)} ${String(r.submitProofBatchTxGas).padStart(10)} ${String(r.verifyExecGas).padStart(9)} ${String(r.verifyGasPerTask).padStart(12)} ${String(r.gasPerTask).padStart(9)}${r.k === 1 ? "  (submitTask + submitProof)" : ""}`,
+  );
+}
+
 const date = new Date().toISOString().slice(0, 10);
 const dir = join(ROOT, "bench/results");
 await mkdir(dir, { recursive: true });
@@ -265,6 +397,7 @@ await writeFile(
         zkLifecycleDirectWithWithdrawTxGas: realDirectLifecycle + Number(realWithdraw.gasUsed),
       },
       /** The worker's default ZK path (worker/src/config.ts): "hybrid" = direct at rank 0, claimed at a later rank. */
+      batched: [singleRow, ...batchRows],
       workerPath: ({ claim: "claimed", direct: "direct", hybrid: "hybrid" } as const)[
         (await import("../worker/src/config.ts")).DEFAULT_ZK_SETTLEMENT
       ],

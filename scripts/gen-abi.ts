@@ -22,6 +22,15 @@ export const VERIFIERS: Record<string, string> = {
   MnistMlpVerifier: "verifiers/MnistMlpVerifier.sol/MnistMlpVerifier.json",
 };
 
+/**
+ * Generated verifiers of the batched circuits (1 + 3k public signals), kept apart: a task's own (single-task)
+ * verifier must be one of VERIFIERS, since TaskMarket.submitProof calls it with 4 signals.
+ */
+export const BATCH_VERIFIERS: Record<string, string> = {
+  MnistMlpB4Verifier: "verifiers/MnistMlpB4Verifier.sol/MnistMlpB4Verifier.json",
+  MnistMlpB11Verifier: "verifiers/MnistMlpB11Verifier.sol/MnistMlpB11Verifier.json",
+};
+
 /** Contract name -> artifact path (relative to artifacts/contracts). */
 export const CONTRACTS: Record<string, string> = {
   EAIToken: "token/EAIToken.sol/EAIToken.json",
@@ -53,18 +62,28 @@ export async function renderVerifiers(): Promise<string> {
     "/** EXTCODEHASH of each generated Groth16 verifier: keccak256 of its runtime bytecode (no immutables). */",
     "export const VERIFIER_CODE_HASHES = {",
   ];
-  for (const [name, path] of Object.entries(VERIFIERS)) {
-    const artifact = Deployed.parse(
-      JSON.parse(await readFile(join(ROOT, "artifacts/contracts", path), "utf8")),
-    );
-    if (
-      Object.keys(artifact.immutableReferences ?? {}).length ||
-      Object.keys(artifact.deployedLinkReferences ?? {}).length
-    ) {
-      throw new Error(`${name} has immutables or links libraries: its code hash is not its artifact's`);
+  const hashes = async (set: Record<string, string>): Promise<void> => {
+    for (const [name, path] of Object.entries(set)) {
+      const artifact = Deployed.parse(
+        JSON.parse(await readFile(join(ROOT, "artifacts/contracts", path), "utf8")),
+      );
+      if (
+        Object.keys(artifact.immutableReferences ?? {}).length ||
+        Object.keys(artifact.deployedLinkReferences ?? {}).length
+      ) {
+        throw new Error(`${name} has immutables or links libraries: its code hash is not its artifact's`);
+      }
+      lines.push(`  ${name}: "${keccak256(artifact.deployedBytecode as `0x${string}`)}",`);
     }
-    lines.push(`  ${name}: "${keccak256(artifact.deployedBytecode as `0x${string}`)}",`);
-  }
+  };
+  await hashes(VERIFIERS);
+  lines.push(
+    "} as const;",
+    "",
+    "/** EXTCODEHASH of each generated verifier of a batched circuit (ModelRegistry.setBatchVerifier), by contract. */",
+    "export const BATCH_VERIFIER_CODE_HASHES = {",
+  );
+  await hashes(BATCH_VERIFIERS);
   lines.push("} as const;", "");
   return lines.join("\n");
 }

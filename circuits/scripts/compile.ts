@@ -1,6 +1,6 @@
 /**
  * Compiles the circuit with circom2 (circom 2.2.3 as wasm) and --O2:
- *   npx node --experimental-strip-types circuits/scripts/compile.ts [--out circuits/build]
+ *   npx node --experimental-strip-types circuits/scripts/compile.ts [--out circuits/build] [--circuit mnist_mlp_b4]
  * Regenerates circuits/src/main/<name>.circom from circuits/circuits.json first (as circomkit does).
  */
 import { spawn } from "node:child_process";
@@ -17,6 +17,8 @@ const circuitConfigSchema = z.record(
   z.string(),
   z.object({
     file: z.string(),
+    /** further circuits/src/<name>.circom files the main file includes (their hashes are part of the source hash) */
+    includes: z.array(z.string()).optional(),
     template: z.string(),
     params: z.array(z.number().int()),
     pubs: z.array(z.string()),
@@ -24,6 +26,13 @@ const circuitConfigSchema = z.record(
   }),
 );
 export type CircuitConfig = z.infer<typeof circuitConfigSchema>[string];
+
+/** Every circuit name in circuits/circuits.json, in file order. */
+export function circuitNames(): string[] {
+  return Object.keys(
+    circuitConfigSchema.parse(JSON.parse(readFileSync(repoPath("circuits/circuits.json"), "utf8"))),
+  );
+}
 
 /** The circuit's entry in circuits/circuits.json. */
 export function circuitConfig(name = CIRCUIT): CircuitConfig {
@@ -46,15 +55,23 @@ export function mainSource(config: CircuitConfig): string {
   ].join("\n");
 }
 
-/** Every circuit source that determines the r1cs/wasm, with its sha256, sorted; and one hash over all of them. */
+/**
+ * Every circuit source that determines the r1cs/wasm, with its sha256, sorted; and one hash over all of them. The
+ * circuit's own entry of circuits/circuits.json is hashed (as canonical JSON), not the whole file, so adding a
+ * circuit there leaves the other circuits' source hashes alone.
+ */
 export function sourceHashes(name = CIRCUIT): { files: Record<string, string>; combined: string } {
   const require = createRequire(import.meta.url);
   const circomlib = dirname(require.resolve("circomlib/package.json"));
+  const config = circuitConfig(name);
   const files: Record<string, string> = {
-    "circuits/circuits.json": sha256(repoPath("circuits/circuits.json")),
-    [`circuits/src/${name}.circom`]: sha256(repoPath(`circuits/src/${name}.circom`)),
-    [`circuits/src/main/${name}.circom`]: sha256(repoPath(`circuits/src/main/${name}.circom`)),
+    [`circuits/circuits.json#${name}`]: sha256(Buffer.from(JSON.stringify(config))),
+    [`circuits/src/${config.file}.circom`]: sha256(repoPath(`circuits/src/${config.file}.circom`)),
   };
+  for (const include of config.includes ?? []) {
+    files[`circuits/src/${include}.circom`] = sha256(repoPath(`circuits/src/${include}.circom`));
+  }
+  files[`circuits/src/main/${name}.circom`] = sha256(repoPath(`circuits/src/main/${name}.circom`));
   for (const lib of [
     "poseidon.circom",
     "poseidon_constants.circom",
@@ -139,9 +156,9 @@ export async function compileCircuit(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { out: { type: "string" } } });
+  const { values } = parseArgs({ options: { out: { type: "string" }, circuit: { type: "string" } } });
   const start = performance.now();
-  const compiled = await compileCircuit(values.out ? realpathSync(values.out) : undefined);
+  const compiled = await compileCircuit(values.out ? realpathSync(values.out) : undefined, values.circuit);
   console.log(compiled.log.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"), "").trim());
   console.log(
     `compiled in ${((performance.now() - start) / 1000).toFixed(1)} s: ${compiled.r1cs}, ${compiled.wasm}`,

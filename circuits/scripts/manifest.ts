@@ -4,6 +4,35 @@ import { repoPath } from "./lib.ts";
 
 export const MANIFEST_PATH = "circuits/artifacts/manifest.json";
 
+/** Where a circuit's committed artifacts live (repository-relative); mnist_mlp keeps its historical names. */
+export interface CircuitArtifactPaths {
+  wasm: string;
+  zkey: string;
+  vkey: string;
+  verifier: string;
+  manifest: string;
+  /** the Solidity contract name of the verifier */
+  contract: string;
+}
+
+export function circuitArtifactPaths(name: string): CircuitArtifactPaths {
+  const contract = `${name
+    .split("_")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("")}Verifier`;
+  const legacy = name === "mnist_mlp";
+  return {
+    wasm: `circuits/artifacts/${name}.wasm`,
+    zkey: `circuits/artifacts/${name}_final.zkey`,
+    vkey: legacy
+      ? "circuits/artifacts/verification_key.json"
+      : `circuits/artifacts/${name}_verification_key.json`,
+    verifier: `contracts/verifiers/${contract}.sol`,
+    manifest: legacy ? MANIFEST_PATH : `circuits/artifacts/${name}.manifest.json`,
+    contract,
+  };
+}
+
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const contribution = z.object({ name: z.string(), hash: z.string() });
 
@@ -46,6 +75,8 @@ export const manifestSchema = z.object({
 
 export type Manifest = z.infer<typeof manifestSchema>;
 
-export function readManifest(): Manifest {
-  return manifestSchema.parse(JSON.parse(readFileSync(repoPath(MANIFEST_PATH), "utf8")));
+export function readManifest(name = "mnist_mlp"): Manifest {
+  return manifestSchema.parse(
+    JSON.parse(readFileSync(repoPath(circuitArtifactPaths(name).manifest), "utf8")),
+  );
 }

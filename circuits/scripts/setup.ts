@@ -1,10 +1,12 @@
 /**
- * Groth16 trusted setup for the mnist_mlp circuit, with a multi-party phase 2:
+ * Groth16 trusted setup for a circuit of circuits/circuits.json (default mnist_mlp), with a multi-party phase 2:
  *
  *   npx node --experimental-strip-types circuits/scripts/setup.ts --ptau <file.ptau>
  *   npx node --experimental-strip-types circuits/scripts/setup.ts --generate-ptau 13
+ *   npx node --experimental-strip-types circuits/scripts/setup.ts --circuit mnist_mlp_b4 --ptau <file.ptau>
  *
  * Options:
+ *   --circuit <name>         which circuit (mnist_mlp, mnist_mlp_b4, mnist_mlp_b11; default mnist_mlp)
  *   --ptau <path>            a prepared (phase-2) powers-of-tau file, e.g. a public ceremony's (Hermez/Polygon)
  *   --generate-ptau <power>  make a local one from scratch: new -> contribute -> beacon -> prepare phase2 -> verify
  *                            (development only: this machine saw the toxic waste; prepare phase2 takes minutes)
@@ -23,13 +25,14 @@ import { parseArgs } from "node:util";
 import * as snarkjs from "snarkjs";
 import { z } from "zod";
 import { loadMnistMlpModel, modelCommitment } from "../../sdk/src/zk/index.ts";
-import { CIRCUIT, circuitConfig, compileCircuit, sourceHashes } from "./compile.ts";
-import { CONTRACT_NAME, renderVerifier, VERIFIER_PATH } from "./export-verifier.ts";
+import { circuitConfig, compileCircuit, sourceHashes } from "./compile.ts";
+import { batchSize, renderVerifier } from "./export-verifier.ts";
 import { progress, repoPath, sha256 } from "./lib.ts";
-import { MANIFEST_PATH, manifestSchema, type Manifest } from "./manifest.ts";
+import { circuitArtifactPaths, manifestSchema, type Manifest } from "./manifest.ts";
 
 const args = z
   .object({
+    circuit: z.string().default("mnist_mlp"),
     ptau: z.string().optional(),
     "generate-ptau": z.coerce.number().int().min(8).max(28).optional(),
     contributions: z.coerce.number().int().min(1).max(16).default(2),
@@ -46,6 +49,7 @@ const args = z
   .parse(
     parseArgs({
       options: {
+        circuit: { type: "string" },
         ptau: { type: "string" },
         "generate-ptau": { type: "string" },
         contributions: { type: "string" },
@@ -69,14 +73,16 @@ const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString("hex");
 const entropy = (): string => randomBytes(32).toString("hex");
 const beaconHex = args.beacon.replace(/^0x/, "");
 
+const CIRCUIT = args.circuit;
+const paths = circuitArtifactPaths(CIRCUIT);
 const build = repoPath("circuits/build");
-const setupDir = join(build, "setup");
+const setupDir = join(build, `setup-${CIRCUIT}`);
 rmSync(setupDir, { recursive: true, force: true });
 mkdirSync(setupDir, { recursive: true });
 
 // ---- 1. compile -------------------------------------------------------------------------------------------------------
 log("compiling the circuit (circom2 --O2)");
-const compiled = await compileCircuit(build);
+const compiled = await compileCircuit(build, CIRCUIT);
 const info = await snarkjs.r1cs.info(compiled.r1cs);
 log(`compiled: ${info.nConstraints} constraints, ${info.nVars} wires, ${info.nPrvInputs} private inputs`);
 const minPower = Math.ceil(Math.log2(info.nConstraints + info.nPubInputs + info.nOutputs + 1));
@@ -155,21 +161,19 @@ if (!verified) throw new Error("zkey verification failed");
 // ---- 4. artifacts ---------------------------------------------------------------------------------------------------------
 const artifactsDir = repoPath("circuits/artifacts");
 mkdirSync(artifactsDir, { recursive: true });
-const files = {
-  wasm: "circuits/artifacts/mnist_mlp.wasm",
-  zkey: "circuits/artifacts/mnist_mlp_final.zkey",
-  vkey: "circuits/artifacts/verification_key.json",
-  verifier: VERIFIER_PATH,
-};
+const files = { wasm: paths.wasm, zkey: paths.zkey, vkey: paths.vkey, verifier: paths.verifier };
 copyFileSync(compiled.wasm, repoPath(files.wasm));
 copyFileSync(zk("final"), repoPath(files.zkey));
 const vkey = await snarkjs.zKey.exportVerificationKey(repoPath(files.zkey));
 writeFileSync(repoPath(files.vkey), `${JSON.stringify(vkey, null, 2)}\n`);
 mkdirSync(repoPath("contracts/verifiers"), { recursive: true });
-writeFileSync(repoPath(files.verifier), await renderVerifier(repoPath(files.zkey)));
-log(`exported verification key and ${CONTRACT_NAME}`);
+writeFileSync(
+  repoPath(files.verifier),
+  await renderVerifier(repoPath(files.zkey), CIRCUIT, batchSize(CIRCUIT)),
+);
+log(`exported verification key and ${paths.contract}`);
 
-const config = circuitConfig();
+const config = circuitConfig(CIRCUIT);
 const manifest: Manifest = manifestSchema.parse({
   circuit: CIRCUIT,
   template: config.template,
@@ -177,7 +181,7 @@ const manifest: Manifest = manifestSchema.parse({
   publicSignals: config.pubs,
   compiler: "circom 2.2.3 (npm circom2@0.2.23) --O2",
   source: (() => {
-    const s = sourceHashes();
+    const s = sourceHashes(CIRCUIT);
     return { sha256: s.combined, files: s.files };
   })(),
   constraints: info.nConstraints,
@@ -200,6 +204,6 @@ const manifest: Manifest = manifestSchema.parse({
   modelCommitment: (await modelCommitment(await loadMnistMlpModel())).toString(),
   generatedBy: "circuits/scripts/setup.ts",
 });
-writeFileSync(repoPath(MANIFEST_PATH), `${JSON.stringify(manifest, null, 2)}\n`);
-log(`wrote ${MANIFEST_PATH}; setup done`);
+writeFileSync(repoPath(paths.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+log(`wrote ${paths.manifest}; setup done`);
 process.exit(0); // snarkjs keeps curve worker threads alive

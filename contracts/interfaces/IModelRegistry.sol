@@ -135,6 +135,13 @@ interface IModelRegistry {
     /// @param artifactURI New artifact location.
     event ModelArtifactURIUpdated(uint64 indexed modelId, string artifactURI);
 
+    /// @notice Emitted when the verifier of a model's batched circuit for `batchSize` tasks is set or cleared.
+    /// @param modelId The model.
+    /// @param batchSize Task slots of the circuit (its public signals are 1 + 3 * batchSize).
+    /// @param verifier The verifier (address(0) when cleared).
+    /// @param by Who set it (the creator or governance).
+    event BatchVerifierSet(uint64 indexed modelId, uint8 indexed batchSize, address verifier, address indexed by);
+
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
@@ -198,6 +205,20 @@ interface IModelRegistry {
 
     /// @notice Thrown when the creator role is handed to the zero address.
     error ModelRegistryZeroCreator();
+
+    /// @notice Thrown when a batch size is outside [2, MAX_BATCH_SIZE].
+    /// @param batchSize The size given.
+    /// @param maximum MAX_BATCH_SIZE.
+    error ModelRegistryInvalidBatchSize(uint8 batchSize, uint8 maximum);
+
+    /// @notice Thrown when a batch verifier is set on a model that is not ZK_MLP.
+    /// @param modelId The model.
+    error ModelRegistryNotZkModel(uint64 modelId);
+
+    /// @notice Thrown when a batch verifier has no code or its code hash is not on the governance allowlist.
+    /// @param verifier The verifier.
+    /// @param codeHash Its runtime code hash.
+    error ModelRegistryBatchVerifierNotApproved(address verifier, bytes32 codeHash);
 
     /*//////////////////////////////////////////////////////////////
                                FUNCTIONS
@@ -265,6 +286,30 @@ interface IModelRegistry {
     /// @param modelId Id of the model.
     /// @param uri New artifact URI, nonempty and at most 256 bytes.
     function setArtifactURI(uint64 modelId, string calldata uri) external;
+
+    /// @notice Sets (or clears, with address(0)) the verifier of the model's batched circuit that proves
+    ///         `batchSize` tasks at once. The market settles up to `batchSize` tasks of this model with one proof
+    ///         against it (`TaskMarket.submitProofBatch`).
+    /// @dev The creator or governance may call it. Unlike the single-task verifier (which anyone may register and
+    ///      only approval gates), a batch verifier's runtime code hash must be on the governance allowlist when it is
+    ///      set, and the market only uses it while it still is ({batchVerifierOf}): a batch verifier added after a
+    ///      task was submitted can settle that task, so it must be code governance reviewed. Public signals of the
+    ///      circuit: [0] model commitment, [1 + i] input commitment, [1 + k + i] output word, [1 + 2k + i] task
+    ///      binding of slot i (ProofLib).
+    /// @param modelId A ZK_MLP model.
+    /// @param batchSize Task slots, 2 ..= MAX_BATCH_SIZE.
+    /// @param verifier The verifier, or address(0) to clear.
+    function setBatchVerifier(uint64 modelId, uint8 batchSize, address verifier) external;
+
+    /// @notice The verifier for `batchSize` tasks of the model, or address(0) when none is set or its code hash is
+    ///         no longer on the governance allowlist.
+    /// @param modelId The model.
+    /// @param batchSize Task slots.
+    /// @return verifier The usable verifier, or address(0).
+    function batchVerifierOf(uint64 modelId, uint8 batchSize) external view returns (address verifier);
+
+    /// @notice Largest batch size a verifier can be set for (bounds the market's settlement loop).
+    function MAX_BATCH_SIZE() external view returns (uint8);
 
     /// @notice Returns a model in full.
     /// @param modelId Id of the model.

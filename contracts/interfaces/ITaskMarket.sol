@@ -34,6 +34,12 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
         bytes32 s
     ) external returns (uint256 taskId);
 
+    /// @notice Submits several tasks in one transaction with one token transfer: the sum of their rewards is pulled
+    ///         once. Every request is checked exactly as by {submitTask}; all must pay in the same token.
+    /// @param requests At least 1 and at most MAX_SUBMIT_BATCH requests.
+    /// @return firstTaskId Id of the first task; the others follow consecutively in request order.
+    function submitTasks(TaskRequest[] calldata requests) external returns (uint256 firstTaskId);
+
     /// @notice Cancels an Open task that nobody has claimed; the reward is credited back to the requester.
     /// @param taskId The task.
     /// @param spec Its spec.
@@ -63,6 +69,32 @@ interface ITaskMarket is ITaskMarketErrors, ITaskMarketEvents {
         uint256 output,
         ProofLib.Proof calldata proof
     ) external;
+
+    /// @notice Settles up to `batchSize` ZK tasks of one model with one proof of the model's batched circuit.
+    /// @dev The verifier is ModelRegistry.batchVerifierOf(modelId, batchSize) (governance-allowlisted code). Public
+    ///      signals: [0] the model commitment, [1 + i] `items[i].spec.inputCommitment`, [1 + k + i]
+    ///      `items[i].output`, [1 + 2k + i] the task binding of `items[i].taskId` for the caller's provider; slots from
+    ///      `items.length` on are padding (input Poseidon(0, 0), output `padOutput`, binding 0) and settle nothing.
+    ///      The whole vector is verified first. Then each task is settled under the rules of {submitProof} (a claimed
+    ///      task only by its claimant; an unclaimed one by an eligible provider of the required tier, not while
+    ///      paused), except that a task another party made unsettleable since the proof was started (cancelled,
+    ///      completed, refunded, past its deadline, claimed by another provider, or named twice) is skipped with a
+    ///      `ProofBatchTaskSkipped` instead of reverting the batch. Reverts when every task is skipped, when a task
+    ///      runs another model, is not ZK or its spec does not match, and on any rule {submitProof} reverts on for the
+    ///      caller's own standing (tier, resources, stake, pause).
+    /// @param modelId The model.
+    /// @param batchSize Task slots of the circuit.
+    /// @param items The tasks in slot order, 1 ..= batchSize of them.
+    /// @param padOutput The model's output word on the all-zero input (used only by padding slots).
+    /// @param proof The proof.
+    /// @return settled Number of tasks settled.
+    function submitProofBatch(
+        uint64 modelId,
+        uint8 batchSize,
+        BatchItem[] calldata items,
+        uint256 padOutput,
+        ProofLib.Proof calldata proof
+    ) external returns (uint256 settled);
 
     /// @notice Commits to a REDUNDANT result: `keccak256(abi.encode(chainid, market, taskId, provider, resultHash, salt))`.
     /// @param taskId The task.

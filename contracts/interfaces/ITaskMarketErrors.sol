@@ -196,4 +196,30 @@ interface ITaskMarketErrors is ITaskMarketTypes {
 
     /// @notice Thrown when an address parameter is zero.
     error TaskMarketZeroAddress();
+
+    /// @notice Thrown when a batch is empty or larger than its circuit (proofs) or than MAX_SUBMIT_BATCH (tasks).
+    /// @param size Items given.
+    /// @param maximum The most allowed.
+    error TaskMarketInvalidBatch(uint256 size, uint256 maximum);
+
+    /// @notice Thrown when a model has no usable verifier for the batch size (ModelRegistry.batchVerifierOf).
+    /// @param modelId The model.
+    /// @param batchSize The batch size.
+    error TaskMarketNoBatchVerifier(uint64 modelId, uint8 batchSize);
+
+    /// @notice Thrown when the verifier rejects a batched proof (any slot's signal wrong fails the whole proof).
+    error TaskMarketInvalidBatchProof();
+
+    /// @notice Thrown when a task of a batch runs another model than the batch's.
+    /// @param taskId The task.
+    /// @param modelId Its model.
+    error TaskMarketBatchWrongModel(uint256 taskId, uint64 modelId);
+
+    /// @notice Thrown when a verified batch settles no task at all (every task was skipped, e.g. a replay).
+    error TaskMarketBatchSettledNothing();
+
+    /// @notice Thrown when the tasks of one `submitTasks` call do not all pay in the same token.
+    /// @param token The first request's token.
+    /// @param other The differing token.
+    error TaskMarketBatchTokenMismatch(address token, address other);
 }

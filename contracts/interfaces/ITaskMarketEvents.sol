@@ -50,6 +50,27 @@ interface ITaskMarketEvents is ITaskMarketTypes {
     ///        unsigned 18-bit slots (docs/CIRCUITS.md). The proof fixes it: no other value can be published.
     event ProofAccepted(uint256 indexed taskId, address indexed provider, uint256 output);
 
+    /// @notice Emitted once per verified batched proof, after the `ProofAccepted` of each task it settled.
+    /// @param provider The provider paid.
+    /// @param modelId The model.
+    /// @param batchSize Task slots of the circuit.
+    /// @param tasks Tasks named in the batch (the other slots were padding).
+    /// @param settled Tasks settled (the others have a `ProofBatchTaskSkipped`).
+    event ProofBatchSettled(
+        address indexed provider,
+        uint64 indexed modelId,
+        uint8 batchSize,
+        uint8 tasks,
+        uint8 settled
+    );
+
+    /// @notice Emitted for a task of a verified batch that was not settled; the rest of the batch was.
+    /// @param taskId The task.
+    /// @param provider The provider whose proof it was.
+    /// @param reason Why (ITaskMarketTypes.BatchSkip).
+    /// @param status The task's status at that moment.
+    event ProofBatchTaskSkipped(uint256 indexed taskId, address indexed provider, BatchSkip reason, TaskStatus status);
+
     /// @notice Emitted when a provider takes one draw of a REDUNDANT task (after `TaskClaimed`).
     /// @param taskId The task.
     /// @param provider The provider (operators count as their provider).

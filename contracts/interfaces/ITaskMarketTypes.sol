@@ -108,6 +108,26 @@ interface ITaskMarketTypes {
         bool rated;
     }
 
+    /// @notice One task of a batched proof (TaskMarket.submitProofBatch).
+    /// @param taskId The task.
+    /// @param spec Its spec.
+    /// @param output The output word of its slot (public signal 1 + k + slot).
+    struct BatchItem {
+        uint256 taskId;
+        TaskSpec spec;
+        uint256 output;
+    }
+
+    /// @notice Why a task of a verified batch was not settled (the others were; the proof is not wasted).
+    /// @dev None: settled. NotOpen: completed, cancelled, refunded or faulted since (also a task named twice).
+    ///      PastDeadline: its deadline passed. ClaimedByOther: another provider claimed it.
+    enum BatchSkip {
+        None,
+        NotOpen,
+        PastDeadline,
+        ClaimedByOther
+    }
+
     /// @notice What the market stores per task: one slot.
     /// @param specHash First 24 bytes of keccak256(abi.encode(spec)).
     /// @param status Current status.

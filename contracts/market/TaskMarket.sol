@@ -19,6 +19,7 @@ import {IGroth16Verifier, ProofLib} from "../libraries/ProofLib.sol";
 import {ModelKind, Resources, ResourcesLib} from "../types/Resources.sol";
 import {MarketStorage} from "./MarketStorage.sol";
 import {RedundantLib} from "./RedundantLib.sol";
+import {ZkLib} from "./ZkLib.sol";
 
 /// @title TaskMarket
 /// @notice Escrowed AI tasks checked by Groth16 proofs whose output is a public signal (ZK mode) or by a
@@ -26,9 +27,10 @@ import {RedundantLib} from "./RedundantLib.sol";
 ///         {withdraw}; slashed bonds go to the treasury.
 /// @dev Storage per task is one slot (a 24-byte spec hash, status, claim count, phase deadline) plus the ZK claimant
 ///      or the REDUNDANT round; the full spec travels in the `TaskSubmitted` event and comes back as calldata.
-///      REDUNDANT settlement lives in the linked library {RedundantLib} (DELEGATECALL: same storage, events from this
-///      address), which keeps this contract under the EIP-170 size limit. Every parameter is governed by the admin
-///      (the timelock). The guardian can only pause submissions and claims.
+///      Batched ZK settlement lives in the linked library {ZkLib}, REDUNDANT settlement in {RedundantLib}
+///      (DELEGATECALL: same storage, events from this address), which keeps this contract under the EIP-170 size
+///      limit; a single proof settles here (through the library it cost ~11k gas more). Every parameter is governed
+///      by the admin (the timelock). The guardian can only pause submissions and claims.
 contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using ResourcesLib for Resources;
@@ -62,6 +64,8 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
     uint32 public constant MAX_FILL_TIMEOUT = 7 days;
     /// @notice Upper bound of the fault fee (50% of the reward).
     uint16 public constant MAX_FAULT_FEE_BPS = 5_000;
+    /// @notice Most tasks one {submitTasks} call may submit (bounds its loop).
+    uint256 public constant MAX_SUBMIT_BATCH = 64;
 
     /// @inheritdoc ITaskMarket
     bytes32 public constant TASK_FAULT_RESULT = RedundantLib.TASK_FAULT_RESULT;
@@ -140,6 +144,24 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
         TaskRequest calldata request
     ) external override whenNotPaused nonReentrant returns (uint256 taskId) {
         taskId = _submit(request);
+    }
+
+    /// @inheritdoc ITaskMarket
+    function submitTasks(
+        TaskRequest[] calldata requests
+    ) external override whenNotPaused nonReentrant returns (uint256 firstTaskId) {
+        uint256 n = requests.length;
+        if (n == 0 || n > MAX_SUBMIT_BATCH) revert TaskMarketInvalidBatch(n, MAX_SUBMIT_BATCH);
+        address token = requests[0].paymentToken;
+        uint256 total;
+        firstTaskId = _s.taskCount + 1;
+        for (uint256 i; i < n; ++i) {
+            TaskRequest calldata request = requests[i];
+            if (request.paymentToken != token) revert TaskMarketBatchTokenMismatch(token, request.paymentToken);
+            _store(request);
+            total += request.reward;
+        }
+        IERC20(token).safeTransferFrom(msg.sender, address(this), total);
     }
 
     /// @inheritdoc ITaskMarket
@@ -241,6 +263,17 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
 
         if (claimed) _vault.releaseBond(provider, spec.bond);
         if (spec.rated) _reputation.record(provider, IReputation.Outcome.Success);
+    }
+
+    /// @inheritdoc ITaskMarket
+    function submitProofBatch(
+        uint64 modelId,
+        uint8 batchSize,
+        BatchItem[] calldata items,
+        uint256 padOutput,
+        ProofLib.Proof calldata proof
+    ) external override nonReentrant returns (uint256 settled) {
+        settled = ZkLib.submitProofBatch(_s, _zkDeps(), paused(), modelId, batchSize, items, padOutput, proof);
     }
 
     /// @inheritdoc ITaskMarket
@@ -471,9 +504,14 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
     // Internals
     // ─────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-    /// @dev Validates a request, stores the task, emits its spec and pulls the reward (last: checks-effects-
-    ///      interactions).
+    /// @dev {_store}, then pulls the reward (last: checks-effects-interactions).
     function _submit(TaskRequest calldata request) private returns (uint256 taskId) {
+        taskId = _store(request);
+        IERC20(request.paymentToken).safeTransferFrom(msg.sender, address(this), request.reward);
+    }
+
+    /// @dev Validates a request, stores the task and emits its spec; the caller pulls the reward.
+    function _store(TaskRequest calldata request) private returns (uint256 taskId) {
         TaskSpec memory spec = _buildSpec(request);
         // Cannot overflow: one id per transaction.
         unchecked {
@@ -486,7 +524,6 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
             phaseDeadline: 0
         });
         emit TaskSubmitted(taskId, msg.sender, request.modelId, spec, request.inputURI);
-        IERC20(request.paymentToken).safeTransferFrom(msg.sender, address(this), request.reward);
     }
 
     /// @dev Turns a request into the spec that is hashed and emitted; reverts on every invalid field.
@@ -572,6 +609,11 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
     function _loadRedundant(uint256 taskId, TaskSpec calldata spec) private view {
         _load(taskId, spec);
         if (spec.mode != VerificationMode.REDUNDANT) revert TaskMarketWrongMode(taskId, spec.mode);
+    }
+
+    /// @dev The dependencies ZkLib calls.
+    function _zkDeps() private view returns (ZkLib.Deps memory) {
+        return ZkLib.Deps({vault: _vault, providers: _providers, reputation: _reputation, models: _models});
     }
 
     /// @dev The dependencies RedundantLib calls.

@@ -25,6 +25,9 @@ contract ModelRegistry is IModelRegistry, AccessControl {
     /// @inheritdoc IModelRegistry
     int8 public constant MIN_QUANT_STEP_LOG2 = -24;
 
+    /// @inheritdoc IModelRegistry
+    uint8 public constant MAX_BATCH_SIZE = 32;
+
     /// @dev One registered model, packed into four slots (see the contract NatSpec).
     struct StoredModel {
         // slot 0 (256 bits)
@@ -56,6 +59,9 @@ contract ModelRegistry is IModelRegistry, AccessControl {
 
     /// @dev Verifier runtime code hashes governance allowlisted.
     mapping(bytes32 codeHash => bool approved) private _approvedVerifierCode;
+
+    /// @dev Verifiers of each model's batched circuits, by batch size (kept apart from the packed record).
+    mapping(uint64 modelId => mapping(uint8 batchSize => address verifier)) private _batchVerifiers;
 
     /// @dev Number of registered models (the highest id).
     uint64 private _modelCount;
@@ -185,6 +191,25 @@ contract ModelRegistry is IModelRegistry, AccessControl {
         emit ModelArtifactURIUpdated(modelId, uri);
     }
 
+    /// @inheritdoc IModelRegistry
+    function setBatchVerifier(uint64 modelId, uint8 batchSize, address verifier) external {
+        StoredModel storage m = _stored(modelId);
+        if (msg.sender != m.creator && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert ModelRegistryNotCreatorOrAdmin(modelId, msg.sender);
+        }
+        if (m.kind != ModelKind.ZK_MLP) revert ModelRegistryNotZkModel(modelId);
+        if (batchSize < 2 || batchSize > MAX_BATCH_SIZE)
+            revert ModelRegistryInvalidBatchSize(batchSize, MAX_BATCH_SIZE);
+        if (verifier != address(0)) {
+            bytes32 codeHash = verifier.codehash;
+            if (verifier.code.length == 0 || !_approvedVerifierCode[codeHash]) {
+                revert ModelRegistryBatchVerifierNotApproved(verifier, codeHash);
+            }
+        }
+        _batchVerifiers[modelId][batchSize] = verifier;
+        emit BatchVerifierSet(modelId, batchSize, verifier, msg.sender);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  VIEWS
     //////////////////////////////////////////////////////////////*/
@@ -222,6 +247,12 @@ contract ModelRegistry is IModelRegistry, AccessControl {
             minExecWindow: m.minExecWindow,
             minResources: m.minResources
         });
+    }
+
+    /// @inheritdoc IModelRegistry
+    function batchVerifierOf(uint64 modelId, uint8 batchSize) external view returns (address verifier) {
+        verifier = _batchVerifiers[modelId][batchSize];
+        if (verifier != address(0) && !_approvedVerifierCode[verifier.codehash]) verifier = address(0);
     }
 
     /// @inheritdoc IModelRegistry

@@ -12,6 +12,7 @@ import { network } from "hardhat";
 import { keccak256, parseEther, parseEventLogs, zeroAddress, type Address } from "viem";
 
 import {
+  BatchProver,
   inputCommitment,
   loadMnistMlpModel,
   mnistMlpArtifacts,
@@ -222,6 +223,73 @@ describe("ZK inference settled on-chain with a real proof", async () => {
         account: alice.account,
         gas: 1_000_000n,
       }),
+    );
+  });
+
+  it("settles a batch of 3 tasks with one real k = 4 proof; a task cancelled meanwhile is skipped, not the proof", async () => {
+    // one shared proof for the batch circuits (the larger sizes are proven in sdk/src/zk/batch.test.ts)
+    const tasks = [await submitDigitTask(), await submitDigitTask(), await submitDigitTask()];
+    const prover = await BatchProver.load({ model, batchSize: 4 });
+    const proof = await prover.prove(
+      tasks.map((t) => ({
+        input,
+        taskBinding: taskBinding({
+          chainId: p.chainId,
+          market: market.address,
+          taskId: t.taskId,
+          provider: bob.account.address,
+        }),
+      })),
+    );
+    const items = tasks.map((t, i) => ({
+      taskId: t.taskId,
+      spec: t.spec,
+      output: proof.slots[i]!.outputWord,
+    }));
+    // one wrong output word (another digit for one task) and the real verifier rejects the whole batch
+    const forged = items.map((it, i) => (i === 1 ? { ...it, output: it.output + 1n } : it));
+    await assert.rejects(
+      market.write.submitProofBatch([1n, 4, forged, proof.padOutput, proof.calldata.proof], {
+        account: bob.account,
+        gas: 3_000_000n,
+      }),
+      /TaskMarketInvalidBatchProof/,
+    );
+    // another provider cannot use it
+    await assert.rejects(
+      market.write.submitProofBatch([1n, 4, items, proof.padOutput, proof.calldata.proof], {
+        account: alice.account,
+        gas: 3_000_000n,
+      }),
+      /TaskMarketInvalidBatchProof/,
+    );
+    await p.send(market.write.cancelTask([tasks[1]!.taskId, tasks[1]!.spec], { account: requester.account }));
+    const receipt = await p.send(
+      market.write.submitProofBatch([1n, 4, items, proof.padOutput, proof.calldata.proof], {
+        account: bob.account,
+        gas: 3_000_000n,
+      }),
+    );
+    const accepted = parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "ProofAccepted" });
+    assert.deepEqual(
+      accepted.map((e) => e.args.taskId),
+      [tasks[0]!.taskId, tasks[2]!.taskId],
+    );
+    assert.deepEqual(unpackOutput(accepted[0]!.args.output), proof.slots[0]!.trace.logits);
+    const [skipped] = parseEventLogs({
+      abi: market.abi,
+      logs: receipt.logs,
+      eventName: "ProofBatchTaskSkipped",
+    });
+    assert.equal(skipped?.args.taskId, tasks[1]!.taskId);
+    assert.equal((await market.read.getTaskState([tasks[2]!.taskId])).status, 3);
+    // replaying the settled batch pays nothing
+    await assert.rejects(
+      market.write.submitProofBatch([1n, 4, items, proof.padOutput, proof.calldata.proof], {
+        account: bob.account,
+        gas: 3_000_000n,
+      }),
+      /TaskMarketBatchSettledNothing/,
     );
   });
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { keccak256, toHex, zeroAddress, type Hex } from "viem";
-import { VERIFIER_CODE_HASHES } from "../../../sdk/src/generated/verifiers.ts";
+import { BATCH_VERIFIER_CODE_HASHES, VERIFIER_CODE_HASHES } from "../../../sdk/src/generated/verifiers.ts";
 
 /** The committed MNIST MLP circuit: its weights commitment and the content address of its model file. */
 const CIRCUIT_MANIFEST = JSON.parse(
@@ -55,6 +55,9 @@ export const EXACT_PROFILE = {
 export function mnistVerifierCodeHash(): Hex {
   return VERIFIER_CODE_HASHES.MnistMlpVerifier;
 }
+
+/** The batched MNIST circuits with a committed verifier (circuits/circuits.json): batch size -> verifier contract. */
+export const MNIST_BATCH_VERIFIERS = { 4: "MnistMlpB4Verifier", 11: "MnistMlpB11Verifier" } as const;
 
 /** Role identifiers, computed the way the contracts compute them. */
 export const ROLES = {
@@ -125,8 +128,9 @@ export default buildModule("EAIProtocol", (m) => {
   const models = m.contract("ModelRegistry", [deployer]);
   const reputation = m.contract("Reputation", [deployer]);
   const redundantLib = m.library("RedundantLib");
+  const zkLib = m.library("ZkLib");
   const market = m.contract("TaskMarket", [deployer, vault, providers, models, reputation, token, timelock], {
-    libraries: { RedundantLib: redundantLib },
+    libraries: { RedundantLib: redundantLib, ZkLib: zkLib },
   });
 
   // The first ZK model: the MNIST digits MLP with its generated Groth16 verifier, approved for rated tasks.
@@ -155,9 +159,26 @@ export default buildModule("EAIProtocol", (m) => {
     id: "approve_mnist_mlp",
     after: [allowlisted],
   });
+  // The batched circuits of the same model (issue #13): governance allowlists each verifier's code, the creator
+  // (still the deployer here) sets one verifier per batch size.
+  const batchSet = Object.entries(MNIST_BATCH_VERIFIERS).map(([k, name]) => {
+    const batchVerifier = m.contract(name);
+    const batchAllowlisted = m.call(
+      models,
+      "setVerifierCodeHashApproved",
+      [BATCH_VERIFIER_CODE_HASHES[name], true],
+      {
+        id: `allowlist_${name}_code`,
+      },
+    );
+    return m.call(models, "setBatchVerifier", [1n, Number(k), batchVerifier], {
+      id: `set_mnist_batch_verifier_${k}`,
+      after: [registered, batchAllowlisted],
+    });
+  });
   const creatorHandedOn = m.call(models, "setModelCreator", [1n, mnistCreator], {
     id: "hand_on_mnist_creator",
-    after: [approved],
+    after: [approved, ...batchSet],
   });
 
   const wiring = [
@@ -199,5 +220,6 @@ export default buildModule("EAIProtocol", (m) => {
     market,
     mnistVerifier,
     redundantLib,
+    zkLib,
   };
 });

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { custom, decodeFunctionData, keccak256, parseEther, type Address } from "viem";
+import { custom, decodeFunctionData, keccak256, parseEther, parseEventLogs, type Address } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -104,6 +104,33 @@ describe("createEaiClient", () => {
     expect(task.status).toBe("Open");
     expect(task.spec).toEqual(spec);
     expect(task.inputURI).toBe(inputURI);
+  });
+
+  it("submitTasks: several ZK tasks in one transaction with one token transfer", async () => {
+    const { token, market } = p.contracts;
+    const who = p.wallets.requester.account.address;
+    const before = await token.read.balanceOf([who]);
+    const salts = [1n, 2n, 3n];
+    const tasks = await requester.submitTasks(
+      salts.map((salt, i) => ({
+        model: p.zkModel,
+        input: { x: X, salt },
+        reward: parseEther("10") + BigInt(i),
+        mode: "zk" as const,
+      })),
+    );
+    expect(tasks).toHaveLength(3);
+    expect(new Set(tasks.map((t) => t.txHash)).size).toBe(1);
+    expect(tasks.map((t) => t.taskId - (tasks[0]?.taskId ?? 0n))).toEqual([0n, 1n, 2n]);
+    for (const [i, t] of tasks.entries()) {
+      expect(t.spec.inputCommitment).toBe(await inputCommitment(X, salts[i]));
+      expect((await requester.getTask(t.taskId)).spec).toEqual(t.spec);
+    }
+    expect(await token.read.balanceOf([who])).toBe(before - parseEther("30") - 3n);
+    const receipt = await p.publicClient.getTransactionReceipt({ hash: tasks[0]!.txHash });
+    const transfers = parseEventLogs({ abi: token.abi, logs: receipt.logs, eventName: "Transfer" });
+    expect(transfers.map((e) => e.args.to.toLowerCase())).toEqual([market.address.toLowerCase()]);
+    await expect(requester.submitTasks([])).rejects.toThrow(/1 to 64 tasks/);
   });
 
   it("submits a REDUNDANT task with a permit: no approve, sha256 commitment of the input", async () => {

@@ -364,6 +364,107 @@ export function createEaiClient(config: EaiClientConfig) {
 
   async function submitTask(params: SubmitTaskParams): Promise<SubmittedTask> {
     const p = parseOrThrow(submitSchema, params, "submitTask");
+    const { request, token, report, model, settlement } = await prepareSubmission(p);
+    const market = contracts.market.address;
+    let receipt: TransactionReceipt;
+    if (p.permit) {
+      const permitDeadline = BigInt((await latestTimestamp()) + 3600);
+      const { v, r, s } = await signPermit(token, market, p.reward, permitDeadline);
+      receipt = await send("TaskMarket.submitTaskWithPermit", {
+        address: market,
+        abi: taskMarketAbi,
+        functionName: "submitTaskWithPermit",
+        args: [request, permitDeadline, v, r, s],
+      });
+    } else {
+      await ensureAllowance(token, market, p.reward);
+      receipt = await send("TaskMarket.submitTask", {
+        address: market,
+        abi: taskMarketAbi,
+        functionName: "submitTask",
+        args: [request],
+      });
+    }
+    const submitted = submittedTaskFromLogs(receipt.logs, market);
+    if (!submitted)
+      throw new EaiError("not-found", `TaskSubmitted not emitted by ${receipt.transactionHash}`);
+    return {
+      ...submitted,
+      txHash: receipt.transactionHash,
+      warnings: submissionWarnings(report, submitted, model, settlement),
+    };
+  }
+
+  /**
+   * Submits several tasks in one transaction with one token transfer (TaskMarket.submitTasks): each is checked and
+   * its input uploaded as by {@link submitTask}; all must pay in the same token (at most 64; no permit).
+   */
+  async function submitTasks(list: readonly SubmitTaskParams[]): Promise<SubmittedTask[]> {
+    if (list.length === 0 || list.length > 64)
+      throw new EaiError("invalid-argument", `submitTasks: 1 to 64 tasks, got ${list.length}`);
+    const parsed = list.map((params) => parseOrThrow(submitSchema, params, "submitTasks"));
+    if (parsed.some((p) => p.permit))
+      throw new EaiError(
+        "invalid-argument",
+        "submitTasks: permit is not supported for a batch (approve instead)",
+      );
+    const prepared: Awaited<ReturnType<typeof prepareSubmission>>[] = [];
+    for (const p of parsed) prepared.push(await prepareSubmission(p));
+    const token = (prepared[0] as (typeof prepared)[number]).token;
+    if (prepared.some((x) => x.token.toLowerCase() !== token.toLowerCase()))
+      throw new EaiError("invalid-argument", "submitTasks: every task must pay in the same token");
+    const market = contracts.market.address;
+    await ensureAllowance(
+      token,
+      market,
+      parsed.reduce((sum, p) => sum + p.reward, 0n),
+    );
+    const receipt = await send("TaskMarket.submitTasks", {
+      address: market,
+      abi: taskMarketAbi,
+      functionName: "submitTasks",
+      args: [prepared.map((x) => x.request)],
+    });
+    const events = parseEventLogs({
+      abi: taskMarketAbi,
+      logs: receipt.logs,
+      eventName: "TaskSubmitted",
+    }).filter((e) => e.address.toLowerCase() === market.toLowerCase());
+    if (events.length !== prepared.length)
+      throw new EaiError(
+        "not-found",
+        `submitTasks: ${events.length} TaskSubmitted in ${receipt.transactionHash}`,
+      );
+    return events.map((e, i) => {
+      const submitted = { taskId: e.args.taskId, spec: e.args.spec, inputURI: e.args.inputURI };
+      const x = prepared[i] as (typeof prepared)[number];
+      return {
+        ...submitted,
+        txHash: receipt.transactionHash,
+        warnings: submissionWarnings(x.report, submitted, x.model, x.settlement),
+      };
+    });
+  }
+
+  /** Warnings for a submitted task: the serveability report's, and an unrated task on an approved model. */
+  function submissionWarnings(
+    report: { warnings: string[] },
+    submitted: { spec: TaskSpec },
+    model: { approved: boolean },
+    settlement: { minRatedValue: bigint },
+  ): string[] {
+    const warnings = [...report.warnings];
+    if (!submitted.spec.rated && model.approved) {
+      warnings.push(
+        `the reward is below the governed minimum of ${formatEther(settlement.minRatedValue)} EAI for rated tasks: the outcome ` +
+          "will not move reputation",
+      );
+    }
+    return warnings;
+  }
+
+  /** Checks a submission, encodes and uploads its input and builds the TaskRequest (no transaction). */
+  async function prepareSubmission(p: z.infer<typeof submitSchema>) {
     const storage = config.storage ?? (config.blobStoreUrl ? httpStorage(config.blobStoreUrl) : undefined);
     if (!storage) throw new EaiError("no-blob-store", "submitTask: blobStoreUrl is not configured");
     const modelId = BigInt(p.model);
@@ -441,37 +542,7 @@ export function createEaiClient(config: EaiClientConfig) {
       inputURI: stored.uri,
     });
 
-    const market = contracts.market.address;
-    let receipt: TransactionReceipt;
-    if (p.permit) {
-      const permitDeadline = BigInt((await latestTimestamp()) + 3600);
-      const { v, r, s } = await signPermit(token, market, p.reward, permitDeadline);
-      receipt = await send("TaskMarket.submitTaskWithPermit", {
-        address: market,
-        abi: taskMarketAbi,
-        functionName: "submitTaskWithPermit",
-        args: [request, permitDeadline, v, r, s],
-      });
-    } else {
-      await ensureAllowance(token, market, p.reward);
-      receipt = await send("TaskMarket.submitTask", {
-        address: market,
-        abi: taskMarketAbi,
-        functionName: "submitTask",
-        args: [request],
-      });
-    }
-    const submitted = submittedTaskFromLogs(receipt.logs, market);
-    if (!submitted)
-      throw new EaiError("not-found", `TaskSubmitted not emitted by ${receipt.transactionHash}`);
-    const warnings = [...report.warnings];
-    if (!submitted.spec.rated && model.approved) {
-      warnings.push(
-        `the reward is below the governed minimum of ${formatEther(settlement.minRatedValue)} EAI for rated tasks: the outcome ` +
-          "will not move reputation",
-      );
-    }
-    return { ...submitted, txHash: receipt.transactionHash, warnings };
+    return { request, token, report, model, settlement };
   }
 
   /**
@@ -952,6 +1023,7 @@ export function createEaiClient(config: EaiClientConfig) {
       return accountAddress();
     },
     submitTask,
+    submitTasks,
     eligibleProviders,
     settleTask,
     leaveTask,

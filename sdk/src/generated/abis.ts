@@ -3979,6 +3979,22 @@ export const modelRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "verifier",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "codeHash",
+        "type": "bytes32"
+      }
+    ],
+    "name": "ModelRegistryBatchVerifierNotApproved",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "length",
         "type": "uint256"
@@ -3990,6 +4006,22 @@ export const modelRegistryAbi = [
       }
     ],
     "name": "ModelRegistryInvalidArtifactURI",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "batchSize",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint8",
+        "name": "maximum",
+        "type": "uint8"
+      }
+    ],
+    "name": "ModelRegistryInvalidBatchSize",
     "type": "error"
   },
   {
@@ -4155,6 +4187,17 @@ export const modelRegistryAbi = [
         "type": "uint64"
       }
     ],
+    "name": "ModelRegistryNotZkModel",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      }
+    ],
     "name": "ModelRegistryUnknownModel",
     "type": "error"
   },
@@ -4183,6 +4226,37 @@ export const modelRegistryAbi = [
     "inputs": [],
     "name": "ModelRegistryZeroCreator",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint8",
+        "name": "batchSize",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "verifier",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "by",
+        "type": "address"
+      }
+    ],
+    "name": "BatchVerifierSet",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -4572,6 +4646,19 @@ export const modelRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_BATCH_SIZE",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_MIN_EXEC_WINDOW",
     "outputs": [
       {
@@ -4591,6 +4678,30 @@ export const modelRegistryAbi = [
         "internalType": "int8",
         "name": "",
         "type": "int8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint8",
+        "name": "batchSize",
+        "type": "uint8"
+      }
+    ],
+    "name": "batchVerifierOf",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "verifier",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -5154,6 +5265,29 @@ export const modelRegistryAbi = [
       }
     ],
     "name": "setArtifactURI",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint8",
+        "name": "batchSize",
+        "type": "uint8"
+      },
+      {
+        "internalType": "address",
+        "name": "verifier",
+        "type": "address"
+      }
+    ],
+    "name": "setBatchVerifier",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -6414,6 +6548,43 @@ export const taskMarketAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "TaskMarketBatchSettledNothing",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "other",
+        "type": "address"
+      }
+    ],
+    "name": "TaskMarketBatchTokenMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      }
+    ],
+    "name": "TaskMarketBatchWrongModel",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint64",
@@ -6556,6 +6727,27 @@ export const taskMarketAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "size",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maximum",
+        "type": "uint256"
+      }
+    ],
+    "name": "TaskMarketInvalidBatch",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "TaskMarketInvalidBatchProof",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "commitment",
         "type": "uint256"
       }
@@ -6668,6 +6860,22 @@ export const taskMarketAbi = [
       }
     ],
     "name": "TaskMarketModelKindMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint8",
+        "name": "batchSize",
+        "type": "uint8"
+      }
+    ],
+    "name": "TaskMarketNoBatchVerifier",
     "type": "error"
   },
   {
@@ -7139,6 +7347,74 @@ export const taskMarketAbi = [
       }
     ],
     "name": "ProofAccepted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "batchSize",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "tasks",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "settled",
+        "type": "uint8"
+      }
+    ],
+    "name": "ProofBatchSettled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "taskId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "provider",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum ITaskMarketTypes.BatchSkip",
+        "name": "reason",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "enum ITaskMarketTypes.TaskStatus",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "ProofBatchTaskSkipped",
     "type": "event"
   },
   {
@@ -7980,6 +8256,19 @@ export const taskMarketAbi = [
         "internalType": "uint32",
         "name": "",
         "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_SUBMIT_BATCH",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -10403,6 +10692,223 @@ export const taskMarketAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint64",
+        "name": "modelId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint8",
+        "name": "batchSize",
+        "type": "uint8"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "taskId",
+            "type": "uint256"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "requester",
+                "type": "address"
+              },
+              {
+                "internalType": "address",
+                "name": "paymentToken",
+                "type": "address"
+              },
+              {
+                "internalType": "uint128",
+                "name": "reward",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint128",
+                "name": "bond",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint64",
+                "name": "modelId",
+                "type": "uint64"
+              },
+              {
+                "internalType": "address",
+                "name": "modelCreator",
+                "type": "address"
+              },
+              {
+                "internalType": "address",
+                "name": "verifier",
+                "type": "address"
+              },
+              {
+                "internalType": "uint256",
+                "name": "modelCommitment",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint40",
+                "name": "createdAt",
+                "type": "uint40"
+              },
+              {
+                "internalType": "uint64",
+                "name": "createdBlock",
+                "type": "uint64"
+              },
+              {
+                "internalType": "uint40",
+                "name": "priorityUntil",
+                "type": "uint40"
+              },
+              {
+                "internalType": "uint40",
+                "name": "deadline",
+                "type": "uint40"
+              },
+              {
+                "internalType": "uint32",
+                "name": "execWindow",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "revealWindow",
+                "type": "uint32"
+              },
+              {
+                "internalType": "enum ITaskMarketTypes.VerificationMode",
+                "name": "mode",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint8",
+                "name": "redundancy",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint8",
+                "name": "minTier",
+                "type": "uint8"
+              },
+              {
+                "components": [
+                  {
+                    "internalType": "uint32",
+                    "name": "vramMiB",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "computeCapability",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "cpuCores",
+                    "type": "uint16"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "ramMiB",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "storageGiB",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "bandwidthMbps",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint32",
+                    "name": "benchmarkScore",
+                    "type": "uint32"
+                  },
+                  {
+                    "internalType": "uint16",
+                    "name": "region",
+                    "type": "uint16"
+                  }
+                ],
+                "internalType": "struct Resources",
+                "name": "minResources",
+                "type": "tuple"
+              },
+              {
+                "internalType": "uint256",
+                "name": "inputCommitment",
+                "type": "uint256"
+              },
+              {
+                "internalType": "bool",
+                "name": "rated",
+                "type": "bool"
+              }
+            ],
+            "internalType": "struct ITaskMarketTypes.TaskSpec",
+            "name": "spec",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint256",
+            "name": "output",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct ITaskMarketTypes.BatchItem[]",
+        "name": "items",
+        "type": "tuple[]"
+      },
+      {
+        "internalType": "uint256",
+        "name": "padOutput",
+        "type": "uint256"
+      },
+      {
+        "components": [
+          {
+            "internalType": "uint256[2]",
+            "name": "a",
+            "type": "uint256[2]"
+          },
+          {
+            "internalType": "uint256[2][2]",
+            "name": "b",
+            "type": "uint256[2][2]"
+          },
+          {
+            "internalType": "uint256[2]",
+            "name": "c",
+            "type": "uint256[2]"
+          }
+        ],
+        "internalType": "struct ProofLib.Proof",
+        "name": "proof",
+        "type": "tuple"
+      }
+    ],
+    "name": "submitProofBatch",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "settled",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "components": [
           {
             "internalType": "uint64",
@@ -10650,6 +11156,124 @@ export const taskMarketAbi = [
       {
         "internalType": "uint256",
         "name": "taskId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint64",
+            "name": "modelId",
+            "type": "uint64"
+          },
+          {
+            "internalType": "address",
+            "name": "paymentToken",
+            "type": "address"
+          },
+          {
+            "internalType": "uint128",
+            "name": "reward",
+            "type": "uint128"
+          },
+          {
+            "internalType": "uint40",
+            "name": "deadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "execWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "enum ITaskMarketTypes.VerificationMode",
+            "name": "mode",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "redundancy",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minTier",
+            "type": "uint8"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint32",
+                "name": "vramMiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "computeCapability",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint16",
+                "name": "cpuCores",
+                "type": "uint16"
+              },
+              {
+                "internalType": "uint32",
+                "name": "ramMiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "storageGiB",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "bandwidthMbps",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint32",
+                "name": "benchmarkScore",
+                "type": "uint32"
+              },
+              {
+                "internalType": "uint16",
+                "name": "region",
+                "type": "uint16"
+              }
+            ],
+            "internalType": "struct Resources",
+            "name": "minResources",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint256",
+            "name": "inputCommitment",
+            "type": "uint256"
+          },
+          {
+            "internalType": "string",
+            "name": "inputURI",
+            "type": "string"
+          }
+        ],
+        "internalType": "struct ITaskMarketTypes.TaskRequest[]",
+        "name": "requests",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "submitTasks",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "firstTaskId",
         "type": "uint256"
       }
     ],

@@ -4,3 +4,9 @@
 export const VERIFIER_CODE_HASHES = {
   MnistMlpVerifier: "0xc00d99bedc75bf75ca8643d74338e2f40a6ce0d84c13c90c5a11a668be1ce6a0",
 } as const;
+
+/** EXTCODEHASH of each generated verifier of a batched circuit (ModelRegistry.setBatchVerifier), by contract. */
+export const BATCH_VERIFIER_CODE_HASHES = {
+  MnistMlpB4Verifier: "0x1743609c38212c4c5359836f2444270b9c993a2341dff4dd9dee9f97d6aa1004",
+  MnistMlpB11Verifier: "0x4bc02ad0e06817ad0598a441097008cff65f0a8dac67d6d814c3e573e71876f3",
+} as const;

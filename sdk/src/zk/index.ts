@@ -50,3 +50,11 @@ export {
   loadMnistMlpVerificationKey,
   mnistMlpArtifacts,
 } from "./artifacts.ts";
+export {
+  BatchProver,
+  MNIST_BATCH_SIZES,
+  PADDING_BINDING,
+  loadMnistBatchVerificationKey,
+  mnistBatchArtifacts,
+} from "./batch.ts";
+export type { BatchArtifacts, BatchProof, BatchSlot, BatchWitness, MnistBatchSize } from "./batch.ts";

@@ -131,3 +131,11 @@ declare module "snarkjs" {
     getCurveFromName(name: string): Promise<unknown>;
   };
 }
+
+declare module "circom_runtime" {
+  /** circom's witness calculator: the circuit's wasm compiled once, reusable for any number of witnesses. */
+  export function WitnessCalculatorBuilder(
+    code: Uint8Array,
+    options?: Record<string, unknown>,
+  ): Promise<{ calculateWTNSBin(input: Record<string, unknown>, sanityCheck: number): Promise<Uint8Array> }>;
+}
