@@ -12,6 +12,7 @@ import { createEaiClient, type EaiClient, type ParameterChange, type ZkTaskInput
 import { decodeEaiError } from "../client/errors.ts";
 import { loadDeployment, PROTOCOL_CONTRACTS } from "../deployments.ts";
 import { specToJson } from "../tasks/spec.ts";
+import { REWARDS_COMMANDS } from "./rewards.ts";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -486,6 +487,7 @@ eai provider operator accept|renounce PROVIDER_ADDRESS  (as the operator)
       },
     },
   },
+  rewards: REWARDS_COMMANDS,
 };
 
 function topHelp(): string {
@@ -602,7 +604,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     io.out(json ? toJson(result) : human(result).join("\n"));
     return 0;
   } catch (err) {
-    const usage = err instanceof UsageError;
+    // sdk/src/cli/rewards.ts throws its own usage errors (it cannot import this module's class without a cycle)
+    const usage = err instanceof UsageError || (err instanceof Error && err.name === "UsageError");
     const message = (usage ? err : decodeEaiError(err)).message.split("\n")[0] ?? "failed";
     if (json) io.err(toJson({ error: message, usage }));
     else io.err(`eai: ${message}${usage ? " (see --help)" : ""}`);
