@@ -18,6 +18,7 @@ export interface ScenarioEpoch {
   proposedRoot: `0x${string}`;
   multiplierWad: bigint;
   receipts: {
+    collect: TransactionReceipt;
     close: TransactionReceipt;
     propose: TransactionReceipt;
     finalize: TransactionReceipt;
@@ -156,7 +157,7 @@ export async function runRewardsScenario(
       await zkTask(dealer, dealer, parseEther("100"));
       await send(p.contracts.providers.write.heartbeat({ account: dealer.account }));
     }
-    await send(rewards.write.collectFees());
+    const collect = await send(rewards.write.collectFees());
     await advanceTo(await rewards.read.epochStart([epoch + 1n]));
     const close = await send(rewards.write.closeEpoch([epoch]));
     const result = await computeEpochFromChain(p.publicClient, addresses, epoch);
@@ -181,7 +182,7 @@ export async function runRewardsScenario(
       rerun,
       proposedRoot: proposed!.args.root!,
       multiplierWad: proposed!.args.multiplierWad!,
-      receipts: { close, propose, finalize, claims },
+      receipts: { collect, close, propose, finalize, claims },
     });
   }
   const end = {
