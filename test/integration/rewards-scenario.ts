@@ -39,7 +39,7 @@ export async function holdings(p: Protocol, account: Address): Promise<bigint> {
 
 export async function runRewardsScenario(
   p: Protocol,
-  options: { epochs: number; tasksPerHonest: number; dealerTasks: number },
+  options: { epochs: number; tasksPerHonest: number; dealerTasks: number; leaveUnclaimed?: Address },
 ) {
   const { token, vault, market, rewards } = p.contracts;
   const { networkHelpers, viem } = p.connection;
@@ -172,6 +172,7 @@ export async function runRewardsScenario(
     const finalize = await send(rewards.write.finalizeRoot([epoch]));
     const claims: TransactionReceipt[] = [];
     for (const [owner, leaf] of rerun.tree.proofs) {
+      if (owner === options.leaveUnclaimed?.toLowerCase()) continue;
       claims.push(
         await send(rewards.write.claim([epoch, owner, leaf.amount, leaf.proof], { account: dealer.account })),
       );

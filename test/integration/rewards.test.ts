@@ -9,8 +9,13 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 
 import { multiplierFloat } from "../../sdk/src/rewards/compute.ts";
+import type { PublicClient } from "viem";
+
+import { rewardsAddresses } from "../../sdk/src/rewards/claim.ts";
+import { silentLogger } from "../../worker/src/logger.ts";
+import { RewardsClaimer } from "../../worker/src/rewards.ts";
 import { setupProtocol } from "./fixture.ts";
-import { runRewardsScenario } from "./rewards-scenario.ts";
+import { holdings, runRewardsScenario } from "./rewards-scenario.ts";
 
 const DECAY = 3_600_000_000; // 1,000,000 CPU-hours in CPU-seconds
 
@@ -47,7 +52,38 @@ describe("mining rewards", async () => {
   });
 
   it("pays honest providers, reproduces every root from events, and the self-dealer loses", async () => {
-    const s = await runRewardsScenario(p, { epochs: 2, tasksPerHonest: 2, dealerTasks: 4 });
+    const alice = p.wallets.providers[0].account.address;
+    const s = await runRewardsScenario(p, {
+      epochs: 2,
+      tasksPerHonest: 2,
+      dealerTasks: 4,
+      leaveUnclaimed: alice,
+    });
+    // alice's worker claims hers with the auto-claim module (worker/src/rewards.ts), through a plain wallet send
+    const wallet = p.wallets.providers[0];
+    const claimer = new RewardsClaimer({
+      publicClient: p.publicClient as unknown as PublicClient,
+      addresses: rewardsAddresses(p.deployment),
+      owner: alice,
+      lookbackEpochs: 30,
+      intervalMs: 3_600_000,
+      send: async (req) => {
+        const hash = await wallet.writeContract({ ...req, account: wallet.account, chain: wallet.chain });
+        const receipt = await p.publicClient.waitForTransactionReceipt({ hash });
+        return { status: "mined", receipt, hash };
+      },
+      log: silentLogger(),
+    });
+    const claimed = await claimer.claimOnce();
+    const expected = s.epochs.map(
+      (e) => e.result.allocations.find((a) => a.owner === alice.toLowerCase())?.amount,
+    );
+    assert.deepEqual(
+      claimed.map((c) => c.amount),
+      expected,
+    );
+    assert.deepEqual(await claimer.claimOnce(), [], "nothing left to claim");
+    s.end.honest[0] = await holdings(p, alice);
     for (const e of s.epochs) {
       assert.equal(e.result.tree.root, e.proposedRoot, "the script's root is the one posted");
       assert.equal(e.rerun.tree.root, e.proposedRoot, "a re-run after the proposal gives the same root");
@@ -61,7 +97,18 @@ describe("mining rewards", async () => {
       "the curve falls as compute accumulates",
     );
     for (let i = 0; i < 3; i++) {
-      assert.ok(s.end.honest[i]! > s.start.honest[i]!, `honest provider ${i} gains`);
+      // an honest provider gains its task payouts (80% of 10 EAI × 2 tasks × 2 epochs) plus what it was minted
+      const owner = s.honest[i]!.toLowerCase();
+      const minted = s.epochs.reduce(
+        (sum, e) => sum + (e.result.allocations.find((a) => a.owner === owner)?.amount ?? 0n),
+        0n,
+      );
+      assert.ok(minted > 0n, `honest provider ${i} is minted rewards`);
+      assert.equal(
+        s.end.honest[i]! - s.start.honest[i]!,
+        32n * 10n ** 18n + minted,
+        `honest provider ${i} gains`,
+      );
     }
     assert.ok(s.end.dealer < s.start.dealer, "the self-dealer ends with less EAI");
     // what it lost is at least what it paid the treasury and the creator, less what it was minted
