@@ -11,7 +11,7 @@ import { network } from "hardhat";
 import { multiplierFloat } from "../../sdk/src/rewards/compute.ts";
 import type { PublicClient } from "viem";
 
-import { rewardsAddresses } from "../../sdk/src/rewards/claim.ts";
+import { rewardsAddresses, rewardsStatus } from "../../sdk/src/rewards/claim.ts";
 import { silentLogger } from "../../worker/src/logger.ts";
 import { RewardsClaimer } from "../../worker/src/rewards.ts";
 import { setupProtocol } from "./fixture.ts";
@@ -83,6 +83,16 @@ describe("mining rewards", async () => {
       expected,
     );
     assert.deepEqual(await claimer.claimOnce(), [], "nothing left to claim");
+    // what `eai rewards status` shows
+    const status = await rewardsStatus(
+      p.publicClient as unknown as PublicClient,
+      rewardsAddresses(p.deployment),
+      alice,
+    );
+    assert.equal(status.claimableTotal, 0n);
+    assert.equal(status.nextEpochToSettle, s.epochs[1]!.epoch + 1n);
+    assert.equal(status.multiplierWad, await p.contracts.rewards.read.currentMultiplier());
+    assert.equal(status.cumulativeComputeSeconds, 20n);
     s.end.honest[0] = await holdings(p, alice);
     for (const e of s.epochs) {
       assert.equal(e.result.tree.root, e.proposedRoot, "the script's root is the one posted");
