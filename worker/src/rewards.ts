@@ -85,24 +85,30 @@ export class RewardsClaimer {
     await this.#running;
   }
 
-  /** Claims every claimable epoch once; returns what was claimed. Errors propagate (the timer logs them). */
+  /** Claims every claimable epoch once; returns what was claimed (a failed epoch is logged and skipped). */
   async claimOnce(): Promise<{ epoch: bigint; amount: bigint }[]> {
     const { publicClient, addresses, owner } = this.#o;
     const claimable = await claimableEpochs(publicClient, addresses, owner, BigInt(this.#o.lookbackEpochs));
     const done: { epoch: bigint; amount: bigint }[] = [];
     for (const c of claimable) {
-      const outcome = await this.#o.send({
-        label: `rewards claim epoch ${c.epoch}`,
-        address: addresses.rewards,
-        abi: miningRewardsAbi,
-        functionName: "claim",
-        args: [c.epoch, owner, c.amount, c.proof],
-      });
-      this.#o.log.info(
-        { epoch: c.epoch.toString(), amount: c.amount.toString(), outcome: outcome.status },
-        "rewards claimed",
-      );
-      done.push({ epoch: c.epoch, amount: c.amount });
+      // one epoch that cannot be claimed (e.g. the stake fell below the epoch's cap since its close) must not keep
+      // the others from being claimed
+      try {
+        const outcome = await this.#o.send({
+          label: `rewards claim epoch ${c.epoch}`,
+          address: addresses.rewards,
+          abi: miningRewardsAbi,
+          functionName: "claim",
+          args: [c.epoch, owner, c.amount, c.proof],
+        });
+        this.#o.log.info(
+          { epoch: c.epoch.toString(), amount: c.amount.toString(), outcome: outcome.status },
+          "rewards claimed",
+        );
+        done.push({ epoch: c.epoch, amount: c.amount });
+      } catch (err) {
+        this.#o.log.warn({ epoch: c.epoch.toString(), err: describeError(err) }, "rewards claim failed");
+      }
     }
     return done;
   }
