@@ -18,7 +18,11 @@ import { fileURLToPath } from "node:url";
 import type { Address, PublicClient } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import EAIProtocol, { DEFAULT_SETTLEMENT, TimelockModule } from "./ignition/modules/EAIProtocol.ts";
+import EAIProtocol, {
+  DEFAULT_REWARD_PARAMS,
+  DEFAULT_SETTLEMENT,
+  TimelockModule,
+} from "./ignition/modules/EAIProtocol.ts";
 import { PROTOCOL_CONTRACTS, parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
 
 export const DEPLOYMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "deployments");
@@ -93,6 +97,18 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
     mnistCreator: fallback,
     // local networks: one-second draw steps, so a REDUNDANT task's draws fill in seconds (production: 10 s)
     ...(dev ? { settlementParams: { ...DEFAULT_SETTLEMENT, drawStep: 1 } } : {}),
+    // local networks: one-hour reward epochs and a one-minute challenge window (production: one day, one day)
+    ...(dev
+      ? {
+          rewardsEpochLength: 3600n,
+          rewardParams: {
+            ...DEFAULT_REWARD_PARAMS,
+            posterBond: 10n * 10n ** 18n,
+            challengeWindow: 60,
+            resolutionWindow: 3600,
+          },
+        }
+      : {}),
     ...protocolParameters,
   };
   if (!dev && resolved.initialHolder === timelock.address) {
@@ -127,6 +143,14 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
   const entries: [string, { address: Address; startBlock: number }][] = [];
   for (const name of PROTOCOL_CONTRACTS) {
     const address = contracts[names[name]].address;
+    const startBlock = await creationBlock(publicClient, address, fromBlock, toBlock);
+    entries.push([name, { address, startBlock: Number(startBlock) }]);
+    log(`  ${name.padEnd(17)} ${address}  block ${startBlock}`);
+  }
+  // Contracts beyond the protocol's fixed set (the deployment schema accepts extra entries).
+  const extras = { MiningRewards: "rewards" } as const satisfies Record<string, keyof typeof contracts>;
+  for (const [name, key] of Object.entries(extras)) {
+    const address = contracts[key].address;
     const startBlock = await creationBlock(publicClient, address, fromBlock, toBlock);
     entries.push([name, { address, startBlock: Number(startBlock) }]);
     log(`  ${name.padEnd(17)} ${address}  block ${startBlock}`);

@@ -22,6 +22,7 @@ import {
   eaiGovernorAbi,
   eaiTimelockAbi,
   eaiTokenAbi,
+  miningRewardsAbi,
   modelRegistryAbi,
   providerRegistryAbi,
   reputationAbi,
@@ -90,5 +91,6 @@ export default createConfig({
     TaskMarket: { abi: taskMarketAbi, ...at("TaskMarket") },
     EAIGovernor: { abi: eaiGovernorAbi, ...at("EAIGovernor") },
     EAITimelock: { abi: eaiTimelockAbi, ...at("EAITimelock") },
+    MiningRewards: { abi: miningRewardsAbi, ...at("MiningRewards") },
   },
 });

@@ -627,6 +627,58 @@ export const dailyActiveProvider = onchainTable(
   (table) => ({ pk: primaryKey({ columns: [table.day, table.provider] }) }),
 );
 
+/**
+ * Mining-rewards epochs (MiningRewards): fees collected, the close, the current root and its bound, the
+ * contribution multiplier, the network's verified compute (the points the root was computed with, in CPU-seconds)
+ * and claims. Per-owner points are not in the events: `eai rewards root EPOCH` recomputes them from the chain.
+ */
+export const rewardEpoch = onchainTable("reward_epochs", (t) => ({
+  epoch: t.bigint().primaryKey(),
+  /** open | closed | proposed | challenged | finalized */
+  status: t.text().notNull(),
+  fees: t.bigint().notNull(),
+  closeBlock: t.bigint(),
+  closedAt: t.integer(),
+  root: t.hex(),
+  total: t.bigint().notNull(),
+  payable: t.bigint(),
+  schedule: t.bigint(),
+  multiplierWad: t.bigint(),
+  computeSeconds: t.bigint(),
+  cumulativeComputeSeconds: t.bigint(),
+  carry: t.bigint(),
+  proposer: t.hex(),
+  challenger: t.hex(),
+  proposedAt: t.integer(),
+  finalizedAt: t.integer(),
+  vetoes: t.integer().notNull(),
+  claimed: t.bigint().notNull(),
+  claims: t.integer().notNull(),
+}));
+
+export const rewardClaim = onchainTable(
+  "reward_claims",
+  (t) => ({
+    id: t.text().primaryKey(),
+    epoch: t.bigint().notNull(),
+    owner: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    caller: t.hex().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ ownerIdx: index().on(table.owner), epochIdx: index().on(table.epoch) }),
+);
+
+/** Emissions per day (EAI minted by reward claims) and the fees collected for emissions that day. */
+export const rewardDaily = onchainTable("reward_daily", (t) => ({
+  /** YYYY-MM-DD */
+  day: t.text().primaryKey(),
+  minted: t.bigint().notNull(),
+  claims: t.integer().notNull(),
+  fees: t.bigint().notNull(),
+}));
+
 // ───────────────────────────────────────────── relations ─────────────────────────────────────────────
 
 export const taskRelations = relations(task, ({ many, one }) => ({

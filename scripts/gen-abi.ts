@@ -42,6 +42,7 @@ export const CONTRACTS: Record<string, string> = {
   EAIGovernor: "governance/EAIGovernor.sol/EAIGovernor.json",
   EAITimelock: "governance/EAITimelock.sol/EAITimelock.json",
   Groth16Verifier: "libraries/ProofLib.sol/IGroth16Verifier.json",
+  MiningRewards: "rewards/MiningRewards.sol/MiningRewards.json",
 };
 
 const Artifact = z.object({ contractName: z.string(), abi: z.array(z.unknown()) });

@@ -16,6 +16,7 @@ const CLASSES = ["Low", "Medium", "High"] as const;
 
 interface StatsBody {
   head: { block: string; timestamp: number };
+  emissionsDaily: { day: string; minted: string; claims: number; fees: string }[];
   tasks: { total: number; byStatus: Record<string, number> };
   providers: { registered: number; active: number };
   stake: { active: string; locked: string; unbonding: string; slashed: string };
@@ -308,9 +309,23 @@ export async function expectIndexerMatchesChain(
     ]),
   );
   const registered = providerRows.filter((r) => r.registered);
-  expect({ ...stats.body, head: undefined, daily: undefined }, "/stats totals").toEqual({
+  // mining-reward emissions per day: the reward_daily rows of the last 30 days, oldest first
+  const rewardDays = (await tables(schema.rewardDaily)).sort((a, b) => (a.day < b.day ? -1 : 1)).slice(-30);
+  expect(stats.body.emissionsDaily, "/stats emissionsDaily").toEqual(
+    rewardDays.map((r) => ({
+      day: r.day,
+      minted: r.minted.toString(),
+      claims: r.claims,
+      fees: r.fees.toString(),
+    })),
+  );
+  expect(
+    { ...stats.body, head: undefined, daily: undefined, emissionsDaily: undefined },
+    "/stats totals",
+  ).toEqual({
     head: undefined,
     daily: undefined,
+    emissionsDaily: undefined,
     tasks: { total: Number(taskCount), byStatus },
     providers: { registered: registered.length, active: registered.filter((r) => r.active).length },
     stake: {

@@ -214,6 +214,20 @@ export const workerConfigSchema = z
         error: "expected 0 (off) or milliseconds between 10000 and 86400000",
       })
       .default(600_000),
+    /**
+     * Mining rewards (docs/PROTOCOL.md, "Mining rewards"): claim this provider's rewards of final epochs every
+     * `intervalMs`, recomputing each epoch's tree from the chain (`@eai/sdk/rewards`). Off by default. `rewards` is
+     * the MiningRewards address when `contracts` is given instead of `deploymentsDir`.
+     */
+    autoClaim: z
+      .object({
+        enabled: z.boolean({ error: "expected true or false" }).default(false),
+        intervalMs: int(60_000, 86_400_000, "milliseconds between 60000 and 86400000").default(3_600_000),
+        lookbackEpochs: int(1, 365, "an integer between 1 and 365").default(30),
+        rewards: address.optional(),
+      })
+      .strict()
+      .default({ enabled: false, intervalMs: 3_600_000, lookbackEpochs: 30 }),
     /** How long a shutdown waits for in-flight steps before persisting the rest for resume. */
     shutdownGraceMs: int(0, 600_000, "milliseconds between 0 and 600000").default(30_000),
     /** Published in the provider profile (ProviderRegistry.metadataURI). */
@@ -385,6 +399,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_SHUTDOWN_GRACE_MS: { path: ["shutdownGraceMs"], kind: "int" },
   EAI_WORKER_METADATA_URI: { path: ["metadataURI"], kind: "string" },
   EAI_WORKER_MAX_MODEL_BYTES: { path: ["limits", "maxModelBytes"], kind: "int" },
+  EAI_WORKER_AUTO_CLAIM: { path: ["autoClaim", "enabled"], kind: "bool" },
   EAI_WORKER_METRICS_HOST: { path: ["metrics", "host"], kind: "string" },
   EAI_WORKER_METRICS_PORT: { path: ["metrics", "port"], kind: "int" },
   EAI_WORKER_OPERATOR_OWNER: { path: ["operator", "owner"], kind: "string" },

@@ -58,6 +58,7 @@ import { createMetrics, type WorkerMetrics } from "./metrics.ts";
 import { ModelError, ModelStore, type ModelInfo } from "./models.ts";
 import type { Signer } from "./keystore.ts";
 import { StateStore, type InFlightTask } from "./state.ts";
+import { resolveRewardsAddresses, RewardsClaimer } from "./rewards.ts";
 import { claimsWhenRanked, firstRanked, ProviderDirectory, rankOf, turnSteps } from "./ranking.ts";
 
 export interface WorkerOptions {
@@ -202,6 +203,7 @@ export class ProviderWorker {
   #watcher: TaskWatcher | undefined;
   #tick: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #rewardsClaimer: RewardsClaimer | undefined;
   #now = 0;
   /** When `#now` was read (Date.now()): chain time is estimated to advance with wall time between blocks. */
   #nowSeenAt = 0;
@@ -351,6 +353,27 @@ export class ProviderWorker {
       this.#heartbeat.unref();
       void this.heartbeat();
     }
+    if (this.config.autoClaim.enabled) void this.#startAutoClaim();
+  }
+
+  /** Starts the rewards auto-claim (config `autoClaim`); a missing MiningRewards is logged, not fatal. */
+  async #startAutoClaim(): Promise<void> {
+    try {
+      const addresses = await resolveRewardsAddresses(this.config, this.ctx);
+      if (this.#stopping) return;
+      this.#rewardsClaimer = new RewardsClaimer({
+        publicClient: this.ctx.publicClient,
+        addresses,
+        owner: this.ctx.provider,
+        lookbackEpochs: this.config.autoClaim.lookbackEpochs,
+        intervalMs: this.config.autoClaim.intervalMs,
+        send: (req) => this.submitter.send(req),
+        log: this.#log,
+      });
+      this.#rewardsClaimer.start();
+    } catch (err) {
+      this.#log.warn({ err: describeError(err) }, "rewards auto-claim not started");
+    }
   }
 
   /**
@@ -362,6 +385,8 @@ export class ProviderWorker {
     this.#stopping = true;
     clearInterval(this.#heartbeat);
     clearInterval(this.#accountTimer);
+    await this.#rewardsClaimer?.stop();
+    this.#rewardsClaimer = undefined;
     for (const t of this.#wakeTimers) clearTimeout(t);
     this.#wakeTimers.clear();
     const watcher = this.#watcher;

@@ -38,6 +38,23 @@ export const DEFAULT_SETTLEMENT = {
   minRatedValue: 10n * 10n ** 18n,
 } as const;
 
+/**
+ * MiningRewards' production defaults (docs/PARAMETERS.md, "MiningRewards"): one-day epochs, 50,000 EAI per epoch at
+ * multiplier 1 (×10 at the start of the contribution curve), at most 50% of an epoch's treasury fees, 10% of an
+ * owner's stake per epoch, newcomers keep 10% (HIP-57), 0.1 CPU-hour per checked online hour.
+ */
+export const DEFAULT_REWARD_PARAMS = {
+  emissionPerEpoch: 50_000n * 10n ** 18n,
+  feeFactorBps: 5000,
+  ownerCapBps: 1000,
+  newcomerBps: 1000,
+  uptimeSecondsPerHour: 360,
+  gpuWeight: 10,
+  posterBond: 1000n * 10n ** 18n,
+  challengeWindow: 86_400,
+  resolutionWindow: 14 * 86_400,
+} as const;
+
 /** An EXACT execution profile with no runtime constraints (`ExecutionProfile`, contracts/types/ExecutionProfile.sol). */
 export const EXACT_PROFILE = {
   comparison: 0,
@@ -133,6 +150,19 @@ export default buildModule("EAIProtocol", (m) => {
     libraries: { RedundantLib: redundantLib, ZkLib: zkLib },
   });
 
+  // Mining emissions: the market's treasury is MiningRewards, which counts the EAI fees per epoch and forwards them
+  // to the timelock; it mints within those fees through MINTER_ROLE (granted below, before the admin goes to the
+  // timelock; afterwards only a governance proposal can grant or revoke it).
+  const rewards = m.contract("MiningRewards", [
+    deployer,
+    token,
+    market,
+    vault,
+    timelock,
+    m.getParameter("rewardsEpochLength", 86_400n),
+    m.getParameter("rewardParams", DEFAULT_REWARD_PARAMS),
+  ]);
+
   // The first ZK model: the MNIST digits MLP with its generated Groth16 verifier, approved for rated tasks.
   const mnistVerifier = m.contract("MnistMlpVerifier");
   const registered = m.call(
@@ -191,9 +221,11 @@ export default buildModule("EAIProtocol", (m) => {
     proposer,
     canceller,
     creatorHandedOn,
+    m.call(token, "grantRole", [ROLES.MINTER, rewards], { id: "token_grant_minter_rewards" }),
+    m.call(market, "setTreasury", [rewards], { id: "market_treasury_rewards" }),
   ];
 
-  const owned = { token, vault, providers, models, reputation, market } as const;
+  const owned = { token, vault, providers, models, reputation, market, rewards } as const;
   for (const [name, contract] of Object.entries(owned)) {
     const grant = m.call(contract, "grantRole", [ROLES.DEFAULT_ADMIN, timelock], {
       id: `${name}_grant_admin_timelock`,
@@ -221,5 +253,6 @@ export default buildModule("EAIProtocol", (m) => {
     mnistVerifier,
     redundantLib,
     zkLib,
+    rewards,
   };
 });

@@ -351,10 +351,11 @@ app.get("/stats", async (c) => {
   const q = parse(c, "query", statsQuery, c.req.query());
   if (q instanceof Response) return q;
   // Three reads of at most `days` + 2 rows whatever the size of the history: the totals are kept by the handlers.
-  const [chainHead, [network], daily] = await Promise.all([
+  const [chainHead, [network], daily, emissions] = await Promise.all([
     head(),
     db.select().from(schema.networkStat).where(eq(schema.networkStat.id, NETWORK_ID)),
     db.select().from(schema.dailyStat).orderBy(desc(schema.dailyStat.day)).limit(q.days),
+    db.select().from(schema.rewardDaily).orderBy(desc(schema.rewardDaily.day)).limit(q.days),
   ]);
   const n = network ?? { ...EMPTY_NETWORK, id: NETWORK_ID };
   const byStatus = {
@@ -381,12 +382,50 @@ app.get("/stats", async (c) => {
     models: n.models,
     proposals: n.proposals,
     token: { holders: n.holders, totalSupply: n.totalSupply },
+    /** Mining-reward emissions (EAI minted by claims) per day, oldest first. */
+    emissionsDaily: emissions.reverse(),
     daily: daily.reverse().map((d) => ({
       ...d,
       meanClaimToCompletionSeconds: d.latencyCount === 0 ? null : Number(d.latencySum) / d.latencyCount,
       meanSubmitToCompletionSeconds: d.settleCount === 0 ? null : Number(d.settleSum) / d.settleCount,
     })),
   });
+});
+
+// ─── /rewards ───
+
+const rewardsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+app.get("/rewards", async (c) => {
+  const q = parse(c, "query", rewardsQuery, c.req.query());
+  if (q instanceof Response) return q;
+  const [chainHead, epochs, daily] = await Promise.all([
+    head(),
+    db.select().from(schema.rewardEpoch).orderBy(desc(schema.rewardEpoch.epoch)).limit(q.limit),
+    db.select().from(schema.rewardDaily).orderBy(desc(schema.rewardDaily.day)).limit(30),
+  ]);
+  const final = epochs.find((e) => e.status === "finalized");
+  const latest = epochs.find((e) => e.multiplierWad !== null);
+  return send(c, {
+    head: chainHead,
+    /** The multiplier of the latest proposed root, and the network compute of the latest final one. */
+    multiplierWad: latest?.multiplierWad ?? null,
+    cumulativeComputeSeconds: final?.cumulativeComputeSeconds ?? 0n,
+    epochs,
+    emissionsDaily: daily.reverse(),
+  });
+});
+
+app.get("/rewards/:address", async (c) => {
+  const address = parse(c, "address", z.string().regex(/^0x[0-9a-fA-F]{40}$/), c.req.param("address"));
+  if (address instanceof Response) return address;
+  const claims = await db
+    .select()
+    .from(schema.rewardClaim)
+    .where(eq(schema.rewardClaim.owner, address.toLowerCase() as `0x${string}`))
+    .orderBy(desc(schema.rewardClaim.epoch))
+    .limit(500);
+  return send(c, { owner: address.toLowerCase(), total: claims.reduce((s, r) => s + r.amount, 0n), claims });
 });
 
 // ─── /leaderboard ───
@@ -595,6 +634,8 @@ app.notFound((c) =>
         "/tasks/:id",
         "/proposals",
         "/proposals/:id",
+        "/rewards",
+        "/rewards/:address",
       ],
     },
     404,

@@ -23,6 +23,7 @@ class Words {
     this.lines = lines;
   }
 }
+import { REWARDS_COMMANDS } from "./rewards.ts";
 
 export class UsageError extends Error {
   override name = "UsageError";
@@ -518,6 +519,7 @@ eai provider operator accept|renounce PROVIDER_ADDRESS  (as the operator)
       },
     },
   },
+  rewards: REWARDS_COMMANDS,
 };
 
 function topHelp(): string {
@@ -640,7 +642,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
     );
     return 0;
   } catch (err) {
-    const usage = err instanceof UsageError;
+    // sdk/src/cli/rewards.ts throws its own usage errors (it cannot import this module's class without a cycle)
+    const usage = err instanceof UsageError || (err instanceof Error && err.name === "UsageError");
     const message = (usage ? err : decodeEaiError(err)).message.split("\n")[0] ?? "failed";
     if (json) io.err(toJson({ error: message, usage }));
     else io.err(`eai: ${message}${usage ? " (see --help)" : ""}`);

@@ -10,6 +10,7 @@ export const NAV_LINKS = [
   { href: "/tasks", label: "My tasks" },
   { href: "/providers", label: "Providers" },
   { href: "/stake", label: "Stake & provide" },
+  { href: "/rewards", label: "Rewards" },
   { href: "/governance", label: "Governance" },
   { href: "/models", label: "Models" },
   { href: "/farm", label: "My farm" },

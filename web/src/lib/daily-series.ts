@@ -62,3 +62,15 @@ export function fillDailySeries(rows: readonly DailyStat[], lastDay?: string, ma
   }
   return out;
 }
+
+/** EAI minted by mining-reward claims on each of `days` (0 where the indexer has no row). */
+export function emissionsPerDay(
+  days: readonly string[],
+  rows: readonly { day: string; minted: string }[],
+): number[] {
+  const byDay = new Map(rows.map((r) => [r.day, r.minted]));
+  return days.map((d) => {
+    const minted = byDay.get(d);
+    return minted === undefined ? 0 : Number(formatUnits(BigInt(minted), 18));
+  });
+}

@@ -83,6 +83,10 @@ export const statsSchema = z.object({
   proposals: z.number(),
   token: z.object({ holders: z.number(), totalSupply: uintString }),
   daily: z.array(dailyStatSchema),
+  /** Mining-reward emissions per day (indexer `reward_daily`); absent from indexers older than MiningRewards. */
+  emissionsDaily: z.optional(
+    z.array(z.object({ day: z.string(), minted: uintString, claims: z.number(), fees: uintString })),
+  ),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

@@ -4,7 +4,7 @@
  */
 import type { ReactNode } from "react";
 import { BarChart, LineChart } from "@/components/charts.tsx";
-import { fillDailySeries } from "@/lib/daily-series.ts";
+import { emissionsPerDay, fillDailySeries } from "@/lib/daily-series.ts";
 import { formatDuration, formatToken } from "@/lib/format.ts";
 import { TASK_STATUS_NAMES, type Stats, type TaskRow } from "@/lib/indexer-views.ts";
 import { TasksTable } from "@/components/tasks-table.tsx";
@@ -102,6 +102,14 @@ export function DailyCharts({ stats }: { stats: Stats }) {
         series={[{ name: "Active providers", values: series.activeProviders }]}
         format={count}
       />
+      {stats.emissionsDaily?.length ? (
+        <BarChart
+          title="Mining emissions per day"
+          labels={series.days}
+          series={[{ name: "EAI minted", values: emissionsPerDay(series.days, stats.emissionsDaily) }]}
+          format={eai}
+        />
+      ) : null}
       <LineChart
         title="Mean submit → completion time per day"
         labels={series.days}
