@@ -2,7 +2,7 @@
 
 /** EXTCODEHASH of each generated Groth16 verifier: keccak256 of its runtime bytecode (no immutables). */
 export const VERIFIER_CODE_HASHES = {
-  MnistMlpVerifier: "0xba3fbdec035f9bd6a809dcfc0228e46c0e8e254c790a37e881ae390f12e1fbec",
+  MnistMlpVerifier: "0xc00d99bedc75bf75ca8643d74338e2f40a6ce0d84c13c90c5a11a668be1ce6a0",
 } as const;
 
 /** EXTCODEHASH of each generated verifier of a batched circuit (ModelRegistry.setBatchVerifier), by contract. */
