@@ -71,7 +71,7 @@ describe("TaskInput", () => {
 
   it("fetches the input through the app's blob route and decodes the digit", async () => {
     const bytes = writeZkInput(PIXELS, 3n);
-    const fetch = vi.fn(async () => new Response(bytes));
+    const fetch = vi.fn(async () => new Response(bytes as Uint8Array<ArrayBuffer>));
     vi.stubGlobal("fetch", fetch);
     renderInput(`eai://blob/sha256-${sha(bytes)}`);
     const grid = await screen.findByRole("table", { name: /Input digit/ });
@@ -88,7 +88,7 @@ describe("TaskInput", () => {
     const bytes = writeZkInput(PIXELS);
     vi.stubGlobal(
       "fetch",
-      vi.fn(async () => new Response(writeZkInput(PIXELS.map(() => 1)))),
+      vi.fn(async () => new Response(writeZkInput(PIXELS.map(() => 1)) as Uint8Array<ArrayBuffer>)),
     );
     renderInput(`eai://blob/sha256-${sha(bytes)}`);
     expect(

@@ -33,7 +33,7 @@ const CONFIG: WebConfig = {
         "TaskMarket",
         "MnistMlpVerifier",
       ].map((n) => [n, contract]),
-    ) as WebConfig["deployment"]["contracts"],
+    ) as unknown as WebConfig["deployment"]["contracts"],
   },
 };
 const REQUESTER = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
