@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSizes, entryChunksOf, gzipSize, totalBlockingTime } from "./web.ts";
+import {
+  ROUTE_BUDGET_BYTES,
+  buildSizes,
+  entryChunksOf,
+  gzipSize,
+  routeBudget,
+  totalBlockingTime,
+} from "./web.ts";
 
 /** The shape Next 16 (Turbopack) writes for server/app/<route>/page_client-reference-manifest.js. */
 function manifestSource(route: string, entryJSFiles: Record<string, string[]>): string {
@@ -124,5 +131,46 @@ describe("totalBlockingTime", () => {
         [300, 130],
       ]),
     ).toBe(30 + 80);
+  });
+});
+
+describe("routeBudget", () => {
+  const size = (route: string, gzipBytes: number) => ({ route, files: 1, rawBytes: gzipBytes, gzipBytes });
+  it("holds every route to the budget, the worse of the build and Chromium's first load", () => {
+    const budget = routeBudget(
+      [
+        size("/", 200_000),
+        size("/tasks/[id]", 180_000),
+        size("/tasks/all", 190_000),
+        size("/stake", 240_000),
+      ],
+      [
+        { route: "/", status: 200, initialGzipBytes: 200_000 },
+        { route: "/tasks/all", status: 200, initialGzipBytes: 190_000 },
+        // The sample task of the dynamic route: its document named more than the build's entry chunks.
+        { route: "/tasks/1", status: 200, initialGzipBytes: ROUTE_BUDGET_BYTES + 1 },
+      ],
+    );
+    expect(budget.met).toBe(false);
+    expect(budget.routes.map((r) => [r.route, r.met, r.browserGzipBytes])).toEqual([
+      ["/", true, 200_000],
+      ["/tasks/[id]", false, ROUTE_BUDGET_BYTES + 1],
+      // A static route is not taken for a sample of the dynamic one beside it.
+      ["/tasks/all", true, 190_000],
+      ["/stake", true, undefined],
+    ]);
+  });
+
+  it("is met at exactly the budget and ignores pages that did not load", () => {
+    const budget = routeBudget(
+      [size("/", ROUTE_BUDGET_BYTES)],
+      [{ route: "/", status: 404, initialGzipBytes: 1e9 }],
+    );
+    expect(budget).toEqual({
+      met: true,
+      routes: [
+        { route: "/", buildGzipBytes: ROUTE_BUDGET_BYTES, worstGzipBytes: ROUTE_BUDGET_BYTES, met: true },
+      ],
+    });
   });
 });

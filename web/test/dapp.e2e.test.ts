@@ -52,7 +52,16 @@ const PORTS = { chain: 8831, blob: 8832, indexer: 42331, web: 3131, metrics: 963
 const BUILD_ID = join(REPO_ROOT, "web", ".next", "BUILD_ID");
 const SCREENSHOTS = join(REPO_ROOT, "web", "test-results", "screenshots");
 const CHAIN_NAME = "EAI Local";
-const NAV_LABELS = ["Overview", "Submit", "My tasks", "Providers", "Stake & provide", "Governance", "Models"];
+const NAV_LABELS = [
+  "Overview",
+  "Submit",
+  "My tasks",
+  "All tasks",
+  "Providers",
+  "Stake & provide",
+  "Governance",
+  "Models",
+];
 /** Milliseconds to wait for a transaction to confirm and the page to show it. */
 const TX_MS = 45_000;
 /** Milliseconds to wait for the indexer to catch up (it polls the chain; the app refetches every 2 s). */
@@ -72,9 +81,20 @@ let deployer: WalletClient;
 const OPERATOR = mnemonicToAccount("test test test test test test test test test test test junk", {
   addressIndex: 9,
 });
+/** The network's one worker (the provider that claims the digits task). */
+const WORKER = mnemonicToAccount("test test test test test test test test test test test junk", {
+  addressIndex: 2,
+});
 const pageErrors: string[] = [];
 /** Filled by the flows, used by the screenshot pass. */
-const found: { taskId?: string; proposalId?: string } = {};
+const found: { taskId?: string; proposalId?: string; pixels?: string[] } = {};
+
+/** The numbers of a 7 × 7 pixel table (its cells, row by row). */
+async function gridValues(name: string | RegExp): Promise<string[]> {
+  const grid = page.getByRole("table", { name });
+  await grid.waitFor();
+  return grid.getByRole("cell").allTextContents();
+}
 
 function shortAddress(address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;
@@ -232,6 +252,10 @@ describe("dApp in a browser", () => {
     if (digits) await model.selectOption({ label: digits });
     await page.getByLabel("Digit drawing pad", { exact: true }).waitFor();
     await page.getByRole("button", { name: "Use a sample digit" }).click();
+    // What the model will read: compared with the task page's input below.
+    const pixels = await gridValues(/^What the model sees/);
+    expect(pixels).toHaveLength(49);
+    found.pixels = pixels;
     await page.getByLabel("Reward (EAI)", { exact: true }).fill("5");
     // Pay with a permit: exercises eth_signTypedData_v4 in the wallet and saves the approve transaction.
     await page.getByLabel("Pay with a permit signature (no approve transaction)").check();
@@ -260,7 +284,38 @@ describe("dApp in a browser", () => {
       .getByTestId("task-verification")
       .filter({ hasText: "Output verified against the on-chain proof" })
       .waitFor({ timeout: 60_000 });
+    // Beside it, the input: the digit drawn on /submit, read back from the blob store and checked by its hash.
+    const input = page.getByTestId("task-input");
+    await input.filter({ hasText: "checked against its content address" }).waitFor({ timeout: 30_000 });
+    expect(await gridValues("Input digit: 7 × 7 pixels, values 0–15")).toEqual(pixels);
+    expect(await page.getByRole("link", { name: "mnist-mlp #1" }).count()).toBeGreaterThan(0);
   }, 360_000);
+
+  it("lists the task on the all-tasks page and filters it in and out", async () => {
+    const taskId = found.taskId;
+    expect(taskId, "needs the digits task").toBeDefined();
+    await go("/tasks/all");
+    await heading("All tasks");
+    const table = page.getByRole("table", { name: "All tasks" });
+    const row = table.getByRole("row").filter({ has: page.getByRole("link", { name: `Task #${taskId}` }) });
+    await row.waitFor({ timeout: INDEXED_MS });
+    expect(await row.textContent()).toContain("mnist-mlp #1");
+    expect(await row.textContent()).toContain("Completed");
+
+    await page.getByLabel("Status", { exact: true }).selectOption("Completed");
+    await page.getByLabel("Mode", { exact: true }).selectOption("ZK");
+    await expect.poll(() => page.evaluate("location.search")).toBe("?status=Completed&mode=ZK");
+    await row.waitFor({ timeout: INDEXED_MS });
+    // The worker (dev account 2) claimed it: the provider filter finds it through its claims.
+    await page.getByLabel("Provider", { exact: true }).fill(WORKER.address);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await row.waitFor({ timeout: INDEXED_MS });
+    await page.getByLabel("Mode", { exact: true }).selectOption("REDUNDANT");
+    await table.getByText("No task matches these filters.").waitFor({ timeout: INDEXED_MS });
+    // A filtered list is an address: loading it again gives the same list.
+    await go(`/tasks/all?status=Completed&requester=${wallet.address}`);
+    await row.waitFor({ timeout: INDEXED_MS });
+  }, 120_000);
 
   it("stakes and registers as a provider", async () => {
     await go("/stake");
@@ -546,6 +601,7 @@ describe("dApp in a browser", () => {
       { path: "/", name: "overview", h1: "Network overview" },
       { path: "/submit", name: "submit", h1: "Submit a task" },
       { path: "/tasks", name: "tasks", h1: "My tasks" },
+      { path: "/tasks/all", name: "all-tasks", h1: "All tasks" },
       { path: "/providers", name: "providers", h1: "Providers" },
       {
         path: `/providers/${wallet.address}`,

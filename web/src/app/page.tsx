@@ -7,12 +7,14 @@ import { formatTime } from "@/lib/format.ts";
 import { useIndexerGraphql, useIndexerRest } from "@/lib/indexer.ts";
 import { RECENT_TASKS_QUERY, statsSchema, taskListSchema, parser } from "@/lib/indexer-views.ts";
 import { indexerErrorMessage } from "@/lib/read-state.ts";
+import { useModelNames } from "@/lib/use-model-names.ts";
 import { DAYS, DailyCharts, NetworkFigures, RecentTasksTable } from "./_overview/parts.tsx";
 import styles from "./page.module.css";
 
 export default function OverviewPage() {
   const stats = useIndexerRest(`/stats?days=${DAYS}`, parser(statsSchema), { refetchInterval: 5_000 });
   const recent = useIndexerGraphql(RECENT_TASKS_QUERY, { limit: 10 }, parser(taskListSchema));
+  const modelNames = useModelNames();
   return (
     <>
       <h1>Network overview</h1>
@@ -51,7 +53,7 @@ export default function OverviewPage() {
       <section aria-labelledby="recent-heading">
         <h2 id="recent-heading">Recent tasks</h2>
         {recent.data ? (
-          <RecentTasksTable tasks={recent.data.tasks.items} />
+          <RecentTasksTable tasks={recent.data.tasks.items} modelNames={modelNames} />
         ) : recent.error ? (
           <p role="alert" className="error">
             {indexerErrorMessage(recent.error)}

@@ -94,10 +94,85 @@ describe("LineChart", () => {
     const figure = screen.getByRole("figure", { name: "Trust and availability" });
     const svg = within(figure).getByRole("img");
     expect(svg.querySelectorAll("path")).toHaveLength(3); // trust: 1 path; availability: 2 (gap)
-    expect(svg.querySelectorAll("circle")).toHaveLength(5);
+    // Each series has its own marker shape: trust circles, availability squares.
+    expect(svg.querySelectorAll('[data-series="Trust"] circle')).toHaveLength(3);
+    expect(svg.querySelectorAll('[data-series="Availability"] rect')).toHaveLength(2);
     expect(svg.textContent).toContain("100.0 %");
     const table = within(figure).getByRole("table");
     expect(within(table).getByRole("columnheader", { name: "Time" })).toBeTruthy();
     expect(within(table).getAllByRole("row")[2]?.textContent).toBe("2026-01-0255.5 %no value");
+  });
+});
+
+describe("LineChart with coinciding and single points", () => {
+  it("keeps two equal series apart: different line styles and markers, both drawn, and a legend", () => {
+    render(
+      <LineChart
+        title="Trust and availability"
+        labels={LABELS}
+        series={[
+          { name: "Trust", values: [50, 60, 70] },
+          { name: "Availability", values: [50, 60, 70] },
+        ]}
+        max={100}
+      />,
+    );
+    const figure = screen.getByRole("figure", { name: "Trust and availability" });
+    const svg = within(figure).getByRole("img");
+    const trust = svg.querySelector('[data-series="Trust"] path');
+    const availability = svg.querySelector('[data-series="Availability"] path');
+    // The same points, so the same path: what tells them apart is the class (wide solid vs dashed on top).
+    expect(trust?.getAttribute("d")).toBe(availability?.getAttribute("d"));
+    expect(trust?.getAttribute("class")).not.toBe(availability?.getAttribute("class"));
+    expect(availability?.getAttribute("class")).toMatch(/line1/);
+    // The dashed series is drawn after (above) the solid one.
+    const groups = [...svg.querySelectorAll("[data-series]")].map((g) => g.getAttribute("data-series"));
+    expect(groups).toEqual(["Trust", "Availability"]);
+    // The legend names both and repeats each one's line and marker.
+    const legend = figure.querySelector("ul");
+    expect([...(legend?.querySelectorAll("li") ?? [])].map((li) => li.textContent)).toEqual([
+      "Trust",
+      "Availability",
+    ]);
+    expect(legend?.querySelectorAll("li")[1]?.querySelector("path")?.getAttribute("class")).toMatch(/line1/);
+    expect(legend?.querySelectorAll("li")[1]?.querySelector("rect")).toBeTruthy();
+  });
+
+  it("writes a single point's value beside its marker and says a line needs a second point", () => {
+    render(
+      <LineChart
+        title="Trust and availability"
+        labels={["2026-01-01 10:00"]}
+        series={[
+          { name: "Trust", values: [50] },
+          { name: "Availability", values: [50] },
+        ]}
+        format={(v) => `${v} %`}
+        max={100}
+      />,
+    );
+    const figure = screen.getByRole("figure", { name: "Trust and availability" });
+    const svg = within(figure).getByRole("img");
+    const values = [...svg.querySelectorAll("[data-series] text")].map((t) => t.textContent);
+    expect(values).toEqual(["Trust 50 %", "Availability 50 %"]);
+    // On opposite sides of the marker, so equal values do not overlap.
+    const anchors = [...svg.querySelectorAll("[data-series] text")].map((t) => t.getAttribute("text-anchor"));
+    expect(anchors).toEqual(["end", "start"]);
+    expect(figure.textContent).toContain(
+      "One point so far (2026-01-01 10:00): a line appears with the next one.",
+    );
+    // The point's label sits under it (centred), not at the left edge.
+    const tick = [...svg.querySelectorAll("text")].find((t) => t.textContent === "2026-01-01 10:00");
+    expect(tick?.getAttribute("text-anchor")).toBe("middle");
+  });
+
+  it("labels a lone bar with its value", () => {
+    render(
+      <BarChart title="Tasks per day" labels={["2026-01-01"]} series={[{ name: "Tasks", values: [3] }]} />,
+    );
+    const figure = screen.getByRole("figure", { name: "Tasks per day" });
+    const svg = within(figure).getByRole("img");
+    expect(svg.querySelector("g rect + text")?.textContent).toBe("3");
+    expect(figure.textContent).toContain("One point so far (2026-01-01).");
   });
 });

@@ -118,7 +118,13 @@ function Frame({
         {format(0)}
       </text>
       {first !== undefined && (
-        <text className={styles.tick} x={PAD.left} y={H - 6} textAnchor="start">
+        // One point sits in the middle of the plot: its label goes under it.
+        <text
+          className={styles.tick}
+          x={labels.length === 1 ? x(0, 1) : PAD.left}
+          y={H - 6}
+          textAnchor={labels.length === 1 ? "middle" : "start"}
+        >
           {first}
         </text>
       )}
@@ -163,6 +169,25 @@ function DataTable({ title, labels, series, labelName, format }: Required<Omit<C
   );
 }
 
+/**
+ * A data point's marker; each series has its own shape (circle, square, diamond, triangle) as well as its own
+ * colour and dash, so lines that coincide (trust = availability) stay distinguishable.
+ */
+function Marker({ k, cx, cy, size }: { k: number; cx: number; cy: number; size: number }) {
+  const shape = k % 4;
+  if (shape === 0) return <circle className={styles.dot} cx={cx} cy={cy} r={size} />;
+  if (shape === 1) {
+    const d = size * 0.9;
+    return <rect className={styles.dot} x={cx - d} y={cy - d} width={2 * d} height={2 * d} />;
+  }
+  const r = size * 1.3;
+  const points =
+    shape === 2
+      ? `${cx},${cy - r} ${cx + r},${cy} ${cx},${cy + r} ${cx - r},${cy}`
+      : `${cx},${cy - r} ${cx + r},${cy + r * 0.8} ${cx - r},${cy + r * 0.8}`;
+  return <polygon className={styles.dot} points={points} />;
+}
+
 function ChartFigure(props: ChartProps & { kind: "bar" | "line" }) {
   const id = useId();
   const format = props.format ?? defaultFormat;
@@ -195,44 +220,78 @@ function ChartFigure(props: ChartProps & { kind: "bar" | "line" }) {
                 const slot = PLOT_W / n;
                 const width = Math.max(1, Math.min(24, slot * 0.7));
                 const yTop = y(v, top);
+                const left = PAD.left + slot * i + (slot - width) / 2;
                 return (
-                  <rect
-                    key={i}
-                    x={PAD.left + slot * i + (slot - width) / 2}
-                    y={yTop}
-                    width={width}
-                    height={PAD.top + PLOT_H - yTop}
-                  />
+                  <g key={i}>
+                    <rect x={left} y={yTop} width={width} height={PAD.top + PLOT_H - yTop} />
+                    {n === 1 && (
+                      // A lone bar fills the axis: its value is written above it.
+                      <text
+                        className={styles.pointValue}
+                        x={left + width / 2}
+                        y={yTop - 4}
+                        textAnchor="middle"
+                      >
+                        {format(v)}
+                      </text>
+                    )}
+                  </g>
                 );
               })}
             </g>
           ) : (
             series.map((s, k) => (
-              <g key={s.name} className={styles[`series${k}`]}>
+              <g key={s.name} className={styles[`series${k}`]} data-series={s.name}>
                 {linePaths(s.values, top).map((d) => (
-                  <path key={d} className={styles.line} d={d} />
+                  <path key={d} className={`${styles.line} ${styles[`line${k}`]}`} d={d} />
                 ))}
                 {s.values.map((v, i) =>
                   v === null || !Number.isFinite(v) ? null : (
-                    <circle
+                    <Marker
                       key={i}
-                      className={styles.dot}
+                      k={k}
                       cx={x(i, n)}
                       cy={y(v, top)}
-                      r={n > 40 ? 1.5 : 2.5}
+                      size={n > 40 ? 1.5 : n === 1 ? 4 : 2.5}
                     />
                   ),
                 )}
+                {n === 1 &&
+                  s.values[0] !== null &&
+                  s.values[0] !== undefined &&
+                  Number.isFinite(s.values[0]) && (
+                    // A single point has no line to read: its value is written beside its marker (series
+                    // alternate sides, so equal values stay readable).
+                    <text
+                      className={styles.pointValue}
+                      x={x(0, 1) + (k % 2 === 0 ? -10 : 10)}
+                      y={y(s.values[0], top) + 4 + Math.floor(k / 2) * 12}
+                      textAnchor={k % 2 === 0 ? "end" : "start"}
+                    >
+                      {series.length > 1 ? `${s.name} ${format(s.values[0])}` : format(s.values[0])}
+                    </text>
+                  )}
               </g>
             ))
           )}
         </svg>
       )}
-      {props.kind === "line" && series.length > 1 && (
+      {n === 1 && (
+        <p className={styles.note}>
+          One point so far ({props.labels[0]})
+          {props.kind === "line" ? ": a line appears with the next one" : ""}.
+        </p>
+      )}
+      {props.kind === "line" && series.length > 1 && n > 0 && (
         <ul className={styles.legend} aria-hidden="true">
           {series.map((s, k) => (
             <li key={s.name}>
-              <span className={`${styles.swatch} ${styles[`series${k}`]}`} />
+              <svg className={styles.swatch} viewBox="0 0 24 10" width={24} height={10} focusable="false">
+                <g className={styles[`series${k}`]}>
+                  <path className={`${styles.line} ${styles[`line${k}`]}`} d="M1,5 L23,5" />
+                  <Marker k={k} cx={12} cy={5} size={2.5} />
+                </g>
+              </svg>
               {s.name}
             </li>
           ))}

@@ -2,6 +2,7 @@
 import { useEffect, useId, useMemo, useRef, useState, type PointerEvent } from "react";
 import { quantiseImage } from "@eai/sdk/zk/image";
 import { pickSampleDigit, type SampleDigit } from "@/lib/sample-digits.ts";
+import { PixelGrid } from "./pixel-grid.tsx";
 import styles from "./digit-pad.module.css";
 
 /** Side of the drawing grid: MNIST's 28×28. */
@@ -168,27 +169,11 @@ export function DigitPad({ value, onChange, disabled = false, errorId }: DigitPa
         </p>
       </div>
       <div className={styles.preview}>
-        <table className={styles.grid} aria-describedby={previewCaptionId}>
-          <caption id={previewCaptionId}>What the model sees: 7 × 7 pixels, values 0–15</caption>
-          <tbody>
-            {Array.from({ length: 7 }, (_, r) => (
-              <tr key={r}>
-                {quantised.slice(r * 7, r * 7 + 7).map((v, c) => (
-                  <td
-                    key={c}
-                    className={styles.cell}
-                    style={{
-                      backgroundColor: `rgb(${v * 17} ${v * 17} ${v * 17})`,
-                      color: v > 7 ? "#000" : "#fff",
-                    }}
-                  >
-                    {v}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PixelGrid
+          pixels={quantised}
+          caption="What the model sees: 7 × 7 pixels, values 0–15"
+          captionId={previewCaptionId}
+        />
       </div>
     </div>
   );

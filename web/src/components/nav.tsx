@@ -8,6 +8,7 @@ export const NAV_LINKS = [
   { href: "/", label: "Overview" },
   { href: "/submit", label: "Submit" },
   { href: "/tasks", label: "My tasks" },
+  { href: "/tasks/all", label: "All tasks" },
   { href: "/providers", label: "Providers" },
   { href: "/stake", label: "Stake & provide" },
   { href: "/rewards", label: "Rewards" },
@@ -15,6 +16,16 @@ export const NAV_LINKS = [
   { href: "/models", label: "Models" },
   { href: "/farm", label: "My farm" },
 ] as const;
+
+/** The link of the current page: the longest whose path is the page's or a parent of it ("/tasks/all" over "/tasks"). */
+export function activeLink(pathname: string): string | undefined {
+  let best: string | undefined;
+  for (const { href } of NAV_LINKS) {
+    const match = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+    if (match && (best === undefined || href.length > best.length)) best = href;
+  }
+  return best;
+}
 
 /** Site header: brand, page links (collapsible on small screens) and the wallet button. */
 export function Nav() {
@@ -38,7 +49,7 @@ export function Nav() {
         <nav id="site-nav" aria-label="Main" className={open ? "nav nav-open" : "nav"}>
           <ul>
             {NAV_LINKS.map((link) => {
-              const active = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
+              const active = activeLink(pathname) === link.href;
               return (
                 <li key={link.href}>
                   <Link

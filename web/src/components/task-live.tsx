@@ -19,6 +19,8 @@ import {
 import { finalStatusMeaning, taskStatusText } from "@/lib/task-status.ts";
 import { outputWordHex, zkOutputJson } from "@/lib/task-output.ts";
 import type { TaskVerification } from "@/lib/task-verification.ts";
+import { useModelCatalogue } from "@/lib/use-model-names.ts";
+import { TaskInput } from "./task-input.tsx";
 import styles from "./task-live.module.css";
 
 const EVENT_LABELS: Record<string, string> = {
@@ -387,6 +389,8 @@ export function TaskLive({ taskId }: { taskId: bigint }) {
   const fault = useTaskFault(taskId, status === "Faulted");
   const notIndexed = indexed.error instanceof IndexerError && indexed.error.status === 404;
   const timeline = task ? withFaultEvent(task.timeline, fault.data) : undefined;
+  const models = useModelCatalogue();
+  const model = task ? models.get(task.modelId) : undefined;
 
   return (
     <section className={styles.live} aria-labelledby={`task-live-${taskId}`}>
@@ -404,15 +408,23 @@ export function TaskLive({ taskId }: { taskId: bigint }) {
       {chainStatus === "None" && (
         <p className="error">Task #{taskId.toString()} does not exist on this chain.</p>
       )}
-      <h3>Verification</h3>
-      <VerificationView
-        taskId={taskId}
-        status={status}
-        verification={verification.data}
-        error={verification.error}
-        onRetry={() => void verification.refetch()}
-        fault={fault.data}
-      />
+      <div className={styles.io}>
+        <div>
+          <h3>Input</h3>
+          <TaskInput inputUri={task?.inputUri} modelKind={model?.kind} format={model?.known?.input} />
+        </div>
+        <div>
+          <h3>Verification</h3>
+          <VerificationView
+            taskId={taskId}
+            status={status}
+            verification={verification.data}
+            error={verification.error}
+            onRetry={() => void verification.refetch()}
+            fault={fault.data}
+          />
+        </div>
+      </div>
       <h3>Timeline</h3>
       {timeline ? (
         <TaskTimeline events={timeline} />

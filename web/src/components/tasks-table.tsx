@@ -1,11 +1,13 @@
 import Link from "next/link";
+import { ModelLabel } from "./model-label.tsx";
 import { formatTime, formatToken } from "@/lib/format.ts";
 import type { TaskRow } from "@/lib/indexer-views.ts";
 import { taskStatusText } from "@/lib/task-status.ts";
 
 /**
  * A table of tasks from the indexer, one row each linking to its page: status, mode, model, reward and submission
- * time, and with `settled` also when it was settled. `empty` is shown in the table when there are no rows.
+ * time, and with `settled` also when it was settled. `empty` is shown in the table when there are no rows. Models
+ * are named from `modelNames` (id → name, `useModelNames`) and fall back to "Model <id>".
  */
 export function TasksTable({
   caption,
@@ -13,12 +15,14 @@ export function TasksTable({
   tasks,
   settled = false,
   empty,
+  modelNames,
 }: {
   caption: string;
   captionClassName?: string;
   tasks: readonly TaskRow[];
   settled?: boolean;
   empty?: string;
+  modelNames?: ReadonlyMap<string, string>;
 }) {
   return (
     <table>
@@ -47,9 +51,11 @@ export function TasksTable({
               <td>
                 <Link href={`/tasks/${t.id}`}>Task #{t.id}</Link>
               </td>
-              <td>{taskStatusText(t.status)}</td>
+              <td className="nowrap">{taskStatusText(t.status)}</td>
               <td>{t.mode}</td>
-              <td>#{t.modelId}</td>
+              <td>
+                <ModelLabel id={t.modelId} name={modelNames?.get(t.modelId)} />
+              </td>
               <td>{formatToken(t.reward)}</td>
               <td>{formatTime(t.createdAt)}</td>
               {settled && <td>{t.settledAt ? formatTime(t.settledAt) : "—"}</td>}

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { WebConfig } from "@/lib/config.ts";
 import { TEST_WALLET_INFO, TestWallet, type WalletEvent } from "../../test/wallet.ts";
 import { Providers } from "./providers.tsx";
-import { ConnectButton, NetworkGuard } from "./wallet.tsx";
+import { ConnectButton, NetworkGuard, connectErrorText } from "./wallet.tsx";
 
 // Hardhat's public dev key #1 (never used on a real chain).
 const KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
@@ -149,6 +149,59 @@ describe("ConnectButton", () => {
     fireEvent.click(await screen.findByRole("button", { name: "EAI Test Wallet" }));
     expect((await screen.findByRole("alert")).textContent).toMatch(/rejected/i);
     expect(screen.queryByRole("button", { name: "Disconnect" })).toBeNull();
+  });
+});
+
+describe("ConnectButton without a browser wallet", () => {
+  it("says no browser wallet was found and how to get one, and offers no connector that cannot work", async () => {
+    window.removeEventListener("eip6963:requestProvider", announce);
+    renderApp();
+    const open = await screen.findByRole("button", { name: "Connect wallet" });
+    await waitFor(() => expect(open.hasAttribute("disabled")).toBe(false));
+    fireEvent.click(open);
+    const dialog = screen.getByRole("dialog", { name: "Connect a wallet" });
+    expect(dialog.textContent).toContain("No browser wallet found.");
+    expect(dialog.textContent).toMatch(/MetaMask, Rabby or Frame/);
+    // On the local chain: the development accounts npm start prints, and the CLI as the way without a wallet.
+    expect(dialog.textContent).toContain("import a development account");
+    expect(dialog.textContent).toContain("npm run eai -- task submit --help");
+    expect(dialog.textContent).not.toMatch(/provider not found/i);
+    expect(
+      within(dialog)
+        .queryAllByRole("button")
+        .filter((b) => b.classList.contains("wallet-choice")),
+    ).toEqual([]);
+  });
+
+  it("offers the plain injected wallet when the page has window.ethereum but no EIP-6963 announcement", async () => {
+    window.removeEventListener("eip6963:requestProvider", announce);
+    const { provider } = providerFor(wallet);
+    (window as { ethereum?: unknown }).ethereum = provider;
+    try {
+      renderApp();
+      const open = await screen.findByRole("button", { name: "Connect wallet" });
+      await waitFor(() => expect(open.hasAttribute("disabled")).toBe(false));
+      fireEvent.click(open);
+      const dialog = screen.getByRole("dialog", { name: "Connect a wallet" });
+      const choices = within(dialog)
+        .getAllByRole("button")
+        .filter((b) => b.classList.contains("wallet-choice"));
+      expect(choices).toHaveLength(1);
+      expect(dialog.textContent).not.toContain("No browser wallet found.");
+      fireEvent.click(choices[0] as HTMLElement);
+      expect(await screen.findByLabelText(`Connected account ${ADDRESS}`)).toBeTruthy();
+    } finally {
+      delete (window as { ethereum?: unknown }).ethereum;
+    }
+  });
+
+  it("words wagmi's ProviderNotFoundError as a missing browser wallet", () => {
+    const text = connectErrorText({ name: "ProviderNotFoundError", message: "Provider not found." });
+    expect(text).toMatch(/no browser wallet/i);
+    expect(text).not.toMatch(/provider/i);
+    expect(connectErrorText({ message: "User rejected the request.\nDetails: …" })).toBe(
+      "User rejected the request.",
+    );
   });
 });
 

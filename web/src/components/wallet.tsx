@@ -4,12 +4,51 @@ import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain
 import { useWebConfig } from "./config-context.tsx";
 import { shortAddress } from "@/lib/format.ts";
 
+/** Whether the page has a plain injected EIP-1193 provider (`window.ethereum`). */
+function hasInjectedProvider(): boolean {
+  return typeof window !== "undefined" && (window as { ethereum?: unknown }).ethereum !== undefined;
+}
+
+/**
+ * What the dialog says when the browser has no wallet at all (no EIP-6963 announcement and no `window.ethereum`).
+ * "Provider" means a compute provider in this app, so the words are "browser wallet".
+ */
+export function NoWalletHelp({ chainId }: { chainId: number }) {
+  return (
+    <div className="no-wallet">
+      <p>
+        <strong>No browser wallet found.</strong> Connecting needs a wallet extension in this browser, such as
+        MetaMask, Rabby or Frame (any wallet that announces itself through EIP-6963). Install one, then reload
+        this page.
+      </p>
+      {chainId === 31337 && (
+        <p className="hint">
+          On the local network, import a development account into the wallet: <code>npm start</code> prints
+          their public test keys (account 0 holds the EAI supply) and the RPC address to add as a network.
+          Without a wallet, the command line signs with such a key:{" "}
+          <code>npm run eai -- task submit --help</code>.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A connection error in words: wagmi's "Provider not found." means no browser wallet, not a compute provider. */
+export function connectErrorText(err: { name?: string; message: string }): string {
+  if (err.name === "ProviderNotFoundError" || /^provider not found/i.test(err.message)) {
+    return "No browser wallet answered: install or unlock a wallet extension, then reload the page.";
+  }
+  return err.message.split("\n")[0] ?? "connection failed";
+}
+
 /**
  * "Connect wallet" button and dialog. Lists the wallets announced through EIP-6963 (and the plain injected
- * provider when no announced wallet stands for it); once connected, shows the account and a disconnect button.
+ * provider when no announced wallet stands for it and the page has one); once connected, shows the account and
+ * a disconnect button. With no wallet at all it says so and how to get one ({@link NoWalletHelp}).
  */
 export function ConnectButton() {
   const { address, status } = useConnection();
+  const { chainId } = useWebConfig();
   const connectors = useConnectors();
   const connect = useConnect();
   const disconnect = useDisconnect();
@@ -17,11 +56,14 @@ export function ConnectButton() {
   const titleId = useId();
   const [error, setError] = useState<string | null>(null);
   const [mounted, setMounted] = useState(false);
+  const [injectedPresent, setInjectedPresent] = useState(false);
   useEffect(() => setMounted(true), []);
 
-  // EIP-6963 wallets carry their rdns as the connector id; the generic injected() one is only a fallback.
+  // EIP-6963 wallets carry their rdns as the connector id; the generic injected() one is only a fallback, and
+  // only when the page has a `window.ethereum` for it to use (checked when the dialog opens: wallets inject late).
   const discovered = connectors.filter((c) => c.id !== "injected");
-  const choices = discovered.length > 0 ? discovered : connectors;
+  const choices =
+    discovered.length > 0 ? discovered : injectedPresent ? connectors.filter((c) => c.id === "injected") : [];
 
   if (mounted && status === "connected" && address) {
     return (
@@ -43,6 +85,7 @@ export function ConnectButton() {
         className="btn"
         onClick={() => {
           setError(null);
+          setInjectedPresent(hasInjectedProvider());
           dialogRef.current?.showModal();
         }}
         disabled={!mounted || status === "connecting" || status === "reconnecting"}
@@ -52,7 +95,7 @@ export function ConnectButton() {
       <dialog ref={dialogRef} className="dialog" aria-labelledby={titleId}>
         <h2 id={titleId}>Connect a wallet</h2>
         {choices.length === 0 ? (
-          <p>No browser wallet found. Install an EIP-6963 wallet extension and reload the page.</p>
+          <NoWalletHelp chainId={chainId} />
         ) : (
           <ul className="wallet-list">
             {choices.map((connector) => (
@@ -66,7 +109,7 @@ export function ConnectButton() {
                       { connector },
                       {
                         onSuccess: () => dialogRef.current?.close(),
-                        onError: (err) => setError(err.message.split("\n")[0] ?? "connection failed"),
+                        onError: (err) => setError(connectErrorText(err)),
                       },
                     );
                   }}

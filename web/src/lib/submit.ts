@@ -11,6 +11,7 @@ import {
   type VerificationModeName,
 } from "@eai/sdk/tasks/request";
 import { formatDuration, formatToken } from "./format.ts";
+import { knownModelOf, modelName } from "./model-names.ts";
 import type { LeaderboardEntry, ResourcesView } from "./indexer-views.ts";
 import { parseInteger, parseScaled, parseTokenAmount, type Parsed } from "./form-values.ts";
 
@@ -34,7 +35,7 @@ export type ModelKindName = (typeof MODEL_KINDS)[number];
 /** GraphQL: every model, oldest first (the registry grows slowly; 200 is plenty for a select). */
 export const MODELS_QUERY = `query Models {
   models(orderBy: "id", orderDirection: "asc", limit: 200) {
-    items { id kind active inputSize outputSize minResources creator }
+    items { id kind active inputSize outputSize minResources creator artifactUri }
   }
 }`;
 
@@ -49,19 +50,20 @@ export const modelsSchema = z.object({
         outputSize: z.number().int(),
         minResources: resourcesSchema,
         creator: z.string(),
+        artifactUri: z.string(),
       }),
     ),
   }),
 });
 export type ModelRow = z.infer<typeof modelsSchema>["models"]["items"][number];
 
-/** What the select shows for a model: id, kind and what it does. */
+/** What the select shows for a model: name, id, kind and what it does (`model-names.ts`). */
 export function modelLabel(model: ModelRow): string {
+  const known = knownModelOf(model.artifactUri);
   const what =
-    model.kind === "ZK_MLP"
-      ? "digits classifier, ZK-proven"
-      : `${model.kind} model, checked by redundant providers`;
-  return `#${model.id} · ${model.kind} (${what}; ${model.inputSize} inputs → ${model.outputSize} outputs)`;
+    known?.description ??
+    (model.kind === "ZK_MLP" ? "ZK-proven" : `${model.kind} model, checked by redundant providers`);
+  return `${modelName(model)} · #${model.id} (${what}; ${model.inputSize} inputs → ${model.outputSize} outputs)`;
 }
 
 /** The verification mode a model's tasks use here: ZK for ZK_MLP models, REDUNDANT for the others. */

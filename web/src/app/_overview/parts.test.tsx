@@ -103,11 +103,15 @@ describe("overview", () => {
             settledAt: 1_700_000_100,
           },
         ]}
+        modelNames={new Map([["1", "mnist-mlp"]])}
       />,
     );
     const table = screen.getByRole("table", { name: "Recent tasks" });
     expect(within(table).getByRole("link", { name: "Task #7" }).getAttribute("href")).toBe("/tasks/7");
     expect(table.textContent).toContain("2 EAI");
+    expect(table.textContent).toContain("mnist-mlp #1");
+    // The overview's "Recent tasks" heading is right above: the caption is not shown a second time.
+    expect(table.querySelector("caption")?.className).toBe("visually-hidden");
     cleanup();
     render(<RecentTasksTable tasks={[]} />);
     expect(screen.getByRole("table", { name: "Recent tasks" }).textContent).toContain("No tasks yet.");

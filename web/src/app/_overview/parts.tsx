@@ -120,15 +120,22 @@ export function DailyCharts({ stats }: { stats: Stats }) {
   );
 }
 
-/** The newest tasks (caption "Recent tasks"). */
-export function RecentTasksTable({ tasks }: { tasks: readonly TaskRow[] }) {
+/** The newest tasks (caption "Recent tasks", not shown: the section's heading says it). */
+export function RecentTasksTable({
+  tasks,
+  modelNames,
+}: {
+  tasks: readonly TaskRow[];
+  modelNames?: ReadonlyMap<string, string>;
+}) {
   return (
     <div className="table-wrap">
       <TasksTable
         caption="Recent tasks"
-        captionClassName={styles.caption}
+        captionClassName="visually-hidden"
         tasks={tasks}
         empty="No tasks yet."
+        modelNames={modelNames}
       />
     </div>
   );

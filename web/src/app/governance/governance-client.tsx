@@ -134,7 +134,7 @@ function ProposalsTable() {
       ) : null}
       <div className="table-wrap">
         <table>
-          <caption>Proposals</caption>
+          <caption className="visually-hidden">Proposals</caption>
           <thead>
             <tr>
               <th scope="col">Proposal</th>

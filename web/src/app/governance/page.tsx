@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Governance } from "./governance-client.tsx";
+import { Governance } from "./lazy.tsx";
 
 export const metadata: Metadata = { title: "Governance" };
 

@@ -61,7 +61,9 @@ describe("ModelsTable", () => {
     );
     const table = screen.getByRole("table", { name: "Registered models" });
     const [zk, onnx] = within(table).getAllByRole("row").slice(1);
-    expect(zk?.textContent).toContain("Model #1 (MNIST digits)");
+    // Not a project artifact: named by kind and id, the digits verifier said.
+    expect(zk?.textContent).toContain("ZK model 1 #1");
+    expect(zk?.textContent).toContain("MNIST digits verifier");
     expect(zk?.textContent).toContain("ZK MLP (Groth16-proven)");
     expect(zk?.textContent).toContain("49 → 10");
     expect(zk?.textContent).toContain("0x9fe4…a6e0");
@@ -76,6 +78,31 @@ describe("ModelsTable", () => {
     expect(onnx?.textContent).toContain("ipfs://elsewhere");
     expect(onnx?.textContent).toContain("Inactive, locked by governance");
     expect(within(onnx as HTMLElement).queryByRole("link", { name: "download" })).toBeNull();
+    // Words are not broken mid-word: only the address is in the monospace (break-anywhere) style.
+    const verifierCell = [...(onnx as HTMLElement).querySelectorAll("td")].find(
+      (td) => td.textContent === "none (redundant execution)",
+    );
+    expect(verifierCell?.classList.contains("mono")).toBe(false);
+    expect(verifierCell?.querySelector(".mono")).toBeNull();
+  });
+
+  it("names the project's models by their artifact and keeps the name on one line", () => {
+    render(
+      <ModelsTable
+        models={[
+          model({
+            artifactUri: "eai://blob/sha256-34a9ec0231dfa11ddfb5367540476194ff59a8147c56ac8bdda96b649a396ddf",
+          }),
+        ]}
+      />,
+    );
+    const [row] = within(screen.getByRole("table", { name: "Registered models" }))
+      .getAllByRole("row")
+      .slice(1);
+    const name = within(row as HTMLElement).getByRole("rowheader");
+    expect(name.textContent).toContain("mnist-mlp #1");
+    expect(name.textContent).toContain("MNIST digits, 7 × 7 pixels → 10 logits, Groth16-proven");
+    expect(name.querySelector(".nowrap")?.textContent).toBe("mnist-mlp");
   });
 
   it("shows approval, the minimum execution window and the execution profile read from the registry", () => {

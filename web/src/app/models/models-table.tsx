@@ -4,6 +4,7 @@ import { formatTime, shortAddress } from "@/lib/format.ts";
 import type { ModelRow } from "@/lib/indexer-views.ts";
 import { blobDownloadPath } from "@/lib/blob-uri.ts";
 import { describeResources } from "@/lib/resources.ts";
+import { knownModelOf, modelName } from "@/lib/model-names.ts";
 import { describeProfile, minExecWindowText, type ChainModelInfo } from "@/lib/models.ts";
 import styles from "./models.module.css";
 
@@ -58,16 +59,23 @@ export function ModelsTable({
               const artifactPath = blobDownloadPath(m.artifactUri);
               const zeroVerifier = /^0x0{40}$/.test(m.verifier);
               const info = chain?.[m.id];
+              const known = knownModelOf(m.artifactUri);
               return (
                 <tr key={m.id}>
-                  <th scope="row">
-                    Model #{m.id}
-                    {digitsVerifier && m.verifier.toLowerCase() === digitsVerifier.toLowerCase() && (
-                      <span className="muted"> (MNIST digits)</span>
+                  <th scope="row" className={styles.name}>
+                    <span className="nowrap">{modelName(m)}</span>{" "}
+                    <span className="muted nowrap">#{m.id}</span>
+                    {known ? (
+                      <span className={styles.description}>{known.description}</span>
+                    ) : (
+                      digitsVerifier &&
+                      m.verifier.toLowerCase() === digitsVerifier.toLowerCase() && (
+                        <span className={styles.description}>MNIST digits verifier</span>
+                      )
                     )}
                   </th>
                   <td>{KIND_LABELS[m.kind]}</td>
-                  <td>
+                  <td className="nowrap">
                     {m.inputSize} → {m.outputSize}
                   </td>
                   <td>{describeResources(m.minResources)}</td>
@@ -78,8 +86,12 @@ export function ModelsTable({
                       {m.weightsCommitment}
                     </span>
                   </td>
-                  <td className="mono" title={m.verifier}>
-                    {zeroVerifier ? "none (redundant execution)" : shortAddress(m.verifier)}
+                  <td title={m.verifier}>
+                    {zeroVerifier ? (
+                      "none (redundant execution)"
+                    ) : (
+                      <span className="mono nowrap">{shortAddress(m.verifier)}</span>
+                    )}
                   </td>
                   <td>
                     <Link href={`/providers/${m.creator}`} title={m.creator}>

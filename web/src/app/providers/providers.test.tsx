@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { LeaderboardEntry, ProviderDetail } from "@/lib/indexer-views.ts";
-import { ProviderProfileView, providerHistory } from "./[address]/provider-profile.tsx";
+import { ProviderProfileView, creditText, providerHistory } from "./[address]/provider-profile.tsx";
 import { LeaderboardTable } from "./leaderboard-table.tsx";
 import { standingOf } from "./standing.tsx";
 
@@ -260,5 +260,30 @@ describe("ProviderProfileView", () => {
     const slashes = screen.getByRole("table", { name: "Slashes" });
     expect(slashes.textContent).toContain("MissedDeadline");
     expect(slashes.textContent).toContain("0.5 EAI");
+    // The section heading says "Slashes": the caption names the table without showing it again.
+    expect(slashes.querySelector("caption")?.className).toBe("visually-hidden");
+  });
+
+  it("shows a market credit in the EAI token as EAI, and another token by its address", () => {
+    const EAI = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
+    const { rerender } = render(
+      <ProviderProfileView p={detail()} eaiToken={EAI.toUpperCase().replace("0X", "0x")} />,
+    );
+    const credit = () => {
+      const dt = screen.getByText("Unwithdrawn market credit");
+      return dt.nextElementSibling?.textContent;
+    };
+    expect(credit()).toMatch(/^[\d.,]+ EAI$/);
+    expect(credit()).not.toContain("0xe7f1");
+    rerender(<ProviderProfileView p={detail()} eaiToken="0x0000000000000000000000000000000000000001" />);
+    expect(credit()).toMatch(/^[\d.,]+ of token 0xe7f1…0512$/);
+    expect(creditText({ token: EAI, amount: "1500000000000000000" }, EAI)).toBe("1.5 EAI");
+  });
+
+  it("does not repeat the Recent tasks heading as a visible caption", () => {
+    render(<ProviderProfileView p={detail()} />);
+    const headings = screen.getAllByText("Recent tasks");
+    const visible = headings.filter((el) => !el.closest(".visually-hidden"));
+    expect(visible.map((el) => el.tagName)).toEqual(["H2"]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { StakeAndProvide } from "./stake-panels.tsx";
+import { StakeAndProvide } from "./lazy.tsx";
 
 export const metadata: Metadata = { title: "Stake and provide" };
 

@@ -221,7 +221,10 @@ function StakePanel({
           type="submit"
           className={`btn ${styles.action}`}
           disabled={!gate.ready || busy}
-          blockedReason={gate.reason}
+          blockedReason={
+            // The amount is checked against the balance read from the chain: nothing to send before it is read.
+            gate.reason ?? (state ? null : "Reading your balance and allowance…")
+          }
         >
           Stake
         </GatedButton>

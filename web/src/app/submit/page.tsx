@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { SubmitTask } from "./submit-task.tsx";
+import { SubmitTask } from "./lazy.tsx";
 
 export const metadata: Metadata = { title: "Submit a task" };
 

@@ -1,10 +1,17 @@
 "use client";
 import { TasksTable } from "@/components/tasks-table.tsx";
 import type { TaskRow } from "@/lib/indexer-views.ts";
-import styles from "./tasks.module.css";
 
-/** The connected account's tasks (caption "My tasks"), newest first. */
-export function MyTasksTable({ tasks, total }: { tasks: readonly TaskRow[]; total?: number }) {
+/** The connected account's tasks (caption "My tasks", not shown: the page's heading says it), newest first. */
+export function MyTasksTable({
+  tasks,
+  total,
+  modelNames,
+}: {
+  tasks: readonly TaskRow[];
+  total?: number;
+  modelNames?: ReadonlyMap<string, string>;
+}) {
   return (
     <div className="table-wrap">
       {total !== undefined && total > tasks.length && (
@@ -12,7 +19,13 @@ export function MyTasksTable({ tasks, total }: { tasks: readonly TaskRow[]; tota
           The newest {tasks.length} of your {total} tasks.
         </p>
       )}
-      <TasksTable caption="My tasks" captionClassName={styles.caption} tasks={tasks} settled />
+      <TasksTable
+        caption="My tasks"
+        captionClassName="visually-hidden"
+        tasks={tasks}
+        settled
+        modelNames={modelNames}
+      />
     </div>
   );
 }

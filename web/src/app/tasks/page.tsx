@@ -8,6 +8,7 @@ import { useIndexerGraphql } from "@/lib/indexer.ts";
 import { MY_TASKS_QUERY, taskListSchema, parser } from "@/lib/indexer-views.ts";
 import { indexerErrorMessage } from "@/lib/read-state.ts";
 import { parseTaskId } from "@/lib/route-params.ts";
+import { useModelNames } from "@/lib/use-model-names.ts";
 import { MyTasksTable } from "./my-tasks-table.tsx";
 import styles from "./tasks.module.css";
 
@@ -22,6 +23,7 @@ export default function MyTasksPage() {
   const tasks = useIndexerGraphql(MY_TASKS_QUERY, { requester, limit: LIMIT }, parser(taskListSchema), {
     enabled: mounted && requester !== "",
   });
+  const modelNames = useModelNames();
 
   let body: ReactNode;
   if (!mounted || status === "reconnecting" || status === "connecting") {
@@ -44,11 +46,18 @@ export default function MyTasksPage() {
   } else if (tasks.data.tasks.items.length === 0) {
     body = (
       <p>
-        You have not submitted a task from this account yet. <Link href="/submit">Submit a task</Link>.
+        You have not submitted a task from this account yet. <Link href="/submit">Submit a task</Link>, or see{" "}
+        <Link href="/tasks/all">all tasks</Link>.
       </p>
     );
   } else {
-    body = <MyTasksTable tasks={tasks.data.tasks.items} total={tasks.data.tasks.totalCount} />;
+    body = (
+      <MyTasksTable
+        tasks={tasks.data.tasks.items}
+        total={tasks.data.tasks.totalCount}
+        modelNames={modelNames}
+      />
+    );
   }
 
   return (

@@ -87,7 +87,12 @@ describe("task detail parts", () => {
     expect(screen.getByRole("link", { name: "download input" }).getAttribute("href")).toBe(
       `/api/blobs/${"91".repeat(32)}`,
     );
-    expect(screen.getByRole("link", { name: "Model #1" }).getAttribute("href")).toBe("/models");
+    expect(screen.getByRole("link", { name: "Model 1" }).getAttribute("href")).toBe("/models");
+  });
+
+  it("names the model when its name is known", () => {
+    render(<TaskSummary task={task()} eaiToken={EAI} modelName="mnist-mlp" />);
+    expect(screen.getByRole("link", { name: "mnist-mlp #1" }).getAttribute("href")).toBe("/models");
   });
 
   it("names a reward paid in another token", () => {
@@ -295,10 +300,12 @@ describe("MyTasksTable", () => {
       createdAt: 1_700_000_000,
       settledAt: null,
     };
-    render(<MyTasksTable tasks={[row]} total={250} />);
+    render(<MyTasksTable tasks={[row]} total={250} modelNames={new Map([["1", "tiny-mlp"]])} />);
     const table = screen.getByRole("table", { name: "My tasks" });
     expect(document.body.textContent).toContain("The newest 1 of your 250 tasks.");
     expect(within(table).getByRole("link", { name: "Task #9" }).getAttribute("href")).toBe("/tasks/9");
-    expect(table.textContent).toContain("ClaimedREDUNDANT#15 EAI");
+    expect(table.textContent).toContain("ClaimedREDUNDANTtiny-mlp #15 EAI");
+    // The caption names the table for assistive technology but is not shown under the page's "My tasks" h1.
+    expect(table.querySelector("caption")?.className).toBe("visually-hidden");
   });
 });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { shortProposalId } from "@/lib/governance.ts";
 import { parseUint256Param } from "@/lib/route-params.ts";
-import { ProposalDetail } from "./proposal-detail.tsx";
+import { ProposalDetail } from "./lazy.tsx";
 
 type Params = { params: Promise<{ id: string }> };
 

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { Address } from "viem";
 import { formatUnits } from "viem";
 import { LineChart } from "@/components/charts.tsx";
+import { useWebConfig } from "@/components/config-context.tsx";
 import { formatBps, formatTime, formatToken, shortAddress } from "@/lib/format.ts";
 import { IndexerError, useIndexerRest } from "@/lib/indexer.ts";
 import { providerDetailSchema, type ProviderDetail, parser } from "@/lib/indexer-views.ts";
@@ -47,8 +48,18 @@ export function providerHistory(p: ProviderDetail) {
   };
 }
 
-/** Everything the profile shows, fed with the indexer's answer. */
-export function ProviderProfileView({ p }: { p: ProviderDetail }) {
+/**
+ * A credit in words: "1.5 EAI" in the deployment's EAI token, else the amount and the token's address (the
+ * market also pays in other governed payment tokens).
+ */
+export function creditText(c: { token: string; amount: string }, eaiToken: string | undefined): string {
+  return eaiToken !== undefined && c.token.toLowerCase() === eaiToken.toLowerCase()
+    ? formatToken(c.amount)
+    : `${formatToken(c.amount, "")} of token ${shortAddress(c.token)}`;
+}
+
+/** Everything the profile shows, fed with the indexer's answer; `eaiToken` is the deployment's EAI address. */
+export function ProviderProfileView({ p, eaiToken }: { p: ProviderDetail; eaiToken?: string }) {
   const r = p.reputation;
   const history = providerHistory(p);
   const standing = standingOf(p);
@@ -126,11 +137,7 @@ export function ProviderProfileView({ p }: { p: ProviderDetail }) {
           <dd>{formatToken(p.earningsEai)}</dd>
           <dt>Unwithdrawn market credit</dt>
           <dd>
-            {marketCredit.length === 0
-              ? "none"
-              : marketCredit
-                  .map((c) => `${formatToken(c.amount, "")} of ${shortAddress(c.token)}`)
-                  .join(", ")}
+            {marketCredit.length === 0 ? "none" : marketCredit.map((c) => creditText(c, eaiToken)).join(", ")}
           </dd>
         </dl>
       </section>
@@ -191,7 +198,7 @@ export function ProviderProfileView({ p }: { p: ProviderDetail }) {
         ) : (
           <div className="table-wrap">
             <table>
-              <caption className={styles.caption}>Recent tasks</caption>
+              <caption className="visually-hidden">Recent tasks</caption>
               <thead>
                 <tr>
                   <th scope="col">Task</th>
@@ -227,7 +234,7 @@ export function ProviderProfileView({ p }: { p: ProviderDetail }) {
           <h2 id="slashes-heading">Slashes</h2>
           <div className="table-wrap">
             <table>
-              <caption className={styles.caption}>Slashes</caption>
+              <caption className="visually-hidden">Slashes</caption>
               <thead>
                 <tr>
                   <th scope="col">When</th>
@@ -260,6 +267,7 @@ export function ProviderProfile({ address }: { address: Address }) {
     refetchInterval: 5_000,
   });
   const notIndexed = profile.error instanceof IndexerError && profile.error.status === 404;
+  const { deployment } = useWebConfig();
   return (
     <>
       <h1>
@@ -267,7 +275,7 @@ export function ProviderProfile({ address }: { address: Address }) {
       </h1>
       <p className="mono muted">{address}</p>
       {profile.data ? (
-        <ProviderProfileView p={profile.data} />
+        <ProviderProfileView p={profile.data} eaiToken={deployment.contracts.EAIToken.address} />
       ) : notIndexed ? (
         <p role="alert" className="error">
           Provider not found: {address} has never staked or registered as a provider.{" "}

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { parseTaskId } from "@/lib/route-params.ts";
-import { TaskDetail } from "./task-detail.tsx";
+import { TaskDetail } from "./lazy.tsx";
 
 type Props = { params: Promise<{ id: string }> };
 
@@ -15,5 +15,10 @@ export default async function TaskPage({ params }: Props) {
   const { id } = await params;
   const taskId = parseTaskId(id);
   if (taskId === null) notFound();
-  return <TaskDetail id={taskId.toString()} />;
+  return (
+    <>
+      <h1>Task #{taskId.toString()}</h1>
+      <TaskDetail id={taskId.toString()} />
+    </>
+  );
 }

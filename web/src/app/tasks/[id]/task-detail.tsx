@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useConnection, useReadContract } from "wagmi";
 import { taskMarketAbi } from "@eai/sdk/abis";
 import { useWebConfig } from "@/components/config-context.tsx";
+import { ModelLabel } from "@/components/model-label.tsx";
 import { TaskLive } from "@/components/task-live.tsx";
 import { TxStatus } from "@/components/tx-status.tsx";
 import { formatDuration, formatTime, formatToken, shortAddress } from "@/lib/format.ts";
@@ -14,6 +15,7 @@ import { blobDownloadPath } from "@/lib/blob-uri.ts";
 import { describeResources } from "@/lib/resources.ts";
 import { isFinalStatus, useChainTaskState, useClaimDraws, useSubmittedTask } from "@/lib/task-chain.ts";
 import { outputWordHex } from "@/lib/task-output.ts";
+import { useModelNames } from "@/lib/use-model-names.ts";
 import { useTx } from "@/lib/use-tx.ts";
 import styles from "../tasks.module.css";
 import { SettleTask } from "./settle-task.tsx";
@@ -27,7 +29,16 @@ function Hash({ value }: { value: string }) {
 }
 
 /** What the task asked for (its spec as indexed). */
-export function TaskSummary({ task, eaiToken }: { task: TaskDetailData; eaiToken: string }) {
+export function TaskSummary({
+  task,
+  eaiToken,
+  modelName,
+}: {
+  task: TaskDetailData;
+  eaiToken: string;
+  /** The model's name (`useModelNames`), when known. */
+  modelName?: string;
+}) {
   const isEai = task.paymentToken.toLowerCase() === eaiToken.toLowerCase();
   const amount = (v: string) =>
     isEai ? formatToken(v) : `${formatToken(v, "")} of token ${shortAddress(task.paymentToken)}`;
@@ -38,7 +49,7 @@ export function TaskSummary({ task, eaiToken }: { task: TaskDetailData; eaiToken
       <dd className="mono">{task.requester}</dd>
       <dt>Model</dt>
       <dd>
-        <Link href="/models">Model #{task.modelId}</Link>
+        <ModelLabel id={task.modelId} name={modelName} link />
       </dd>
       <dt>Verification</dt>
       <dd>
@@ -283,13 +294,13 @@ const PAYMENT_KINDS: Record<string, string> = {
   refund: "Refund to requester",
 };
 
-/** Credits of the settlement (caption "Payments"). */
+/** Credits of the settlement (caption "Payments", not shown: the section's heading says it). */
 export function PaymentsTable({ task }: { task: TaskDetailData }) {
   if (task.payments.length === 0) return <p className="muted">Nothing credited yet.</p>;
   return (
     <div className="table-wrap">
       <table>
-        <caption className={styles.caption}>Payments</caption>
+        <caption className="visually-hidden">Payments</caption>
         <thead>
           <tr>
             <th scope="col">Kind</th>
@@ -389,7 +400,7 @@ function RedundantStatus({ task }: { task: TaskDetailData }) {
   return <ProofStatus task={task} draws={draws} faultResult={fault.data} />;
 }
 
-/** The task page's client part. */
+/** The task page's client part (the page renders its `<h1>` on the server). */
 export function TaskDetail({ id }: { id: string }) {
   const taskId = BigInt(id);
   const { deployment } = useWebConfig();
@@ -398,10 +409,10 @@ export function TaskDetail({ id }: { id: string }) {
   const task = indexed.data;
   const notIndexed = indexed.error instanceof IndexerError && indexed.error.status === 404;
   const missing = chain.state?.status === "None";
+  const modelNames = useModelNames();
 
   return (
     <>
-      <h1>Task #{id}</h1>
       {missing ? (
         <p role="alert" className="error">
           Task #{id} does not exist on this chain. <Link href="/tasks">Back to my tasks</Link>
@@ -414,7 +425,11 @@ export function TaskDetail({ id }: { id: string }) {
           <section className={styles.section} aria-labelledby="summary-heading">
             <h2 id="summary-heading">Request</h2>
             {task ? (
-              <TaskSummary task={task} eaiToken={deployment.contracts.EAIToken.address} />
+              <TaskSummary
+                task={task}
+                eaiToken={deployment.contracts.EAIToken.address}
+                modelName={modelNames.get(task.modelId)}
+              />
             ) : notIndexed ? (
               <p className="muted">
                 The indexer has not recorded this task yet; it appears here within a few seconds.
