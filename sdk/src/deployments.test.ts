@@ -61,7 +61,9 @@ describe("locateDeployment", () => {
       expect(found.file).toBe(join(root, "project/deploy/deployments/31337.json"));
       await writeFile(join(root, "mine.json"), JSON.stringify(record(5)));
       expect((await locateDeployment(5, { file: join(root, "mine.json") })).deployment.chainId).toBe(5);
-      const err = await locateDeployment(77, { cwd: join(root, "project/a") }).catch((e: Error) => e);
+      const err = (await locateDeployment(77, { cwd: join(root, "project/a") }).catch(
+        (e: unknown) => e,
+      )) as Error;
       expect(err.message).toContain(
         `no deployment for chain 77: looked for ${join(root, "project/a/deploy/deployments/77.json")}, ${join(root, "project/deploy/deployments/77.json")}`,
       );

@@ -1090,10 +1090,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: 
       client: () => (client ??= connect(values, env, key as Hex | undefined)),
     };
     const result = await cmd.run(ctx);
+    // "in 4 min" counts from the chain's clock (what the contracts compare with), when a chain was asked.
+    const now = client
+      ? await client
+          .then(async (c) => Number((await c.publicClient.getBlock({ blockTag: "latest" })).timestamp))
+          .catch(() => ctx.now())
+      : ctx.now();
     io.out(
       json
         ? toJson(result)
-        : (cmd.human ?? ((r: unknown, now: number) => human(r, now)))(result, ctx.now()).join("\n"),
+        : (cmd.human ?? ((r: unknown, now: number) => human(r, now)))(result, now).join("\n"),
     );
     return 0;
   } catch (err) {
