@@ -1029,6 +1029,18 @@ function cliMessage(err: unknown, command: string): string {
   return decodeEaiError(err).message;
 }
 
+/**
+ * The options a command takes (its own and the global ones), or null when `eai <group> [name]` is no command: the
+ * docs test checks every command line of the docs against it.
+ */
+export function commandOptions(group: string, name: string | undefined): string[] | null {
+  const commands = COMMANDS[group];
+  if (!commands) return null;
+  const cmd = commands[name ?? ""] ?? (commands[""] && !commands[name ?? ""] ? commands[""] : undefined);
+  if (!cmd) return null;
+  return Object.keys({ ...GLOBAL_OPTIONS, ...cmd.options });
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const json = argv.includes("--json");
