@@ -243,6 +243,7 @@ describe("EAI network end to end, through the SDK", () => {
     await skipPriorityWindow();
     const result = await requester.waitForResult(taskId, { timeoutMs: 90_000, pollMs: 500 });
     if (result.mode !== "zk") throw new Error("expected a ZK result");
+    completed.zk = taskId;
     expect(result.prediction).toBe(sample.label);
     expect(result.logits).toHaveLength(10);
     const provider = result.provider.toLowerCase();
