@@ -15,7 +15,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Address, PublicClient } from "viem";
+import { formatEther, parseEther, type Address, type PublicClient } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import EAIProtocol, {
@@ -170,4 +170,37 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
     log(`wrote ${file}`);
   }
   return { contracts, deployment };
+}
+
+/** EAI each development account receives from the deployer on the local chain ({@link fundDevAccounts}). */
+export const DEV_ACCOUNT_FUNDING = parseEther("10000");
+/** How many development accounts after the deployer (account 0) are funded: accounts 1..9. */
+export const DEV_ACCOUNTS_FUNDED = 9;
+
+/**
+ * Local chain only: sends {@link DEV_ACCOUNT_FUNDING} EAI from the deployer (which holds the supply there) to each
+ * of the node's accounts 1..{@link DEV_ACCOUNTS_FUNDED}, so that every development account can stake, submit and
+ * pay without a transfer first. Returns the funded addresses (none when the deployer does not hold enough).
+ */
+export async function fundDevAccounts(
+  connection: NetworkConnection,
+  deployment: Deployment,
+  log: (line: string) => void = () => {},
+): Promise<Address[]> {
+  const publicClient = await connection.viem.getPublicClient();
+  const [deployer, ...others] = await connection.viem.getWalletClients();
+  if (!deployer) return [];
+  const token = await connection.viem.getContractAt("EAIToken", deployment.contracts.EAIToken.address);
+  const accounts = others.slice(0, DEV_ACCOUNTS_FUNDED).map((w) => w.account.address);
+  const held = await token.read.balanceOf([deployer.account.address]);
+  if (held < DEV_ACCOUNT_FUNDING * BigInt(accounts.length)) {
+    log(`not funding development accounts: the deployer holds ${formatEther(held)} EAI`);
+    return [];
+  }
+  for (const to of accounts) {
+    const hash = await token.write.transfer([to, DEV_ACCOUNT_FUNDING], { account: deployer.account });
+    await publicClient.waitForTransactionReceipt({ hash });
+  }
+  log(`funded development accounts 1..${accounts.length} with ${formatEther(DEV_ACCOUNT_FUNDING)} EAI each`);
+  return accounts;
 }

@@ -3,9 +3,12 @@
  *   npx hardhat run deploy/run.ts --network localhost
  * Environment: EAI_GUARDIAN, EAI_INITIAL_HOLDER, EAI_MNIST_CREATOR (addresses; defaults in deploy.ts: the timelock on
  * a real chain, the deployer on the local one), EAI_DEPLOYMENTS_DIR (output folder).
+ *
+ * On the local chain (31337) with the deployer holding the supply (no EAI_INITIAL_HOLDER), development accounts
+ * 1..9 then receive 10 000 EAI each (fundDevAccounts), so any of them can stake or submit right away.
  */
 import { network } from "hardhat";
-import { DEPLOYMENTS_DIR, deployProtocol } from "./deploy.ts";
+import { DEPLOYMENTS_DIR, deployProtocol, fundDevAccounts } from "./deploy.ts";
 
 const connection = await network.create();
 const parameters: Record<string, string> = {};
@@ -22,8 +25,11 @@ for (const [name, variable] of [
   }
   parameters[name] = value;
 }
-await deployProtocol(connection, {
+const { deployment } = await deployProtocol(connection, {
   parameters,
   outDir: process.env.EAI_DEPLOYMENTS_DIR ?? DEPLOYMENTS_DIR,
   log: (line) => console.log(line),
 });
+if (deployment.chainId === 31337 && parameters.initialHolder === undefined) {
+  await fundDevAccounts(connection, deployment, (line) => console.log(line));
+}

@@ -47,3 +47,32 @@ describe("loadDeployment", () => {
     }
   });
 });
+
+describe("locateDeployment", () => {
+  it("finds deploy/deployments in the folder or one above it, or EAI_DEPLOYMENT's file, and lists where it looked", async () => {
+    const { locateDeployment } = await import("./deployments.ts");
+    const { mkdir } = await import("node:fs/promises");
+    const root = await mkdtemp(join(tmpdir(), "eai-locate-"));
+    try {
+      await mkdir(join(root, "project/deploy/deployments"), { recursive: true });
+      await mkdir(join(root, "project/a/b"), { recursive: true });
+      await writeFile(join(root, "project/deploy/deployments/31337.json"), JSON.stringify(record()));
+      const found = await locateDeployment(31337, { cwd: join(root, "project/a/b") });
+      expect(found.file).toBe(join(root, "project/deploy/deployments/31337.json"));
+      await writeFile(join(root, "mine.json"), JSON.stringify(record(5)));
+      expect((await locateDeployment(5, { file: join(root, "mine.json") })).deployment.chainId).toBe(5);
+      const err = (await locateDeployment(77, { cwd: join(root, "project/a") }).catch(
+        (e: unknown) => e,
+      )) as Error;
+      expect(err.message).toContain(
+        `no deployment for chain 77: looked for ${join(root, "project/a/deploy/deployments/77.json")}, ${join(root, "project/deploy/deployments/77.json")}`,
+      );
+      expect(err.message).toMatch(/EAI_DEPLOYMENT=FILE or EAI_DEPLOYMENTS_DIR=DIR/);
+      await expect(locateDeployment(31337, { dir: join(root, "project/a") })).rejects.toThrow(
+        `looked for ${join(root, "project/a/31337.json")};`,
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

@@ -17,6 +17,7 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { defineChain, http, toHex, type Address, type Hex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
@@ -195,6 +196,32 @@ async function digit(label: number) {
   return sample;
 }
 
+/** Tasks the tests above completed, for the CLI's decoding (d). */
+const completed: { zk?: bigint; onnx?: bigint; wasm?: { taskId: bigint; sum: number } } = {};
+let zkLabel = -1;
+
+/** `eai …` (sdk/bin/eai.js) against this network; resolves with the exit code and both outputs. */
+function eai(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, "sdk/bin/eai.js"), ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        EAI_RPC_URL: RPC,
+        EAI_BLOB_STORE_URL: BLOBS,
+        EAI_DEPLOYMENTS_DIR: join(stateDir, "deployments"),
+        EAI_PRIVATE_KEY: REQUESTER_KEY,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += String(d)));
+    child.stderr.on("data", (d: Buffer) => (stderr += String(d)));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 describe("EAI network end to end, through the SDK", () => {
   it("started 3 workers and registered the demo models", () => {
     expect(workers).toHaveLength(3);
@@ -204,6 +231,7 @@ describe("EAI network end to end, through the SDK", () => {
 
   it("(a) a ZK digits task completes, is verified, pays its provider and shows in the indexer", async () => {
     const sample = await digit(7);
+    zkLabel = sample.label;
     const before = await credits();
     const { taskId, spec } = await requester.submitTask({
       model: 1n,
@@ -215,6 +243,7 @@ describe("EAI network end to end, through the SDK", () => {
     await skipPriorityWindow();
     const result = await requester.waitForResult(taskId, { timeoutMs: 90_000, pollMs: 500 });
     if (result.mode !== "zk") throw new Error("expected a ZK result");
+    completed.zk = taskId;
     expect(result.prediction).toBe(sample.label);
     expect(result.logits).toHaveLength(10);
     const provider = result.provider.toLowerCase();
@@ -264,6 +293,7 @@ describe("EAI network end to end, through the SDK", () => {
     await skipPriorityWindow();
     const result = await requester.waitForResult(taskId, { timeoutMs: 90_000, pollMs: 500 });
     if (result.mode !== "redundant") throw new Error("expected a REDUNDANT result");
+    completed.onnx = taskId;
     expect(result.winners).toBe(3);
     const [y, ...rest] = decodeTensors(result.result);
     expect(rest).toHaveLength(0);
@@ -302,6 +332,7 @@ describe("EAI network end to end, through the SDK", () => {
     const result = await requester.waitForResult(taskId, { timeoutMs: 90_000, pollMs: 500 });
     if (result.mode !== "redundant") throw new Error("expected a REDUNDANT result");
     const sum = input.reduce((a, b) => a + b, 0);
+    completed.wasm = { taskId, sum };
     expect(result.result).toEqual(Uint8Array.from([sum & 0xff, (sum >> 8) & 0xff, 0, 0]));
     expect((await indexedCompleted(taskId)).task.winners).toBe(3);
   });
@@ -401,5 +432,40 @@ describe("EAI network end to end, through the SDK", () => {
         [],
       );
     }
+  });
+
+  it("(d) the eai CLI decodes each demo model's verified result and lists the tasks from the indexer", async () => {
+    const { zk, onnx, wasm } = completed;
+    if (zk === undefined || onnx === undefined || wasm === undefined)
+      throw new Error("(a), (b) and (b') first");
+    const digitResult = await eai(["task", "result", String(zk), "--json"]);
+    expect(digitResult.stderr).toBe("");
+    const d = JSON.parse(digitResult.stdout) as { digit: number; scores: string[]; logits: number[] };
+    expect(d.digit).toBe(zkLabel);
+    expect(d.scores[0]).toBe(`${zkLabel}: ${d.logits[zkLabel]}`);
+    const tensors = await eai(["task", "result", String(onnx), "--json"]);
+    expect(tensors.stderr).toBe("");
+    expect(JSON.parse(tensors.stdout)).toMatchObject({
+      decoded: {
+        kind: "ONNX",
+        tensors: [{ dtype: "float32", dims: [1, 3], rowArgmax: [expect.any(Number)] }],
+      },
+    });
+    const bytes = await eai(["task", "result", String(wasm.taskId)]);
+    expect(bytes.stderr).toBe("");
+    expect(bytes.stdout).toMatch(new RegExp(`^ {2}u32le: ${wasm.sum}$`, "m"));
+    const listed = await eai([
+      "task",
+      "list",
+      "--mine",
+      "--status",
+      "completed",
+      "--indexer",
+      INDEXER,
+      "--json",
+    ]);
+    expect(listed.stderr).toBe("");
+    const ids = (JSON.parse(listed.stdout) as { tasks: { taskId: string }[] }).tasks.map((t) => t.taskId);
+    expect(ids).toEqual(expect.arrayContaining([String(zk), String(onnx), String(wasm.taskId)]));
   });
 });

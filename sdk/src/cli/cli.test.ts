@@ -4,12 +4,15 @@
  * round (delegate, propose, vote, queue, execute) with the errors of queueing or executing too early.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { startBlobStore, type BlobStore } from "../storage/index.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const BIN = join(ROOT, "sdk/bin/eai.js");
@@ -23,10 +26,10 @@ interface Run {
   stderr: string;
 }
 
-function eai(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function eai(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
+      cwd,
       env: { ...process.env, EAI_PRIVATE_KEY: "", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -56,6 +59,10 @@ async function freePort(lo: number, hi: number): Promise<number> {
 let node: ChildProcess | undefined;
 let rpc = "";
 let dir = "";
+let blobs: BlobStore | undefined;
+/** Dev account 1: funded by deploy/run.ts, not otherwise used by the tests before these ones. */
+const KEY1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+const ADDRESS1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
 function exec(cmd: string, args: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -113,9 +120,15 @@ beforeAll(async () => {
     EAI_RPC_URL: rpc,
     EAI_DEPLOYMENTS_DIR: dir,
   });
-});
+  blobs = await startBlobStore({ dir: join(dir, "blobs"), port: 0, host: "127.0.0.1" });
+  await writeFile(
+    join(dir, "digit.json"),
+    JSON.stringify({ x: Array.from({ length: 49 }, (_, i) => i % 16) }),
+  );
+}, 180_000);
 
 afterAll(async () => {
+  await blobs?.close();
   if (node?.pid !== undefined && node.exitCode === null) {
     try {
       process.kill(-node.pid, "SIGTERM");
@@ -153,7 +166,7 @@ describe("eai CLI", () => {
     expect(noTask.stderr).toBe("eai: task 5 does not exist\n");
     const down = await eai(["task", "status", "1", "--rpc", "http://127.0.0.1:1", "--deployments", dir]);
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(/^eai: cannot reach the RPC endpoint/);
+    expect(down.stderr).toMatch(/^eai: cannot reach the RPC endpoint http:\/\/127.0.0.1:1 \(from --rpc\)/);
   });
 
   it("task settle and provider operator: usage, missing task, decoded refusal", async () => {
@@ -172,7 +185,9 @@ describe("eai CLI", () => {
       },
     );
     expect(offer.code).toBe(1);
-    expect(offer.stderr).toMatch(/reverted with ProviderRegistryNotRegistered/);
+    expect(offer.stderr).toMatch(
+      /is not a registered provider \(eai provider register\) \(ProviderRegistryNotRegistered\)/,
+    );
     const help = await eai(["task", "--help"]);
     expect(help.stdout).toMatch(/settle/);
     expect(help.stdout).toMatch(/leave/);
@@ -188,7 +203,7 @@ describe("eai CLI", () => {
     const status = await eai(["provider", "status", ADDRESS, "--json", "--rpc", rpc, "--deployments", dir]);
     expect(status.code).toBe(0);
     const json = JSON.parse(status.stdout) as { stake: string; registered: boolean };
-    expect(json).toMatchObject({ stake: "12500000000000000000", registered: false });
+    expect(json).toMatchObject({ stake: "12.5", registered: false });
     const permitted = await eai(
       ["provider", "stake", "0.5", "--permit", "--rpc", rpc, "--deployments", dir, "--json"],
       { EAI_PRIVATE_KEY: KEY },
@@ -196,7 +211,7 @@ describe("eai CLI", () => {
     expect(permitted.stderr).toBe("");
     expect(permitted.code).toBe(0);
     const after = await eai(["provider", "status", ADDRESS, "--json", "--rpc", rpc, "--deployments", dir]);
-    expect(JSON.parse(after.stdout)).toMatchObject({ stake: "13000000000000000000" });
+    expect(JSON.parse(after.stdout)).toMatchObject({ stake: "13" });
     const words = await eai(["provider", "status", ADDRESS, "--rpc", rpc, "--deployments", dir]);
     expect(words.code).toBe(0);
     expect(words.stdout).toContain("is not registered as a provider.");
@@ -209,7 +224,7 @@ describe("eai CLI", () => {
     });
     expect(cannot.code).toBe(1);
     expect(JSON.parse(cannot.stderr)).toMatchObject({
-      error: expect.stringMatching(/reverted with StakingVault/),
+      error: `StakingVault.requestUnstake: ${ADDRESS} has 13 EAI of free stake, needs 100 EAI (StakingVaultInsufficientFreeStake)`,
     });
   });
 
@@ -298,3 +313,360 @@ describe("eai CLI", () => {
     expect(twice.stderr).toMatch(/is Executed, not Queued: it has already been executed/);
   });
 });
+
+describe("eai CLI: the requester's and provider's commands, in words", () => {
+  const net = () => ["--rpc", rpc, "--deployments", dir];
+  const asDeployer = { EAI_PRIVATE_KEY: KEY };
+  const skip = async (seconds: number) => {
+    await jsonRpc(rpc, "evm_increaseTime", [seconds]);
+    await jsonRpc(rpc, "evm_mine");
+  };
+
+  it("answers bad input with the flag or variable to set", async () => {
+    const negative = await eai(
+      ["task", "submit", "--model", "1", "--mode", "zk", "--reward", "-1", "--input", "x.json", ...net()],
+      asDeployer,
+    );
+    expect(negative.code).toBe(2);
+    expect(negative.stderr).toBe(
+      'eai: --reward: expected a positive amount in EAI, not a negative one, got "-1" (see --help)\n',
+    );
+    const zero = await eai(["token", "transfer", ADDRESS1, "0", ...net()], asDeployer);
+    expect(zero.stderr).toBe('eai: AMOUNT_EAI: expected more than 0 EAI, got "0" (see --help)\n');
+    const badUrl = await eai(["task", "status", "1", "--rpc", "localhost:8545", "--deployments", dir]);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(
+      /^eai: --rpc: "localhost:8545" is not a valid URL: expected an http\(s\):\/\/ or ws\(s\):\/\/ URL such as http:\/\/localhost:8545/,
+    );
+    const badEnvUrl = await eai(["task", "status", "1", "--deployments", dir], {
+      EAI_RPC_URL: "127.0.0.1:8545",
+    });
+    expect(badEnvUrl.stderr).toMatch(/^eai: EAI_RPC_URL: "127.0.0.1:8545" is not a valid URL/);
+    const noKey = await eai(["provider", "stake", "1", ...net()]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toBe(
+      "eai: eai provider stake sends a transaction: set EAI_PRIVATE_KEY or pass --key (see --help)\n",
+    );
+    const noBlobs = await eai(
+      [
+        "task",
+        "submit",
+        "--model",
+        "1",
+        "--mode",
+        "zk",
+        "--reward",
+        "1",
+        "--input",
+        join(dir, "digit.json"),
+        ...net(),
+      ],
+      { ...asDeployer, EAI_BLOB_STORE_URL: "" },
+    );
+    expect(noBlobs.code).toBe(1);
+    expect(noBlobs.stderr).toBe(
+      "eai: eai task submit needs the blob store: set EAI_BLOB_STORE_URL or pass --blob-store (npm start's is http://127.0.0.1:8787)\n",
+    );
+    const badStatus = await eai(["task", "list", "--status", "done", ...net()]);
+    expect(badStatus.stderr).toMatch(
+      /--status: expected one of Open, Claimed, Completed, Cancelled, Refunded, Faulted, got "done"/,
+    );
+    const badDeadline = await eai(
+      [
+        "task",
+        "submit",
+        "--model",
+        "1",
+        "--mode",
+        "zk",
+        "--reward",
+        "1",
+        "--input",
+        "x",
+        "--deadline",
+        "soon",
+        ...net(),
+      ],
+      asDeployer,
+    );
+    expect(badDeadline.stderr).toMatch(/--deadline: expected unix seconds, an ISO date .* or a duration/);
+  });
+
+  it("finds the deployment from any folder, or says where it looked", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "eai-cwd-"));
+    try {
+      const lost = await eai(["model", "list", "--rpc", rpc], { EAI_DEPLOYMENTS_DIR: "" }, outside);
+      expect(lost.code).toBe(1);
+      expect(lost.stderr).toContain(
+        `eai: no deployment for chain 31337: looked for ${join(outside, "deploy/deployments/31337.json")}, `,
+      );
+      expect(lost.stderr).toContain(join(ROOT, "deploy/deployments/31337.json"));
+      expect(lost.stderr).toMatch(/EAI_DEPLOYMENT=FILE or EAI_DEPLOYMENTS_DIR=DIR/);
+      const byFile = await eai(
+        ["model", "list", "--rpc", rpc],
+        { EAI_DEPLOYMENT: join(dir, "31337.json") },
+        outside,
+      );
+      expect(byFile.stderr).toBe("");
+      await mkdir(join(outside, "deploy/deployments"), { recursive: true });
+      await mkdir(join(outside, "some/sub"), { recursive: true });
+      await writeFile(
+        join(outside, "deploy/deployments/31337.json"),
+        await readText(join(dir, "31337.json")),
+      );
+      const walked = await eai(["model", "list", "--rpc", rpc, "--json"], {}, join(outside, "some/sub"));
+      expect(walked.stderr).toBe("");
+      expect(JSON.parse(walked.stdout)).toMatchObject({
+        models: [{ modelId: "1", kind: "ZK_MLP", mode: "zk", active: true, approved: true }],
+      });
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
+  it("funds the development accounts at deployment, transfers EAI and shows balances in EAI", async () => {
+    const start = await eai(["token", "balance", ADDRESS1, ...net()]);
+    expect(start.stdout).toMatch(
+      /^address: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8\nbalance: 10000 EAI\n/,
+    );
+    const staked = await eai(["provider", "stake", "25", ...net()], { EAI_PRIVATE_KEY: KEY1 });
+    expect(staked.stderr).toBe("");
+    const fresh = "0x000000000000000000000000000000000000bEEF";
+    const sent = await eai(["token", "transfer", fresh, "1.25", "--json", ...net()], {
+      EAI_PRIVATE_KEY: KEY1,
+    });
+    expect(sent.stderr).toBe("");
+    expect(JSON.parse(sent.stdout)).toMatchObject({ to: fresh, amount: "1.25", balance: "9973.75" });
+    const theirs = await eai(["token", "balance", fresh, "--json", ...net()]);
+    expect(JSON.parse(theirs.stdout)).toMatchObject({ balance: "1.25", marketCredit: "0" });
+    const tooMuch = await eai(["token", "transfer", ADDRESS, "20000", ...net()], { EAI_PRIVATE_KEY: KEY1 });
+    expect(tooMuch.code).toBe(1);
+    expect(tooMuch.stderr).toBe(
+      `eai: EAIToken.transfer: ${ADDRESS1} holds 9973.75 EAI, needs 20000 EAI (ERC20InsufficientBalance)\n`,
+    );
+  });
+
+  it("withdraws unbonded stake when it is released, and says when that is before", async () => {
+    const as1 = { EAI_PRIVATE_KEY: KEY1 };
+    const nothing = await eai(["withdraw", ...net()], as1);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toBe(
+      `eai: nothing to withdraw for ${ADDRESS1}: no market credit, no vault credit and no unbonded stake\n`,
+    );
+    expect((await eai(["provider", "unstake", "5", ...net()], as1)).code).toBe(0);
+    const shown = await eai(["withdraw", "--show", ADDRESS1, ...net()]);
+    expect(shown.stdout).toMatch(
+      /unbonding:\n {2}amount: 5 EAI\n {2}releaseAt: \S+Z \(in 7 d\)\n {2}matured: false/,
+    );
+    expect(shown.stdout).toMatch(/pending: 5 EAI unbonding, withdrawable from \S+Z \(in 7 d\)/);
+    const early = await eai(["withdraw", "--only", "stake", ...net()], as1);
+    expect(early.stderr).toMatch(
+      /^eai: nothing to withdraw for 0x\w+: no unbonded stake \(5 EAI unbonding, withdrawable from \S+ \(in 7 d\)\)\n$/,
+    );
+    await skip(7 * 86_400 + 1);
+    const done = await eai(["withdraw", "--json", ...net()], as1);
+    expect(done.stderr).toBe("");
+    expect(JSON.parse(done.stdout)).toMatchObject({
+      account: ADDRESS1,
+      withdrawn: [
+        { source: "unbonded stake", amount: "5", txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) },
+      ],
+      balance: "9978.75",
+    });
+  });
+
+  it("submits, lists, watches, waits with progress, cancels and withdraws the refund", async () => {
+    const as1 = { EAI_PRIVATE_KEY: KEY1, EAI_BLOB_STORE_URL: blobs?.url ?? "" };
+    const submit = async (reward: string) => {
+      const r = await eai(
+        [
+          "task",
+          "submit",
+          "--model",
+          "1",
+          "--mode",
+          "zk",
+          "--reward",
+          reward,
+          "--input",
+          join(dir, "digit.json"),
+          "--deadline",
+          "2h",
+          "--json",
+          ...net(),
+        ],
+        as1,
+      );
+      expect(r.stderr).toMatch(/^(eai: warning: [^\n]*\n)*$/);
+      return JSON.parse(r.stdout) as {
+        taskId: string;
+        spec: { reward: string; deadline: number; deadlineIso: string; mode: string };
+      };
+    };
+    const a = await submit("2.5");
+    expect(a.spec).toMatchObject({ reward: "2.5", mode: "ZK" });
+    const b = await submit("1");
+
+    const status = await eai(["task", "status", a.taskId, ...net()]);
+    expect(status.stdout).toMatch(/^status: Open$/m);
+    expect(status.stdout).toMatch(/^ {2}reward: 2.5 EAI$/m);
+    expect(status.stdout).toMatch(/^ {2}deadline: \S+Z \(in (1 h 5\d min|2 h)\)$/m);
+
+    const notYet = await eai(["task", "result", a.taskId, ...net()]);
+    expect(notYet.code).toBe(1);
+    expect(notYet.stderr).toBe(`eai: task ${a.taskId} is Open, not Completed: add --wait to wait for it\n`);
+
+    const waited = await eai(["task", "result", a.taskId, "--wait", "--timeout", "3", ...net()]);
+    expect(waited.code).toBe(1);
+    expect(waited.stderr).toMatch(
+      new RegExp(
+        `^eai: \\d\\d:\\d\\d:\\d\\d task ${a.taskId} is Open: waiting for a provider to claim it$`,
+        "m",
+      ),
+    );
+    expect(waited.stderr).toMatch(
+      /^eai: \d\d:\d\d:\d\d waiting for the tier-3 priority window until \d\d:\d\d:\d\d UTC \(in \d+ s\): until then only tier-3 providers may claim$/m,
+    );
+    expect(waited.stderr).toMatch(new RegExp(`^eai: task ${a.taskId} is still Open after 3000 ms$`, "m"));
+    await skip(60);
+    const unclaimed = await eai(["task", "result", b.taskId, "--wait", "--timeout", "4", ...net()]);
+    expect(unclaimed.stderr).not.toMatch(/priority window/);
+    expect(unclaimed.stderr).toMatch(
+      new RegExp(
+        `no provider has claimed task ${b.taskId} yet \\(1 min( \\d+ s)? after submission\\); 0 registered provider\\(s\\) are eligible now: none can claim it`,
+      ),
+    );
+
+    const mine = await eai(["task", "list", "--mine", "--json", ...net()], as1);
+    expect(JSON.parse(mine.stdout)).toMatchObject({
+      source: "chain logs",
+      tasks: [
+        { taskId: b.taskId, status: "Open", requester: ADDRESS1, reward: "1" },
+        { taskId: a.taskId, status: "Open", requester: ADDRESS1, reward: "2.5" },
+      ],
+    });
+    const cancelled = await eai(["task", "cancel", a.taskId, ...net()], as1);
+    expect(cancelled.stderr).toBe("");
+    const again = await eai(["task", "cancel", a.taskId, ...net()], as1);
+    expect(again.stderr).toBe(
+      `eai: TaskMarket.cancelTask: task ${a.taskId} is Cancelled, not Open (TaskMarketWrongStatus)\n`,
+    );
+    const table = await eai(["task", "list", "--status", "cancelled", "--model", "1", ...net()]);
+    expect(table.stdout).toMatch(
+      new RegExp(`^ +${a.taskId} {2}Cancelled +1 {2}ZK +2.5 EAI {2}\\S+Z \\(in `, "m"),
+    );
+    expect(table.stdout).not.toMatch(new RegExp(`^ +${b.taskId} `, "m"));
+    const none = await eai(["task", "list", "--requester", ADDRESS, "--status", "Completed", ...net()]);
+    expect(none.stdout).toBe("no tasks (from chain logs)\n");
+
+    const watched = await eai(["task", "watch", a.taskId, ...net()]);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(
+      /block \d+ TaskSubmitted requester=0x70997970C51812dc3A010C7d01b50e0d17dc79C8 modelId=1 inputURI=eai:\/\/blob\/sha256-[0-9a-f]{64}\n/,
+    );
+    expect(watched.stdout).toMatch(/block \d+ TaskCancelled requester=0x\w+ refund=2.5 EAI\n/);
+    expect(watched.stdout).toMatch(
+      new RegExp(`task ${a.taskId} is Cancelled\\ntaskId: ${a.taskId}\\nstatus: Cancelled\\nevents: 2\\n$`),
+    );
+    const open = await eai(["task", "watch", b.taskId, "--timeout", "2", ...net()]);
+    expect(open.code).toBe(1);
+    expect(open.stdout).toMatch(new RegExp(`task ${b.taskId} is Open: waiting for a provider to claim it`));
+    expect(open.stderr).toBe(`eai: task ${b.taskId} is still Open after 2 s of watching\n`);
+
+    const refund = await eai(["withdraw", ...net()], as1);
+    expect(refund.stderr).toBe("");
+    expect(refund.stdout).toMatch(
+      /^account: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8\nwithdrawn:\n {2}- source: market credit\n {4}amount: 2.5 EAI\n/,
+    );
+
+    await skip(3 * 3600);
+    const expired = await eai(["task", "result", b.taskId, "--wait", "--timeout", "30", ...net()]);
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toMatch(
+      new RegExp(
+        `eai: no provider claimed task ${b.taskId} before its deadline \\S+Z \\([^)]+ ago\\); settling it \\(settleTask\\) credits the reward back\\n$`,
+      ),
+    );
+  });
+
+  it("lists tasks from the indexer when EAI_INDEXER_URL is set", async () => {
+    const requests: { query: string; variables: Record<string, unknown> }[] = [];
+    const indexer = createHttpServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += String(d)));
+      req.on("end", () => {
+        requests.push(JSON.parse(body) as (typeof requests)[number]);
+        res.setHeader("content-type", "application/json");
+        res.end(
+          JSON.stringify({
+            data: {
+              tasks: {
+                items: [
+                  {
+                    id: "9",
+                    status: "Completed",
+                    modelId: "3",
+                    mode: "REDUNDANT",
+                    requester: ADDRESS1.toLowerCase(),
+                    reward: "1500000000000000000",
+                    paymentToken: ADDRESS,
+                    createdAt: 1764655200,
+                    deadline: 1764658800,
+                  },
+                ],
+              },
+            },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((r) => indexer.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(indexer.address() as { port: number }).port}`;
+    try {
+      const listed = await eai(
+        ["task", "list", "--mine", "--status", "completed", "--model", "3", "--limit", "5", "--json"],
+        {
+          EAI_PRIVATE_KEY: KEY1,
+          EAI_INDEXER_URL: url,
+        },
+      );
+      expect(listed.stderr).toBe("");
+      expect(JSON.parse(listed.stdout)).toEqual({
+        source: `indexer ${url}`,
+        tasks: [
+          {
+            taskId: "9",
+            status: "Completed",
+            modelId: "3",
+            mode: "REDUNDANT",
+            requester: ADDRESS1.toLowerCase(),
+            reward: "1.5",
+            paymentToken: ADDRESS,
+            createdAt: 1764655200,
+            createdAtIso: "2025-12-02T06:00:00.000Z",
+            deadline: 1764658800,
+            deadlineIso: "2025-12-02T07:00:00.000Z",
+          },
+        ],
+      });
+      expect(requests[0]?.variables).toEqual({
+        where: { requester: ADDRESS1.toLowerCase(), status: "Completed", modelId: "3" },
+        limit: 5,
+      });
+      expect(requests[0]?.query).toMatch(
+        /tasks\(where: \$where, orderBy: "id", orderDirection: "desc", limit: \$limit\)/,
+      );
+      const down = await eai(["task", "list"], { EAI_INDEXER_URL: "http://127.0.0.1:1" });
+      expect(down.stderr).toBe(
+        "eai: cannot reach the indexer at http://127.0.0.1:1 (set EAI_INDEXER_URL / --indexer, or unset it to read the chain)\n",
+      );
+    } finally {
+      await new Promise((r) => indexer.close(r));
+    }
+  });
+});
+
+async function readText(file: string): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  return readFile(file, "utf8");
+}

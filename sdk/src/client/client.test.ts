@@ -270,9 +270,13 @@ describe("createEaiClient", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EaiContractError);
     expect((err as EaiContractError).errorName).toBe("TaskMarketDeadlineTooLate");
+    expect((err as EaiContractError).raw).toMatch(
+      new RegExp(`^TaskMarketDeadlineTooLate\\(deadline=${deadline}, latest=\\d+\\)$`),
+    );
     expect((err as Error).message).toMatch(
       new RegExp(
-        `^TaskMarket.submitTask: reverted with TaskMarketDeadlineTooLate\\(deadline=${deadline}, latest=\\d+\\)$`,
+        `^TaskMarket.submitTask: the deadline ${new Date(deadline * 1000).toISOString()} \\(in 4\\d\\d d( \\d+ h)?\\) is too late: ` +
+          "the latest allowed is \\S+Z \\(in \\d+ d( \\d+ h)?\\) \\(TaskMarketDeadlineTooLate\\)$",
       ),
     );
     await expect(requester.getTask(999n)).rejects.toThrow(/task 999 does not exist/);
@@ -354,7 +358,9 @@ describe("createEaiClient", () => {
     const after = await alice.providerStatus();
     expect(after.stake).toBe(before.stake + parseEther("6"));
     expect(after.unbonding.amount).toBe(parseEther("4"));
-    await expect(alice.withdrawStake()).rejects.toThrow(/reverted with StakingVault/);
+    await expect(alice.withdrawStake()).rejects.toThrow(
+      /^StakingVault.withdraw: the unbonding stake of 0x[0-9a-fA-F]{40} is released at \S+Z \(in 7 d\) \(StakingVaultUnbondingNotMatured\)$/,
+    );
     const err = await alice
       .registerProvider({
         resources: { ...NO_RESOURCES, cpuCores: 1, ramMiB: 1 },

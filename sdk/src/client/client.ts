@@ -11,7 +11,9 @@ import {
   keccak256,
   parseEventLogs,
   toBytes,
+  toHex,
   type Abi,
+  type Log,
   type Account,
   type Address,
   type Chain,
@@ -66,6 +68,7 @@ import {
 } from "../tasks/request.ts";
 import { signPermit as signTokenPermit } from "../tasks/permit.ts";
 import { EaiError, decodeEaiError } from "./errors.ts";
+import { MODEL_KIND_NAMES, formatTime } from "./explain.ts";
 
 // The browser-safe request builders moved to tasks/request.ts; the client's public API still exports them.
 export {
@@ -177,6 +180,66 @@ export interface WaitOptions {
   timeoutMs?: number;
   /** Default 2 000. */
   pollMs?: number;
+  /** Called after every poll with the task's state (`changed`: the status or claims differ from the last poll). */
+  onProgress?: (progress: WaitProgress) => void;
+}
+
+/** What {@link WaitOptions.onProgress} receives. */
+export interface WaitProgress {
+  taskId: bigint;
+  status: ReturnType<typeof taskStatusName>;
+  claims: number;
+  phaseDeadline: number;
+  /** The latest block's timestamp. */
+  chainTime: number;
+  changed: boolean;
+}
+
+/** What an account can take out of the protocol now, and what it will be able to later. */
+export interface Withdrawable {
+  account: Address;
+  /** TaskMarket.creditOf(account, EAI): rewards, refunds, fees (`withdraw`). */
+  marketCredit: bigint;
+  /** StakingVault.creditOf(account): its share of slashed bonds it was harmed by (`claimVaultCredit`). */
+  vaultCredit: bigint;
+  /** StakingVault.unbondingOf(account): unstaked EAI, withdrawable from `releaseAt` (`withdrawStake`). */
+  unbonding: { amount: bigint; releaseAt: number; matured: boolean };
+}
+
+/** One task of {@link listTasks}, read from `TaskSubmitted` and `getTaskState`. */
+export interface TaskListEntry {
+  taskId: bigint;
+  status: ReturnType<typeof taskStatusName>;
+  modelId: bigint;
+  mode: "ZK" | "REDUNDANT";
+  requester: Address;
+  reward: bigint;
+  paymentToken: Address;
+  createdAt: number;
+  deadline: number;
+}
+
+export interface TaskListFilter {
+  requester?: Address;
+  modelId?: bigint;
+  status?: ReturnType<typeof taskStatusName>;
+  /** Newest first; default 50. */
+  limit?: number;
+}
+
+/** One registered model (ModelRegistry.getModel). */
+export interface ModelInfo {
+  modelId: bigint;
+  kind: "ZK_MLP" | "ONNX" | "WASM";
+  active: boolean;
+  approved: boolean;
+  creator: Address;
+  verifier: Address;
+  artifactURI: string;
+  inputSize: number;
+  outputSize: number;
+  minExecWindow: number;
+  registeredAt: number;
 }
 
 export interface ProviderProfile {
@@ -290,7 +353,10 @@ export function createEaiClient(config: EaiClientConfig) {
 
   function signer(): { wallet: WalletClient; account: Account } {
     if (!walletClient?.account) {
-      throw new EaiError("no-account", "this call sends a transaction: create the client with an account");
+      throw new EaiError(
+        "no-account",
+        "this call sends a transaction: create the client with an account (the eai CLI: EAI_PRIVATE_KEY or --key)",
+      );
     }
     return { wallet: walletClient, account: walletClient.account };
   }
@@ -466,7 +532,10 @@ export function createEaiClient(config: EaiClientConfig) {
   /** Checks a submission, encodes and uploads its input and builds the TaskRequest (no transaction). */
   async function prepareSubmission(p: z.infer<typeof submitSchema>) {
     const storage = config.storage ?? (config.blobStoreUrl ? httpStorage(config.blobStoreUrl) : undefined);
-    if (!storage) throw new EaiError("no-blob-store", "submitTask: blobStoreUrl is not configured");
+    if (!storage) throw new EaiError(
+        "no-blob-store",
+        "submitTask: blobStoreUrl is not configured (the eai CLI: EAI_BLOB_STORE_URL or --blob-store)",
+      );
     const modelId = BigInt(p.model);
     const [model, marketParams, settlement] = await read("TaskMarket parameters", () =>
       Promise.all([
@@ -733,6 +802,12 @@ export function createEaiClient(config: EaiClientConfig) {
     );
     if (candidates.length === 0)
       throw new EaiError("not-found", `task ${taskId}: no reveal of the majority ${majority}`);
+    if (!config.blobStoreUrl && candidates.every((c) => c.resultURI.startsWith("eai://blob/"))) {
+      throw new EaiError(
+        "no-blob-store",
+        `task ${taskId}: reading the result needs blobStoreUrl (the eai CLI: EAI_BLOB_STORE_URL or --blob-store)`,
+      );
+    }
     const failures: string[] = [];
     for (const reveal of candidates) {
       try {
@@ -776,10 +851,35 @@ export function createEaiClient(config: EaiClientConfig) {
     const timeoutMs = options.timeoutMs ?? 600_000;
     const pollMs = options.pollMs ?? 2000;
     const until = Date.now() + timeoutMs;
+    let last = "";
+    let spec: TaskSpec | undefined;
     for (;;) {
-      const state = await read("TaskMarket.getTaskState", () => contracts.market.read.getTaskState([taskId]));
+      const [state, chainTime] = await Promise.all([
+        read("TaskMarket.getTaskState", () => contracts.market.read.getTaskState([taskId])),
+        latestTimestamp(),
+      ]);
       const status = taskStatusName(state.status);
       if (status === "None") throw new EaiError("not-found", `task ${taskId} does not exist`);
+      const key = `${status}/${state.claims}`;
+      options.onProgress?.({
+        taskId,
+        status,
+        claims: state.claims,
+        phaseDeadline: state.phaseDeadline,
+        chainTime,
+        changed: key !== last,
+      });
+      last = key;
+      if (status === "Open" && state.claims === 0) {
+        spec ??= (await getTask(taskId)).spec;
+        if (chainTime > spec.deadline) {
+          throw new EaiError(
+            "task-not-completed",
+            `no provider claimed task ${taskId} before its deadline ${formatTime(spec.deadline, chainTime)}; ` +
+              "settling it (settleTask) credits the reward back",
+          );
+        }
+      }
       if (status === "Completed") return verifyResult(taskId);
       if (status === "Cancelled" || status === "Refunded") {
         throw new EaiError(
@@ -826,6 +926,156 @@ export function createEaiClient(config: EaiClientConfig) {
   async function creditOf(account?: Address, token: Address = contracts.token.address): Promise<bigint> {
     const who = account ?? accountAddress();
     return read("TaskMarket.creditOf", () => contracts.market.read.creditOf([who, token]));
+  }
+
+  // ─── balances, credits, lists ──────────────────────────────────────────────────
+
+  /**
+   * What `account` (default: the signer) can withdraw: its market credit in EAI (anyone credited by a settlement:
+   * providers, requesters' refunds, model creators, the treasury), its vault credit (a share of a slashed bond,
+   * credited to whoever the slash harmed and to the treasury) and its unbonding stake (providers, after the
+   * unbonding period).
+   */
+  async function withdrawable(account?: Address): Promise<Withdrawable> {
+    const who = account ?? accountAddress();
+    return read("withdrawable", async () => {
+      const [marketCredit, vaultCredit, [amount, releaseAt], now] = await Promise.all([
+        contracts.market.read.creditOf([who, contracts.token.address]),
+        contracts.vault.read.creditOf([who]),
+        contracts.vault.read.unbondingOf([who]),
+        latestTimestamp(),
+      ]);
+      return {
+        account: who,
+        marketCredit,
+        vaultCredit,
+        unbonding: { amount, releaseAt: Number(releaseAt), matured: amount > 0n && Number(releaseAt) <= now },
+      };
+    });
+  }
+
+  /** Claims the signer's vault credit (StakingVault.claimCredit). */
+  async function claimVaultCredit(): Promise<TxResult & { amount: bigint }> {
+    const amount = await read("StakingVault.creditOf", () =>
+      contracts.vault.read.creditOf([accountAddress()]),
+    );
+    const receipt = await send("StakingVault.claimCredit", {
+      address: contracts.vault.address,
+      abi: stakingVaultAbi,
+      functionName: "claimCredit",
+      args: [],
+    });
+    return { txHash: receipt.transactionHash, amount };
+  }
+
+  /** EAI balance of `account` (default: the signer). */
+  async function balanceOf(account?: Address): Promise<bigint> {
+    const who = account ?? accountAddress();
+    return read("EAIToken.balanceOf", () => contracts.token.read.balanceOf([who]));
+  }
+
+  /** Sends `amount` EAI wei from the signer to `to`. */
+  async function transfer(to: Address, amount: bigint): Promise<TxResult> {
+    parseOrThrow(
+      z.object({ to: addressSchema, amount: z.bigint().min(1n, "expected a positive amount") }),
+      { to, amount },
+      "transfer",
+    );
+    const receipt = await send("EAIToken.transfer", {
+      address: contracts.token.address,
+      abi: eaiTokenAbi,
+      functionName: "transfer",
+      args: [to, amount],
+    });
+    return { txHash: receipt.transactionHash };
+  }
+
+  /**
+   * Tasks from the chain's `TaskSubmitted` logs (requester and model are indexed topics) with their current status,
+   * newest first. Reads every matching log from the market's start block: an indexer answers faster on a long
+   * chain (the CLI uses one when EAI_INDEXER_URL is set).
+   */
+  async function listTasks(filter: TaskListFilter = {}): Promise<TaskListEntry[]> {
+    const limit = filter.limit ?? 50;
+    const logs = await read("TaskSubmitted", () =>
+      publicClient.getContractEvents({
+        address: contracts.market.address,
+        abi: taskMarketAbi,
+        eventName: "TaskSubmitted",
+        args: {
+          ...(filter.requester ? { requester: filter.requester } : {}),
+          ...(filter.modelId !== undefined ? { modelId: filter.modelId } : {}),
+        },
+        fromBlock,
+        strict: true,
+      }),
+    );
+    const out: TaskListEntry[] = [];
+    for (let i = logs.length - 1; i >= 0 && out.length < limit; i -= 16) {
+      const batch = logs.slice(Math.max(0, i - 15), i + 1).reverse();
+      const states = await read("TaskMarket.getTaskState", () =>
+        Promise.all(batch.map((l) => contracts.market.read.getTaskState([l.args.taskId]))),
+      );
+      for (const [j, log] of batch.entries()) {
+        const status = taskStatusName((states[j] as { status: number }).status);
+        if (filter.status && status !== filter.status) continue;
+        const { spec } = log.args;
+        out.push({
+          taskId: log.args.taskId,
+          status,
+          modelId: spec.modelId,
+          mode: spec.mode === VerificationMode.ZK ? "ZK" : "REDUNDANT",
+          requester: spec.requester,
+          reward: spec.reward,
+          paymentToken: spec.paymentToken,
+          createdAt: spec.createdAt,
+          deadline: spec.deadline,
+        });
+        if (out.length >= limit) break;
+      }
+    }
+    return out;
+  }
+
+  /** Every model of the ModelRegistry (ids 1..modelCount). */
+  async function listModels(): Promise<ModelInfo[]> {
+    return read("ModelRegistry.getModel", async () => {
+      const count = Number(await contracts.models.read.modelCount());
+      const models = await Promise.all(
+        Array.from({ length: count }, (_, i) => contracts.models.read.getModel([BigInt(i + 1)])),
+      );
+      return models.map((m, i) => ({
+        modelId: BigInt(i + 1),
+        kind: MODEL_KIND_NAMES[m.kind] ?? "WASM",
+        active: m.active,
+        approved: m.approved,
+        creator: m.creator,
+        verifier: m.verifier,
+        artifactURI: m.artifactURI,
+        inputSize: m.inputSize,
+        outputSize: m.outputSize,
+        minExecWindow: m.minExecWindow,
+        registeredAt: Number(m.registeredAt),
+      }));
+    });
+  }
+
+  /** The market's events of one task in blocks `from..to` (inclusive), in chain order. */
+  async function taskEvents(taskId: bigint, from: bigint, to: bigint) {
+    const logs = await read("eth_getLogs", () =>
+      publicClient.request({
+        method: "eth_getLogs",
+        params: [
+          {
+            address: contracts.market.address,
+            topics: [null, toHex(taskId, { size: 32 })],
+            fromBlock: toHex(from),
+            toBlock: toHex(to),
+          },
+        ],
+      }),
+    );
+    return parseEventLogs({ abi: taskMarketAbi, logs: logs as Log[], strict: true });
   }
 
   // ─── providers ───────────────────────────────────────────────────────────────
@@ -1037,6 +1287,13 @@ export function createEaiClient(config: EaiClientConfig) {
     cancelTask,
     withdraw,
     creditOf,
+    withdrawable,
+    claimVaultCredit,
+    balanceOf,
+    transfer,
+    listTasks,
+    listModels,
+    taskEvents,
     stake,
     requestUnstake,
     withdrawStake,

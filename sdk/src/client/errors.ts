@@ -3,7 +3,7 @@
  * decoded against every ABI of the protocol, so an error raised by a contract called from another one (the vault
  * below the market, the token below either) is named too.
  */
-import { BaseError, decodeErrorResult, type Abi, type AbiParameter, type Hex } from "viem";
+import { BaseError, decodeErrorResult, type Abi, type Hex } from "viem";
 import {
   eaiGovernorAbi,
   eaiTimelockAbi,
@@ -14,6 +14,7 @@ import {
   stakingVaultAbi,
   taskMarketAbi,
 } from "../generated/abis.ts";
+import { explainContractError, formatContractError } from "./explain.ts";
 
 /** One custom error entry of an ABI. */
 export type AbiError = Extract<Abi[number], { type: "error" }>;
@@ -67,25 +68,28 @@ export class EaiContractError extends EaiError {
   readonly errorName: string;
   /** Its arguments in ABI order. */
   readonly args: readonly unknown[];
-  constructor(errorName: string, args: readonly unknown[], message: string, options?: { cause?: unknown }) {
+  /** The error with its raw arguments, e.g. `TaskMarketWrongStatus(taskId=1, status=3)` (for logs). */
+  readonly raw: string;
+  constructor(
+    errorName: string,
+    args: readonly unknown[],
+    message: string,
+    options?: { cause?: unknown; raw?: string },
+  ) {
     super("reverted", message, options);
     this.name = "EaiContractError";
     this.errorName = errorName;
     this.args = args;
+    this.raw = options?.raw ?? errorName;
   }
 }
 
-function formatValue(value: unknown): string {
+function rawValue(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(", ")}]`;
+  if (Array.isArray(value)) return `[${value.map(rawValue).join(", ")}]`;
   if (typeof value === "object" && value !== null)
     return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   return String(value);
-}
-
-function formatError(name: string, inputs: readonly AbiParameter[], args: readonly unknown[]): string {
-  const parts = args.map((a, i) => `${inputs[i]?.name || `arg${i}`}=${formatValue(a)}`);
-  return `${name}(${parts.join(", ")})`;
 }
 
 function revertData(err: BaseError): Hex | undefined {
@@ -110,8 +114,10 @@ function revertData(err: BaseError): Hex | undefined {
 
 /**
  * Turns whatever a viem call threw into an error with a one-line readable message. Custom errors of the protocol
- * become {@link EaiContractError} (`TaskMarketWrongStatus(taskId=1, status=3)`); other viem errors keep their
- * short message; {@link EaiError}s pass through.
+ * become {@link EaiContractError}: a sentence where one is known (`TaskMarket.cancelTask: task 1 is Completed, not
+ * Open (TaskMarketWrongStatus)`, the expected status taken from `context`), else `reverted with Name(arg=value, …)`
+ * with amounts in EAI, statuses by name and times as ISO dates; `raw` keeps the numbers. Other viem errors keep
+ * their short message; {@link EaiError}s pass through.
  */
 export function decodeEaiError(err: unknown, context?: string): Error {
   if (err instanceof EaiError) return err;
@@ -123,12 +129,14 @@ export function decodeEaiError(err: unknown, context?: string): Error {
         const decoded = decodeErrorResult({ abi: PROTOCOL_ERRORS_ABI, data });
         const inputs = decoded.abiItem.type === "error" ? decoded.abiItem.inputs : [];
         const args = decoded.args ?? [];
-        return new EaiContractError(
-          decoded.errorName,
-          args,
-          `${prefix}reverted with ${formatError(decoded.errorName, inputs, args)}`,
-          { cause: err },
-        );
+        const raw = `${decoded.errorName}(${args
+          .map((a, i) => `${inputs[i]?.name || `arg${i}`}=${rawValue(a)}`)
+          .join(", ")})`;
+        const sentence = explainContractError(decoded.errorName, args, context);
+        const message = sentence
+          ? `${prefix}${sentence} (${decoded.errorName})`
+          : `${prefix}reverted with ${formatContractError(decoded.errorName, inputs, args)}`;
+        return new EaiContractError(decoded.errorName, args, message, { cause: err, raw });
       } catch {
         // not one of ours: fall through to viem's message
       }
