@@ -217,7 +217,7 @@ describe("eai CLI", () => {
     expect(words.stdout).toContain("is not registered as a provider.");
     expect(words.stdout).toContain("Stake: 13 EAI.");
     expect(JSON.parse(after.stdout)).toMatchObject({
-      summary: { stake: "13000000000000000000", slashes: 0 },
+      summary: { stake: "13", slashes: 0 },
     });
     const cannot = await eai(["provider", "unstake", "100", "--rpc", rpc, "--deployments", dir, "--json"], {
       EAI_PRIVATE_KEY: KEY,
