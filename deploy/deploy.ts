@@ -18,7 +18,11 @@ import { fileURLToPath } from "node:url";
 import type { Address, PublicClient } from "viem";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import EAIProtocol, { DEFAULT_SETTLEMENT, TimelockModule } from "./ignition/modules/EAIProtocol.ts";
+import EAIProtocol, {
+  DEFAULT_MARKET,
+  DEFAULT_SETTLEMENT,
+  TimelockModule,
+} from "./ignition/modules/EAIProtocol.ts";
 import { PROTOCOL_CONTRACTS, parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
 
 export const DEPLOYMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "deployments");
@@ -35,6 +39,12 @@ export interface DeployOptions {
    * Explicit `parameters` always win. Default: true on chain 31337 only.
    */
   devDefaults?: boolean;
+  /**
+   * The market's priority window in seconds (tier-3 providers only), instead of the 30 s default. `npm start`
+   * deploys its own local chain with 0: no provider there can be tier 3, so the window would delay every task by
+   * its length and protect nobody (docs/PARAMETERS.md). An explicit `parameters.marketParams` wins.
+   */
+  priorityWindow?: number;
 }
 
 /** First block at which `address` has code (binary search between `from` and `to`). */
@@ -93,6 +103,9 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
     mnistCreator: fallback,
     // local networks: one-second draw steps, so a REDUNDANT task's draws fill in seconds (production: 10 s)
     ...(dev ? { settlementParams: { ...DEFAULT_SETTLEMENT, drawStep: 1 } } : {}),
+    ...(options.priorityWindow === undefined
+      ? {}
+      : { marketParams: { ...DEFAULT_MARKET, priorityWindow: options.priorityWindow } }),
     ...protocolParameters,
   };
   if (!dev && resolved.initialHolder === timelock.address) {
