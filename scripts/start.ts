@@ -30,7 +30,7 @@
  * port it needs is free before starting anything.
  */
 import type { ChildProcess } from "node:child_process";
-import { realpathSync } from "node:fs";
+import { closeSync, openSync, readFileSync, realpathSync, writeSync } from "node:fs";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -112,6 +112,8 @@ const DEPLOYMENTS_DIR = args.values["state-dir"]
   : join(ROOT, "deploy/deployments");
 const WEB = join(ROOT, "web");
 
+/** Every service's stdout and stderr: chain.log, indexer.log, worker-<n>.log, web.log. */
+const LOGS = join(STATE, "logs");
 /** Every process started here is listed in this file while it runs (see scripts/supervisor.ts). */
 const PID_FILE = join(STATE, "processes.json");
 /** How long a worker finishes in-flight steps at shutdown (the state is reset at the next start anyway). */
@@ -196,23 +198,55 @@ async function waitFor(what: string, check: () => Promise<unknown>, timeoutMs: n
   console.log(`✓ ${what} ready (${((Date.now() - start) / 1000).toFixed(1)} s)`);
 }
 
-/** Starts a long-running service; its exit (other than at shutdown) stops the whole network. */
+/** The log file of a service: <state>/logs/<file>.log. */
+function logFile(file: string): string {
+  return join(LOGS, `${file}.log`);
+}
+
+/** The last `lines` lines of a log file ("" when it cannot be read). */
+function logTail(path: string, lines = 20): string {
+  try {
+    const text = readFileSync(path, "utf8").trimEnd();
+    return text.split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Starts a long-running service, its stdout and stderr appended to <state>/logs/<log>.log; its exit (other than at
+ * shutdown) stops the whole network, after printing the end of its log.
+ */
 function service(
   name: string,
+  log: string,
   [cmd, ...argv]: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; ports?: number[] } = {},
 ): ChildProcess {
   if (!supervisor || cmd === undefined) throw new Error(`cannot start ${name}`);
-  return supervisor.spawn(
-    name,
-    cmd,
-    argv,
-    { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, ports: opts.ports },
-    (code, signal) => {
-      console.error(`${name} exited (${signal ?? code})`);
-      stop(1);
-    },
-  );
+  const path = logFile(log);
+  const fd = openSync(path, "a");
+  writeSync(fd, `--- ${name} started ${new Date().toISOString()}: ${[cmd, ...argv].join(" ")}\n`);
+  try {
+    return supervisor.spawn(
+      name,
+      cmd,
+      argv,
+      {
+        cwd: opts.cwd ?? ROOT,
+        env: { ...process.env, ...opts.env },
+        ports: opts.ports,
+        stdio: ["ignore", fd, fd],
+      },
+      (code, signal) => {
+        const tail = logTail(path);
+        console.error(`${name} exited (${signal ?? code}); end of ${path}:\n${tail}`);
+        stop(1);
+      },
+    );
+  } finally {
+    closeSync(fd); // the child holds its own copy
+  }
 }
 
 /** Runs a command to completion (supervised too: it is stopped with everything else). */
@@ -394,7 +428,7 @@ async function main(): Promise<void> {
   await checkPorts();
   // Fresh state for a fresh chain.
   await rm(STATE, { recursive: true, force: true });
-  await mkdir(STATE, { recursive: true });
+  await mkdir(LOGS, { recursive: true });
   supervisor = new Supervisor({ pidFile: PID_FILE, graceMs: DEFAULT_STOP_GRACE_MS });
   await supervisor.start();
 
@@ -402,6 +436,7 @@ async function main(): Promise<void> {
     console.log(`starting the local chain on ${rpcUrl}…`);
     service(
       "the local chain",
+      "chain",
       [...bin("hardhat"), "node", "--hostname", "127.0.0.1", "--port", String(port)],
       {
         ports: [port],
@@ -418,6 +453,9 @@ async function main(): Promise<void> {
   await run("the deployment", [...bin("hardhat"), "run", "deploy/run.ts", "--network", "localhost"], {
     EAI_RPC_URL: rpcUrl,
     EAI_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR,
+    // The chain started here is new, so no provider on it can be tier 3: a priority window would only make every
+    // task wait its length (30 s by default). Deployments elsewhere (--rpc, `npm run deploy`) keep the default.
+    ...(localChain ? { EAI_PRIORITY_WINDOW: "0" } : {}),
   });
   const chainId = Number(z.string().parse(await rpc(rpcUrl, "eth_chainId")));
   const deploymentsDir = DEPLOYMENTS_DIR;
@@ -452,6 +490,7 @@ async function main(): Promise<void> {
   if (withIndexer) {
     service(
       "the indexer",
+      "indexer",
       [...bin("ponder"), "start", "-H", "127.0.0.1", "-p", String(indexerPort), "--schema", "eai"],
       {
         cwd: join(ROOT, "indexer"),
@@ -494,6 +533,7 @@ async function main(): Promise<void> {
       await writeFile(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
       service(
         `worker ${i + 1}`,
+        `worker-${i + 1}`,
         [process.execPath, "worker/bin/eai-worker.js", "start", "--config", join(dir, "config.json")],
         { env: { EAI_WORKER_PRIVATE_KEY: w.key }, ports: [w.metricsPort] },
       );
@@ -510,7 +550,7 @@ async function main(): Promise<void> {
       console.log("building the web app (next build, about 75 s on 2 cores)…");
       await run("the web build", [...bin("next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" }, WEB);
     }
-    service("the web app", [...bin("next"), "start", "-H", "127.0.0.1", "-p", String(webPort)], {
+    service("the web app", "web", [...bin("next"), "start", "-H", "127.0.0.1", "-p", String(webPort)], {
       cwd: WEB,
       ports: [webPort],
       env: {
@@ -562,6 +602,15 @@ async function main(): Promise<void> {
     }
     console.log("Try: npm run eai -- task submit --help");
   }
+  console.log(`\nLogs (one JSON object a line for the workers): ${LOGS}/`);
+  for (const f of [
+    ...(localChain ? ["chain"] : []),
+    ...(withIndexer ? ["indexer"] : []),
+    ...workers.map((_, i) => `worker-${i + 1}`),
+  ]) {
+    console.log(`  ${logFile(f)}`);
+  }
+  if (withWeb) console.log(`  ${logFile("web")}`);
   console.log(`\nProcesses: ${PID_FILE}. Press Ctrl-C to stop.`);
 }
 
