@@ -49,16 +49,6 @@ export default defineConfig({
     },
   },
   networks: {
-    // The node `npm start` runs (`hardhat node` uses the network named "node"): a transaction is mined at once, and
-    // an empty block every second keeps time moving on an idle chain. Blocks may share a timestamp, so that the
-    // chain's clock follows wall time however many transactions arrive (otherwise every block is at least a second
-    // after the one before it, and the clock runs ahead: ~325 s in 35 minutes of traffic).
-    node: {
-      type: "edr-simulated",
-      chainType: "l1",
-      allowBlocksWithSameTimestamp: true,
-      mining: { auto: true, interval: 1000 },
-    },
     // The local node `npm start` runs, or any RPC given with EAI_RPC_URL (and EAI_DEPLOYER_KEY for a real chain).
     localhost: {
       type: "http",

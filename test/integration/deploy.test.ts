@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { parseEventLogs } from "viem";
 
 import { deployProtocol } from "../../deploy/deploy.ts";
 import { DEFAULT_MARKET } from "../../deploy/ignition/modules/EAIProtocol.ts";
@@ -20,10 +19,7 @@ async function deployed(options: Parameters<typeof deployProtocol>[1]) {
     eventName: "MarketParamsUpdated",
     fromBlock: 0n,
   });
-  return {
-    params: await contracts.market.read.marketParams(),
-    updates: parseEventLogs({ abi: contracts.market.abi, logs }),
-  };
+  return { params: await contracts.market.read.marketParams(), updates: logs };
 }
 
 describe("deployment market parameters", () => {
