@@ -44,6 +44,8 @@ const BASE = z.coerce
   .max(60_000)
   .parse(process.env.PORT_BASE ?? 8951);
 const PORTS = { chain: BASE, blob: BASE + 1, indexer: BASE + 33_500, metrics: BASE + 800 };
+/** A task not verified within this long counts as timed out (reported, left out of the percentiles). */
+const TASK_TIMEOUT_MS = 90_000;
 /** Targets of issue #17 (p50, seconds). */
 const TARGET_S = { zk: 3, redundant: 5 } as const;
 
@@ -112,7 +114,7 @@ try {
         : { model: onnxId, mode, reward: parseEther("5"), input: onnx!.sampleInput.bytes(), redundancy: 3 },
     );
     const t1 = performance.now();
-    const result = await client.waitForResult(submitted.taskId, { pollMs: 100, timeoutMs: 180_000 });
+    const result = await client.waitForResult(submitted.taskId, { pollMs: 100, timeoutMs: TASK_TIMEOUT_MS });
     const t2 = performance.now();
     if (result.mode !== mode) throw new Error(`task ${submitted.taskId}: ${result.mode} result`);
     if (result.mode === "zk" && result.prediction !== digit.label) {
@@ -125,8 +127,18 @@ try {
   const rows: string[] = [];
   for (const mode of ["zk", "redundant"] as const) {
     const samples: Sample[] = [];
+    const timedOut: string[] = [];
     for (let i = 0; i < TASKS; i++) {
-      const s = await measure(mode, i);
+      let s: Sample;
+      try {
+        s = await measure(mode, i);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (!/after \d+ ms/.test(message)) throw err;
+        timedOut.push(message);
+        console.log(`  ${mode}: ${message}`);
+        continue;
+      }
       samples.push(s);
       console.log(`  ${mode} task ${s.taskId}: ${s.totalS.toFixed(2)} s (submit ${s.submitS.toFixed(2)} s)`);
     }
@@ -137,7 +149,8 @@ try {
       p95S: percentile(totals, 95),
       submitP50S: median(samples.map((s) => s.submitS)),
       targetP50S: TARGET_S[mode],
-      met: median(totals) <= TARGET_S[mode],
+      met: median(totals) <= TARGET_S[mode] && timedOut.length === 0,
+      timedOut,
       samples,
     };
     results[mode] = summary;
@@ -146,7 +159,7 @@ try {
         .toFixed(2)
         .padStart(6)} | ${summary.submitP50S.toFixed(2).padStart(6)} | ≤ ${TARGET_S[mode]} s | ${
         summary.met ? "yes" : "**no**"
-      } |`,
+      } | ${timedOut.length} |`,
     );
   }
 
@@ -156,8 +169,8 @@ try {
   const driftS = Number(BigInt(block.timestamp)) - Math.floor(Date.now() / 1000);
   const loadAfter = load();
 
-  console.log("\n| mode      | p50 s  | p95 s  | submit | target | met |");
-  console.log("|-----------|-------:|-------:|-------:|--------|-----|");
+  console.log("\n| mode      | p50 s  | p95 s  | submit | target | met | timed out |");
+  console.log("|-----------|-------:|-------:|-------:|--------|-----|----------:|");
   for (const r of rows) console.log(r);
   console.log(
     `\n${TASKS} tasks per mode, one at a time; priority window ${params.priorityWindow} s; chain clock − wall clock ` +
