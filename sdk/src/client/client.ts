@@ -705,7 +705,20 @@ export function createEaiClient(config: EaiClientConfig) {
       const state = await read("TaskMarket.getTaskState", () => contracts.market.read.getTaskState([taskId]));
       const status = taskStatusName(state.status);
       if (status === "None") throw new EaiError("not-found", `task ${taskId} does not exist`);
-      if (status === "Completed") return verifyResult(taskId);
+      if (status === "Completed") {
+        try {
+          return await verifyResult(taskId);
+        } catch (err) {
+          // The next read saw the task not Completed (or its TaskCompleted log not there yet): a node answering
+          // from a state it has not committed (anvil 1.7 while it mines) or a replica behind the one that said
+          // Completed. Ask again until the timeout instead of failing on a result that is about to be there.
+          const transient =
+            err instanceof EaiError && (err.code === "task-not-completed" || err.code === "not-found");
+          if (!transient || Date.now() + pollMs > until) throw err;
+          await new Promise((r) => setTimeout(r, pollMs));
+          continue;
+        }
+      }
       if (status === "Cancelled" || status === "Refunded") {
         throw new EaiError(
           "task-not-completed",
