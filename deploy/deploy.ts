@@ -20,6 +20,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import EAIProtocol, {
   DEFAULT_REWARD_PARAMS,
+  DEFAULT_MARKET,
   DEFAULT_SETTLEMENT,
   TimelockModule,
 } from "./ignition/modules/EAIProtocol.ts";
@@ -39,6 +40,12 @@ export interface DeployOptions {
    * Explicit `parameters` always win. Default: true on chain 31337 only.
    */
   devDefaults?: boolean;
+  /**
+   * The market's priority window in seconds (tier-3 providers only), instead of the 30 s default. `npm start`
+   * deploys its own local chain with 0: no provider there can be tier 3, so the window would delay every task by
+   * its length and protect nobody (docs/PARAMETERS.md). An explicit `parameters.marketParams` wins.
+   */
+  priorityWindow?: number;
 }
 
 /** First block at which `address` has code (binary search between `from` and `to`). */
@@ -109,6 +116,9 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
           },
         }
       : {}),
+    ...(options.priorityWindow === undefined
+      ? {}
+      : { marketParams: { ...DEFAULT_MARKET, priorityWindow: options.priorityWindow } }),
     ...protocolParameters,
   };
   if (!dev && resolved.initialHolder === timelock.address) {

@@ -13,14 +13,19 @@
  *   npm start -- --web-port 3001           other ports: --blob-port, --indexer-port, --web-port, --metrics-port
  *                                          (first worker's; the others count up)
  *   npm start -- --state-dir /tmp/eai      keep state (and the deployment record) elsewhere than .state/
+ *   npm start -- --fresh                   start from nothing: a new chain, deployment, index, blobs and worker keys
  *
  * Models: the MNIST digits ZK model (id 1, deployed with the protocol) and, on a local chain, the demo models of
  * deploy/demo-models.ts (id 2 tiny-mlp ONNX, id 3 byte-sum WASM) for REDUNDANT tasks; sample inputs for each are
  * written to <state>/demo/.
  *
- * State (blobs, worker state, the indexer's PGlite database) lives in .state/ and is reset at every start, since
- * the local chain starts empty. The web app is built on first start (and whenever web/ or the SDK changed since
- * the last build), then served by `next start`.
+ * State lives in .state/ (or --state-dir) and is kept across restarts of the local chain: the chain (anvil's state
+ * file chain/state.json, written every 5 minutes and when the chain stops, history included), the deployment
+ * record, the demo models, blobs, each worker's folder (keys, in-flight tasks) and the indexer's PGlite database,
+ * which is reused while it belongs to the same chain (genesis hash and market address) and the same indexer code,
+ * and rebuilt otherwise. `--fresh`, or a state folder without a chain state file, starts from nothing; so does
+ * --rpc (the deployment goes to that node each time). Logs: <state>/logs/. The web app is built on first start (and
+ * whenever web/ or the SDK changed since the last build), then served by `next start`.
  *
  * Stopping: Ctrl-C, SIGTERM or SIGHUP (to this process or to its whole process group, e.g. a closed terminal), or
  * the exit of its parent (`kill <pid of npm>`: npm exits without passing SIGTERM on) stop every process started
@@ -30,9 +35,10 @@
  * port it needs is free before starting anything.
  */
 import type { ChildProcess } from "node:child_process";
-import { realpathSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, realpathSync, writeSync } from "node:fs";
 import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createPublicClient, createWalletClient, http, parseEther, type Chain, type Hex } from "viem";
@@ -70,13 +76,14 @@ const args = parseArgs({
     "web-port": { type: "string", default: "3000" },
     "metrics-port": { type: "string", default: "9464" },
     "state-dir": { type: "string" },
+    fresh: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   },
 });
 if (args.values.help) {
   console.log(
     "usage: npm start [-- --port N] [--rpc URL] [--workers N] [--blob-port N] [--indexer-port N] [--web-port N]\n" +
-      "                    [--metrics-port N] [--state-dir DIR] [--no-indexer] [--no-web]",
+      "                    [--metrics-port N] [--state-dir DIR] [--fresh] [--no-indexer] [--no-web]",
   );
   process.exit(0);
 }
@@ -112,12 +119,24 @@ const DEPLOYMENTS_DIR = args.values["state-dir"]
   : join(ROOT, "deploy/deployments");
 const WEB = join(ROOT, "web");
 
+/** The local chain's state (anvil --state): loaded at start, written every CHAIN_STATE_INTERVAL_S and at stop. */
+const CHAIN_STATE = join(STATE, "chain", "state.json");
+/** What the kept state belongs to (chain, deployment, indexer code): a mismatch rebuilds the index. */
+const INDEX_OWNER_FILE = join(STATE, "indexer-owner.json");
+const DEMO_MODELS_FILE = join(STATE, "demo-models.json");
+/** Seconds between anvil's state dumps (a dump of 100k tasks of history takes ~20 s, so not more often). */
+const CHAIN_STATE_INTERVAL_S = 300;
+/** How long the chain may take to write its state when it stops (SIGKILL after that). */
+const CHAIN_STOP_GRACE_MS = 120_000;
+/** Every service's stdout and stderr: chain.log, indexer.log, worker-<n>.log, web.log. */
+const LOGS = join(STATE, "logs");
 /** Every process started here is listed in this file while it runs (see scripts/supervisor.ts). */
 const PID_FILE = join(STATE, "processes.json");
 /** How long a worker finishes in-flight steps at shutdown (the state is reset at the next start anyway). */
 const WORKER_SHUTDOWN_GRACE_MS = 3_000;
 
 let supervisor: Supervisor | undefined;
+let chainProcess: ChildProcess | undefined;
 let blobStore: BlobStore | undefined;
 let stopping = false;
 
@@ -131,9 +150,10 @@ function stop(code = 0, why?: string): void {
   stopping = true;
   console.log(`\nstopping${why ? ` (${why})` : ""}…`);
   // Should anything hang, exit anyway; the reaper then finishes the job.
-  setTimeout(() => process.exit(code), DEFAULT_STOP_GRACE_MS + 10_000).unref();
+  setTimeout(() => process.exit(code), CHAIN_STOP_GRACE_MS + DEFAULT_STOP_GRACE_MS + 10_000).unref();
   void (async () => {
     try {
+      await stopChain();
       const killed = (await supervisor?.stopAll()) ?? [];
       if (killed.length > 0) {
         console.log(
@@ -146,6 +166,25 @@ function stop(code = 0, why?: string): void {
       process.exit(code);
     }
   })();
+}
+/** Stops the local chain first, giving it time to write its state file (anvil does so on SIGTERM). */
+async function stopChain(): Promise<void> {
+  const chain = chainProcess;
+  if (!chain?.pid || chain.exitCode !== null || chain.signalCode !== null) return;
+  console.log("  saving the chain's state…");
+  const exited = new Promise<boolean>((done) => {
+    const timer = setTimeout(() => done(false), CHAIN_STOP_GRACE_MS);
+    chain.once("exit", () => {
+      clearTimeout(timer);
+      done(true);
+    });
+  });
+  try {
+    process.kill(-chain.pid, "SIGTERM");
+  } catch {
+    return; // gone
+  }
+  if (!(await exited)) console.log(`  the chain did not stop within ${CHAIN_STOP_GRACE_MS / 1000} s`);
 }
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(0, signal));
 // Under `npm start` the parent is npm, which exits on SIGTERM without passing it on: this process is then
@@ -196,23 +235,56 @@ async function waitFor(what: string, check: () => Promise<unknown>, timeoutMs: n
   console.log(`✓ ${what} ready (${((Date.now() - start) / 1000).toFixed(1)} s)`);
 }
 
-/** Starts a long-running service; its exit (other than at shutdown) stops the whole network. */
+/** The log file of a service: <state>/logs/<file>.log. */
+function logFile(file: string): string {
+  return join(LOGS, `${file}.log`);
+}
+
+/** The last `lines` lines of a log file ("" when it cannot be read). */
+function logTail(path: string, lines = 20): string {
+  try {
+    const text = readFileSync(path, "utf8").trimEnd();
+    return text.split("\n").slice(-lines).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Starts a long-running service, its stdout and stderr appended to <state>/logs/<log>.log; its exit (other than at
+ * shutdown) stops the whole network, after printing the end of its log.
+ */
 function service(
   name: string,
+  log: string,
   [cmd, ...argv]: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; ports?: number[] } = {},
 ): ChildProcess {
   if (!supervisor || cmd === undefined) throw new Error(`cannot start ${name}`);
-  return supervisor.spawn(
-    name,
-    cmd,
-    argv,
-    { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, ports: opts.ports },
-    (code, signal) => {
-      console.error(`${name} exited (${signal ?? code})`);
-      stop(1);
-    },
-  );
+  const path = logFile(log);
+  const fd = openSync(path, "a");
+  writeSync(fd, `--- ${name} started ${new Date().toISOString()}: ${[cmd, ...argv].join(" ")}\n`);
+  try {
+    return supervisor.spawn(
+      name,
+      cmd,
+      argv,
+      {
+        cwd: opts.cwd ?? ROOT,
+        env: { ...process.env, ...opts.env },
+        ports: opts.ports,
+        stdio: ["ignore", fd, fd],
+      },
+      (code, signal) => {
+        if (stopping) return;
+        const tail = logTail(path);
+        console.error(`${name} exited (${signal ?? code}); end of ${path}:\n${tail}`);
+        stop(1);
+      },
+    );
+  } finally {
+    closeSync(fd); // the child holds its own copy
+  }
 }
 
 /** Runs a command to completion (supervised too: it is stopped with everything else). */
@@ -333,6 +405,31 @@ async function webBuildStale(): Promise<boolean> {
   return Math.max(...sources) > built;
 }
 
+/** The anvil binary of this platform's package (`@foundry-rs/anvil` installs it; no postinstall needed). */
+function anvilBin(): string {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  const pkg = `@foundry-rs/anvil-${process.platform}-${arch}`;
+  const path = join(ROOT, "node_modules", pkg, "bin", process.platform === "win32" ? "anvil.exe" : "anvil");
+  if (!existsSync(path)) {
+    throw new Error(
+      `${pkg} is not installed: run npm install (anvil ships linux and macOS x64/arm64 and windows x64 builds)`,
+    );
+  }
+  return path;
+}
+
+/** sha256 over the indexer's code (config, schema, handlers, API) and its Ponder version. */
+async function indexerCodeHash(): Promise<string> {
+  const dir = join(ROOT, "indexer");
+  const files = ["ponder.config.ts", "ponder.schema.ts", "package.json"];
+  for (const entry of await readdir(join(dir, "src"), { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) files.push(join(entry.parentPath, entry.name).slice(dir.length + 1));
+  }
+  const hash = createHash("sha256");
+  for (const f of files.sort()) hash.update(`${f}\0`).update(await readFile(join(dir, f)));
+  return hash.digest("hex");
+}
+
 function devAccount(index: number) {
   const account = mnemonicToAccount(MNEMONIC, { addressIndex: index });
   const key = account.getHdKey().privateKey;
@@ -392,34 +489,65 @@ async function fundWorkers(
 async function main(): Promise<void> {
   await clearLeftovers();
   await checkPorts();
-  // Fresh state for a fresh chain.
-  await rm(STATE, { recursive: true, force: true });
-  await mkdir(STATE, { recursive: true });
+  // Keep the state of the local chain unless told otherwise or there is none; anything else starts from nothing.
+  const keep = localChain && !args.values.fresh && existsSync(CHAIN_STATE);
+  if (!keep) await rm(STATE, { recursive: true, force: true });
+  await mkdir(LOGS, { recursive: true });
+  await mkdir(join(STATE, "chain"), { recursive: true });
+  console.log(
+    keep
+      ? `keeping the state in ${STATE} (chain, deployment, index, blobs, worker keys; npm start -- --fresh to reset)`
+      : `fresh state in ${STATE}${args.values.fresh ? " (--fresh)" : localChain ? " (no chain state yet)" : " (--rpc)"}`,
+  );
   supervisor = new Supervisor({ pidFile: PID_FILE, graceMs: DEFAULT_STOP_GRACE_MS });
   await supervisor.start();
 
   if (localChain) {
     console.log(`starting the local chain on ${rpcUrl}…`);
-    service(
+    // anvil: a transaction is mined at once and an empty block every second (an idle chain's clock would stand
+    // still otherwise, and priority windows, deadlines and reveal windows never pass); blocks may share a second,
+    // so the chain's clock follows wall time. Hardhat's 20 development accounts (same mnemonic), chain id 31337.
+    chainProcess = service(
       "the local chain",
-      [...bin("hardhat"), "node", "--hostname", "127.0.0.1", "--port", String(port)],
-      {
-        ports: [port],
-      },
+      "chain",
+      [
+        anvilBin(),
+        ...["--host", "127.0.0.1", "--port", String(port), "--chain-id", "31337", "--accounts", "20"],
+        ...["--block-time", "1", "--mixed-mining"],
+        ...["--state", CHAIN_STATE, "--state-interval", String(CHAIN_STATE_INTERVAL_S)],
+      ],
+      { ports: [port] },
     );
-    await waitFor("chain", () => rpc(rpcUrl, "eth_chainId"), 120_000);
-    // Automine only mines on transactions, so an idle chain's clock stands still and priority windows, deadlines
-    // and reveal windows would never pass: also mine an empty block every second.
-    await rpc(rpcUrl, "evm_setIntervalMining", [1000]);
+    await waitFor(keep ? "chain (state loaded)" : "chain", () => rpc(rpcUrl, "eth_chainId"), 600_000);
   } else {
     await waitFor(`RPC ${rpcUrl}`, () => rpc(rpcUrl, "eth_chainId"), 30_000);
   }
 
-  await run("the deployment", [...bin("hardhat"), "run", "deploy/run.ts", "--network", "localhost"], {
-    EAI_RPC_URL: rpcUrl,
-    EAI_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR,
-  });
   const chainId = Number(z.string().parse(await rpc(rpcUrl, "eth_chainId")));
+  const deploymentFile = join(DEPLOYMENTS_DIR, `${chainId}.json`);
+  if (keep) {
+    // The kept chain must hold the kept deployment; never run services against another chain's records.
+    const kept = existsSync(deploymentFile)
+      ? parseDeployment(JSON.parse(await readFile(deploymentFile, "utf8")))
+      : undefined;
+    const code = kept
+      ? z.string().parse(await rpc(rpcUrl, "eth_getCode", [kept.contracts.TaskMarket.address, "latest"]))
+      : "0x";
+    if (code === "0x") {
+      throw new Error(
+        `the chain state in ${CHAIN_STATE} does not hold the deployment of ${deploymentFile}: ` +
+          "start with npm start -- --fresh",
+      );
+    }
+  } else {
+    await run("the deployment", [...bin("hardhat"), "run", "deploy/run.ts", "--network", "localhost"], {
+      EAI_RPC_URL: rpcUrl,
+      EAI_DEPLOYMENTS_DIR: DEPLOYMENTS_DIR,
+      // The chain started here is new, so no provider on it can be tier 3: a priority window would only make every
+      // task wait its length (30 s by default). Deployments elsewhere (--rpc, `npm run deploy`) keep the default.
+      ...(localChain ? { EAI_PRIORITY_WINDOW: "0" } : {}),
+    });
+  }
   const deploymentsDir = DEPLOYMENTS_DIR;
   const deployment = parseDeployment(
     JSON.parse(await readFile(join(deploymentsDir, `${chainId}.json`), "utf8")),
@@ -438,7 +566,20 @@ async function main(): Promise<void> {
 
   // Demo models for REDUNDANT tasks (ONNX + WASM), registered from the deployer; sample inputs in <state>/demo/.
   let demoModels: RegisteredDemoModel[] = [];
-  if (localChain) {
+  if (keep && existsSync(DEMO_MODELS_FILE)) {
+    demoModels = z
+      .array(
+        z.object({
+          name: z.string(),
+          kind: z.enum(["onnx", "wasm"]),
+          modelId: z.coerce.bigint(),
+          artifactURI: z.string(),
+          description: z.string(),
+        }),
+      )
+      .parse(JSON.parse(await readFile(DEMO_MODELS_FILE, "utf8")));
+    console.log(`✓ demo models kept (${demoModels.map((m) => `${m.modelId} ${m.name}`).join(", ")})`);
+  } else if (localChain) {
     demoModels = await registerDemoModels({
       publicClient: createPublicClient({ chain: localChainOf(chainId), transport: http(rpcUrl) }),
       wallet: deployerWallet(chainId),
@@ -446,12 +587,38 @@ async function main(): Promise<void> {
       blobStoreUrl: blobStore.url,
     });
     await writeDemoInputs(join(STATE, "demo"));
+    await writeFile(
+      DEMO_MODELS_FILE,
+      `${JSON.stringify(demoModels, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`,
+    );
     console.log(`✓ demo models registered (${demoModels.map((m) => `${m.modelId} ${m.name}`).join(", ")})`);
   }
 
   if (withIndexer) {
+    // Reuse the index only for the chain and the indexer code it was built from (a new chain with the same
+    // addresses would otherwise be served the old chain's data, and Ponder refuses a schema of other code).
+    const genesis = z
+      .object({ hash: z.string() })
+      .parse(await rpc(rpcUrl, "eth_getBlockByNumber", ["0x0", false])).hash;
+    const owner = {
+      chainId,
+      genesis,
+      market: deployment.contracts.TaskMarket.address.toLowerCase(),
+      code: await indexerCodeHash(),
+    };
+    const previous = existsSync(INDEX_OWNER_FILE) ? await readFile(INDEX_OWNER_FILE, "utf8") : "";
+    const pglite = join(STATE, "pglite");
+    if (previous !== JSON.stringify(owner)) {
+      if (existsSync(pglite))
+        console.log("the kept index belongs to another chain or indexer code: rebuilding it");
+      await rm(pglite, { recursive: true, force: true });
+      await writeFile(INDEX_OWNER_FILE, JSON.stringify(owner));
+    } else if (existsSync(pglite)) {
+      console.log("reusing the kept index (Ponder resumes from its checkpoint)");
+    }
     service(
       "the indexer",
+      "indexer",
       [...bin("ponder"), "start", "-H", "127.0.0.1", "-p", String(indexerPort), "--schema", "eai"],
       {
         cwd: join(ROOT, "indexer"),
@@ -472,7 +639,11 @@ async function main(): Promise<void> {
     metricsPort: metricsPort + i,
   }));
   if (workers.length > 0) {
-    if (localChain) await fundWorkers(deployment, chainId, workers);
+    // Workers of a kept chain were funded (and have staked) already; new ones (a larger --workers) are funded here.
+    const unfunded = keep
+      ? workers.filter((_, i) => !existsSync(join(STATE, `worker-${i + 1}`, "config.json")))
+      : workers;
+    if (localChain && unfunded.length > 0) await fundWorkers(deployment, chainId, unfunded);
     for (const [i, w] of workers.entries()) {
       const dir = join(STATE, `worker-${i + 1}`);
       await mkdir(dir, { recursive: true });
@@ -486,7 +657,7 @@ async function main(): Promise<void> {
         minReward: { [deployment.contracts.EAIToken.address]: "1" },
         maxBond: parseEther("1000").toString(),
         stakeTarget: parseEther("1000").toString(),
-        pollIntervalMs: 500,
+        pollIntervalMs: 250, // a local chain answers in microseconds: each task phase waits half of this on average
         bandwidthMbps: 1000,
         metrics: { host: "127.0.0.1", port: w.metricsPort },
         shutdownGraceMs: WORKER_SHUTDOWN_GRACE_MS,
@@ -494,6 +665,7 @@ async function main(): Promise<void> {
       await writeFile(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
       service(
         `worker ${i + 1}`,
+        `worker-${i + 1}`,
         [process.execPath, "worker/bin/eai-worker.js", "start", "--config", join(dir, "config.json")],
         { env: { EAI_WORKER_PRIVATE_KEY: w.key }, ports: [w.metricsPort] },
       );
@@ -510,7 +682,7 @@ async function main(): Promise<void> {
       console.log("building the web app (next build, about 75 s on 2 cores)…");
       await run("the web build", [...bin("next"), "build"], { NEXT_TELEMETRY_DISABLED: "1" }, WEB);
     }
-    service("the web app", [...bin("next"), "start", "-H", "127.0.0.1", "-p", String(webPort)], {
+    service("the web app", "web", [...bin("next"), "start", "-H", "127.0.0.1", "-p", String(webPort)], {
       cwd: WEB,
       ports: [webPort],
       env: {
@@ -525,7 +697,7 @@ async function main(): Promise<void> {
     await waitFor("web app", () => httpOk(`http://127.0.0.1:${webPort}/api/health`), 120_000);
   }
 
-  console.log("\nEAI network is up");
+  console.log(`\nEAI network is up (${keep ? "state kept" : "fresh state"} in ${STATE})`);
   console.log(`  RPC              ${rpcUrl} (chain ${chainId})`);
   console.log(`  blob store       ${blobStore.url}`);
   if (withIndexer) {
@@ -562,6 +734,15 @@ async function main(): Promise<void> {
     }
     console.log("Try: npm run eai -- task submit --help");
   }
+  console.log(`\nLogs (one JSON object a line for the workers): ${LOGS}/`);
+  for (const f of [
+    ...(localChain ? ["chain"] : []),
+    ...(withIndexer ? ["indexer"] : []),
+    ...workers.map((_, i) => `worker-${i + 1}`),
+  ]) {
+    console.log(`  ${logFile(f)}`);
+  }
+  if (withWeb) console.log(`  ${logFile("web")}`);
   console.log(`\nProcesses: ${PID_FILE}. Press Ctrl-C to stop.`);
 }
 

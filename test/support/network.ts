@@ -51,6 +51,8 @@ export interface NetworkOptions {
   workers?: number;
   /** Start the web app (default true; needs `npm run build:web` first). */
   web?: boolean;
+  /** Pass --fresh: start from nothing even when `stateDir` holds a kept chain (default false). */
+  fresh?: boolean;
   timeoutMs?: number;
 }
 
@@ -92,7 +94,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * timeout) the network is stopped and the error carries the end of its output.
  */
 export async function startNetwork(options: NetworkOptions): Promise<Network> {
-  const { ports, stateDir, workers = 1, web = true, timeoutMs = 240_000 } = options;
+  const { ports, stateDir, workers = 1, web = true, fresh = false, timeoutMs = 240_000 } = options;
   if (web && ports.web === undefined) throw new Error("startNetwork: ports.web is needed with the web app");
   const argv = [
     "scripts/start.ts",
@@ -109,6 +111,7 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     "--state-dir",
     stateDir,
     ...(web ? ["--web-port", String(ports.web)] : ["--no-web"]),
+    ...(fresh ? ["--fresh"] : []),
   ];
   // The launcher itself, on this Node (the project's, as vitest runs on it): not through npx, which exits on
   // SIGTERM at once while the launcher is still stopping its services, so that waiting for `child` to exit would

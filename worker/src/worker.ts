@@ -90,6 +90,15 @@ const MAX_DIRECT_BACKLOG = 32;
 const RECENT_EXECUTORS = 256;
 /** Gas floor for submitProof: the pairing must never run short (verifiers return false instead of reverting). */
 const SUBMIT_PROOF_MIN_GAS = 700_000n;
+/**
+ * Gas floor for revealResult: whichever reveal is mined last settles the task (pays, slashes and rates every member;
+ * ~247k gas for 3 members, bench:gas), but the estimate is made against the state before the other members'
+ * reveals, which is ~78k. Reveals sent together (the usual case: every member sees the last commit in the same
+ * block) then ran out of gas, and the task waited for its whole reveal window (600 s) to be finalized.
+ */
+export function revealMinGas(redundancy: number): bigint {
+  return 120_000n + 60_000n * BigInt(redundancy);
+}
 const ENVELOPE_MAGIC = [0x45, 0x41, 0x49, 0x45, 0x01]; // "EAIE" v1
 /** Catch-up window: how much older than (head time − the market's lifetime bound) the first block read may be. */
 const CATCH_UP_MARGIN_SEC = 3_600n;
@@ -1467,6 +1476,7 @@ export class ProviderWorker {
           ...market,
           functionName: "revealResult",
           args: [taskId, spec, task.resultHash as Hex, task.salt as Hex, task.outputUri ?? ""],
+          minGas: revealMinGas(spec.redundancy),
           previousHashes: previous,
           alreadyDone: async () => (await myClaim()).resultHash !== `0x${"00".repeat(32)}`,
         });

@@ -30,6 +30,24 @@ export const MNIST_MLP = {
   minExecWindow: 60,
 } as const;
 
+/**
+ * TaskMarket's constructor defaults of `MarketParams` (docs/PARAMETERS.md). The module sets them again through the
+ * `marketParams` parameter, so that a deployment may choose its own, e.g. `priorityWindow: 0` on the local network
+ * `npm start` runs (no tier-3 provider can exist on a new chain, so the window would only delay every task).
+ */
+export const DEFAULT_MARKET = {
+  providerBps: 8000,
+  treasuryBps: 1500,
+  creatorBps: 500,
+  zkBondRatioBps: 1000,
+  redundantBondRatioBps: 15_000,
+  priorityWindow: 30,
+  revealWindow: 600,
+  maxRedundancy: 9,
+  minExecWindow: 120,
+  maxTaskLifetime: 7 * 24 * 3600,
+} as const;
+
 /** TaskMarket's constructor defaults of `SettlementParams` (docs/PARAMETERS.md). */
 export const DEFAULT_SETTLEMENT = {
   drawStep: 10,
@@ -212,6 +230,9 @@ export default buildModule("EAIProtocol", (m) => {
   });
 
   const wiring = [
+    m.call(market, "setMarketParams", [m.getParameter("marketParams", DEFAULT_MARKET)], {
+      id: "market_market_params",
+    }),
     m.call(market, "setSettlementParams", [m.getParameter("settlementParams", DEFAULT_SETTLEMENT)], {
       id: "market_settlement_params",
     }),

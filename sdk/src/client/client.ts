@@ -532,7 +532,8 @@ export function createEaiClient(config: EaiClientConfig) {
   /** Checks a submission, encodes and uploads its input and builds the TaskRequest (no transaction). */
   async function prepareSubmission(p: z.infer<typeof submitSchema>) {
     const storage = config.storage ?? (config.blobStoreUrl ? httpStorage(config.blobStoreUrl) : undefined);
-    if (!storage) throw new EaiError(
+    if (!storage)
+      throw new EaiError(
         "no-blob-store",
         "submitTask: blobStoreUrl is not configured (the eai CLI: EAI_BLOB_STORE_URL or --blob-store)",
       );
@@ -880,7 +881,20 @@ export function createEaiClient(config: EaiClientConfig) {
           );
         }
       }
-      if (status === "Completed") return verifyResult(taskId);
+      if (status === "Completed") {
+        try {
+          return await verifyResult(taskId);
+        } catch (err) {
+          // The next read saw the task not Completed (or its TaskCompleted log not there yet): a node answering
+          // from a state it has not committed (anvil 1.7 while it mines) or a replica behind the one that said
+          // Completed. Ask again until the timeout instead of failing on a result that is about to be there.
+          const transient =
+            err instanceof EaiError && (err.code === "task-not-completed" || err.code === "not-found");
+          if (!transient || Date.now() + pollMs > until) throw err;
+          await new Promise((r) => setTimeout(r, pollMs));
+          continue;
+        }
+      }
       if (status === "Cancelled" || status === "Refunded") {
         throw new EaiError(
           "task-not-completed",
