@@ -2,11 +2,11 @@
 
 /** EXTCODEHASH of each generated Groth16 verifier: keccak256 of its runtime bytecode (no immutables). */
 export const VERIFIER_CODE_HASHES = {
-  MnistMlpVerifier: "0xc00d99bedc75bf75ca8643d74338e2f40a6ce0d84c13c90c5a11a668be1ce6a0",
+  MnistMlpVerifier: "0x1f1147d591c6441d9b1f8becd6531598fbb2a35a80b229a7cfe8ec17388601b7",
 } as const;
 
 /** EXTCODEHASH of each generated verifier of a batched circuit (ModelRegistry.setBatchVerifier), by contract. */
 export const BATCH_VERIFIER_CODE_HASHES = {
-  MnistMlpB4Verifier: "0x1743609c38212c4c5359836f2444270b9c993a2341dff4dd9dee9f97d6aa1004",
-  MnistMlpB11Verifier: "0x4bc02ad0e06817ad0598a441097008cff65f0a8dac67d6d814c3e573e71876f3",
+  MnistMlpB4Verifier: "0x27a7543aee35d304b893a12fbeed060df7becadbc8383dc756541c5982aa3bd7",
+  MnistMlpB11Verifier: "0xa898caec702d44d81b65e8d256d0abb85a903fbb9a1197d63aa1f14ef236e25e",
 } as const;
