@@ -50,7 +50,7 @@ describe("loadDeployment", () => {
 
 describe("locateDeployment", () => {
   it("finds deploy/deployments in the folder or one above it, or EAI_DEPLOYMENT's file, and lists where it looked", async () => {
-    const { locateDeployment } = await import("./deployments.ts");
+    const { locateDeployment } = await import("./deployments-locate.ts");
     const { mkdir } = await import("node:fs/promises");
     const root = await mkdtemp(join(tmpdir(), "eai-locate-"));
     try {

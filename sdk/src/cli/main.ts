@@ -21,7 +21,8 @@ import {
 } from "../client/client.ts";
 import { EaiError, decodeEaiError } from "../client/errors.ts";
 import { clockTime, formatDuration, formatEai, formatTime } from "../client/explain.ts";
-import { locateDeployment, PROTOCOL_CONTRACTS } from "../deployments.ts";
+import { PROTOCOL_CONTRACTS } from "../deployments.ts";
+import { locateDeployment } from "../deployments-locate.ts";
 import { decodeRedundantResult, decodeZkOutput } from "../tasks/decode.ts";
 import { TaskStatus, specToJson, type TaskSpec } from "../tasks/spec.ts";
 import { human, toJson } from "./format.ts";
