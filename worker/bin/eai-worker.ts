@@ -14,13 +14,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  eaiTokenAbi,
-  providerRegistryAbi,
-  reputationAbi,
-  stakingVaultAbi,
-  taskMarketAbi,
-} from "@eai/sdk/abis";
+import { eaiTokenAbi, providerRegistryAbi, stakingVaultAbi } from "@eai/sdk/abis";
 import { formatEther, parseEther, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import {
@@ -297,45 +291,18 @@ async function status(configFile: string | undefined, json: boolean): Promise<vo
   const { config, signer } = await setup(configFile);
   const ctx = await connectChain(config, signer);
   const { publicClient: pc, addresses: a, provider } = ctx;
-  const [registered, stake, free, unbonding, standing, credit, state] = await Promise.all([
-    pc.readContract({
-      address: a.ProviderRegistry,
-      abi: providerRegistryAbi,
-      functionName: "isRegistered",
-      args: [provider],
-    }),
-    pc.readContract({
-      address: a.StakingVault,
-      abi: stakingVaultAbi,
-      functionName: "stakeOf",
-      args: [provider],
-    }),
-    pc.readContract({
-      address: a.StakingVault,
-      abi: stakingVaultAbi,
-      functionName: "freeStakeOf",
-      args: [provider],
-    }),
+  // registration, stake, standing and credit come from the summary (one set of reads for the words and the JSON)
+  const [summary, unbonding, state] = await Promise.all([
+    providerSummary(pc, a, provider, { fromBlock: ctx.startBlock }),
     pc.readContract({
       address: a.StakingVault,
       abi: stakingVaultAbi,
       functionName: "unbondingOf",
       args: [provider],
     }),
-    pc.readContract({
-      address: a.Reputation,
-      abi: reputationAbi,
-      functionName: "standingOf",
-      args: [provider],
-    }),
-    pc.readContract({
-      address: a.TaskMarket,
-      abi: taskMarketAbi,
-      functionName: "creditOf",
-      args: [provider, a.EAIToken],
-    }),
     StateStore.open(config.stateDir).then((s) => s.get()),
   ]);
+  const { registered, stake, free, credit } = summary;
   const balance = await pc.readContract({
     address: a.EAIToken,
     abi: eaiTokenAbi,
@@ -360,8 +327,8 @@ async function status(configFile: string | undefined, json: boolean): Promise<vo
     gpuModel: info?.gpuModel,
     resources: info?.resources,
     lastHeartbeat: info ? Number(info.lastHeartbeat) : undefined,
-    tier: standing[0],
-    eligible: standing[1],
+    tier: summary.tier,
+    eligible: summary.eligible,
     stakeEAI: formatEther(stake),
     freeStakeEAI: formatEther(free),
     unbondingEAI: formatEther(unbonding[0]),
@@ -375,7 +342,6 @@ async function status(configFile: string | undefined, json: boolean): Promise<vo
       updatedAt: new Date(t.updatedAt).toISOString(),
     })),
   };
-  const summary = await providerSummary(pc, a, provider, { fromBlock: ctx.startBlock });
   if (json) {
     console.log(
       JSON.stringify(
