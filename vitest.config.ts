@@ -17,6 +17,8 @@ export default defineConfig({
       "web/src/**/*.test.{ts,tsx}",
       "web/test/**/*.test.ts",
       "test/e2e/**/*.test.ts",
+      "bridge/src/**/*.test.ts",
+      "bridge/test/**/*.test.ts",
     ],
     testTimeout: 120_000,
     hookTimeout: 300_000,
