@@ -312,6 +312,14 @@ contract TaskMarketBatchTest is MarketFixture {
         assertEq(uint8(_status(all[1].id)), uint8(ITaskMarketTypes.TaskStatus.Completed));
     }
 
+    /// @notice The deadline itself is still in time (the single-proof rule: late only once past it).
+    function test_batch_SettlesAtDeadline() public {
+        Task[] memory tasks = _tasks(1);
+        vm.warp(uint256(tasks[0].spec.deadline));
+        assertEq(_proveBatch(p1, _items(tasks), p1), 1);
+        assertEq(uint8(_status(tasks[0].id)), uint8(ITaskMarketTypes.TaskStatus.Completed));
+    }
+
     // ── the single-proof rules hold for batched tasks ─────────────────────────────────────────────────────────
 
     /// @notice A tier-1 provider batches a task that is still in its tier-3 priority window: the batch fails.
