@@ -93,10 +93,11 @@ async function waitFor<T>(
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), "eai-farm-e2e-"));
-  network = await startNetwork({ ports: PORTS, stateDir, workers: 1 });
+  // Generous: on a loaded 2-core machine the deployment alone took minutes (the 240 s default ran out once).
+  network = await startNetwork({ ports: PORTS, stateDir, workers: 1, timeoutMs: 540_000 });
   machine = join(stateDir, "machine-2");
   await mkdir(machine, { recursive: true });
-}, 400_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();

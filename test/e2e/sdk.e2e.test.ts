@@ -162,7 +162,8 @@ function containsBytes(haystack: string, needle: string): boolean {
 
 beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), "eai-e2e-"));
-  network = await startNetwork({ ports: PORTS, stateDir, workers: 3, web: false });
+  // Generous: on a loaded 2-core machine the deployment alone took minutes (the 240 s default ran out once).
+  network = await startNetwork({ ports: PORTS, stateDir, workers: 3, web: false, timeoutMs: 540_000 });
   const output = network.output();
   workers = [...output.matchAll(/^ {2}worker \d+ +(0x[0-9a-fA-F]{40})/gm)].map((m) => m[1] as Address);
   const model = (name: string) => {
@@ -172,7 +173,7 @@ beforeAll(async () => {
   };
   demo = { onnx: model("tiny-mlp"), wasm: model("byte-sum") };
   requester = clientFor(REQUESTER_KEY, network.deployment);
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await network?.stop(); // start.ts stops the workers, the indexer, the blob store and the chain

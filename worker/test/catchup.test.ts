@@ -14,7 +14,7 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness();
-}, 180_000);
+}, 300_000);
 afterEach(async () => {
   await h?.stopWorkers();
 });

@@ -4,7 +4,7 @@
  * helpers to submit tasks as the requester and to build workers. Everything started here is stopped by `close()`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server, type Socket, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,7 +87,7 @@ async function startNode(): Promise<{ child: ChildProcess; url: string }> {
       },
     );
     const ok = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 60_000);
+      const timer = setTimeout(() => resolve(false), 120_000);
       child.stdout?.on("data", (d: Buffer) => {
         if (String(d).includes("Started HTTP")) {
           clearTimeout(timer);
@@ -113,26 +113,6 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-/** Ignition keeps one journal per chain id in deploy/ignition/deployments: deployments must not overlap. */
-async function withDeployLock<T>(fn: () => Promise<T>): Promise<T> {
-  const lock = join(tmpdir(), "eai-worker-e2e-deploy.lock");
-  const started = Date.now();
-  for (;;) {
-    try {
-      await mkdir(lock);
-      break;
-    } catch {
-      if (Date.now() - started > 120_000) await rm(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rmdir(lock).catch(() => undefined);
-  }
-}
-
 /** A TCP proxy in front of the node, to cut the RPC connection and bring it back. */
 export class TcpProxy {
   readonly port: number;
@@ -153,6 +133,12 @@ export class TcpProxy {
   }
   async resume(): Promise<void> {
     const server = createServer((client) => {
+      // A connection the listener accepted just before pause() closed it is refused too: while paused, nothing
+      // reaches the node, whichever of the accept and the pause ran first.
+      if (this.#server !== server) {
+        client.destroy();
+        return;
+      }
       const upstream = connect(this.#target, "127.0.0.1");
       this.#sockets.add(client).add(upstream);
       const drop = () => {
@@ -165,19 +151,30 @@ export class TcpProxy {
       upstream.on("error", drop).on("close", drop);
       client.pipe(upstream).pipe(client);
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
-    });
     this.#server = server;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(this.port, "127.0.0.1", () => resolve());
+      });
+    } catch (err) {
+      if (this.#server === server) this.#server = undefined;
+      throw err;
+    }
   }
-  /** Closes the listener and every open connection (the RPC becomes unreachable). */
+  /**
+   * Closes the listener and every open connection (the RPC becomes unreachable). Resolves once the port is closed:
+   * `server.close` waits for the connections it still counts, which are destroyed here (and any accepted in the
+   * same turn is destroyed by the connection handler), so it cannot hang on a keep-alive socket.
+   */
   async pause(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.#sockets) s.destroy();
     this.#sockets.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closed;
   }
 }
 
@@ -238,7 +235,9 @@ export async function startHarness(): Promise<Harness> {
   let blobs: BlobStore | undefined;
   try {
     const connection = await network.connect({ network: "localhost", override: { url } });
-    const p = await withDeployLock(() => setupProtocol(connection));
+    // Concurrent files may deploy at the same time: deployProtocol gives every deployment to a local node (chain
+    // 31337 over HTTP) an Ignition journal of its own and removes it afterwards.
+    const p = await setupProtocol(connection);
     // A block a second, like a real chain (and `npm start`): REDUNDANT draws are seeded by the block after a task's.
     await p.connection.provider.request({ method: "evm_setIntervalMining", params: [1000] });
     const deploymentsDir = join(dir, "deployments");

@@ -105,7 +105,7 @@ beforeAll(async () => {
     },
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("hardhat node did not start")), 60_000);
+    const timer = setTimeout(() => reject(new Error("hardhat node did not start")), 120_000);
     node?.stdout?.on("data", (d: Buffer) => {
       if (String(d).includes("Started HTTP")) {
         clearTimeout(timer);
@@ -116,16 +116,22 @@ beforeAll(async () => {
   });
   node.stdout?.resume();
   node.stderr?.resume();
-  await exec(join(ROOT, "node_modules/.bin/hardhat"), ["run", "deploy/run.ts", "--network", "localhost"], {
-    EAI_RPC_URL: rpc,
-    EAI_DEPLOYMENTS_DIR: dir,
-  });
+  // --no-compile: the contracts are built before the tests run (`npm test` builds in check:generated; the worker
+  // harness deploys the same artifacts without compiling either), so the build check is not paid again here.
+  await exec(
+    join(ROOT, "node_modules/.bin/hardhat"),
+    ["run", "--no-compile", "deploy/run.ts", "--network", "localhost"],
+    {
+      EAI_RPC_URL: rpc,
+      EAI_DEPLOYMENTS_DIR: dir,
+    },
+  );
   blobs = await startBlobStore({ dir: join(dir, "blobs"), port: 0, host: "127.0.0.1" });
   await writeFile(
     join(dir, "digit.json"),
     JSON.stringify({ x: Array.from({ length: 49 }, (_, i) => i % 16) }),
   );
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await blobs?.close();
