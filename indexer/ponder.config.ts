@@ -11,9 +11,15 @@
  *   DATABASE_URL          PostgreSQL connection string; PGlite in .ponder/pglite when unset
  *   EAI_PGLITE_DIR        PGlite directory (default .ponder/pglite)
  *
+ * On the local chain (31337) ponder's RPC cache is used only on PGlite, and only while the directory was filled from
+ * this very chain (genesis hash, market address and deploy block recorded beside it, `src/rpc-cache.ts`); a start on
+ * another chain deletes the directory first. On PostgreSQL the cache (`ponder_sync`, shared by every schema of the
+ * database) stays off for the local chain.
+ *
  * and the API's settings (src/api/settings.ts: SQL over HTTP and its key, statement timeout, GraphQL limits), read
  * here too so that a bad value, or SQL over HTTP on PGlite, stops the start with a message.
  */
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";
 import { z } from "zod";
@@ -32,6 +38,7 @@ import {
 import { loadDeployment } from "@eai/sdk/deployments";
 
 import { parseApiSettings } from "./src/api/settings.ts";
+import { guardPgliteCache, readChainIdentity } from "./src/rpc-cache.ts";
 
 /** An empty variable counts as unset. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -62,6 +69,38 @@ parseApiSettings(process.env); // throws on a bad API setting (the API reads the
 
 const deployment = await loadDeployment(EAI_CHAIN_ID, EAI_DEPLOYMENTS_DIR);
 const local = EAI_CHAIN_ID === 31337;
+/** ponder's own default (relative to the working directory), made explicit so that the guard below and ponder look at the same directory. */
+const pgliteDir = resolve(EAI_PGLITE_DIR ?? ".ponder/pglite");
+
+/**
+ * A local chain id is shared by every fresh local node: ponder's RPC cache, keyed by chain id, would serve an earlier
+ * chain's blocks. PGlite: the directory is reused (index and cache) only for the chain that filled it, else deleted.
+ * PostgreSQL: the cache is shared by all schemas of the database and cannot be told apart, so it stays off.
+ */
+let disableCache = false;
+if (local) {
+  if (DATABASE_URL) disableCache = true;
+  else {
+    const market = deployment.contracts.TaskMarket;
+    const identity = await readChainIdentity(EAI_RPC_URL, EAI_CHAIN_ID, market);
+    const outcome = await guardPgliteCache(pgliteDir, identity);
+    console.info(
+      JSON.stringify({
+        level: "info",
+        service: "eai-indexer",
+        msg:
+          outcome === "reused"
+            ? "reusing the PGlite index and RPC cache of this chain"
+            : outcome === "discarded"
+              ? "the PGlite directory belonged to another chain: deleted"
+              : "new PGlite directory for this chain",
+        outcome,
+        directory: pgliteDir,
+        genesis: identity.genesis,
+      }),
+    );
+  }
+}
 
 function at(name: keyof typeof deployment.contracts) {
   const c = deployment.contracts[name];
@@ -72,14 +111,13 @@ function at(name: keyof typeof deployment.contracts) {
 export default createConfig({
   database: DATABASE_URL
     ? { kind: "postgres", connectionString: DATABASE_URL }
-    : { kind: "pglite", ...(EAI_PGLITE_DIR ? { directory: EAI_PGLITE_DIR } : {}) },
+    : { kind: "pglite", directory: pgliteDir },
   chains: {
     eai: {
       id: EAI_CHAIN_ID,
       rpc: EAI_RPC_URL,
       pollingInterval: EAI_POLLING_MS ?? (local ? 250 : 1000),
-      // A local node starts from nothing on every run: never reuse RPC responses cached from an earlier chain.
-      disableCache: local,
+      disableCache,
     },
   },
   contracts: {

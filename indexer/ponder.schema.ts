@@ -25,6 +25,7 @@ export const TASK_EVENT_KINDS = [
   "bond_returned",
   "left",
   "faulted",
+  "batch_skipped",
 ] as const;
 export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
 
@@ -71,6 +72,12 @@ export const task = onchainTable(
     result: t.hex(),
     /** ZK: the proven output word (public signal 2 of the proof), from `ProofAccepted`. */
     output: t.bigint(),
+    /**
+     * ZK: the provider holding the claim (as `claimantOf(id)`), then the provider whose proof settled the task
+     * (`ProofAccepted`, also for a task settled by a batched proof without a claim); null while unclaimed, after an
+     * expired claim, and always for REDUNDANT tasks (their providers are the `task_claims` rows).
+     */
+    provider: t.hex(),
     providerPayout: t.bigint(),
     treasuryFee: t.bigint(),
     creatorFee: t.bigint(),
@@ -92,8 +99,35 @@ export const task = onchainTable(
   }),
   (table) => ({
     requesterIdx: index().on(table.requester),
+    providerIdx: index().on(table.provider),
     statusIdx: index().on(table.status),
     modelIdx: index().on(table.modelId),
+  }),
+);
+
+/** A verified batched ZK proof (`submitProofBatch`, `ProofBatchSettled`): the tasks it settled have a `proven`
+ * entry with the same `txHash` in `task_events`, those it skipped a `batch_skipped` entry. */
+export const proofBatch = onchainTable(
+  "proof_batches",
+  (t) => ({
+    /** `<tx>-<logIndex>` of `ProofBatchSettled`. */
+    id: t.text().primaryKey(),
+    provider: t.hex().notNull(),
+    modelId: t.bigint().notNull(),
+    /** Task slots of the circuit. */
+    batchSize: t.integer().notNull(),
+    /** Tasks named in the batch (the other slots were padding). */
+    tasks: t.integer().notNull(),
+    settled: t.integer().notNull(),
+    /** `tasks - settled`: each has a `batch_skipped` timeline entry with the reason. */
+    skipped: t.integer().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({
+    providerIdx: index().on(table.provider),
+    txIdx: index().on(table.txHash),
   }),
 );
 

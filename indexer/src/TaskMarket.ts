@@ -136,6 +136,7 @@ ponder.on("TaskMarket:TaskClaimed", async ({ event, context }) => {
       status: full ? "Claimed" : row.status,
       phaseDeadline: phaseDeadline !== 0 ? phaseDeadline : row.phaseDeadline,
       firstClaimedAt: row.firstClaimedAt ?? ts,
+      provider: row.mode === "ZK" ? lower(provider) : null,
       updatedAt: ts,
     };
   });
@@ -218,8 +219,39 @@ ponder.on("TaskMarket:ClaimantLeft", async ({ event, context }) => {
 ponder.on("TaskMarket:ProofAccepted", async ({ event, context }) => {
   const { taskId, provider, output } = event.args;
   const ts = seconds(event);
-  await updateTask(context.db, taskId, { output, updatedAt: ts });
+  await updateTask(context.db, taskId, { output, provider: lower(provider), updatedAt: ts });
   await timeline(context.db, event, taskId, "proven", { provider, data: { output: output.toString() } });
+});
+
+/** `ITaskMarketTypes.BatchSkip` and `TaskStatus`, by value. */
+const BATCH_SKIPS = ["None", "NotOpen", "PastDeadline", "ClaimedByOther"] as const;
+const CHAIN_STATUSES = ["None", "Open", "Claimed", "Completed", "Cancelled", "Refunded", "Faulted"] as const;
+
+// submitProofBatch: each task it settles has its own ProofAccepted, ProviderPaid and TaskCompleted (handled as for a
+// single proof; a task settled without a claim has no TaskClaimed), each it skips a ProofBatchTaskSkipped (the task
+// is unchanged), then one ProofBatchSettled.
+ponder.on("TaskMarket:ProofBatchTaskSkipped", async ({ event, context }) => {
+  const { taskId, provider, reason, status } = event.args;
+  await timeline(context.db, event, taskId, "batch_skipped", {
+    provider,
+    data: { reason: BATCH_SKIPS[reason] ?? String(reason), status: CHAIN_STATUSES[status] ?? String(status) },
+  });
+});
+
+ponder.on("TaskMarket:ProofBatchSettled", async ({ event, context }) => {
+  const { provider, modelId, batchSize, tasks, settled } = event.args;
+  await context.db.insert(schema.proofBatch).values({
+    id: eventId(event),
+    provider: lower(provider),
+    modelId,
+    batchSize,
+    tasks,
+    settled,
+    skipped: tasks - settled,
+    blockNumber: event.block.number,
+    timestamp: seconds(event),
+    txHash: event.transaction.hash,
+  });
 });
 
 ponder.on("TaskMarket:ResultCommitted", async ({ event, context }) => {
@@ -382,8 +414,8 @@ ponder.on("TaskMarket:TaskExpired", async ({ event, context }) => {
   const ts = seconds(event);
   await updateTask(db, taskId, (row) =>
     reopened
-      ? { status: "Open", claims: 0, phaseDeadline: 0, updatedAt: ts }
-      : { status: row.status, updatedAt: ts },
+      ? { status: "Open", claims: 0, phaseDeadline: 0, provider: null, updatedAt: ts }
+      : { status: row.status, provider: row.mode === "ZK" ? null : row.provider, updatedAt: ts },
   );
   await timeline(db, event, taskId, "expired", { provider, data: { reopened } });
   await bumpDaily(db, ts, { tasksExpired: 1 });

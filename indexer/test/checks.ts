@@ -134,6 +134,32 @@ export async function expectIndexerMatchesChain(
     ).toEqual(want);
   }
 
+  // ── the task's provider: ZK claimant while claimed, then the prover (last ProofAccepted); else none ──
+  const proofs = parseEventLogs({
+    abi: market.abi,
+    eventName: "ProofAccepted",
+    logs: await p.publicClient.getContractEvents({
+      address: market.address,
+      abi: market.abi,
+      eventName: "ProofAccepted",
+      fromBlock: BigInt(p.deployment.contracts.TaskMarket.startBlock),
+      toBlock: blockNumber,
+    }),
+  });
+  let withProvider = 0;
+  for (const t of taskRows) {
+    let want: string | null = null;
+    if (t.mode === "ZK" && t.status === "Claimed")
+      want = (await market.read.claimantOf([t.id], at)).toLowerCase();
+    else if (t.mode === "ZK" && t.status === "Completed")
+      want = proofs.findLast((l) => l.args.taskId === t.id)?.args.provider.toLowerCase() ?? null;
+    expect(t.provider, `provider of task ${t.id} (${t.mode}, ${t.status})`).toBe(want);
+    const r = await rest<{ provider: string | null }>(url, `/tasks/${t.id}`);
+    expect(r.body.provider, `provider of task ${t.id} (REST)`).toBe(want);
+    if (want !== null) withProvider++;
+  }
+  expect(withProvider, "tasks with a provider").toBeGreaterThan(0);
+
   // ── REDUNDANT positions: the draws each claimant holds (a provider that left holds none) ──
   const claimRows = await tables(schema.taskClaim);
   for (const c of claimRows) {

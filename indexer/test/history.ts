@@ -84,10 +84,10 @@ function emitterBytecode(): Hex {
   return emitterCode;
 }
 
-type Source = "market" | "vault" | "registry" | "reputation" | "token";
+export type Source = "market" | "vault" | "registry" | "reputation" | "token";
 
 /** One encoded log: `[n topics][data length][topics][data]`. */
-function record(abi: Abi, eventName: string, args: Record<string, unknown>): Hex {
+export function record(abi: Abi, eventName: string, args: Record<string, unknown>): Hex {
   const event = abi.find((x): x is AbiEvent => x.type === "event" && x.name === eventName);
   if (!event) throw new Error(`no event ${eventName} in the ABI`);
   const topics = encodeEventTopics({ abi: [event], eventName, args } as never) as Hex[];
@@ -223,6 +223,16 @@ export class HistoryWriter {
         await this.block(out);
       }
     }
+  }
+
+  /** Sends logs encoded with `record`, one transaction per contract, in one new block. */
+  async emit(out: Partial<Record<Source, Hex[]>>): Promise<void> {
+    await this.block(out);
+  }
+
+  /** The synthetic history's `n`-th provider (as the tasks draw them). */
+  providerAt(n: number): Address {
+    return this.provider(n);
   }
 
   /** One task: mostly ZK claimed and proven; some open, claimed, cancelled or REDUNDANT (2 of 3 agree). */

@@ -36,6 +36,7 @@ describe("catalog", () => {
     expect([...(catalog.tables.task?.indexed ?? [])].sort()).toEqual([
       "id",
       "modelId",
+      "provider",
       "requester",
       "status",
     ]);
