@@ -353,7 +353,9 @@ export const POLICIES: readonly Policy[] = [
     challengeRate: 0.2,
     frivolousRate: 0.01,
   }),
+  policy("adaptive (1 → 5%)", { audits: { ...ADAPTIVE, floor: 0.05 } }),
   policy("adaptive (1 → 10%)", { audits: ADAPTIVE }),
+  policy("adaptive (1 → 20%)", { audits: { ...ADAPTIVE, floor: 0.2 } }),
   policy("adaptive + reward-weighted", { audits: ADAPTIVE, rewardWeighted: true }),
   policy("adaptive + known-answer 2%", { audits: ADAPTIVE, rewardWeighted: true, knownAnswerShare: 0.02 }),
 ];
@@ -734,11 +736,19 @@ export function churnCost(
 // ─── the bench ──────────────────────────────────────────────────────────────────────────
 
 export const CHEAT_RATES = [0.05, 0.1, 0.2, 0.5] as const;
-export const LIFETIMES = [200, 1000, 5000] as const;
+export const LIFETIMES = [200, 500, 1000, 5000] as const;
 /** Sleepers wait at least for tier 3's completed-task count (Reputation.sol `tier3Completed`). */
 export const SLEEPER_WARMUP = 50;
 /** False-positive scenario: this share of jurors votes at random instead of executing. */
 export const LAZY_JURORS = 0.1;
+
+/** A stricter reputation for upheld wrong results (a proved cheat, unlike a missed deadline): a failure halves trust
+ * and the second violation bans. Reputation.sol accepts these values (`setParams`). */
+export const STRICT_REPUTATION: ReputationParams = {
+  ...REPUTATION_DEFAULTS,
+  failureWeightBps: 5000,
+  maxViolations: 2,
+};
 
 export interface SimResult {
   date: string;
@@ -761,6 +771,8 @@ export interface SimResult {
     populationExecutionsPerTask: number;
   }[];
   target: { policy: string; caught10pctWithin100: number; executionsPerTask: number; met: boolean }[];
+  /** The same detection rows under Reputation.sol's defaults and under STRICT_REPUTATION (removal = suspension or ban). */
+  reputation: (DetectionRow & { reputation: "default" | "strict" })[];
 }
 
 export interface SimOptions {
@@ -824,6 +836,21 @@ export function simulate(opts: SimOptions): Omit<SimResult, "date" | "commit" | 
       met: caught >= 0.99 && executionsPerTask <= 1.3,
     };
   });
+  const reputation: SimResult["reputation"] = [];
+  for (const pol of pols.filter((p) => p.redundancy === 1 && p.audits.newRate > p.audits.floor)) {
+    for (const strategy of [
+      { kind: "uniform", rate: 0.1 },
+      { kind: "sleeper", rate: 0.1, warmup: SLEEPER_WARMUP },
+    ] as const) {
+      for (const [name, params] of [
+        ["default", REPUTATION_DEFAULTS],
+        ["strict", STRICT_REPUTATION],
+      ] as const) {
+        const row = detection({ ...world, reputation: params }, pol, strategy, opts.providers, next());
+        reputation.push({ ...row, reputation: name });
+      }
+    }
+  }
   return {
     seed: opts.seed,
     providers: opts.providers,
@@ -835,6 +862,7 @@ export function simulate(opts: SimOptions): Omit<SimResult, "date" | "commit" | 
     falsePositives,
     churn,
     target,
+    reputation,
   };
 }
 
@@ -887,6 +915,23 @@ export function printTables(r: Omit<SimResult, "date" | "commit" | "runtimeMs" |
           flagged: pct(f.falselyFlagged),
           "suspended/banned": pct(f.falselyRemoved),
           "disputes/task": f.disputesPerTask.toFixed(4),
+        },
+      ]),
+    ),
+  );
+  console.log(
+    "\nRemoval (suspension or ban) of cheaters at 10%: Reputation.sol defaults vs a strict rule for upheld cheats",
+  );
+  console.table(
+    Object.fromEntries(
+      r.reputation.map((d) => [
+        `${label(d)} · ${d.reputation}`,
+        {
+          "caught ≤100": pct(d.caughtWithin["100"]),
+          "removed ≤50": pct(d.suspendedOrBannedWithin["50"]),
+          "removed ≤100": pct(d.suspendedOrBannedWithin["100"]),
+          "removed ≤200": pct(d.suspendedOrBannedWithin["200"]),
+          "undetected/200": d.undetectedCheats.toFixed(1),
         },
       ]),
     ),
