@@ -357,7 +357,7 @@ export const POLICIES: readonly Policy[] = [
   policy("adaptive (1 → 10%)", { audits: ADAPTIVE }),
   policy("adaptive (1 → 20%)", { audits: { ...ADAPTIVE, floor: 0.2 } }),
   policy("adaptive + reward-weighted", { audits: ADAPTIVE, rewardWeighted: true }),
-  policy("adaptive + known-answer 2%", { audits: ADAPTIVE, rewardWeighted: true, knownAnswerShare: 0.02 }),
+  policy("adaptive + known-answer 2%", { audits: ADAPTIVE, knownAnswerShare: 0.02 }),
 ];
 
 export type Strategy =
