@@ -743,7 +743,7 @@ export const SLEEPER_WARMUP = 50;
 export const LAZY_JURORS = 0.1;
 
 /** A stricter reputation for upheld wrong results (a proved cheat, unlike a missed deadline): a failure halves trust
- * and the second violation bans. Reputation.sol accepts these values (`setParams`). */
+ * and the second violation bans. `setParams` accepts these values, but Reputation.sol applies them to every failure outcome (missed deadlines too). */
 export const STRICT_REPUTATION: ReputationParams = {
   ...REPUTATION_DEFAULTS,
   failureWeightBps: 5000,
