@@ -142,6 +142,17 @@ describe("detection against closed forms", () => {
     for (const n of [25, 50]) expectShare(row.caughtWithin[String(n)], 1 - (1 - 0.05 * 0.8 ** 2) ** n, N);
   });
 
+  it("REDUNDANT ×3 records an honest provider's success whenever one peer agrees: 1 − s² of tasks", () => {
+    const world = { ...DEFAULT_WORLD, cheaterShare: 0.5 };
+    const r = runProvider(world, policy("r", { redundancy: 3 }), { kind: "honest" }, createRng(16), {
+      maxTasks: 4000,
+      stopWhenRemoved: false,
+    });
+    expect(r.falseFailures).toBe(0);
+    expectShare(r.successes / r.tasks, 1 - 0.5 ** 2, r.tasks);
+    expect(r.trust).toBeGreaterThan(9000);
+  });
+
   it("challenges add detection on unaudited results: 1 − (1 − c·(a + (1 − a)·p))^n", () => {
     const pol = policy("c", { audits: uniformAudits(0.1), challengeRate: 0.3 });
     const row = detection(CLEAN, pol, { kind: "uniform", rate: 0.1 }, N, createRng(4));

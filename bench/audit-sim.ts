@@ -395,6 +395,10 @@ export interface ProviderRun {
   detectedReward: number;
   /** Upheld failures on correct results (false positives). */
   falseFailures: number;
+  /** Successes recorded in the reputation (an unchecked OPTIMISTIC result counts once its window passes). */
+  successes: number;
+  /** Trust at the end of the run. */
+  trust: number;
 }
 
 export interface RunOptions {
@@ -455,6 +459,8 @@ export function runProvider(
     cheatedReward: 0,
     detectedReward: 0,
     falseFailures: 0,
+    successes: 0,
+    trust: rep.trust,
   };
   let streak = 0;
   const rates = rateTable(pol.audits);
@@ -562,9 +568,13 @@ export function runProvider(
     } else {
       if (failed === false) streak++;
       // An unchecked result settles after the challenge window: a success, like a checked one.
-      if (pol.redundancy === 1 || failed === false) recordOutcome(rep, true, world.reputation);
+      if (pol.redundancy === 1 || failed === false) {
+        recordOutcome(rep, true, world.reputation);
+        run.successes++;
+      }
     }
   }
+  run.trust = rep.trust;
   return run;
 }
 
