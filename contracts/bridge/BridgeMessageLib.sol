@@ -33,10 +33,9 @@ library BridgeMessageLib {
     uint64 internal constant FIRST_NON_EVM_CHAIN = 1_000_000_000;
 
     /// @notice EIP-712 type hash of {Message}.
-    bytes32 internal constant TYPEHASH =
-        keccak256(
-            "BridgeMessage(uint8 version,uint64 srcChain,uint64 dstChain,uint64 nonce,bytes32 sender,bytes32 recipient,uint64 amount8)"
-        );
+    bytes32 internal constant TYPEHASH = keccak256(
+        "BridgeMessage(uint8 version,uint64 srcChain,uint64 dstChain,uint64 nonce,bytes32 sender,bytes32 recipient,uint64 amount8)"
+    );
 
     /// @notice Thrown when an 18-decimal amount has a nonzero remainder below one 8-decimal unit (dust).
     /// @param amount The amount in wei.
@@ -73,7 +72,9 @@ library BridgeMessageLib {
     /// @return The struct hash.
     function structHash(Message memory m) internal pure returns (bytes32) {
         return
-            keccak256(abi.encode(TYPEHASH, m.version, m.srcChain, m.dstChain, m.nonce, m.sender, m.recipient, m.amount8));
+            keccak256(
+                abi.encode(TYPEHASH, m.version, m.srcChain, m.dstChain, m.nonce, m.sender, m.recipient, m.amount8)
+            );
     }
 
     /// @notice Converts an 18-decimal amount to 8-decimal units, rejecting zero, dust (never rounded) and overflow.

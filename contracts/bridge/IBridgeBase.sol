@@ -38,7 +38,12 @@ interface IBridgeBase {
     /// @param dstChain The destination chain.
     /// @param nonce The outbound nonce toward `dstChain`.
     /// @param message The message.
-    event BridgeMessageSent(bytes32 indexed msgId, uint64 indexed dstChain, uint64 nonce, BridgeMessageLib.Message message);
+    event BridgeMessageSent(
+        bytes32 indexed msgId,
+        uint64 indexed dstChain,
+        uint64 nonce,
+        BridgeMessageLib.Message message
+    );
 
     /// @notice Emitted when an inbound message is accepted (released/minted now or queued).
     /// @param msgId The message id.
@@ -62,7 +67,13 @@ interface IBridgeBase {
     /// @param chain The remote chain.
     /// @param amount Amount in wei.
     /// @param releasableAt When it can be completed regardless of the bucket.
-    event TransferQueued(bytes32 indexed msgId, bool inbound, uint64 indexed chain, uint256 amount, uint64 releasableAt);
+    event TransferQueued(
+        bytes32 indexed msgId,
+        bool inbound,
+        uint64 indexed chain,
+        uint256 amount,
+        uint64 releasableAt
+    );
 
     /// @notice Emitted when a queued transfer is completed.
     /// @param msgId The message id.
