@@ -43,6 +43,9 @@ export const CONTRACTS: Record<string, string> = {
   EAITimelock: "governance/EAITimelock.sol/EAITimelock.json",
   Groth16Verifier: "libraries/ProofLib.sol/IGroth16Verifier.json",
   MiningRewards: "rewards/MiningRewards.sol/MiningRewards.json",
+  BridgeVault: "bridge/BridgeVault.sol/BridgeVault.json",
+  SpokeBridge: "bridge/SpokeBridge.sol/SpokeBridge.json",
+  EAISpokeToken: "bridge/EAISpokeToken.sol/EAISpokeToken.json",
 };
 
 const Artifact = z.object({ contractName: z.string(), abi: z.array(z.unknown()) });

@@ -9,6 +9,8 @@ import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensi
 import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/GovernorVotes.sol";
 import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 /// @title EAIGovernor
 /// @notice Token-holder governance of EAI: EAI holders (or their delegates) propose and vote on parameter changes,
@@ -26,6 +28,16 @@ contract EAIGovernor is
     GovernorVotesQuorumFraction,
     GovernorTimelockControl
 {
+    using Checkpoints for Checkpoints.Trace208;
+
+    /// @notice Emitted when governance sets the account whose votes are left out of the quorum base.
+    /// @param account The account (the hub BridgeVault), or address(0) for none.
+    event QuorumExcludedAccountSet(address indexed account);
+
+    /// @dev History of the excluded account (address as uint208) by clock, so each proposal keeps the quorum of its
+    ///      snapshot.
+    Checkpoints.Trace208 private _quorumExcluded;
+
     /// @param token The votes token (EAIToken; its ERC-6372 clock becomes the governor's clock).
     /// @param timelock The timelock that executes proposals and holds the protocol's parameter roles.
     /// @param initialVotingDelay Seconds between a proposal and the start of voting (the vote snapshot).
@@ -46,6 +58,32 @@ contract EAIGovernor is
         GovernorVotesQuorumFraction(quorumNumeratorValue)
         GovernorTimelockControl(timelock)
     {}
+
+    /// @notice Quorum at `timepoint`: the quorum fraction of the supply minus the votes of the excluded account (the
+    ///         bridge vault, which self-delegates its locked EAI: votes no one can cast). Without an excluded account
+    ///         it is the plain OpenZeppelin quorum over the total supply.
+    /// @param timepoint The snapshot.
+    /// @return The quorum in votes.
+    function quorum(uint256 timepoint) public view override(Governor, GovernorVotesQuorumFraction) returns (uint256) {
+        uint256 supply = token().getPastTotalSupply(timepoint);
+        address excluded = quorumExcludedAccount(timepoint);
+        if (excluded != address(0)) supply -= token().getPastVotes(excluded, timepoint);
+        return Math.mulDiv(supply, quorumNumerator(timepoint), quorumDenominator());
+    }
+
+    /// @notice The account whose votes are left out of the quorum base at `timepoint` (address(0): none).
+    /// @param timepoint The snapshot.
+    /// @return The account.
+    function quorumExcludedAccount(uint256 timepoint) public view returns (address) {
+        return address(uint160(_quorumExcluded.upperLookupRecent(uint48(timepoint))));
+    }
+
+    /// @notice Sets the account whose votes are left out of the quorum base from now on (a governance proposal).
+    /// @param account The hub BridgeVault (it self-delegates), or address(0) for none.
+    function setQuorumExcludedAccount(address account) external onlyGovernance {
+        _quorumExcluded.push(clock(), uint208(uint160(account)));
+        emit QuorumExcludedAccountSet(account);
+    }
 
     /// @inheritdoc Governor
     function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
