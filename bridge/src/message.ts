@@ -12,10 +12,7 @@ export const MESSAGE_VERSION = 1;
 /** Length of the packed message in bytes: 13 + 1 + 8 + 8 + 8 + 32 + 32 + 8. */
 export const PACKED_MESSAGE_LENGTH = 110;
 
-const uint64 = z
-  .bigint()
-  .min(0n, "must be a uint64 (≥ 0)")
-  .max(MAX_UINT64, "must be a uint64 (< 2^64)");
+const uint64 = z.bigint().min(0n, "must be a uint64 (≥ 0)").max(MAX_UINT64, "must be a uint64 (< 2^64)");
 const bytes32 = z
   .string()
   .regex(/^0x[0-9a-f]{64}$/, "must be 0x followed by 64 lowercase hex digits (bytes32)")

@@ -86,7 +86,11 @@ export function receiptSeed(msgId: Hex): string {
 
 /** The receipt address of a message: createWithSeed(relayer, receiptSeed(msgId), Memo program). */
 export async function receiptAddress(relayer: Address, msgId: Hex): Promise<Address> {
-  return createAddressWithSeed({ baseAddress: relayer, programAddress: RECEIPT_OWNER, seed: receiptSeed(msgId) });
+  return createAddressWithSeed({
+    baseAddress: relayer,
+    programAddress: RECEIPT_OWNER,
+    seed: receiptSeed(msgId),
+  });
 }
 
 /** True when the receipt of `msgId` exists, i.e. the message was already minted on this chain. */
@@ -102,9 +106,14 @@ export async function buildMintInstructions(
   signers: readonly Address[],
 ): Promise<Instruction[]> {
   const m = parseBridgeMessage(message);
-  if (m.dstChain !== config.chainId) throw new Error(`message is for chain ${m.dstChain}, not ${config.chainId}`);
+  if (m.dstChain !== config.chainId)
+    throw new Error(`message is for chain ${m.dstChain}, not ${config.chainId}`);
   const owner = recipientOwner(m);
-  const [ata] = await findAssociatedTokenPda({ owner, mint: config.mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  const [ata] = await findAssociatedTokenPda({
+    owner,
+    mint: config.mint,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+  });
   const id = messageId(m);
   const receipt = await receiptAddress(config.relayer, id);
   const relayer = createNoopSigner(config.relayer);
@@ -182,7 +191,12 @@ export type MintRejection =
   | "already-executed";
 
 export type MintReview =
-  | { readonly ok: true; readonly msgId: Hex; readonly receipt: Address; readonly signers: readonly Address[] }
+  | {
+      readonly ok: true;
+      readonly msgId: Hex;
+      readonly receipt: Address;
+      readonly signers: readonly Address[];
+    }
   | { readonly ok: false; readonly reason: MintRejection; readonly detail: string };
 
 export class MintRejectedError extends Error {
@@ -252,7 +266,11 @@ export async function reviewMintTransaction(params: {
   ];
 
   const owner = recipientOwner(message);
-  const [ata] = await findAssociatedTokenPda({ owner, mint: config.mint, tokenProgram: TOKEN_PROGRAM_ADDRESS });
+  const [ata] = await findAssociatedTokenPda({
+    owner,
+    mint: config.mint,
+    tokenProgram: TOKEN_PROGRAM_ADDRESS,
+  });
   const id = messageId(message);
   const receipt = await receiptAddress(config.relayer, id);
 
@@ -269,7 +287,16 @@ export async function reviewMintTransaction(params: {
   if (ataIx.accounts[3]?.address !== config.mint) {
     return reject("other-mint", `ATA for mint ${ataIx.accounts[3]?.address}, expected ${config.mint}`);
   }
-  if (!accountsAre(ataIx, [config.relayer, ata, owner, config.mint, SYSTEM_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS])) {
+  if (
+    !accountsAre(ataIx, [
+      config.relayer,
+      ata,
+      owner,
+      config.mint,
+      SYSTEM_PROGRAM_ADDRESS,
+      TOKEN_PROGRAM_ADDRESS,
+    ])
+  ) {
     return reject("ata-instruction", "instruction 0 has unexpected accounts");
   }
 
@@ -295,22 +322,31 @@ export async function reviewMintTransaction(params: {
     return reject("destination-account", `mints to ${mintIx.accounts[1]?.address}, recipient ATA ${ata}`);
   }
   if (mintIx.accounts[2]?.address !== config.multisig) {
-    return reject("authority", `authority ${mintIx.accounts[2]?.address}, expected multisig ${config.multisig}`);
+    return reject(
+      "authority",
+      `authority ${mintIx.accounts[2]?.address}, expected multisig ${config.multisig}`,
+    );
   }
   const signerMetas = mintIx.accounts.slice(3);
   if (signerMetas.length !== config.set.threshold) {
-    return reject("signer-count", `${signerMetas.length} multisig signers, threshold ${config.set.threshold}`);
+    return reject(
+      "signer-count",
+      `${signerMetas.length} multisig signers, threshold ${config.set.threshold}`,
+    );
   }
-  for (let i = 0; i < signerMetas.length; i++) {
-    const s = signerMetas[i]!;
-    if (!config.set.signers.includes(s.address)) return reject("signers", `${s.address} is not in the validator set`);
+  let previous: Address | undefined;
+  for (const s of signerMetas) {
+    if (!config.set.signers.includes(s.address))
+      return reject("signers", `${s.address} is not in the validator set`);
     if (!s.signer) return reject("signers", `${s.address} is not a transaction signer`);
-    if (i > 0 && compareAddressBytes(signerMetas[i - 1]!.address, s.address) >= 0) {
+    if (previous !== undefined && compareAddressBytes(previous, s.address) >= 0) {
       return reject("signers", "multisig signers are not unique and sorted");
     }
+    previous = s.address;
   }
   const signers = signerMetas.map((s) => s.address);
-  if (!signers.includes(validator)) return reject("not-selected", `${validator} is not among the chosen signers`);
+  if (!signers.includes(validator))
+    return reject("not-selected", `${validator} is not among the chosen signers`);
 
   // 2–3. The receipt: fund it, then allocate-with-seed it to the Memo program.
   if (fundIx.programAddress !== SYSTEM_PROGRAM_ADDRESS || fundIx.data[0] !== SYSTEM_TRANSFER) {
@@ -318,7 +354,10 @@ export async function reviewMintTransaction(params: {
   }
   const fund = getTransferSolInstructionDataDecoder().decode(fundIx.data);
   if (!accountsAre(fundIx, [config.relayer, receipt]) || fund.amount !== config.receiptLamports) {
-    return reject("receipt", `instruction 2 must move ${config.receiptLamports} lamports relayer → ${receipt}`);
+    return reject(
+      "receipt",
+      `instruction 2 must move ${config.receiptLamports} lamports relayer → ${receipt}`,
+    );
   }
   if (allocIx.programAddress !== SYSTEM_PROGRAM_ADDRESS || allocIx.data[0] !== SYSTEM_ALLOCATE_WITH_SEED) {
     return reject("receipt-missing", "instruction 3 is not the receipt AllocateWithSeed");
@@ -336,7 +375,10 @@ export async function reviewMintTransaction(params: {
     alloc.space !== RECEIPT_SPACE ||
     alloc.programAddress !== RECEIPT_OWNER
   ) {
-    return reject("receipt", `instruction 3 must allocate receipt ${receipt} (seed ${receiptSeed(id)}) to Memo`);
+    return reject(
+      "receipt",
+      `instruction 3 must allocate receipt ${receipt} (seed ${receiptSeed(id)}) to Memo`,
+    );
   }
 
   // Final gate: the proposal must be byte-for-byte the validator's own rebuild (header, account order, roles…).

@@ -7,7 +7,14 @@
 // Burns the reader does not recognize (no memo, malformed memo, memo in another transaction, two burns or two memos
 // in one transaction, an unknown destination, a burn inside a CPI) are burned and LOST: no message is ever produced
 // for them. buildBridgeBurnInstructions refuses to build any of them.
-import { getAddressEncoder, getUtf8Decoder, getUtf8Encoder, type Address, type Instruction, type TransactionSigner } from "@solana/kit";
+import {
+  getAddressEncoder,
+  getUtf8Decoder,
+  getUtf8Encoder,
+  type Address,
+  type Instruction,
+  type TransactionSigner,
+} from "@solana/kit";
 import {
   findAssociatedTokenPda,
   getBurnCheckedInstruction,
@@ -18,7 +25,12 @@ import type { Hex } from "viem";
 import { chainKind } from "../chains.ts";
 import { MESSAGE_TAG, MESSAGE_VERSION, bytes32FromBytes, messageId, type BridgeMessage } from "../message.ts";
 import { EAI_SOLANA_DECIMALS, MEMO_PROGRAM_ADDRESS, TOKEN_PROGRAM_ADDRESS } from "./constants.ts";
-import { decodeMessageBytes, resolveInstructions, type DecodedInstruction, type LoadedAddresses } from "./wire.ts";
+import {
+  decodeMessageBytes,
+  resolveInstructions,
+  type DecodedInstruction,
+  type LoadedAddresses,
+} from "./wire.ts";
 
 /** Burns per slot the nonce rule can number (index < 65536). */
 export const BURNS_PER_SLOT = 65536n;
@@ -57,16 +69,21 @@ export function formatBridgeMemo(dstChain: bigint, recipient: Hex): string {
 /** Parses a memo strictly (exact format, lowercase hex, known destination); null when it is not a valid one. */
 export function parseBridgeMemo(text: string): { dstChain: bigint; recipient: Hex } | null {
   const m = MEMO_RE.exec(text);
-  if (!m) return null;
-  const dstChain = BigInt(m[1]!);
-  const recipient = `0x${m[2]!}` as Hex;
+  const [, chainText, hex] = m ?? [];
+  if (chainText === undefined || hex === undefined) return null;
+  const dstChain = BigInt(chainText);
+  const recipient = `0x${hex}` as Hex;
   if (destinationProblem(dstChain, recipient)) return null;
   return { dstChain, recipient };
 }
 
 /** A Memo v2 instruction carrying `text` (no signer accounts). */
 export function memoInstruction(text: string): Instruction {
-  return { programAddress: MEMO_PROGRAM_ADDRESS, accounts: [], data: new Uint8Array(getUtf8Encoder().encode(text)) };
+  return {
+    programAddress: MEMO_PROGRAM_ADDRESS,
+    accounts: [],
+    data: new Uint8Array(getUtf8Encoder().encode(text)),
+  };
 }
 
 /**
@@ -169,7 +186,8 @@ export function readBridgeBurns(params: {
     let index = 0n;
     for (const tx of block.transactions) {
       if (tx.failed) continue;
-      const ignore = (reason: IgnoredBurnReason) => ignored.push({ slot: block.slot, signature: tx.signature, reason });
+      const ignore = (reason: IgnoredBurnReason) =>
+        ignored.push({ slot: block.slot, signature: tx.signature, reason });
       let ixs: DecodedInstruction[];
       try {
         ixs = resolveInstructions(decodeMessageBytes(tx.messageBytes), tx.loadedAddresses);
@@ -202,12 +220,18 @@ export function readBridgeBurns(params: {
         ignore("multiple-memos");
         continue;
       }
-      const dest = parseBridgeMemo(utf8.decode(memos[0]!.data));
+      const [memo] = memos;
+      const [burn] = burns;
+      const authority = burn?.accounts[2]?.address;
+      if (memo === undefined || burn === undefined || authority === undefined) {
+        ignore("undecodable");
+        continue;
+      }
+      const dest = parseBridgeMemo(utf8.decode(memo.data));
       if (!dest) {
         ignore("malformed-memo");
         continue;
       }
-      const burn = burns[0]!;
       let amount: bigint;
       if (burn.data[0] === TOKEN_BURN_CHECKED) {
         const d = getBurnCheckedInstructionDataDecoder().decode(burn.data);
@@ -227,7 +251,6 @@ export function readBridgeBurns(params: {
         ignore("slot-full");
         continue;
       }
-      const authority = burn.accounts[2]!.address;
       const message: BridgeMessage = {
         version: MESSAGE_VERSION,
         srcChain: params.srcChain,

@@ -1,7 +1,14 @@
 // Rotation of the validator set. SPL multisigs cannot be edited, so a rotation creates a new multisig holding the
 // new set and moves the mint authority to it with SetAuthority(MintTokens), signed by M members of the current set.
 // After it lands the old multisig is no longer the mint authority: the old set cannot mint.
-import { createNoopSigner, some, type Address, type Blockhash, type Instruction, type Transaction } from "@solana/kit";
+import {
+  createNoopSigner,
+  some,
+  type Address,
+  type Blockhash,
+  type Instruction,
+  type Transaction,
+} from "@solana/kit";
 import { AuthorityType, getSetAuthorityInstruction } from "@solana-program/token";
 import type { SolanaSpokeConfig } from "./inbound.ts";
 import { compileUnsigned } from "./inbound.ts";

@@ -38,23 +38,30 @@ export function sortSigners(signers: readonly Address[]): Address[] {
 export function assertValidatorSet(set: ValidatorSet): ValidatorSet {
   const n = set.signers.length;
   if (n < 1 || n > MAX_MULTISIG_SIGNERS) {
-    throw new ValidatorSetError(`validator count ${n} outside 1…${MAX_MULTISIG_SIGNERS} (SPL multisig limit)`);
+    throw new ValidatorSetError(
+      `validator count ${n} outside 1…${MAX_MULTISIG_SIGNERS} (SPL multisig limit)`,
+    );
   }
   if (!Number.isInteger(set.threshold) || set.threshold < minThreshold(n) || set.threshold > n) {
     throw new ValidatorSetError(`threshold ${set.threshold} outside ⌈2N/3⌉…N = ${minThreshold(n)}…${n}`);
   }
   const zero = "11111111111111111111111111111111";
-  for (let i = 0; i < n; i++) {
-    const s = set.signers[i]!;
+  let previous: Address | undefined;
+  for (const [i, s] of set.signers.entries()) {
     if (s === zero) throw new ValidatorSetError("the zero key (system program id) cannot be a validator");
-    if (i > 0 && compareAddressBytes(set.signers[i - 1]!, s) >= 0) {
+    if (previous !== undefined && compareAddressBytes(previous, s) >= 0) {
       throw new ValidatorSetError(`signers must be unique and sorted ascending by bytes (at index ${i})`);
     }
+    previous = s;
   }
   return set;
 }
 
 /** True when both sets hold the same signers (in order) and threshold. */
 export function sameValidatorSet(a: ValidatorSet, b: ValidatorSet): boolean {
-  return a.threshold === b.threshold && a.signers.length === b.signers.length && a.signers.every((s, i) => s === b.signers[i]);
+  return (
+    a.threshold === b.threshold &&
+    a.signers.length === b.signers.length &&
+    a.signers.every((s, i) => s === b.signers[i])
+  );
 }

@@ -6,7 +6,11 @@ import { getAddressDecoder, getBase58Decoder, type Address } from "@solana/kit";
 
 export interface DecodedInstruction {
   readonly programAddress: Address;
-  readonly accounts: readonly { readonly address: Address; readonly signer: boolean; readonly writable: boolean }[];
+  readonly accounts: readonly {
+    readonly address: Address;
+    readonly signer: boolean;
+    readonly writable: boolean;
+  }[];
   readonly data: Uint8Array;
 }
 
@@ -129,10 +133,17 @@ export function decodeMessageBytes(bytes: Uint8Array): DecodedMessage {
 export function resolveInstructions(message: DecodedMessage, loaded?: LoadedAddresses): DecodedInstruction[] {
   const nLookupW = message.lookups.reduce((s, l) => s + l.writable.length, 0);
   const nLookupR = message.lookups.reduce((s, l) => s + l.readonly.length, 0);
-  if ((nLookupW > 0 || nLookupR > 0) && (loaded?.writable.length !== nLookupW || loaded.readonly.length !== nLookupR)) {
+  if (
+    (nLookupW > 0 || nLookupR > 0) &&
+    (loaded?.writable.length !== nLookupW || loaded.readonly.length !== nLookupR)
+  ) {
     throw new WireDecodeError("lookup-table accounts are not resolved (pass the loaded addresses)");
   }
-  const keys: Address[] = [...message.staticAccounts, ...(loaded?.writable ?? []), ...(loaded?.readonly ?? [])];
+  const keys: Address[] = [
+    ...message.staticAccounts,
+    ...(loaded?.writable ?? []),
+    ...(loaded?.readonly ?? []),
+  ];
   const nStatic = message.staticAccounts.length;
   const role = (i: number) => {
     if (i < nStatic) {
@@ -146,7 +157,8 @@ export function resolveInstructions(message: DecodedMessage, loaded?: LoadedAddr
   };
   return message.compiled.map((ix) => {
     const programAddress = keys[ix.programIndex];
-    if (programAddress === undefined) throw new WireDecodeError(`program index ${ix.programIndex} out of range`);
+    if (programAddress === undefined)
+      throw new WireDecodeError(`program index ${ix.programIndex} out of range`);
     return {
       programAddress,
       accounts: ix.accountIndices.map((i) => {
