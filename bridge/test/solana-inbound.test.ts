@@ -334,6 +334,19 @@ describe("aggregation and on-chain signature limits", () => {
   });
 });
 
+describe("transaction size", () => {
+  it("a 6-of-9 mint fits one packet; 7 co-signers do not and the builder refuses", async () => {
+    const big = await deployLocalSpoke(chain, { n: 10, threshold: 7 });
+    const m = inboundMessage(recipient, 1n);
+    const six = big.validators.slice(0, 6).map((v) => v.address);
+    await expect(buildMintTransaction(big.config, m, six, chain.lifetime())).resolves.toBeDefined();
+    const seven = big.validators.slice(0, 7).map((v) => v.address);
+    await expect(buildMintTransaction(big.config, m, seven, chain.lifetime())).rejects.toThrow(
+      /1233 bytes with 7 co-signers \(limit 1232\)/,
+    );
+  });
+});
+
 describe("replay", () => {
   it("a second mint of the same message is refused by validators and fails on chain", async () => {
     expect((await relayMint(chain, spoke, msg)).ok).toBe(true);

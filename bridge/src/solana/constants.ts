@@ -25,3 +25,6 @@ export const MAX_MULTISIG_SIGNERS = 11;
 export const RECEIPT_SPACE = 0n;
 export const RECEIPT_OWNER: Address = MEMO_PROGRAM_ADDRESS;
 export const RECEIPT_LAMPORTS_DEFAULT = 890_880n;
+
+/** Largest serialized transaction a Solana cluster accepts (one packet). litesvm does not enforce it. */
+export const MAX_TRANSACTION_BYTES = 1232;

@@ -16,6 +16,7 @@ import {
   createTransactionMessage,
   getAddressDecoder,
   getPublicKeyFromAddress,
+  getTransactionEncoder,
   partiallySignTransaction,
   pipe,
   setTransactionMessageFeePayer,
@@ -46,6 +47,7 @@ import type { AccountReader } from "./accounts.ts";
 import {
   ASSOCIATED_TOKEN_PROGRAM_ADDRESS,
   EAI_SOLANA_DECIMALS,
+  MAX_TRANSACTION_BYTES,
   RECEIPT_OWNER,
   RECEIPT_SPACE,
   SYSTEM_PROGRAM_ADDRESS,
@@ -164,7 +166,15 @@ export async function buildMintTransaction(
   signers: readonly Address[],
   lifetime: { blockhash: Blockhash; lastValidBlockHeight: bigint },
 ): Promise<Transaction> {
-  return compileUnsigned(config.relayer, await buildMintInstructions(config, message, signers), lifetime);
+  const tx = compileUnsigned(config.relayer, await buildMintInstructions(config, message, signers), lifetime);
+  const size = getTransactionEncoder().getSizeFromValue(tx);
+  if (size > MAX_TRANSACTION_BYTES) {
+    throw new Error(
+      `mint transaction is ${size} bytes with ${signers.length} co-signers (limit ${MAX_TRANSACTION_BYTES}): ` +
+        "a Solana validator set needs threshold ≤ 6 (N ≤ 9)",
+    );
+  }
+  return tx;
 }
 
 export type MintRejection =
