@@ -11,3 +11,4 @@ export * from "./solana/outbound.ts";
 export * from "./solana/rotation.ts";
 export * from "./solana/validatorSet.ts";
 export * from "./solana/wire.ts";
+export * from "./solana/config.ts";

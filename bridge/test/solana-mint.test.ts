@@ -6,6 +6,7 @@ import { getCreateAccountInstruction } from "@solana-program/system";
 import { MINT_SIZE, TOKEN_PROGRAM_ADDRESS } from "../src/solana/constants.ts";
 import { compileUnsigned } from "../src/solana/inbound.ts";
 import { LocalSolana } from "../src/solana/localnet.ts";
+import { parseSolanaSpokeConfig } from "../src/solana/config.ts";
 import { MintCheckError, readMultisig, verifyMint } from "../src/solana/mint.ts";
 import { deployLocalSpoke, generateValidators, signAndSend } from "../src/solana/setup.ts";
 import {
@@ -133,5 +134,20 @@ describe("verifyMint", () => {
     await expect(verifyMint(chain.read, { mint: good, multisig, expected: set })).resolves.toEqual({
       supply: 0n,
     });
+  });
+});
+
+describe("spoke config", () => {
+  it("parses a JSON config and refuses a bad validator set or address", async () => {
+    const chain = new LocalSolana();
+    const spoke = await deployLocalSpoke(chain, { n: 4, threshold: 3 });
+    const json = JSON.parse(
+      JSON.stringify(spoke.config, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+    ) as Record<string, unknown>;
+    expect(parseSolanaSpokeConfig(json)).toEqual(spoke.config);
+    expect(() => parseSolanaSpokeConfig({ ...json, set: { ...spoke.config.set, threshold: 2 } })).toThrow(
+      /threshold 2/,
+    );
+    expect(() => parseSolanaSpokeConfig({ ...json, mint: "not-an-address" })).toThrow(/base58/);
   });
 });
