@@ -2,6 +2,7 @@
 // ed25519 keys sorted by public key, and the minter deployed from the committed Tact wrappers.
 import {
   Blockchain,
+  type BlockchainSnapshot,
   type SandboxContract,
   type SendMessageResult,
   type TreasuryContract,
