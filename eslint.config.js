@@ -13,6 +13,8 @@ export default tseslint.config(
       "circuits/build/**",
       "circuits/artifacts/**",
       "sdk/src/generated/**",
+      // Tact's generated TON wrappers (bridge/src/ton/build.ts writes them; check:generated checks them).
+      "bridge/src/ton/generated/**",
       "**/.next/**",
       "**/.ponder/**",
     ],
