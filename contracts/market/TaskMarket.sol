@@ -158,9 +158,11 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
         for (uint256 i; i < n; ++i) {
             TaskRequest calldata request = requests[i];
             if (request.paymentToken != token) revert TaskMarketBatchTokenMismatch(token, request.paymentToken);
-            _store(request);
+            _store(request, firstTaskId + i);
             total += request.reward;
         }
+        // The count is written once for the whole batch (the ids above are firstTaskId .. firstTaskId + n - 1).
+        _s.taskCount = firstTaskId + n - 1;
         IERC20(token).safeTransferFrom(msg.sender, address(this), total);
     }
 
@@ -506,17 +508,17 @@ contract TaskMarket is ITaskMarket, AccessControl, Pausable, ReentrancyGuardTran
 
     /// @dev {_store}, then pulls the reward (last: checks-effects-interactions).
     function _submit(TaskRequest calldata request) private returns (uint256 taskId) {
-        taskId = _store(request);
-        IERC20(request.paymentToken).safeTransferFrom(msg.sender, address(this), request.reward);
-    }
-
-    /// @dev Validates a request, stores the task and emits its spec; the caller pulls the reward.
-    function _store(TaskRequest calldata request) private returns (uint256 taskId) {
-        TaskSpec memory spec = _buildSpec(request);
         // Cannot overflow: one id per transaction.
         unchecked {
             taskId = ++_s.taskCount;
         }
+        _store(request, taskId);
+        IERC20(request.paymentToken).safeTransferFrom(msg.sender, address(this), request.reward);
+    }
+
+    /// @dev Validates a request, stores the task and emits its spec; the caller pulls the reward.
+    function _store(TaskRequest calldata request, uint256 taskId) private {
+        TaskSpec memory spec = _buildSpec(request);
         _s.tasks[taskId] = TaskState({
             specHash: bytes24(keccak256(abi.encode(spec))),
             status: TaskStatus.Open,

@@ -40,6 +40,9 @@ library ZkLib {
     uint256 internal constant PADDING_INPUT =
         14744269619966411208579211824598458697587494354926760081771325075741142829156;
 
+    /// @dev Size of an ABI-encoded TaskSpec: 19 words of its own and the 8 of its inline Resources.
+    uint256 private constant SPEC_BYTES = 27 * 32;
+
     /// @notice Contracts the settlement calls.
     struct Deps {
         IStakingVault vault;
@@ -73,10 +76,14 @@ library ZkLib {
     ) external returns (uint256 settled) {
         Batch memory b = _openBatch(d, modelId, batchSize, items, padOutput, proof);
         b.paused = paused;
+        b.providerBps = s.params.providerBps;
+        b.creatorBps = s.params.creatorBps;
+        b.treasury = s.treasury;
         uint256 n = items.length;
         for (uint256 i; i < n; ++i) {
             _settleOne(s, d, b, items[i]);
         }
+        _flushCredits(s, b);
         settled = b.settled;
         if (settled == 0) revert ITaskMarketErrors.TaskMarketBatchSettledNothing();
         emit ITaskMarketEvents.ProofBatchSettled(b.provider, modelId, batchSize, uint8(n), uint8(settled));
@@ -97,11 +104,19 @@ library ZkLib {
         uint256 commitment;
         address provider;
         Standing standing;
-        address[] winners;
-        uint256[] weights;
         uint256 settled;
         uint256 bond;
         uint256 rated;
+        // Settlement parameters, read once per batch.
+        uint256 providerBps;
+        uint256 creatorBps;
+        address treasury;
+        // Credits accrued for consecutive tasks of one (token, creator), written once when either changes.
+        address token;
+        address creator;
+        uint256 providerSum;
+        uint256 creatorSum;
+        uint256 treasurySum;
     }
 
     /// @dev Checks the batch's size, finds its verifier and the caller's provider, and verifies the proof against the
@@ -125,7 +140,6 @@ library ZkLib {
         if (!_verifyBatch(verifier, batchSize, proof, signals)) revert ITaskMarketErrors.TaskMarketInvalidBatchProof();
         b.modelId = modelId;
         b.commitment = signals[0];
-        (b.winners, b.weights) = _winner(b.provider);
     }
 
     /// @dev The public signals of a batch: [0] model, [1 + i] input, [1 + k + i] output, [1 + 2k + i] binding;
@@ -190,7 +204,7 @@ library ZkLib {
             emit ITaskMarketEvents.ProofBatchTaskSkipped(taskId, b.provider, skip, status);
             return;
         }
-        _credit(s, taskId, spec, b.provider, claimed, item.output, b.winners, b.weights);
+        _credit(s, st, taskId, spec, b, claimed, item.output);
         if (claimed) b.bond += spec.bond;
         if (spec.rated) ++b.rated;
         ++b.settled;
@@ -264,32 +278,71 @@ library ZkLib {
     ) private view returns (ITaskMarketTypes.TaskState storage st) {
         st = s.tasks[taskId];
         if (st.status == ITaskMarketTypes.TaskStatus.None) revert ITaskMarketErrors.TaskMarketUnknownTask(taskId);
-        if (st.specHash != bytes24(keccak256(abi.encode(spec))))
-            revert ITaskMarketErrors.TaskMarketSpecMismatch(taskId);
+        if (st.specHash != bytes24(_specHash(spec))) revert ITaskMarketErrors.TaskMarketSpecMismatch(taskId);
     }
 
-    /// @dev The one-winner arrays creditPayouts takes.
-    function _winner(address provider) private pure returns (address[] memory winners, uint256[] memory weights) {
-        winners = new address[](1);
-        winners[0] = provider;
-        weights = new uint256[](1);
-        weights[0] = 1;
+    /// @dev keccak256(abi.encode(spec)), hashed from the calldata bytes as they are instead of re-encoding every field.
+    ///      TaskSpec is a static struct (SPEC_WORDS words, Resources inline), so its calldata is its ABI encoding. A
+    ///      non-canonical encoding (a dirty high bit) hashes to something else and is refused as a spec mismatch:
+    ///      matching bytes are the canonical encoding of the stored spec, so the fields read later are that spec.
+    function _specHash(ITaskMarketTypes.TaskSpec calldata spec) private pure returns (bytes32 h) {
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, spec, SPEC_BYTES)
+            h := keccak256(ptr, SPEC_BYTES)
+        }
     }
 
-    /// @dev Effects of settling one proven task: the claim is spent (clearing it refunds gas), the output is
-    ///      published and the payouts are credited.
+    /// @dev Effects of settling one proven task, as MarketStorage.creditPayouts does for one winner with one vote (the
+    ///      same amounts and events: ProofAccepted, ProviderPaid, TaskCompleted): the claim is spent (clearing it
+    ///      refunds gas), the task Completed and its payouts accrued in `b` ({_flushCredits} writes them).
     function _credit(
         MarketStorage.Layout storage s,
+        ITaskMarketTypes.TaskState storage st,
         uint256 taskId,
         ITaskMarketTypes.TaskSpec calldata spec,
-        address provider,
+        Batch memory b,
         bool claimed,
-        uint256 output,
-        address[] memory winners,
-        uint256[] memory weights
+        uint256 output
     ) private {
         if (claimed) delete s.zkClaimant[taskId];
-        emit ITaskMarketEvents.ProofAccepted(taskId, provider, output);
-        MarketStorage.creditPayouts(s, taskId, spec, winners, weights, 1, bytes32(output));
+        emit ITaskMarketEvents.ProofAccepted(taskId, b.provider, output);
+        st.status = ITaskMarketTypes.TaskStatus.Completed;
+        uint256 reward = spec.reward;
+        address token = spec.paymentToken;
+        uint256 providerAmount = (reward * b.providerBps) / MarketStorage.BPS;
+        uint256 creatorFee = (reward * b.creatorBps) / MarketStorage.BPS;
+        // providerBps + creatorBps <= 10_000, so providerAmount + creatorFee <= reward.
+        uint256 treasuryFee = reward - providerAmount - creatorFee;
+        if (token != b.token || spec.modelCreator != b.creator) {
+            _flushCredits(s, b);
+            b.token = token;
+            b.creator = spec.modelCreator;
+        }
+        b.providerSum += providerAmount;
+        b.creatorSum += creatorFee;
+        b.treasurySum += treasuryFee;
+        emit ITaskMarketEvents.ProviderPaid(taskId, b.provider, token, providerAmount);
+        emit ITaskMarketEvents.TaskCompleted(
+            taskId,
+            bytes32(output),
+            token,
+            providerAmount,
+            treasuryFee,
+            creatorFee,
+            1
+        );
+    }
+
+    /// @dev Writes the credits accrued for the current (token, creator) and resets the sums.
+    function _flushCredits(MarketStorage.Layout storage s, Batch memory b) private {
+        if (b.providerSum == 0 && b.creatorSum == 0 && b.treasurySum == 0) return;
+        address token = b.token;
+        s.credits[b.provider][token] += b.providerSum;
+        s.credits[b.creator][token] += b.creatorSum;
+        s.credits[b.treasury][token] += b.treasurySum;
+        b.providerSum = 0;
+        b.creatorSum = 0;
+        b.treasurySum = 0;
     }
 }

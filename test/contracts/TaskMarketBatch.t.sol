@@ -6,6 +6,7 @@ import {Vm} from "forge-std/Test.sol";
 
 import {MarketFixture} from "./utils/MarketFixture.sol";
 import {MockBatchVerifier} from "../../contracts/mocks/MockBatchVerifier.sol";
+import {MockVotesToken} from "../../contracts/mocks/MockVotesToken.sol";
 import {ITaskMarketEvents} from "../../contracts/interfaces/ITaskMarketEvents.sol";
 import {ITaskMarketErrors} from "../../contracts/interfaces/ITaskMarketErrors.sol";
 import {ITaskMarketTypes} from "../../contracts/interfaces/ITaskMarketTypes.sol";
@@ -131,6 +132,36 @@ contract TaskMarketBatchTest is MarketFixture {
         assertEq(market.creditOf(creator, address(token)), 3 * 0.5 ether);
         assertEq(vault.lockedOf(p1), 0);
         assertEq(reputation.getRecord(p1).completed, 3);
+    }
+
+    /// @notice Credits are accrued per (token, creator) run and written once per run: tasks paid in two tokens,
+    ///         interleaved, are each credited in their own token, to the unit.
+    function test_batch_MixedTokensCreditedPerToken() public {
+        MockVotesToken other = new MockVotesToken();
+        other.mint(requester, 1000 ether);
+        vm.prank(requester);
+        other.approve(address(market), type(uint256).max);
+        vm.prank(admin);
+        market.setPaymentToken(address(other), true, 1 ether);
+        Task[] memory tasks = new Task[](4);
+        for (uint256 i; i < 4; ++i) {
+            ITaskMarketTypes.TaskRequest memory r = _zkRequest();
+            r.inputCommitment = INPUT + i;
+            if (i % 2 == 1) {
+                r.paymentToken = address(other);
+                r.reward = 20 ether;
+            }
+            (tasks[i].id, tasks[i].spec) = _submit(r);
+        }
+        _afterPriority(tasks[0].spec);
+        assertEq(_proveBatch(p1, _items(tasks), p1), 4);
+        // 80 / 15 / 5 per task: 2 × 10 EAI and 2 × 20 of the other token
+        assertEq(market.creditOf(p1, address(token)), 2 * 8 ether);
+        assertEq(market.creditOf(treasury, address(token)), 2 * 1.5 ether);
+        assertEq(market.creditOf(creator, address(token)), 2 * 0.5 ether);
+        assertEq(market.creditOf(p1, address(other)), 2 * 16 ether);
+        assertEq(market.creditOf(treasury, address(other)), 2 * 3 ether);
+        assertEq(market.creditOf(creator, address(other)), 2 * 1 ether);
     }
 
     /// @notice A padded slot stands for no task: a one-task batch settles that task and nothing else, and a proof

@@ -328,6 +328,26 @@ export const workerConfigSchema = z
       })
       .strict()
       .default({ processes: 1, jobTimeoutMs: 300_000 }),
+    /**
+     * Batched ZK proofs (docs/WORKER.md, "Batched proofs"): tasks this provider settles directly (rank 0 in
+     * "hybrid", every turn in "direct") go through one proof pipeline that batches them by model, k from the model's
+     * registered batch verifiers (TaskMarket.submitProofBatch), a lone task alone at once.
+     */
+    zkBatch: z
+      .object({
+        /** false: one proof per task (submitProof), as before. */
+        enabled: z.boolean({ error: "expected true or false" }).default(true),
+        /** A model whose oldest queued task has waited this long is served before fuller batches of other models. */
+        flushMs: int(0, 600_000, "milliseconds between 0 and 600000").default(3_000),
+        /** Time kept free before a task's deadline for sending and mining its proof; later tasks are not proven. */
+        submitMarginMs: int(0, 3_600_000, "milliseconds between 0 and 3600000").default(15_000),
+        /** Largest batch used (the model's registered sizes above it are ignored). */
+        maxBatchSize: int(1, 64, "an integer between 1 and 64").default(64),
+        /** Tasks queued for batched proofs at once (in place of maxConcurrentTasks for these tasks). */
+        maxQueued: int(1, 1_024, "an integer between 1 and 1024").default(64),
+      })
+      .strict()
+      .default({ enabled: true, flushMs: 3_000, submitMarginMs: 15_000, maxBatchSize: 64, maxQueued: 64 }),
     logLevel: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
         error: "expected fatal, error, warn, info, debug, trace or silent",
@@ -390,6 +410,11 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_DIRECT_MAX_RANK: { path: ["directMaxRank"], kind: "int" },
   EAI_WORKER_DIRECT_REFRESH_MS: { path: ["directRefreshMs"], kind: "int" },
   EAI_WORKER_DIRECT_LIVENESS_SEC: { path: ["directLivenessSec"], kind: "int" },
+  EAI_WORKER_ZK_BATCH: { path: ["zkBatch", "enabled"], kind: "bool" },
+  EAI_WORKER_ZK_BATCH_FLUSH_MS: { path: ["zkBatch", "flushMs"], kind: "int" },
+  EAI_WORKER_ZK_BATCH_SUBMIT_MARGIN_MS: { path: ["zkBatch", "submitMarginMs"], kind: "int" },
+  EAI_WORKER_ZK_BATCH_MAX_SIZE: { path: ["zkBatch", "maxBatchSize"], kind: "int" },
+  EAI_WORKER_ZK_BATCH_MAX_QUEUED: { path: ["zkBatch", "maxQueued"], kind: "int" },
   EAI_WORKER_REPORT_TASK_FAULTS: { path: ["reportTaskFaults"], kind: "bool" },
   EAI_WORKER_LEAVE_UNFILLED: { path: ["leaveUnfilled"], kind: "bool" },
   EAI_WORKER_MAX_VOTES_PER_TASK: { path: ["maxVotesPerTask"], kind: "int" },

@@ -30,6 +30,9 @@ export interface WorkerMetrics {
    * proved: no work wasted).
    */
   zkOutcomes: Counter<"outcome">;
+  /** Batched ZK proofs by batch size (slots) and the tasks they carried. */
+  zkBatches: Counter<"size">;
+  zkBatchTasks: Counter<"size">;
   /** 1 while claims are paused by a remote command (docs/WORKER.md, "Remote control"). */
   claimsPaused: Gauge<never>;
   /** 1 while draining (no new tasks; those in flight finish). */
@@ -129,6 +132,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
       name: "eai_worker_zk_outcomes_total",
       help: "ZK settlement outcomes (settled-direct, settled-claimed, lost-race, taken-before-proof)",
       labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    zkBatches: new Counter({
+      name: "eai_worker_zk_batches_total",
+      help: "Batched ZK proofs sent, by batch size (circuit slots)",
+      labelNames: ["size"],
+      registers: [registry],
+    }),
+    zkBatchTasks: new Counter({
+      name: "eai_worker_zk_batch_tasks_total",
+      help: "Tasks carried by batched ZK proofs, by batch size",
+      labelNames: ["size"],
       registers: [registry],
     }),
     claimsPaused: new Gauge({

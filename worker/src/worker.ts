@@ -18,11 +18,25 @@
  *   rejects valid proofs would get the claimant slashed).
  */
 import { randomBytes } from "node:crypto";
-import { providerRegistryAbi, reputationAbi, stakingVaultAbi, taskMarketAbi } from "@eai/sdk/abis";
+import {
+  modelRegistryAbi,
+  providerRegistryAbi,
+  reputationAbi,
+  stakingVaultAbi,
+  taskMarketAbi,
+} from "@eai/sdk/abis";
 import { openBlobStorage, type BlobStorage } from "@eai/sdk/storage";
 import { decryptWith } from "@eai/sdk/crypto";
-import { VERIFIER_CODE_HASHES } from "@eai/sdk/verifiers";
-import { formatEther, keccak256, type Address, type Hex, type Transport } from "viem";
+import { BATCH_VERIFIER_CODE_HASHES, VERIFIER_CODE_HASHES } from "@eai/sdk/verifiers";
+import {
+  formatEther,
+  keccak256,
+  parseEventLogs,
+  zeroAddress,
+  type Address,
+  type Hex,
+  type Transport,
+} from "viem";
 import {
   TASK_FAULT_RESULT,
   TaskStatus,
@@ -45,8 +59,9 @@ import { TaskWatcher, type EventRange, type MarketEvent } from "./chain/watcher.
 import { firstBlockAtOrAfter } from "./chain/logs.ts";
 import { CatchUpLedger } from "./chain/catchup.ts";
 import { storageConfigOf, type ExecutorKind, type WorkerConfig } from "./config.ts";
-import { ExecutionError, type Executor } from "./executors/types.ts";
-import type { ZkExecutor } from "./executors/zk-mlp.ts";
+import { ExecutionError, type Executor, type ModelArtifact } from "./executors/types.ts";
+import type { ZkBatchProveResult, ZkBatchSlot, ZkBatchWitness, ZkExecutor } from "./executors/zk-mlp.ts";
+import { BatchPipeline, type QueuedTask } from "./zk-batch.ts";
 import { ProverError } from "./executors/prover-pool.ts";
 import { evaluateTask, type Decision, type FilterContext } from "./filter.ts";
 import type { Resources } from "./hardware.ts";
@@ -90,6 +105,30 @@ const MAX_DIRECT_BACKLOG = 32;
 const RECENT_EXECUTORS = 256;
 /** Gas floor for submitProof: the pairing must never run short (verifiers return false instead of reverting). */
 const SUBMIT_PROOF_MIN_GAS = 700_000n;
+/** Gas floor for submitProofBatch of k slots (the verifier's pairing plus the settlement of every task). */
+function submitBatchMinGas(k: number): bigint {
+  return SUBMIT_PROOF_MIN_GAS + 60_000n * BigInt(k);
+}
+/** Prove time (witness + proof, ms) assumed per batch size until this worker has measured its own. */
+function estimatedBatchMs(k: number): number {
+  return 900 + 130 * (k - 1);
+}
+/** How long a model's registered batch sizes are cached (batch verifiers can be set or cleared at any time). */
+const BATCH_SIZES_TTL_MS = 60_000;
+
+/** A task queued for a batched proof. */
+interface BatchTask extends QueuedTask {
+  key: string;
+  spec: TaskSpec;
+}
+interface BatchWitnessOf {
+  tasks: BatchTask[];
+  witness: ZkBatchWitness | undefined;
+}
+interface BatchProofOf {
+  tasks: BatchTask[];
+  result: ZkBatchProveResult | undefined;
+}
 /**
  * Gas floor for revealResult: whichever reveal is mined last settles the task (pays, slashes and rates every member;
  * ~247k gas for 3 members, bench:gas), but the estimate is made against the state before the other members'
@@ -209,6 +248,13 @@ export class ProviderWorker {
   readonly #verifierChecks = new Map<string, boolean>();
   /** Moving average of this worker's execution + proof time (ms), for the direct-mode stagger. */
   #proofMsAverage: number | undefined;
+  /** Batched ZK proofs (zkBatch.enabled and an executor with batch circuits): the pipeline and the tasks it holds. */
+  readonly #batch: BatchPipeline<BatchTask, BatchWitnessOf, BatchProofOf> | undefined;
+  readonly #batchOwned = new Set<string>();
+  /** Measured (moving average) or estimated witness + proof time per batch size, ms. */
+  readonly #batchProveMs = new Map<number, number>();
+  /** Usable batch sizes per model (1 and every size with a trusted registered batch verifier), cached. */
+  readonly #batchSizes = new Map<bigint, { at: number; sizes: number[] }>();
   #watcher: TaskWatcher | undefined;
   #tick: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -268,6 +314,30 @@ export class ProviderWorker {
             logRangeBlocks: this.config.logRangeBlocks,
           })
         : undefined;
+    const batching = this.#zk?.batch;
+    if (this.config.zkBatch.enabled && batching && this.config.zkSettlement !== "claim") {
+      for (const k of batching.sizes) this.#batchProveMs.set(k, estimatedBatchMs(k));
+      this.#batch = new BatchPipeline<BatchTask, BatchWitnessOf, BatchProofOf>({
+        options: {
+          sizes: [1],
+          sizesFor: (modelId) => this.#batchSizes.get(modelId)?.sizes ?? [1],
+          proveMs: this.#batchProveMs,
+          submitMarginMs: this.config.zkBatch.submitMarginMs,
+          flushMs: this.config.zkBatch.flushMs,
+        },
+        stillOpen: (tasks) => this.#batchStillOpen(tasks),
+        witness: (k, tasks) => this.#batchWitness(k, tasks),
+        prove: (w) => this.#batchProve(w),
+        submit: (k, _tasks, proof) => this.#batchSubmit(k, proof),
+        onExpired: (tasks) => {
+          for (const t of tasks) {
+            this.#batchOwned.delete(t.key);
+            void this.#finish(t.key, "failed", "too-late", "its deadline can no longer be met with a proof");
+          }
+        },
+        onError: (err, tasks) => this.#batchError(err, tasks),
+      });
+    }
   }
 
   /**
@@ -400,7 +470,12 @@ export class ProviderWorker {
     this.#wakeTimers.clear();
     const watcher = this.#watcher;
     this.#watcher = undefined;
-    const pending = [...this.#busy.values(), ...(this.#tick ? [this.#tick] : [])];
+    this.#batch?.stop();
+    const pending = [
+      ...this.#busy.values(),
+      ...(this.#tick ? [this.#tick] : []),
+      ...(this.#batch ? [this.#batch.idle()] : []),
+    ];
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       Promise.allSettled(pending).then(() => false),
@@ -679,7 +754,11 @@ export class ProviderWorker {
         freeStake: free,
         deadlineMarginSec: this.config.deadlineMarginSec,
         activeTasks: Object.keys(this.store.get().tasks).length,
-        maxConcurrentTasks: this.config.maxConcurrentTasks,
+        // Tasks settled by batched proofs lock nothing and are proven k at a time: they have their own bound.
+        maxConcurrentTasks:
+          direct && this.#batch && c.spec.mode === VerificationMode.ZK
+            ? Math.max(this.config.maxConcurrentTasks, this.config.zkBatch.maxQueued)
+            : this.config.maxConcurrentTasks,
         direct,
       });
       let decision: Decision = evaluateTask(c.spec, filterCtx(ranked));
@@ -1107,7 +1186,7 @@ export class ProviderWorker {
   /** Advances one task by at most one phase per call (the next tick continues). */
   async #step(id: string): Promise<void> {
     const task = this.store.get().tasks[id];
-    if (!task) return;
+    if (!task || this.#batchOwned.has(id)) return;
     const spec = specFromJson(task.spec);
     const taskId = BigInt(id);
     const st = await this.#taskState(taskId);
@@ -1231,7 +1310,17 @@ export class ProviderWorker {
       return;
     }
     if (task.phase !== "proved") {
+      if (task.pendingTx && status !== TaskStatus.Open) {
+        // A batch transaction of ours was signed before a restart: the task is closed (by it or by another).
+        if (status === TaskStatus.Completed) await this.#finish(id, "settled");
+        else await this.#dropDirect(id, "lost-race", status);
+        return;
+      }
       if (this.#stopping) return;
+      if (this.#batch && task.executor === "zk-mlp") {
+        await this.#enqueueBatch(id, spec, taskId);
+        return;
+      }
       await this.#proveZk(id, task, spec, taskId);
       return;
     }
@@ -1256,6 +1345,271 @@ export class ProviderWorker {
     this.metrics.zkOutcomes.inc({ outcome: "settled-direct" });
     await this.#setPhase(id, { phase: "submitted", pendingTx: undefined });
     this.#schedule(id);
+  }
+
+  // ───────────────────────────── batched proofs ─────────────────────────────
+
+  /**
+   * The batch sizes usable for a model: 1 (the task's own verifier, checked before the task was taken) and every size
+   * of the executor's circuits up to `zkBatch.maxBatchSize` whose ModelRegistry.batchVerifierOf is set and runs code
+   * generated from this worker's circuits (or listed in `trustedVerifierCodeHashes`). Cached for a minute.
+   */
+  async #modelBatchSizes(modelId: bigint): Promise<number[]> {
+    const cached = this.#batchSizes.get(modelId);
+    if (cached && Date.now() - cached.at < BATCH_SIZES_TTL_MS) return cached.sizes;
+    const sizes = [1];
+    const candidates = (this.#zk?.batch?.sizes ?? []).filter(
+      (k) => k > 1 && k <= this.config.zkBatch.maxBatchSize,
+    );
+    const trusted = new Set(
+      [...Object.values(BATCH_VERIFIER_CODE_HASHES), ...this.config.trustedVerifierCodeHashes].map((h) =>
+        h.toLowerCase(),
+      ),
+    );
+    for (const k of candidates) {
+      const verifier = await this.ctx.publicClient.readContract({
+        address: this.ctx.addresses.ModelRegistry,
+        abi: modelRegistryAbi,
+        functionName: "batchVerifierOf",
+        args: [modelId, k],
+      });
+      if (verifier === zeroAddress) continue;
+      const code = await this.ctx.publicClient.getCode({ address: verifier });
+      if (code && code !== "0x" && trusted.has(keccak256(code).toLowerCase())) sizes.push(k);
+      else this.#log.warn({ modelId: String(modelId), batchSize: k, verifier }, "batch verifier not trusted");
+    }
+    this.#batchSizes.set(modelId, { at: Date.now(), sizes });
+    return sizes;
+  }
+
+  /** Hands a direct ZK task to the batch pipeline (which owns it until it is settled, dropped or released). */
+  async #enqueueBatch(id: string, spec: TaskSpec, taskId: bigint): Promise<void> {
+    if (!this.#batch || this.#batchOwned.has(id)) return;
+    await this.#modelBatchSizes(spec.modelId);
+    this.#batchOwned.add(id);
+    this.#batch.add({
+      id: taskId,
+      key: id,
+      spec,
+      modelId: spec.modelId,
+      deadline: Number(spec.deadline),
+      queuedAt: Date.now(),
+    });
+  }
+
+  /** Before a batch is cut: the tasks closed by others meanwhile are dropped (no proof is spent on them). */
+  async #batchStillOpen(tasks: readonly BatchTask[]): Promise<BatchTask[]> {
+    if (this.#stopping) {
+      for (const t of tasks) this.#batchOwned.delete(t.key); // stays in the state: resumed on the next start
+      return [];
+    }
+    const states = await Promise.all(tasks.map((t) => this.#taskState(t.id)));
+    const open: BatchTask[] = [];
+    for (const [i, t] of tasks.entries()) {
+      const status = states[i]?.status ?? TaskStatus.None;
+      if (status === TaskStatus.Open) {
+        open.push(t);
+        continue;
+      }
+      this.#batchOwned.delete(t.key);
+      await this.#dropDirect(t.key, "taken-before-proof", status);
+    }
+    return open;
+  }
+
+  /** Loads each task's input and the model artifact (a task whose input fails is dropped alone), then the witness. */
+  async #batchWitness(k: number, tasks: readonly BatchTask[]): Promise<BatchWitnessOf> {
+    const batch = this.#zk?.batch;
+    if (!batch) throw new Error("no batch prover");
+    const ok: BatchTask[] = [];
+    const slots: ZkBatchSlot[] = [];
+    let artifact: ModelArtifact | undefined;
+    for (const t of tasks) {
+      const state = this.store.get().tasks[t.key];
+      if (!state) {
+        this.#batchOwned.delete(t.key);
+        continue;
+      }
+      try {
+        const input = await this.#input(t.key, t.spec, state);
+        if (!artifact) {
+          const info = await this.#models.info(t.spec.modelId);
+          if (!info) throw new TaskFault("unknown-model", `model ${t.spec.modelId} unknown`);
+          artifact = await this.#artifact(info);
+        }
+        await this.#beginExecution(t.key);
+        ok.push(t);
+        slots.push({
+          input,
+          inputCommitment: t.spec.inputCommitment,
+          binding: taskBinding(this.ctx.chainId, this.ctx.addresses.TaskMarket, t.id, this.ctx.provider),
+        });
+      } catch (err) {
+        this.#batchOwned.delete(t.key);
+        await this.#handleStepError(t.key, state, err);
+      }
+    }
+    const first = ok[0];
+    if (!first || !artifact) return { tasks: [], witness: undefined };
+    const witness = await this.#classify(() =>
+      batch.witness({ batchSize: k, model: artifact, modelCommitment: first.spec.modelCommitment, slots }),
+    );
+    return { tasks: ok, witness };
+  }
+
+  async #batchProve(w: BatchWitnessOf): Promise<BatchProofOf> {
+    const batch = this.#zk?.batch;
+    if (!batch || !w.witness) return { tasks: w.tasks, result: undefined };
+    const witness = w.witness;
+    const result = await this.#classify(() => batch.prove(witness));
+    const took = result.witnessMs + result.proveMs;
+    const k = result.batchSize;
+    const before = this.#batchProveMs.get(k);
+    this.#batchProveMs.set(k, before === undefined ? took : 0.7 * before + 0.3 * took);
+    // The stagger others wait for this provider is the time one of its proofs takes (a whole batch).
+    this.#proofMsAverage =
+      this.#proofMsAverage === undefined ? took : 0.7 * this.#proofMsAverage + 0.3 * took;
+    this.metrics.proofSeconds.observe(took / 1000);
+    this.#log.info(
+      {
+        batchSize: k,
+        tasks: w.tasks.length,
+        witnessMs: Math.round(result.witnessMs),
+        proveMs: Math.round(result.proveMs),
+      },
+      "batch proof ready",
+    );
+    return { tasks: w.tasks, result };
+  }
+
+  /**
+   * Sends a batch's proof: submitProof for a batch of one, else submitProofBatch. The hash is persisted in every
+   * task's state before broadcast. Per task: ProofAccepted → settled; ProofBatchTaskSkipped (another provider
+   * closed it while the proof ran) → a lost race, dropped, never retried. A batch refused as a whole for a race
+   * (every task closed) drops them all; another revert ends the tasks as a single proof's would; an outage hands
+   * them back to the task loop (retried with backoff, bounded by `limits.executionAttempts`).
+   */
+  async #batchSubmit(k: number, p: BatchProofOf): Promise<void> {
+    const { tasks, result } = p;
+    if (!result || tasks.length === 0) return;
+    const release = () => {
+      for (const t of tasks) this.#batchOwned.delete(t.key);
+    };
+    const ids = tasks.map((t) => t.key);
+    const stillOpen = async () =>
+      (await Promise.all(tasks.map((t) => this.#taskState(t.id)))).map((s) => s.status);
+    const market = { address: this.ctx.addresses.TaskMarket, abi: taskMarketAbi } as const;
+    const first = tasks[0] as BatchTask;
+    const onSigned = async (hash: Hex) => {
+      await this.store.update((s) => {
+        for (const id of ids) {
+          const t = s.tasks[id];
+          if (!t) continue;
+          t.pendingTx = { action: "submitProof", hash };
+          t.txHashes = [...t.txHashes, hash];
+          t.updatedAt = Date.now();
+        }
+      });
+    };
+    const alreadyDone = async () => (await stillOpen()).every((s) => s !== TaskStatus.Open);
+    const label = k === 1 ? `submitProof #${first.key}` : `submitProofBatch k=${k} #${ids.join(",#")}`;
+    let outcome: TxOutcome;
+    try {
+      outcome =
+        k === 1
+          ? await this.submitter.send({
+              ...market,
+              label,
+              functionName: "submitProof",
+              args: [first.id, first.spec, result.outputs[0] ?? 0n, result.proof],
+              minGas: SUBMIT_PROOF_MIN_GAS,
+              onSigned,
+              alreadyDone,
+            })
+          : await this.submitter.send({
+              ...market,
+              label,
+              functionName: "submitProofBatch",
+              args: [
+                first.spec.modelId,
+                k,
+                tasks.map((t, i) => ({ taskId: t.id, spec: t.spec, output: result.outputs[i] ?? 0n })),
+                result.padOutput,
+                result.proof,
+              ],
+              minGas: submitBatchMinGas(k),
+              onSigned,
+              alreadyDone,
+            });
+      this.metrics.transactions.inc({ action: "submitProof", result: outcome.status });
+    } catch (err) {
+      this.metrics.transactions.inc({
+        action: "submitProof",
+        result: err instanceof TxRevertedError ? "reverted" : "failed",
+      });
+      release();
+      const race =
+        err instanceof TxRevertedError &&
+        (err.errorName === "TaskMarketWrongStatus" || err.errorName === "TaskMarketBatchSettledNothing");
+      const statuses = await stillOpen().catch(() => tasks.map(() => TaskStatus.Open));
+      for (const [i, t] of tasks.entries()) {
+        const status = statuses[i] ?? TaskStatus.Open;
+        if (race || status !== TaskStatus.Open) {
+          await this.#dropDirect(t.key, "lost-race", status);
+          continue;
+        }
+        const state = this.store.get().tasks[t.key];
+        if (state) await this.#handleStepError(t.key, state, err);
+      }
+      return;
+    }
+    release();
+    this.metrics.zkBatches.inc({ size: String(k) });
+    this.metrics.zkBatchTasks.inc({ size: String(k) }, tasks.length);
+    if (outcome.status === "already-done") {
+      const statuses = await stillOpen();
+      for (const [i, t] of tasks.entries()) await this.#dropDirect(t.key, "lost-race", statuses[i] ?? 0);
+      return;
+    }
+    const logs = outcome.receipt.logs;
+    const accepted = new Set(
+      parseEventLogs({ abi: taskMarketAbi, logs, eventName: "ProofAccepted" }).map((e) =>
+        String(e.args.taskId),
+      ),
+    );
+    const skipped = new Map(
+      parseEventLogs({ abi: taskMarketAbi, logs, eventName: "ProofBatchTaskSkipped" }).map((e) => [
+        String(e.args.taskId),
+        Number(e.args.reason),
+      ]),
+    );
+    for (const t of tasks) {
+      if (accepted.has(t.key)) {
+        this.metrics.zkOutcomes.inc({ outcome: "settled-direct" });
+        await this.#finish(t.key, "settled");
+      } else {
+        const reason = ["none", "not-open", "past-deadline", "claimed-by-other"][skipped.get(t.key) ?? 0];
+        this.metrics.zkOutcomes.inc({ outcome: "lost-race" });
+        this.#log.info({ taskId: t.key, reason }, "skipped in our batch: another provider closed it first");
+        await this.#forget(t.key);
+      }
+    }
+  }
+
+  /**
+   * A batch's witness or proof failed: the pipeline queues its tasks once more; those it does not (second failure)
+   * go back to the task loop, which retries them with backoff up to `limits.executionAttempts` runs.
+   */
+  #batchError(err: unknown, tasks: readonly BatchTask[]): void {
+    this.#log.warn({ tasks: tasks.map((t) => t.key), err: describeError(err) }, "batch step failed");
+    queueMicrotask(() => {
+      for (const t of tasks) {
+        if (this.#batch?.has(t.id) || !this.#batchOwned.has(t.key)) continue;
+        this.#batchOwned.delete(t.key);
+        const state = this.store.get().tasks[t.key];
+        if (state) void this.#handleStepError(t.key, state, err);
+      }
+    });
   }
 
   /** Forgets a direct-mode task another provider closed first (not a failure: nothing of ours is at stake). */

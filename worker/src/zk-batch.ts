@@ -32,6 +32,8 @@ export interface QueuedTask {
 export interface BatchPlanOptions {
   /** Batch sizes with a circuit and an on-chain verifier, including 1. */
   sizes: readonly number[];
+  /** The sizes usable for one model (its registered batch verifiers, 1 included); default `sizes`. */
+  sizesFor?: (modelId: bigint) => readonly number[];
   /** Measured (or estimated) wall time of one proof per batch size, ms (witness + prove). */
   proveMs: ReadonlyMap<number, number>;
   /** Time reserved after the proof for submitting and mining it, ms. */
@@ -104,9 +106,10 @@ export function planBatch<T extends QueuedTask>(
   });
   models.sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.urgency - b.urgency);
   const chosen = models[0] as (typeof models)[number];
-  let k = chooseBatchSize(chosen.tasks.length, options);
+  const modelSizes = options.sizesFor?.(chosen.modelId) ?? options.sizes;
+  let k = chooseBatchSize(chosen.tasks.length, { sizes: modelSizes, proveMs: options.proveMs });
   // The larger proof must still let its most urgent task make the deadline; otherwise fall back to smaller sizes.
-  const sizes = [...options.sizes].sort((a, b) => b - a).filter((s) => s <= k);
+  const sizes = [...modelSizes].sort((a, b) => b - a).filter((s) => s <= k);
   for (const s of sizes) {
     if (latestStart(chosen.tasks[0] as T, s) >= nowMs) {
       k = s;
@@ -159,14 +162,46 @@ export class BatchPipeline<T extends QueuedTask, W, P> {
   }
 
   add(task: T): void {
-    if (this.#queue.some((t) => t.id === task.id)) return;
-    this.#queue.push(task);
-    this.#pump();
+    this.addAll([task]);
   }
 
+  /** Queues several tasks at once (one plan for all of them, not one per task). */
+  addAll(tasks: readonly T[]): void {
+    for (const task of tasks) {
+      if (this.#queue.some((t) => t.id === task.id)) continue;
+      this.#queue.push(task);
+    }
+    if (tasks.length > 0) this.#pump();
+  }
+
+  /** Whether a task is queued (not yet taken into a batch). */
+  has(id: bigint): boolean {
+    return this.#queue.some((t) => t.id === id);
+  }
+
+  /** Takes queued tasks out (e.g. closed by someone else before their batch was cut). */
+  remove(ids: readonly bigint[]): T[] {
+    const out = this.#queue.filter((t) => ids.includes(t.id));
+    this.#remove(out);
+    return out;
+  }
+
+  /** Stops taking batches; what is queued stays queued (see `queuedTasks`). */
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#prepareTimer);
+  }
+
+  /** The tasks still queued. */
+  queuedTasks(): readonly T[] {
+    return [...this.#queue];
+  }
+
+  /** Resolves once the running proof, the prepared batch and every submission in flight have ended. */
+  async idle(): Promise<void> {
+    while (this.#proving || this.#prepared || this.#submitting.size > 0) {
+      await Promise.allSettled([this.#proving, this.#prepared, ...this.#submitting]);
+    }
   }
 
   /** Resolves once the queue is empty and every proof has been submitted. */
@@ -205,9 +240,9 @@ export class BatchPipeline<T extends QueuedTask, W, P> {
         const open = await this.#deps.stillOpen(plan.tasks);
         if (open.length === 0) return undefined;
         // Fewer tasks left open: the size is chosen again, never above the planned one (its deadline check).
-        const { sizes, proveMs } = this.#deps.options;
+        const { sizes, sizesFor, proveMs } = this.#deps.options;
         const batchSize = chooseBatchSize(open.length, {
-          sizes: sizes.filter((k) => k <= plan.batchSize),
+          sizes: (sizesFor?.(plan.modelId) ?? sizes).filter((k) => k <= plan.batchSize),
           proveMs,
         });
         return { k: batchSize, tasks: open, witness: await this.#deps.witness(batchSize, open) };

@@ -12,6 +12,8 @@
  */
 import { readFile } from "node:fs/promises";
 import {
+  BatchProver,
+  MNIST_BATCH_SIZES,
   buildCircuitInput,
   inputCommitment,
   mnistMlpArtifacts,
@@ -19,6 +21,8 @@ import {
   packOutput,
   parseModel,
   toSolidityProof,
+  type BatchWitness,
+  type MnistBatchSize,
   type QuantisedModel,
   type SolidityProof,
 } from "../../../sdk/src/zk/index.ts";
@@ -37,6 +41,49 @@ export interface ZkProveResult {
   proofMs: number;
 }
 
+/** One task of a batched proof: its input blob, commitment and binding. */
+export interface ZkBatchSlot {
+  input: Uint8Array;
+  inputCommitment: bigint;
+  binding: bigint;
+}
+
+/** A batch's witness, computed and ready to prove (opaque to the worker). */
+export interface ZkBatchWitness {
+  readonly batchSize: number;
+  readonly tasks: number;
+  readonly witnessMs: number;
+}
+
+export interface ZkBatchProveResult {
+  batchSize: number;
+  proof: SolidityProof;
+  /** Output word of each task slot, in slot order. */
+  outputs: bigint[];
+  /** Output word of a padding slot (`padOutput` of submitProofBatch; 0 when no slot is padding). */
+  padOutput: bigint;
+  witnessMs: number;
+  proveMs: number;
+}
+
+/**
+ * Batched proving (issue #13): k tasks of one model per proof, the witness calculator and the proving key kept in
+ * memory per circuit. `witness` and `prove` are separate so that the worker overlaps them (zk-batch.ts).
+ */
+export interface ZkBatchProving {
+  /** Batch sizes with a circuit (1 = the single-task circuit). */
+  readonly sizes: readonly number[];
+  /** Checks the model, runs the reference inference of every slot and computes the witness. @throws ExecutionError. */
+  witness(args: {
+    batchSize: number;
+    model: ModelArtifact;
+    modelCommitment: bigint;
+    slots: readonly ZkBatchSlot[];
+  }): Promise<ZkBatchWitness>;
+  /** Proves a witness from {witness}. @throws ExecutionError. */
+  prove(witness: ZkBatchWitness): Promise<ZkBatchProveResult>;
+}
+
 /** What the worker needs from a ZK executor (tests substitute one that works with the MockVerifier). */
 export interface ZkExecutor {
   readonly kind: "zk-mlp";
@@ -50,6 +97,8 @@ export interface ZkExecutor {
     inputCommitment: bigint;
     binding: bigint;
   }): Promise<ZkProveResult>;
+  /** Batched proofs, when the executor has batch circuits. */
+  readonly batch?: ZkBatchProving;
   close(): Promise<void>;
 }
 
@@ -67,6 +116,13 @@ export interface ZkMlpExecutorOptions {
   pool: ProverPool;
   /** Witness generator and proving key; default the committed circuits/artifacts. */
   artifacts?: { wasm: string; zkey: string };
+  /** Batched proofs with the committed mnist_mlp_b<k> circuits (in this process, snarkjs' threads); default true. */
+  batch?: boolean;
+}
+
+interface MlpBatchWitness extends ZkBatchWitness {
+  prover: BatchProver;
+  inner: BatchWitness;
 }
 
 export class ZkMlpExecutor implements ZkExecutor {
@@ -74,9 +130,20 @@ export class ZkMlpExecutor implements ZkExecutor {
   readonly #pool: ProverPool;
   readonly #artifacts: Promise<{ wasm: string; zkey: string }>;
   readonly #models = new Map<string, Promise<{ model: QuantisedModel; commitment: bigint }>>();
+  /** Batch provers by model artifact hash and batch size (witness calculator compiled once, zkey in memory). */
+  readonly #batchProvers = new Map<string, Promise<BatchProver>>();
+  readonly batch: ZkBatchProving | undefined;
 
   constructor(options: ZkMlpExecutorOptions) {
     this.#pool = options.pool;
+    this.batch =
+      options.batch === false
+        ? undefined
+        : {
+            sizes: MNIST_BATCH_SIZES,
+            witness: (args) => this.#batchWitness(args),
+            prove: (w) => this.#batchProve(w as MlpBatchWitness),
+          };
     this.#artifacts = options.artifacts
       ? Promise.resolve(options.artifacts)
       : mnistMlpArtifacts().then((a) => ({ wasm: String(a.wasm), zkey: String(a.zkey) }));
@@ -152,6 +219,66 @@ export class ZkMlpExecutor implements ZkExecutor {
       publicSignals: [s.modelCommitment, s.inputCommitment, s.outputWord, s.taskBinding],
       inferenceMs,
       proofMs: result.elapsedMs,
+    };
+  }
+
+  #batchProver(artifact: ModelArtifact, model: QuantisedModel, batchSize: number): Promise<BatchProver> {
+    if (!(MNIST_BATCH_SIZES as readonly number[]).includes(batchSize))
+      throw new ExecutionError("runtime", `zk-mlp: no circuit for batches of ${batchSize}`);
+    const key = `${artifact.sha256}:${batchSize}`;
+    let p = this.#batchProvers.get(key);
+    if (!p) {
+      p = BatchProver.load({ model, batchSize: batchSize as MnistBatchSize });
+      this.#batchProvers.set(key, p);
+      p.catch(() => this.#batchProvers.delete(key));
+    }
+    return p;
+  }
+
+  async #batchWitness(args: {
+    batchSize: number;
+    model: ModelArtifact;
+    modelCommitment: bigint;
+    slots: readonly ZkBatchSlot[];
+  }): Promise<MlpBatchWitness> {
+    const { model, commitment } = await this.#model(args.model);
+    if (commitment !== args.modelCommitment)
+      throw new ExecutionError(
+        "bad-model",
+        `zk-mlp model ${args.model.id}: weights commitment ${commitment} differs from the task's ${args.modelCommitment}`,
+      );
+    const inputs = await Promise.all(args.slots.map((s) => this.checkInput(s.input, s.inputCommitment)));
+    const prover = await this.#batchProver(args.model, model, args.batchSize);
+    const inner = await prover.witness(
+      inputs.map((x, i) => ({
+        input: x.x,
+        inputSalt: x.salt,
+        taskBinding: (args.slots[i] as ZkBatchSlot).binding,
+      })),
+    );
+    return { batchSize: args.batchSize, tasks: inner.tasks, witnessMs: inner.witnessMs, prover, inner };
+  }
+
+  async #batchProve(w: MlpBatchWitness): Promise<ZkBatchProveResult> {
+    let proof;
+    try {
+      proof = await w.prover.proveWitness(w.inner);
+    } catch (err) {
+      throw new ExecutionError("crashed", `zk-mlp batch proof: ${(err as Error).message}`, { cause: err });
+    }
+    for (const slot of proof.slots)
+      if (slot.outputWord !== packOutput(slot.trace.logits))
+        throw new ExecutionError(
+          "output",
+          "zk-mlp: the output word is not the packed logits of the reference",
+        );
+    return {
+      batchSize: w.batchSize,
+      proof: proof.calldata.proof,
+      outputs: proof.slots.map((s) => s.outputWord),
+      padOutput: proof.padOutput,
+      witnessMs: proof.timings.witnessMs,
+      proveMs: proof.timings.proveMs,
     };
   }
 
