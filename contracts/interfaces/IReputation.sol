@@ -15,12 +15,16 @@ interface IReputation {
 
     /// @notice How a task ended for one provider.
     /// @dev Success: trust and availability up, completed + 1. WrongResult: trust down. MissedDeadline: availability
-    ///      down. NoReveal: trust and availability down. Every non-success outcome adds one failure and one violation.
+    ///      down. NoReveal: trust and availability down. FailedAudit (a random audit found the result wrong, confirmed
+    ///      by a jury): trust and availability down. MissedAudit (an auditor took an audit and did not report):
+    ///      availability down. Every non-success outcome adds one failure and one violation.
     enum Outcome {
         Success,
         WrongResult,
         MissedDeadline,
-        NoReveal
+        NoReveal,
+        FailedAudit,
+        MissedAudit
     }
 
     /// @notice Which parameter a rejected {setParams} call got wrong.

@@ -108,7 +108,8 @@ contract Reputation is IReputation, AccessControl {
                 }
             }
         } else {
-            if (outcome != Outcome.MissedDeadline) r.trust = _lower(r.trust, p.failureWeightBps);
+            // Missed work says nothing about correctness, a wrong result nothing about availability.
+            if (!_isMissed(outcome)) r.trust = _lower(r.trust, p.failureWeightBps);
             if (outcome != Outcome.WrongResult) r.availability = _lower(r.availability, p.failureWeightBps);
             // unchecked: each counter is strictly below its maximum before its increment.
             unchecked {
@@ -283,6 +284,11 @@ contract Reputation is IReputation, AccessControl {
             return 2;
         }
         return 1;
+    }
+
+    /// @dev Outcomes that are missed work (a deadline, an audit the provider took), not a wrong result.
+    function _isMissed(Outcome outcome) private pure returns (bool) {
+        return outcome == Outcome.MissedDeadline || outcome == Outcome.MissedAudit;
     }
 
     /// @dev Validates `tier2MinAge <= tier3MinAge <= MAX_TIER_AGE`, stores, emits.
