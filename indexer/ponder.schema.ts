@@ -200,7 +200,8 @@ export type Resources = {
   region: number;
 };
 
-export type ReputationOutcome = "Success" | "WrongResult" | "MissedDeadline" | "NoReveal";
+export type ReputationOutcome =
+  "Success" | "WrongResult" | "MissedDeadline" | "NoReveal" | "FailedAudit" | "MissedAudit";
 
 export const provider = onchainTable(
   "providers",

@@ -45,7 +45,14 @@ export function dayOf(timestamp: number): string {
 
 export const lower = (a: Address | Hex): Hex => a.toLowerCase() as Hex;
 
-export const REPUTATION_OUTCOMES = ["Success", "WrongResult", "MissedDeadline", "NoReveal"] as const;
+export const REPUTATION_OUTCOMES = [
+  "Success",
+  "WrongResult",
+  "MissedDeadline",
+  "NoReveal",
+  "FailedAudit",
+  "MissedAudit",
+] as const;
 export function outcomeName(outcome: number) {
   const name = REPUTATION_OUTCOMES[outcome];
   if (!name) throw new Error(`unknown reputation outcome ${outcome}`);
