@@ -1,15 +1,23 @@
-// Bridge chain ids (uint64), duplicated by value from the shared format until bridge/src/chains.ts
-// (owned by the Solana side) lands; chains.test.ts pins the values so that the two cannot drift.
+// The shared bridge chain ids (bridge/src/chains.ts) under the names the TON code uses.
+import {
+  CHAIN_HUB_LOCAL,
+  CHAIN_L2_LOCAL,
+  CHAIN_SOLANA_LOCAL,
+  CHAIN_SOLANA_MAINNET,
+  CHAIN_TON_LOCAL,
+  CHAIN_TON_MAINNET,
+} from "../chains.ts";
+
 export const CHAIN_IDS = {
-  hub: 31337n,
-  l2: 31338n,
-  solanaMainnet: 1_000_000_001n,
-  solanaLocal: 1_000_000_101n,
-  tonMainnet: 1_000_000_002n,
-  tonLocal: 1_000_000_102n,
+  hub: CHAIN_HUB_LOCAL,
+  l2: CHAIN_L2_LOCAL,
+  solanaMainnet: CHAIN_SOLANA_MAINNET,
+  solanaLocal: CHAIN_SOLANA_LOCAL,
+  tonMainnet: CHAIN_TON_MAINNET,
+  tonLocal: CHAIN_TON_LOCAL,
 } as const;
 
-/** EVM chain ids (EIP-155) are below this; Solana and TON ids are at or above it. */
+/** EVM chain ids (EIP-155) are below this; Solana and TON ids are at or above it (the EVM bridges' rule too). */
 export const NON_EVM_CHAIN_BASE = 1_000_000_000n;
 
 export const isEvmChain = (chain: bigint): boolean => chain > 0n && chain < NON_EVM_CHAIN_BASE;

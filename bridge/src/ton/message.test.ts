@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { keccak256, toHex } from "viem";
 import { CHAIN_IDS, isEvmChain } from "./chains.ts";
 import { msgId, parseBridgeMessage, type BridgeMessage } from "./message.ts";
+import { messageId } from "../message.ts";
 
 const m: BridgeMessage = {
   version: 1,
@@ -16,6 +17,10 @@ const m: BridgeMessage = {
 const be = (v: bigint, bytes: number): Buffer => Buffer.from(v.toString(16).padStart(bytes * 2, "0"), "hex");
 
 describe("bridge message (TON copy)", () => {
+  it("hashes a valid message exactly like the shared messageId", () => {
+    expect(msgId(m)).toBe(messageId(m));
+  });
+
   it("pins the shared chain ids", () => {
     expect(CHAIN_IDS).toEqual({
       hub: 31337n,

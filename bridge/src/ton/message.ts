@@ -1,13 +1,15 @@
-// The bridge message shared by the EVM, Solana and TON sides and its id (TON copy until
-// bridge/src/message.ts lands; the lead dedupes). See docs/bridge/TON.md.
+// The bridge message as the TON side builds it. The id is hashed like the shared `messageId` (bridge/src/message.ts;
+// message.test.ts checks they agree), and this schema is looser than the shared one (zero amounts and recipients are allowed) so that tests can send the minter the
+// messages it must refuse. See docs/bridge/TON.md.
 import { encodePacked, keccak256, type Hex } from "viem";
 import { z } from "zod";
+import { MAX_UINT64 } from "../chains.ts";
+import { MESSAGE_TAG, MESSAGE_VERSION } from "../message.ts";
 
-export const BRIDGE_TAG = "EAI-BRIDGE-v1";
-export const BRIDGE_VERSION = 1;
+export const BRIDGE_TAG = MESSAGE_TAG;
+export const BRIDGE_VERSION = MESSAGE_VERSION;
 
-const MAX_U64 = (1n << 64n) - 1n;
-const u64 = z.bigint().min(0n).max(MAX_U64);
+const u64 = z.bigint().min(0n).max(MAX_UINT64);
 const bytes32 = z.string().regex(/^0x[0-9a-f]{64}$/, "bytes32: 0x + 64 lowercase hex digits");
 
 export const bridgeMessageSchema = z.object({
