@@ -18,6 +18,8 @@ export class MockZkExecutor implements ZkExecutor {
   proofs = 0;
   /** While set, prove() waits for it (to hold a task mid-execution). */
   gate: Promise<void> | undefined;
+  /** How many prove() calls have reached the gate (a test waits on this, not on a phase, before cutting the RPC). */
+  waiting = 0;
 
   async checkInput(input: Uint8Array, expected: bigint): Promise<ZkInput> {
     if (mockZkCommitment(input) !== expected)
@@ -32,7 +34,10 @@ export class MockZkExecutor implements ZkExecutor {
     binding: bigint;
   }): Promise<ZkProveResult> {
     await this.checkInput(args.input, args.inputCommitment);
-    if (this.gate) await this.gate;
+    if (this.gate) {
+      this.waiting++;
+      await this.gate;
+    }
     const digest = new Uint8Array(createHash("sha256").update(args.input).digest());
     const outputWord = BigInt(keccak256(digest)) % FIELD;
     const signals = [args.modelCommitment, args.inputCommitment, outputWord, args.binding] as const;

@@ -248,6 +248,9 @@ describe("worker, ZK mode, claim settlement (claim, then prove)", () => {
         inputCommitment: mockZkCommitment(input),
       });
       await waitFor("claimed", async () => w.store.get().tasks[taskId.toString()]?.phase === "claimed");
+      // Cut the RPC only once the worker is inside prove(): its reads before proving would otherwise fail for as
+      // long as the outage lasts and the task would never reach "proved" (a slow machine gets there late).
+      await waitFor("proving", async () => zk.waiting > 0);
       await proxy.pause();
       release(); // the proof is ready while the RPC is down
       await waitFor("proved", async () => w.store.get().tasks[taskId.toString()]?.phase === "proved");
