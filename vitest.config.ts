@@ -27,6 +27,7 @@ export default defineConfig({
       "web/src/**/*.test.{ts,tsx}",
       "web/test/**/*.test.ts",
       "test/e2e/**/*.test.ts",
+      "test/support/**/*.test.ts",
       "bridge/src/**/*.test.ts",
       "bridge/test/**/*.test.ts",
     ],

@@ -11,11 +11,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type AddressInfo, type Server } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../test/support/ports.ts";
 import { portFree, processInfo, processTree, readPidFile, stopGroups, type PidFile } from "./supervisor.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -25,13 +26,8 @@ let state: string;
 let ports: { chain: number; blob: number; indexer: number; metrics: number };
 const launched: Launcher[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+/** The ports `npm start` is given here (claimed across test processes, see test/support/ports.ts). */
+const START_PORTS = [43100, 43199] as const;
 
 async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number) {
   const start = Date.now();
@@ -128,10 +124,10 @@ async function nothingSurvives(pids: number[], what: string): Promise<number> {
 beforeAll(async () => {
   state = await mkdtemp(join(tmpdir(), "eai-start-"));
   ports = {
-    chain: await freePort(),
-    blob: await freePort(),
-    indexer: await freePort(),
-    metrics: await freePort(),
+    chain: await freePort(START_PORTS),
+    blob: await freePort(START_PORTS),
+    indexer: await freePort(START_PORTS),
+    metrics: await freePort(START_PORTS),
   };
 });
 

@@ -8,7 +8,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEther } from "viem";
-import { ACCOUNT, freePort, signerFor, startHarness, waitFor, type Harness } from "./harness.ts";
+import {
+  ACCOUNT,
+  SERVICE_PORTS,
+  freePort,
+  signerFor,
+  startHarness,
+  waitFor,
+  type Harness,
+} from "./harness.ts";
 
 const LAUNCHER = fileURLToPath(new URL("../bin/eai-worker.js", import.meta.url));
 let h: Harness;
@@ -97,7 +105,7 @@ describe("eai-worker CLI", () => {
   it("start registers, sends a heartbeat, serves metrics and shuts down gracefully on SIGTERM", async () => {
     const dave = signerFor(ACCOUNT.dave);
     await h.p.send(h.p.contracts.token.write.transfer([dave.address, parseEther("2000")]));
-    const port = await freePort(42200, 42249);
+    const port = await freePort(SERVICE_PORTS);
     const config = await writeConfig("start", {
       metrics: { port },
       stakeTarget: parseEther("1000").toString(),

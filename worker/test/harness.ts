@@ -17,6 +17,7 @@ import { setupProtocol, EXACT_PROFILE, NO_RESOURCES, type Protocol } from "../..
 import { QUANTISED_PROFILE } from "../../deploy/demo-models.ts";
 import { parseWorkerConfig, type WorkerConfig } from "../src/config.ts";
 import { Secret } from "../src/secret.ts";
+import { freePort } from "../../test/support/ports.ts";
 import type { Signer } from "../src/keystore.ts";
 import { createLogger } from "../src/logger.ts";
 import { ProviderWorker, type WorkerOptions } from "../src/worker.ts";
@@ -55,28 +56,15 @@ export function signerFor(index: number): Signer {
   return { address: account.address, privateKey: new Secret(bytesToHex(key)), source: "env" };
 }
 
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once("error", () => resolve(false));
-    s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-  });
-}
+/** Port ranges of this harness's nodes and of its proxies and blob stores (see test/support/ports.ts). */
+export const NODE_PORTS = [8700, 8749] as const;
+export const SERVICE_PORTS = [42200, 42249] as const;
 
-/** A free port in [lo, hi], starting at a random offset (parallel test files). */
-export async function freePort(lo: number, hi: number): Promise<number> {
-  const span = hi - lo + 1;
-  const start = Math.floor(Math.random() * span);
-  for (let i = 0; i < span; i++) {
-    const port = lo + ((start + i) % span);
-    if (await portFree(port)) return port;
-  }
-  throw new Error(`no free port in ${lo}-${hi}`);
-}
+export { freePort };
 
 async function startNode(): Promise<{ child: ChildProcess; url: string }> {
   for (let tries = 0; tries < 5; tries++) {
-    const port = await freePort(8700, 8749);
+    const port = await freePort(NODE_PORTS);
     const child = spawn(
       join(ROOT, "node_modules/.bin/hardhat"),
       ["node", "--hostname", "127.0.0.1", "--port", String(port)],
@@ -124,7 +112,7 @@ export class TcpProxy {
     this.#target = target;
   }
   static async start(target: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(await freePort(42200, 42249), target);
+    const proxy = new TcpProxy(await freePort(SERVICE_PORTS), target);
     await proxy.resume();
     return proxy;
   }
@@ -243,7 +231,7 @@ export async function startHarness(): Promise<Harness> {
     const deploymentsDir = join(dir, "deployments");
     await mkdir(deploymentsDir, { recursive: true });
     await writeFile(join(deploymentsDir, `${p.deployment.chainId}.json`), JSON.stringify(p.deployment));
-    blobs = await startBlobStore({ dir: join(dir, "blobs"), port: await freePort(42200, 42249) });
+    blobs = await startBlobStore({ dir: join(dir, "blobs"), port: await freePort(SERVICE_PORTS) });
     const store = blobs;
     const { models, market } = p.contracts;
     const creator = p.wallets.creator.account;
@@ -381,7 +369,9 @@ export async function startHarness(): Promise<Harness> {
         await store.close();
         await connection.close();
         killGroup(child);
-        await rm(dir, { recursive: true, force: true });
+        // stop(0) does not wait for a task step in flight, which may still write its worker's state folder while
+        // this removes it (ENOTEMPTY): rm retries those.
+        await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       },
     };
   } catch (err) {
