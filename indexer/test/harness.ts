@@ -6,10 +6,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../test/support/ports.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 export const INDEXER_DIR = join(ROOT, "indexer");
@@ -22,26 +22,8 @@ export const NODE = existsSync(join(ROOT, "node_modules/.bin/node"))
   ? join(ROOT, "node_modules/.bin/node")
   : process.execPath;
 
-const taken = new Set<number>();
-
-/** A port of [from, to] that nothing listens on (and that this process has not handed out yet). */
-export async function freePort([from, to]: readonly [number, number]): Promise<number> {
-  const candidates: number[] = [];
-  for (let p = from; p <= to; p++) if (!taken.has(p)) candidates.push(p);
-  candidates.sort(() => Math.random() - 0.5);
-  for (const port of candidates) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once("error", () => resolve(false));
-      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
-    });
-    if (ok) {
-      taken.add(port);
-      return port;
-    }
-  }
-  throw new Error(`no free port in ${from}-${to}`);
-}
+/** Ports claimed across test processes (two test files run at once): test/support/ports.ts. */
+export { freePort };
 
 /** Thrown inside a `waitFor` check to stop waiting at once. */
 export class Fatal extends Error {}
@@ -205,9 +187,41 @@ export interface Indexer {
 
 const PONDER_CLI = join(ROOT, "node_modules/ponder/dist/esm/bin/ponder.js");
 
-/** Starts `ponder start` for the indexer and waits until historical indexing is done (/ready). */
+/**
+ * Starts `ponder start` for the indexer and waits until historical indexing is done (/ready). Ponder quietly moves on
+ * to the next port when its own is taken, and /ready would then be some other server's answer: /ready is asked only
+ * once ponder has logged the port it listens on, and a start that went to another port is stopped and retried on
+ * another free port (twice) unless the caller fixed the port.
+ */
 export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
-  const port = options.port ?? (await freePort(HTTP_PORTS));
+  for (let attempt = 1; ; attempt++) {
+    const port = options.port ?? (await freePort(HTTP_PORTS));
+    try {
+      return await startIndexerOn(port, options);
+    } catch (err) {
+      if (!(err instanceof PortInUse) || options.port !== undefined || attempt >= 3) throw err;
+    }
+  }
+}
+
+class PortInUse extends Fatal {}
+
+/** The ports of ponder's JSON log lines whose message contains `marker` (a line cut in two is read on the next poll). */
+function loggedPorts(log: string, marker: string): number[] {
+  const ports: number[] = [];
+  for (const line of log.split("\n")) {
+    if (!line.includes(marker)) continue;
+    try {
+      const port = (JSON.parse(line) as { port?: unknown }).port;
+      if (typeof port === "number") ports.push(port);
+    } catch {
+      /* a line cut in two by the output buffer: read again on the next poll */
+    }
+  }
+  return ports;
+}
+
+async function startIndexerOn(port: number, options: IndexerOptions): Promise<Indexer> {
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     PONDER_TELEMETRY_DISABLED: "1",
@@ -239,11 +253,18 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
     ],
     { cwd: INDEXER_DIR, env },
   );
+  let listening: number | undefined;
   try {
     await waitFor(
       `indexer ready on ${url}`,
       async () => {
+        const log = proc.output(400);
+        // read first: when the next port is taken too, ponder dies of EADDRINUSE instead of logging where it went
+        if (loggedPorts(log, "Port in use").includes(port)) throw new PortInUse(`port ${port} is taken`);
         if (!proc.running) throw new Fatal("ponder exited");
+        listening ??= loggedPorts(log, "Created HTTP server")[0]; // kept: the line scrolls out of the kept output later
+        if (listening === undefined) return false; // whatever answers on the port now is not this process
+        if (listening !== port) throw new PortInUse(`port ${port} is taken (ponder went on to ${listening})`);
         const res = await fetch(`${url}/ready`);
         return res.status === 200;
       },
@@ -252,6 +273,7 @@ export async function startIndexer(options: IndexerOptions): Promise<Indexer> {
     );
   } catch (err) {
     await proc.stop();
+    if (err instanceof PortInUse) throw err;
     throw new Error(`${(err as Error).message}\n${proc.output()}`);
   }
   const status = async () => {

@@ -4,11 +4,13 @@
  *
  *  - scenario (PGlite): the scripted protocol scenario; every API answer equals the chain's state
  *  - restart: stop the indexer mid-scenario, continue, start it again: nothing lost, nothing duplicated
+ *  - taken port: a start whose port another server holds fails (Ponder would quietly take the next port)
  *  - reorg: evm_snapshot → blocks → evm_revert → different blocks: no orphaned rows
  *  - PostgreSQL: the scenario on a throwaway PostgreSQL cluster (DATABASE_URL), tables read through SQL over HTTP
  * Whole tables are read back through GraphQL (SQL over HTTP is off on PGlite) or, on PostgreSQL, with the key.
  */
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseEther, parseEventLogs, type Hex } from "viem";
 
@@ -16,7 +18,9 @@ import { Mode, setupProtocol } from "../../test/integration/fixture.ts";
 import * as schema from "../ponder.schema.ts";
 import { expectIndexerMatchesChain } from "./checks.ts";
 import {
+  freePort,
   gql,
+  HTTP_PORTS,
   startChain,
   startIndexer,
   tempDir,
@@ -214,6 +218,24 @@ describe("indexer on a local chain", () => {
     expect(badSort.body.issues[0]?.field).toBe("sort");
     expect((await rest(idx.url, "/tasks/999999")).status).toBe(404);
     await idx.stop();
+  }, 300_000);
+
+  it("refuses to start on a taken port instead of passing another server's /ready off as its own", async () => {
+    // Ponder moves on to the next port when its own is taken; the harness must notice, not wait on the squatter
+    const { dir, deploymentsDir } = await freshProtocol();
+    const port = await freePort(HTTP_PORTS);
+    // the next port is held too: ponder then dies of EADDRINUSE there, and the harness must still name our port
+    for (const taken of [port, port + 1]) {
+      const squatter = createServer((_req, res) => res.end("not the indexer"));
+      const listening = await new Promise<boolean>((resolve) => {
+        squatter.once("error", () => resolve(false)); // port + 1 already held by another test: just as taken
+        squatter.listen(taken, "127.0.0.1", () => resolve(true));
+      });
+      if (listening) cleanups.push(() => new Promise((resolve) => squatter.close(resolve)));
+    }
+    await expect(
+      startIndexer({ rpcUrl: chain.url, deploymentsDir, schema: "taken", pgliteDir: `${dir}/pglite`, port }),
+    ).rejects.toThrow(new RegExp(`port ${port} is taken`));
   }, 300_000);
 
   it("loses and duplicates nothing across a restart mid-scenario", async () => {
