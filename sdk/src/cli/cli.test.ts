@@ -6,13 +6,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startBlobStore, type BlobStore } from "../storage/index.ts";
+import { freePort } from "../../../test/support/ports.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const BIN = join(ROOT, "sdk/bin/eai.js");
@@ -39,21 +39,6 @@ function eai(args: string[], env: Record<string, string> = {}, cwd = ROOT): Prom
     child.stderr.on("data", (d: Buffer) => (stderr += String(d)));
     child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
-}
-
-async function freePort(lo: number, hi: number): Promise<number> {
-  const span = hi - lo + 1;
-  const start = Math.floor(Math.random() * span);
-  for (let i = 0; i < span; i++) {
-    const port = lo + ((start + i) % span);
-    const free = await new Promise<boolean>((resolve) => {
-      const s = createServer();
-      s.once("error", () => resolve(false));
-      s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error(`no free port in ${lo}-${hi}`);
 }
 
 let node: ChildProcess | undefined;
@@ -93,7 +78,7 @@ async function jsonRpc(url: string, method: string, params: unknown[] = []): Pro
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "eai-cli-"));
-  const port = await freePort(8750, 8799);
+  const port = await freePort([8750, 8799]);
   rpc = `http://127.0.0.1:${port}`;
   node = spawn(
     join(ROOT, "node_modules/.bin/hardhat"),

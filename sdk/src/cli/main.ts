@@ -362,6 +362,7 @@ async function waitVerbose(ctx: Context, client: EaiClient, taskId: bigint, time
   const { spec } = await client.getTask(taskId);
   let priorityNoted = false;
   let unclaimedNoted = false;
+  let note: Promise<void> = Promise.resolve();
   const progress = (p: WaitProgress) => {
     if (p.changed) say(`task ${taskId} is ${p.status}${statusDetail(spec, p)}`);
     if (p.status !== "Open" || p.claims > 0) return;
@@ -372,10 +373,11 @@ async function waitVerbose(ctx: Context, client: EaiClient, taskId: bigint, time
           `(in ${formatDuration(spec.priorityUntil - p.chainTime)}): until then only tier-3 providers may claim`,
       );
     }
-    if (!unclaimedNoted && p.chainTime >= spec.priorityUntil + 15) {
+    // (past the deadline the wait ends with its own error instead)
+    if (!unclaimedNoted && p.chainTime >= spec.priorityUntil + 15 && p.chainTime <= spec.deadline) {
       unclaimedNoted = true;
       const waited = formatDuration(p.chainTime - spec.createdAt);
-      void client
+      note = client
         .eligibleProviders({ minTier: spec.minTier, minResources: spec.minResources })
         .then((n) =>
           say(
@@ -386,7 +388,10 @@ async function waitVerbose(ctx: Context, client: EaiClient, taskId: bigint, time
         .catch(() => {});
     }
   };
-  const result = await client.waitForResult(taskId, { timeoutMs: timeoutS * 1000, onProgress: progress });
+  // The note's line comes before whatever ends the wait (a result or an error), never after it.
+  const result = await client
+    .waitForResult(taskId, { timeoutMs: timeoutS * 1000, onProgress: progress })
+    .finally(() => note);
   return decoded(ctx, client, result);
 }
 
