@@ -147,7 +147,14 @@ describe("honest workers against requester honeypots", () => {
     expect(await h.taskStatus(taskId)).toBe(TaskStatus.Open);
     const { fillTimeout } = await h.p.contracts.market.read.settlementParams();
     await h.p.connection.networkHelpers.time.increaseTo(spec.createdAt + fillTimeout + 1);
-    await waitFor("left", async () => (await h.p.contracts.vault.read.lockedOf([alice])) === 0n, 60_000);
+    // the bond is back once the leave is mined; the worker counts it only after it has read the receipt, so wait
+    // for the counter rather than assume which of the two is seen first
+    await waitFor(
+      "left",
+      async () => (await counterValue(w.metrics.tasksFailed, { reason: "left-unfilled" })) >= 1,
+      60_000,
+    );
+    expect(await h.p.contracts.vault.read.lockedOf([alice])).toBe(0n);
     expect(await counterValue(w.metrics.tasksFailed, { reason: "left-unfilled" })).toBe(1);
     expect((await h.p.contracts.market.read.roundOf([taskId])).members).toBe(0);
   });
