@@ -339,6 +339,11 @@ export const workerConfigSchema = z
         enabled: z.boolean({ error: "expected true or false" }).default(true),
         /** A model whose oldest queued task has waited this long is served before fuller batches of other models. */
         flushMs: int(0, 600_000, "milliseconds between 0 and 600000").default(3_000),
+        /**
+         * An idle prover waits this long after a task arrives before it cuts a batch, so tasks arriving together
+         * share a proof (a lone task is proven alone after this wait); shorter when a task's deadline needs it.
+         */
+        gatherMs: int(0, 60_000, "milliseconds between 0 and 60000").default(50),
         /** Time kept free before a task's deadline for sending and mining its proof; later tasks are not proven. */
         submitMarginMs: int(0, 3_600_000, "milliseconds between 0 and 3600000").default(15_000),
         /** Largest batch used (the model's registered sizes above it are ignored). */
@@ -347,7 +352,14 @@ export const workerConfigSchema = z
         maxQueued: int(1, 1_024, "an integer between 1 and 1024").default(64),
       })
       .strict()
-      .default({ enabled: true, flushMs: 3_000, submitMarginMs: 15_000, maxBatchSize: 64, maxQueued: 64 }),
+      .default({
+        enabled: true,
+        flushMs: 3_000,
+        gatherMs: 50,
+        submitMarginMs: 15_000,
+        maxBatchSize: 64,
+        maxQueued: 64,
+      }),
     logLevel: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
         error: "expected fatal, error, warn, info, debug, trace or silent",
@@ -412,6 +424,7 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_DIRECT_LIVENESS_SEC: { path: ["directLivenessSec"], kind: "int" },
   EAI_WORKER_ZK_BATCH: { path: ["zkBatch", "enabled"], kind: "bool" },
   EAI_WORKER_ZK_BATCH_FLUSH_MS: { path: ["zkBatch", "flushMs"], kind: "int" },
+  EAI_WORKER_ZK_BATCH_GATHER_MS: { path: ["zkBatch", "gatherMs"], kind: "int" },
   EAI_WORKER_ZK_BATCH_SUBMIT_MARGIN_MS: { path: ["zkBatch", "submitMarginMs"], kind: "int" },
   EAI_WORKER_ZK_BATCH_MAX_SIZE: { path: ["zkBatch", "maxBatchSize"], kind: "int" },
   EAI_WORKER_ZK_BATCH_MAX_QUEUED: { path: ["zkBatch", "maxQueued"], kind: "int" },

@@ -35,7 +35,11 @@ describe("state store", () => {
       salt: `0x${"11".repeat(32)}`,
       txHashes: [],
     });
+    expect(reopened.hasTask("7")).toBe(true);
+    expect(reopened.hasTask("8")).toBe(false);
+    expect(reopened.hasTask("constructor")).toBe(false); // an own task, not a property of every object
     await reopened.removeTask("7");
+    expect(reopened.hasTask("7")).toBe(false);
     expect((await StateStore.open(dir)).get().tasks).toEqual({});
   });
 

@@ -178,6 +178,11 @@ export class StateStore {
     );
   }
 
+  /** Whether a task is in the state (no copy is made: for checks on hot paths). */
+  hasTask(taskId: string): boolean {
+    return Object.hasOwn(this.#state.tasks, taskId);
+  }
+
   /** A copy of the current state. */
   get(): WorkerState {
     return clone(this.#state);

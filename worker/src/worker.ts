@@ -324,6 +324,7 @@ export class ProviderWorker {
           proveMs: this.#batchProveMs,
           submitMarginMs: this.config.zkBatch.submitMarginMs,
           flushMs: this.config.zkBatch.flushMs,
+          gatherMs: this.config.zkBatch.gatherMs,
         },
         stillOpen: (tasks) => this.#batchStillOpen(tasks),
         witness: (k, tasks) => this.#batchWitness(k, tasks),
@@ -1190,6 +1191,8 @@ export class ProviderWorker {
     const spec = specFromJson(task.spec);
     const taskId = BigInt(id);
     const st = await this.#taskState(taskId);
+    // the batch pipeline may have taken the task up, settled or dropped it while the chain was read
+    if (!this.store.hasTask(id) || this.#batchOwned.has(id)) return;
     if (task.settlement === "direct") {
       try {
         await this.#stepDirect(id, task, spec, taskId, st.status);
@@ -1563,12 +1566,16 @@ export class ProviderWorker {
       }
       return;
     }
-    release();
+    // Each task stays the batch's own until its outcome is recorded here: released earlier, the task loop could
+    // drop a skipped task first, and the outcome would be counted twice.
     this.metrics.zkBatches.inc({ size: String(k) });
     this.metrics.zkBatchTasks.inc({ size: String(k) }, tasks.length);
     if (outcome.status === "already-done") {
       const statuses = await stillOpen();
-      for (const [i, t] of tasks.entries()) await this.#dropDirect(t.key, "lost-race", statuses[i] ?? 0);
+      for (const [i, t] of tasks.entries()) {
+        if (this.store.hasTask(t.key)) await this.#dropDirect(t.key, "lost-race", statuses[i] ?? 0);
+        this.#batchOwned.delete(t.key);
+      }
       return;
     }
     const logs = outcome.receipt.logs;
@@ -1584,15 +1591,20 @@ export class ProviderWorker {
       ]),
     );
     for (const t of tasks) {
+      if (!this.store.hasTask(t.key)) {
+        this.#batchOwned.delete(t.key); // forgotten meanwhile (e.g. by a stop): nothing left to record
+        continue;
+      }
       if (accepted.has(t.key)) {
         this.metrics.zkOutcomes.inc({ outcome: "settled-direct" });
         await this.#finish(t.key, "settled");
       } else {
         const reason = ["none", "not-open", "past-deadline", "claimed-by-other"][skipped.get(t.key) ?? 0];
         this.metrics.zkOutcomes.inc({ outcome: "lost-race" });
-        this.#log.info({ taskId: t.key, reason }, "skipped in our batch: another provider closed it first");
+        this.#log.info({ taskId: t.key, reason }, "skipped in our batch: closed before the proof landed");
         await this.#forget(t.key);
       }
+      this.#batchOwned.delete(t.key);
     }
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   BatchPipeline,
   chooseBatchSize,
+  monotoneProveMs,
   planBatch,
   type BatchPlanOptions,
   type QueuedTask,
@@ -36,6 +37,28 @@ describe("chooseBatchSize", () => {
     expect(chooseBatchSize(5, options)).toBe(4); // 1600 / 4 = 400 < 2200 / 5 = 440
     expect(chooseBatchSize(6, options)).toBe(11); // 2200 / 6 = 367 < 400
     expect(chooseBatchSize(40, options)).toBe(11);
+  });
+
+  it("does not send a lone task into a padded batch when a cold first proof made k = 1 look slower", () => {
+    // k = 1 measured 3 s (a cold prover on a loaded machine), k = 4 measured 1.2 s
+    const measured = {
+      sizes: [1, 4, 11],
+      proveMs: new Map([
+        [1, 3000],
+        [4, 1200],
+        [11, 2200],
+      ]),
+    };
+    expect(monotoneProveMs(measured.sizes, measured.proveMs)).toEqual(
+      new Map([
+        [1, 3000],
+        [4, 3000],
+        [11, 3000],
+      ]),
+    );
+    expect(chooseBatchSize(1, measured)).toBe(1);
+    expect(chooseBatchSize(2, measured)).toBe(4); // two useful slots still beat two proofs of one
+    expect(chooseBatchSize(5, measured)).toBe(11);
   });
 });
 
@@ -126,6 +149,68 @@ describe("BatchPipeline", () => {
     expect(maxRunning).toBe(1);
     expect(submitted).toEqual([[1n], [2n, 4n, 5n, 6n, 7n, 8n]]);
     expect(submitted.flat()).not.toContain(3n);
+  });
+
+  it("an idle prover gathers tasks that arrive together for gatherMs, a lone task alone, a full batch at once", async () => {
+    const submitted: { k: number; ids: bigint[]; at: number }[] = [];
+    const pipeline = new BatchPipeline<
+      QueuedTask,
+      { k: number; ids: bigint[] },
+      { k: number; ids: bigint[] }
+    >({
+      options: { ...options, gatherMs: 300 },
+      now: () => NOW,
+      stillOpen: async (t) => [...t],
+      witness: async (k, t) => ({ k, ids: t.map((x) => x.id) }),
+      prove: async (w) => w,
+      submit: async (k, tasks) => {
+        submitted.push({ k, ids: tasks.map((t) => t.id), at: Date.now() });
+      },
+    });
+    // a burst spread over 100 ms: one proof of k = 4, not a lone proof of the first task
+    const start = Date.now();
+    pipeline.add(task(1));
+    await new Promise((r) => setTimeout(r, 50));
+    pipeline.add(task(2));
+    await new Promise((r) => setTimeout(r, 50));
+    pipeline.add(task(3));
+    await pipeline.drain();
+    expect(submitted.map(({ k, ids }) => ({ k, ids }))).toEqual([{ k: 4, ids: [1n, 2n, 3n] }]);
+    expect(submitted[0]!.at - start).toBeGreaterThanOrEqual(290);
+    // a lone task later: alone (k = 1), after its own gathering time
+    const lone = Date.now();
+    pipeline.add(task(4));
+    await pipeline.drain();
+    expect(submitted.slice(1).map(({ k, ids }) => ({ k, ids }))).toEqual([{ k: 1, ids: [4n] }]);
+    expect(submitted[1]!.at - lone).toBeGreaterThanOrEqual(290);
+    // a queue that fills the largest size is cut at once
+    const full = Date.now();
+    pipeline.addAll(Array.from({ length: 11 }, (_, i) => task(10 + i)));
+    await pipeline.drain();
+    expect(submitted[2]).toMatchObject({ k: 11 });
+    expect(submitted[2]!.at - full).toBeLessThan(290);
+  });
+
+  it("gathers no longer than the most urgent task's deadline allows", async () => {
+    const submitted: { ids: bigint[]; at: number }[] = [];
+    const pipeline = new BatchPipeline<QueuedTask, bigint[], bigint[]>({
+      options: { ...options, gatherMs: 5_000 },
+      now: () => NOW,
+      stillOpen: async (t) => [...t],
+      witness: async (_k, t) => t.map((x) => x.id),
+      prove: async (w) => w,
+      submit: async (_k, tasks) => {
+        submitted.push({ ids: tasks.map((t) => t.id), at: Date.now() });
+      },
+    });
+    const start = Date.now();
+    pipeline.add(task(1)); // plenty of time: would wait the whole 5 s
+    // must start its largest proof (2.2 s) 200 ms from now to be sent 5 s (the margin) before its deadline
+    pipeline.add(task(2, { deadline: (NOW + 5_000 + 2_200 + 200) / 1000 }));
+    await pipeline.drain();
+    expect(submitted.map((b) => b.ids)).toEqual([[2n, 1n]]);
+    expect(submitted[0]!.at - start).toBeGreaterThanOrEqual(190);
+    expect(submitted[0]!.at - start).toBeLessThan(2_000);
   });
 
   it("puts a failed batch back once and reports it", async () => {

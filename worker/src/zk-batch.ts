@@ -3,7 +3,8 @@
  *
  * `planBatch` is the policy, a pure function of the queue, the clock and the prover's measured cost per batch size:
  *  - tasks are batched by model (one proof holds tasks of one model only);
- *  - the prover never idles while work is queued: when it is free the next batch is flushed at once, so a lone task
+ *  - the prover never idles while work is queued: when it is free the next batch is cut once the tasks arriving
+ *    together have come in (`gatherMs` after the first, at once when they fill the largest size), so a lone task
  *    on a quiet network is proven alone (k = 1) without waiting for company, and under load the queue that builds
  *    while a batch proves becomes the next, larger batch;
  *  - k is chosen from the queue: the size with the lowest prove time per useful (non-padding) task, ties to the
@@ -45,11 +46,38 @@ export interface BatchPlanOptions {
    * (its witness is computed meanwhile); earlier would cut the batch short of the tasks still arriving. Default 300.
    */
   witnessLeadMs?: number;
+  /**
+   * An idle prover waits this long after the oldest queued task arrived before it cuts a batch, so that tasks arriving
+   * together (a backlog found at start, a requester's submitTasks, one block of submissions) share a proof instead of
+   * the first being proven alone; not once the queue fills the largest size. Default 0 (cut at once).
+   */
+  gatherMs?: number;
 }
 
 export type BatchPlan<T extends QueuedTask> =
   | { action: "prove"; modelId: bigint; batchSize: number; tasks: T[]; expired: T[] }
   | { action: "idle"; expired: T[] };
+
+/**
+ * The proof time the planner assumes per size: the measured time, but never less than that of a smaller size. A
+ * circuit for k slots holds every constraint of a smaller one and more, so a larger proof measured faster is noise
+ * (a cold or loaded first proof of the small size); believing it would send a lone task into a padded batch, slower
+ * in fact and dearer in gas (a padded k = 4 verifies at ~272k gas against ~212k for k = 1).
+ */
+export function monotoneProveMs(
+  sizes: readonly number[],
+  proveMs: ReadonlyMap<number, number>,
+): Map<number, number> {
+  const out = new Map<number, number>();
+  let floor = 0;
+  for (const k of [...sizes].sort((a, b) => a - b)) {
+    const ms = proveMs.get(k);
+    if (ms === undefined) continue;
+    floor = Math.max(floor, ms);
+    out.set(k, floor);
+  }
+  return out;
+}
 
 /** Prove time per useful task of size k for n queued tasks (padding slots are paid for but settle nothing). */
 function costPerTask(k: number, n: number, proveMs: ReadonlyMap<number, number>): number {
@@ -62,8 +90,9 @@ function costPerTask(k: number, n: number, proveMs: ReadonlyMap<number, number>)
 export function chooseBatchSize(n: number, options: Pick<BatchPlanOptions, "sizes" | "proveMs">): number {
   let best = 1;
   let bestCost = Number.POSITIVE_INFINITY;
+  const proveMs = monotoneProveMs(options.sizes, options.proveMs);
   for (const k of [...options.sizes].sort((a, b) => a - b)) {
-    const cost = costPerTask(k, n, options.proveMs);
+    const cost = costPerTask(k, n, proveMs);
     if (cost < bestCost) {
       best = k;
       bestCost = cost;
@@ -149,6 +178,8 @@ export class BatchPipeline<T extends QueuedTask, W, P> {
   /** When the running proof is expected to end (ms), and the timer that prepares the next batch before then. */
   #provingUntil = 0;
   #prepareTimer: NodeJS.Timeout | undefined;
+  /** Until when (Date.now() ms) an idle prover gathers the queued tasks into its next batch (gatherMs). */
+  #gatherUntil: number | undefined;
   #prepared: Promise<{ k: number; tasks: T[]; witness: W } | undefined> | undefined;
   readonly #submitting = new Set<Promise<void>>();
   #stopped = false;
@@ -219,6 +250,26 @@ export class BatchPipeline<T extends QueuedTask, W, P> {
   #prepare(): void {
     if (this.#prepared || this.#stopped) return;
     const now = (this.#deps.now ?? Date.now)();
+    const gatherMs = this.#deps.options.gatherMs ?? 0;
+    if (!this.#proving && gatherMs > 0 && this.#queue.length > 0) {
+      // An idle prover: tasks that arrive together are gathered into one batch (a lone task waits gatherMs), but
+      // never past the moment the most urgent of them must start the largest proof to make its deadline.
+      const { sizes, sizesFor, proveMs, submitMarginMs } = this.#deps.options;
+      const maxProve = Math.max(0, ...proveMs.values());
+      const slack = Math.min(...this.#queue.map((t) => t.deadline * 1000 - submitMarginMs - maxProve)) - now;
+      const until = Date.now() + Math.max(0, Math.min(gatherMs, slack));
+      this.#gatherUntil = Math.min(this.#gatherUntil ?? until, until);
+      const largest = Math.max(...this.#queue.map((t) => Math.max(...(sizesFor?.(t.modelId) ?? sizes))));
+      const wait = this.#gatherUntil - Date.now();
+      if (wait > 0 && this.#queue.length < largest) {
+        clearTimeout(this.#prepareTimer);
+        this.#prepareTimer = setTimeout(() => {
+          this.#prepareTimer = undefined;
+          this.#pump();
+        }, wait);
+        return;
+      }
+    }
     if (this.#proving) {
       // Just in time: the batch is cut witnessLeadMs before the running proof should end, not as tasks trickle in.
       const at = this.#provingUntil - (this.#deps.options.witnessLeadMs ?? 300);
@@ -234,6 +285,7 @@ export class BatchPipeline<T extends QueuedTask, W, P> {
     this.#remove(plan.expired);
     if (plan.expired.length) this.#deps.onExpired?.(plan.expired);
     if (plan.action === "idle") return;
+    this.#gatherUntil = undefined;
     this.#remove(plan.tasks);
     this.#prepared = (async () => {
       try {

@@ -18,10 +18,15 @@ import {
 } from "../../sdk/src/zk/index.ts";
 import { TaskStatus } from "../../sdk/src/tasks/index.ts";
 import { ProverPool } from "../src/executors/prover-pool.ts";
-import { ZkMlpExecutor } from "../src/executors/zk-mlp.ts";
+import {
+  ZkMlpExecutor,
+  type ZkBatchSlot,
+  type ZkBatchWitness,
+  type ZkExecutor,
+} from "../src/executors/zk-mlp.ts";
 import { writeZkInput } from "../../sdk/src/zk/input.ts";
 import { asTimelock } from "../../test/integration/fixture.ts";
-import { ACCOUNT, startHarness, waitFor, type Harness } from "./harness.ts";
+import { ACCOUNT, counterValue, startHarness, waitFor, type Harness } from "./harness.ts";
 
 let h: Harness;
 let pool: ProverPool;
@@ -84,7 +89,7 @@ describe("worker, ZK mode with the real MNIST circuit", () => {
     expect(await market.read.creditOf([alice, token.address])).toBe(parseEther("8"));
   });
 
-  it("batches a backlog into submitProofBatch (k = 4) and proves a lone task alone", async () => {
+  it("batches a backlog into submitProofBatch (k = 4), loses only the slot of a task cancelled mid-proof, and proves a lone task alone", async () => {
     const { models, market, token, timelock } = h.p.contracts;
     const single = await h.p.connection.viem.deployContract("MnistMlpVerifier", []);
     const b4 = await h.p.connection.viem.deployContract("MnistMlpB4Verifier", []);
@@ -110,14 +115,76 @@ describe("worker, ZK mode with the real MNIST circuit", () => {
         input: writeZkInput(x, salt),
         inputCommitment: await inputCommitment(x, salt),
       });
+    const alice = h.p.wallets.providers[0].account.address;
+    const creditBefore = await market.read.creditOf([alice, token.address]);
     // A backlog of 5 before the worker starts: at most one proof of one, the rest batched.
     const backlog: bigint[] = [];
-    for (const [i, x] of inputs.entries()) backlog.push((await submitOne(x, BigInt(i + 1))).taskId);
-    const w = await h.worker("zk-batch", ACCOUNT.alice, { zkExecutor: new ZkMlpExecutor({ pool }) });
+    const byCommitment = new Map<bigint, Awaited<ReturnType<typeof submitOne>>>();
+    for (const [i, x] of inputs.entries()) {
+      const task = await submitOne(x, BigInt(i + 1));
+      backlog.push(task.taskId);
+      byCommitment.set(task.spec.inputCommitment, task);
+    }
+    // The requester cancels the last task of the first k = 4 batch while it is being proven (after the worker's
+    // last look at it): the proof still covers it, the market skips that slot and settles the rest.
+    const real = new ZkMlpExecutor({ pool });
+    const realBatch = real.batch!;
+    const slotsOf = new Map<ZkBatchWitness, readonly ZkBatchSlot[]>();
+    let cancelled: bigint | undefined;
+    const executor: ZkExecutor = {
+      kind: real.kind,
+      checkInput: (input, commitment) => real.checkInput(input, commitment),
+      prove: (args) => real.prove(args),
+      close: () => real.close(),
+      batch: {
+        sizes: realBatch.sizes,
+        witness: async (args) => {
+          const witness = await realBatch.witness(args);
+          slotsOf.set(witness, args.slots);
+          return witness;
+        },
+        prove: async (witness) => {
+          const result = await realBatch.prove(witness);
+          const slots = slotsOf.get(witness) ?? [];
+          if (witness.batchSize === 4 && cancelled === undefined && slots.length >= 2) {
+            const victim = byCommitment.get(slots[slots.length - 1]!.inputCommitment)!;
+            await h.p.send(
+              market.write.cancelTask([victim.taskId, victim.spec], {
+                account: h.p.wallets.requester.account,
+              }),
+            );
+            cancelled = victim.taskId;
+          }
+          return result;
+        },
+      },
+    };
+    // The backlog is found over several RPC round trips (slow on a loaded machine): gathering for 5 s makes the first
+    // cut hold the whole backlog's first 4, whatever the machine's speed (the default of 50 ms is for bursts).
+    const w = await h.worker("zk-batch", ACCOUNT.alice, {
+      zkExecutor: executor,
+      config: { zkBatch: { gatherMs: 5_000 } },
+    });
     w.start();
     const allDone = async (ids: bigint[]) =>
       (await Promise.all(ids.map((id) => h.taskStatus(id)))).every((s) => s === TaskStatus.Completed);
-    await waitFor("backlog settled", () => allDone(backlog), 120_000);
+    const settledOrCancelled = async () =>
+      cancelled !== undefined &&
+      (await allDone(backlog.filter((id) => id !== cancelled))) &&
+      (await h.taskStatus(cancelled)) === TaskStatus.Cancelled;
+    await waitFor("backlog settled but the cancelled task", settledOrCancelled, 120_000);
+    await waitFor(
+      "the worker let the skipped task go",
+      async () => w.store.get().tasks[String(cancelled)] === undefined,
+      30_000,
+    );
+    // read as the batch's own outcome (the task loop would also drop a cancelled task, later)
+    await waitFor(
+      "the batch counted the skip",
+      async () => (await counterValue(w.metrics.zkOutcomes, { outcome: "lost-race" })) >= 1,
+      30_000,
+    );
+    expect(await counterValue(w.metrics.zkOutcomes, { outcome: "lost-race" })).toBe(1);
 
     const logs = await h.p.publicClient.getContractEvents({
       address: market.address,
@@ -125,20 +192,22 @@ describe("worker, ZK mode with the real MNIST circuit", () => {
       fromBlock: 0n,
     });
     const batches = parseEventLogs({ abi: market.abi, logs, eventName: "ProofBatchSettled" });
-    expect(batches.length).toBeGreaterThanOrEqual(1);
-    expect(batches.every((b) => b.args.batchSize === 4)).toBe(true);
-    const settledByBatch = batches.reduce((n, b) => n + b.args.settled, 0);
-    expect(settledByBatch).toBeGreaterThanOrEqual(4); // 5 tasks: at most one proven alone before the rest arrived
+    // 5 tasks: one k = 4 proof of the first four (one of them cancelled under it), the fifth proven alone
+    expect(batches.map((b) => [b.args.batchSize, b.args.settled])).toEqual([[4, 3]]);
+    const skips = parseEventLogs({ abi: market.abi, logs, eventName: "ProofBatchTaskSkipped" });
+    expect(skips.map((e) => [e.args.taskId, e.args.reason])).toEqual([[cancelled, 1]]); // BatchSkip.NotOpen
     const accepted = parseEventLogs({ abi: market.abi, logs, eventName: "ProofAccepted" }).filter((e) =>
       backlog.includes(e.args.taskId),
     );
-    expect(accepted).toHaveLength(5);
+    expect(accepted.map((e) => e.args.taskId).sort()).toEqual(
+      backlog.filter((id) => id !== cancelled).sort(),
+    );
     for (const e of accepted) {
       const i = backlog.indexOf(e.args.taskId);
       expect(unpackOutput(e.args.output)).toEqual(infer(model, inputs[i]!).logits);
     }
-    const alice = h.p.wallets.providers[0].account.address;
     const credit = await market.read.creditOf([alice, token.address]);
+    expect(credit - creditBefore).toBe(parseEther("8") * 4n); // the four settled tasks, nothing for the cancelled
 
     // A lone task on a quiet network: proven at once with k = 1 (submitProof), not held for company.
     const { taskId: lone } = await submitOne(inputs[0]!, 99n);
@@ -152,6 +221,11 @@ describe("worker, ZK mode with the real MNIST circuit", () => {
       batches.length,
     );
     expect(await market.read.creditOf([alice, token.address])).toBe(credit + parseEther("8"));
-    expect(Object.keys(w.store.get().tasks)).toHaveLength(0);
+    // the task is Completed once the proof is mined; the worker lets it go only after it has read the receipt
+    await waitFor(
+      "the worker let every task go",
+      async () => Object.keys(w.store.get().tasks).length === 0,
+      30_000,
+    );
   });
 });
