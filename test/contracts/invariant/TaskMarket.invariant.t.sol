@@ -2,8 +2,9 @@
 pragma solidity ^0.8.28;
 
 import {MarketFixture} from "../utils/MarketFixture.sol";
-import {TaskMarketHandler} from "./handlers/TaskMarketHandler.sol";
+import {TaskMarketHandler, BATCH_SIZE} from "./handlers/TaskMarketHandler.sol";
 import {RevertReasons} from "./handlers/RevertReasons.sol";
+import {MockBatchVerifier} from "../../../contracts/mocks/MockBatchVerifier.sol";
 import {ITaskMarketTypes} from "../../../contracts/interfaces/ITaskMarketTypes.sol";
 import {ITaskMarketErrors} from "../../../contracts/interfaces/ITaskMarketErrors.sol";
 
@@ -20,6 +21,12 @@ contract TaskMarketInvariantTest is MarketFixture {
         _providers = [p1, p2, p3, p4];
         _accounts = [p1, p2, p3, p4, treasury, creator];
         RevertReasons reasons = new RevertReasons();
+        // batched proofs of the ZK model (the handler's proveBatch)
+        MockBatchVerifier batchVerifier = new MockBatchVerifier(BATCH_SIZE);
+        vm.prank(admin);
+        models.setVerifierCodeHashApproved(address(batchVerifier).codehash, true);
+        vm.prank(creator);
+        models.setBatchVerifier(zkModel, BATCH_SIZE, address(batchVerifier));
         handler = new TaskMarketHandler(
             TaskMarketHandler.Setup({
                 token: token,
@@ -143,7 +150,7 @@ contract TaskMarketInvariantTest is MarketFixture {
     function test_handler_EveryActionSucceedsOnSomeWalk() public {
         for (uint256 i; i < 1500; ++i) {
             uint256 r = uint256(keccak256(abi.encode("walk", i)));
-            uint256 action = r % 10;
+            uint256 action = r % 11;
             if (action == 0) handler.submit(uint128(r >> 8), (r >> 16) % 2 == 0, uint8(r >> 24));
             else if (action == 1) handler.claim(r >> 8, r >> 16, (r >> 24) % 2 == 0);
             else if (action == 2) handler.prove(r >> 8, r >> 16, (r >> 24) % 2 == 0);
@@ -153,9 +160,10 @@ contract TaskMarketInvariantTest is MarketFixture {
             else if (action == 6) handler.expire(r >> 8, uint32(r >> 16));
             else if (action == 7) handler.withdraw(r >> 8);
             else if (action == 8) handler.togglePause(uint8(r >> 8));
-            else handler.attack(r >> 8);
+            else if (action == 9) handler.attack(r >> 8);
+            else handler.proveBatch(r >> 8, r >> 40, uint8(r >> 72));
         }
-        bytes32[15] memory names = [
+        bytes32[17] memory names = [
             bytes32("submit"),
             "claim",
             "prove",
@@ -170,7 +178,9 @@ contract TaskMarketInvariantTest is MarketFixture {
             "withdraw",
             "withdraw:paused",
             "togglePause",
-            "attack"
+            "attack",
+            "proveBatch",
+            "proveBatch:skip"
         ];
         for (uint256 i; i < names.length; ++i) {
             assertGt(handler.successes(names[i]), 0, string(abi.encodePacked("never succeeded: ", names[i])));

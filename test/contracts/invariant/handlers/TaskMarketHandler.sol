@@ -17,6 +17,9 @@ import {ITaskMarketTypes} from "../../../../contracts/interfaces/ITaskMarketType
 import {ProofLib} from "../../../../contracts/libraries/ProofLib.sol";
 import {RevertReasons} from "./RevertReasons.sol";
 
+/// @dev Task slots of the batched verifier the invariant test registers for the ZK model (the handler's proveBatch).
+uint8 constant BATCH_SIZE = 4;
+
 /// @notice Drives the market through random submits, claims (REDUNDANT: at the drawn turn), proofs, commit-reveal
 ///         rounds with honest, lying, silent and task-fault voters, leaves, cancels, expiries, withdrawals, pauses
 ///         and unauthorised attempts. Every revert is checked against the reasons the state allows (nothing is
@@ -172,6 +175,121 @@ contract TaskMarketHandler is Test {
                 ghostBlockedByPause = true;
             }
         }
+    }
+
+    /// @dev Poseidon(0, 0), the input commitment of a padding slot (computed off-chain, as in TaskMarketBatch.t.sol).
+    uint256 internal constant PAD_INPUT = 14744269619966411208579211824598458697587494354926760081771325075741142829156;
+    uint256 internal constant PAD_OUTPUT = 0x5eed;
+
+    /// @dev One batched proof over up to BATCH_SIZE ZK tasks (newest first from a seed, a task now and then named
+    ///      twice), by any provider. Which tasks settle is worked out here from the state before the call, by the
+    ///      rules of ITaskMarket.submitProofBatch, and checked against the returned count and every task's status
+    ///      after: a claimed task only for its claimant, an open one for an eligible provider when not paused,
+    ///      nothing past its deadline or already settled, and nothing twice.
+    function proveBatch(uint256 taskSeed, uint256 providerSeed, uint8 count) external {
+        address provider = providers[providerSeed % providers.length];
+        // one call in three: a provider proving only its own claims (the batch that must work while paused)
+        bool ownClaims = (providerSeed >> 8) % 3 == 0;
+        uint256[] memory ids = _batchIds(taskSeed, 1 + (count % BATCH_SIZE), ownClaims ? provider : address(0));
+        if (ids.length == 0) return;
+        if (!ownClaims && (providerSeed >> 16) % 2 == 0 && _market.claimantOf(ids[0]) != address(0)) {
+            provider = _market.claimantOf(ids[0]);
+        }
+        ITaskMarketTypes.BatchItem[] memory items = new ITaskMarketTypes.BatchItem[](ids.length);
+        uint256[] memory signals = new uint256[](1 + 3 * uint256(BATCH_SIZE));
+        signals[0] = _weights;
+        bool[] memory expectSettle = new bool[](ids.length);
+        ITaskMarketTypes.TaskStatus[] memory before = new ITaskMarketTypes.TaskStatus[](ids.length);
+        uint256 expected;
+        bool needsOpen; // some task would be claimed and delivered by the batch itself (pause and standing apply)
+        for (uint256 i; i < BATCH_SIZE; ++i) {
+            if (i < ids.length) {
+                ITaskMarketTypes.TaskSpec memory spec = _specs[ids[i]];
+                if (block.timestamp < spec.priorityUntil) vm.warp(spec.priorityUntil);
+                items[i] = ITaskMarketTypes.BatchItem({taskId: ids[i], spec: spec, output: 7 + i});
+                signals[1 + i] = spec.inputCommitment;
+                signals[1 + BATCH_SIZE + i] = 7 + i;
+                signals[1 + 2 * BATCH_SIZE + i] =
+                    uint256(keccak256(abi.encode(block.chainid, address(_market), ids[i], provider))) %
+                    ProofLib.SNARK_SCALAR_FIELD;
+            } else {
+                signals[1 + i] = PAD_INPUT;
+                signals[1 + BATCH_SIZE + i] = PAD_OUTPUT;
+            }
+        }
+        for (uint256 i; i < ids.length; ++i) {
+            before[i] = _market.getTaskState(ids[i]).status;
+            bool named = false;
+            for (uint256 j; j < i; ++j) named = named || (ids[j] == ids[i] && expectSettle[j]);
+            if (named || block.timestamp > _specs[ids[i]].deadline) continue;
+            if (before[i] == ITaskMarketTypes.TaskStatus.Claimed) {
+                expectSettle[i] = _market.claimantOf(ids[i]) == provider;
+            } else if (before[i] == ITaskMarketTypes.TaskStatus.Open) {
+                expectSettle[i] = true;
+                needsOpen = true;
+            }
+            if (expectSettle[i]) ++expected;
+        }
+        ProofLib.Proof memory proof;
+        proof.a[0] = uint256(keccak256(abi.encodePacked(signals)));
+        proof.a[1] = 1;
+        vm.prank(provider);
+        try _market.submitProofBatch(_zkModel, BATCH_SIZE, items, PAD_OUTPUT, proof) returns (uint256 settled) {
+            assertEq(settled, expected, "proveBatch: settled count");
+            for (uint256 i; i < ids.length; ++i) {
+                ITaskMarketTypes.TaskStatus afterwards = _market.getTaskState(ids[i]).status;
+                if (expectSettle[i]) {
+                    assertEq(
+                        uint8(afterwards),
+                        uint8(ITaskMarketTypes.TaskStatus.Completed),
+                        "proveBatch: not settled"
+                    );
+                    ++ghostCompletions[ids[i]];
+                } else {
+                    bool settledEarlierInBatch = false;
+                    for (uint256 j; j < i; ++j) settledEarlierInBatch = settledEarlierInBatch || ids[j] == ids[i];
+                    if (!settledEarlierInBatch) assertEq(uint8(afterwards), uint8(before[i]), "proveBatch: skip moved");
+                }
+            }
+            ++successes["proveBatch"];
+            if (settled < ids.length) ++successes["proveBatch:skip"];
+            if (_market.paused()) ++successes["proveBatch:paused"];
+        } catch (bytes memory err) {
+            ++reverts["proveBatch"];
+            bytes4 sel = bytes4(err);
+            if (sel == ITaskMarketErrors.TaskMarketBatchSettledNothing.selector) {
+                assertEq(expected, 0, "proveBatch: settled nothing although some task was settleable");
+            } else if (sel == Pausable.EnforcedPause.selector) {
+                assertTrue(_market.paused(), "proveBatch: EnforcedPause while not paused");
+                if (!needsOpen) ghostBlockedByPause = true; // only claimed work in the batch: INV-05 fails
+            } else {
+                // the caller's own standing, met only while claiming an open task
+                assertTrue(
+                    needsOpen &&
+                        (sel == ITaskMarketErrors.TaskMarketProviderIneligible.selector ||
+                            sel == ITaskMarketErrors.TaskMarketInsufficientStake.selector),
+                    "proveBatch: unexpected revert"
+                );
+            }
+        }
+    }
+
+    /// @dev Up to `count` ZK tasks, newest first from an offset the seed picks (only those `claimant` holds, unless it
+    ///      is zero); one draw in four names a task twice.
+    function _batchIds(uint256 seed, uint256 count, address claimant) internal view returns (uint256[] memory ids) {
+        uint256 n = taskIds.length;
+        uint256[] memory found = new uint256[](count);
+        uint256 m;
+        uint256 offset = n == 0 ? 0 : (seed % 2 == 0 ? 0 : (seed >> 1) % n);
+        for (uint256 j = offset; j < n && m < count; ++j) {
+            uint256 id = taskIds[n - 1 - j];
+            if (_specs[id].mode != ITaskMarketTypes.VerificationMode.ZK) continue;
+            if (claimant != address(0) && _market.claimantOf(id) != claimant) continue;
+            found[m++] = id;
+        }
+        if (m > 0 && m < count && (seed >> 32) % 4 == 0) found[m++] = found[0]; // named twice
+        ids = new uint256[](m);
+        for (uint256 i; i < m; ++i) ids[i] = found[i];
     }
 
     /// @dev A whole REDUNDANT round: providers take the draws at their turns, commit and reveal; voters may lie,
