@@ -1,7 +1,7 @@
 /**
  * Worker throughput and latency on the local chain.
  *
- *   npm run bench:worker     (ZK_TASKS=10 REDUNDANT_TASKS=6 REPEATS=3 INFER_RUNS=15 WORKERS=1,2,4
+ *   npm run bench:worker     (ZK_TASKS=10 ZK_BATCH_TASKS=88 REDUNDANT_TASKS=6 REPEATS=3 INFER_RUNS=15 WORKERS=1,2,4
  *                             ZK_SETTLEMENT=hybrid,direct,claim by default)
  *
  * Starts a real `hardhat node`, deploys the protocol, a blob store and real workers (worker/test/harness.ts), then:
@@ -10,6 +10,12 @@
  *     that only running workers are ranked; rank 0 proves the unclaimed task, a later rank claims it first),
  *     "direct" (every rank proves the unclaimed task) and "claim" (claim, then prove), the modes alternating per
  *     worker count;
+ *   - batched ZK proofs (issue #13): ZK_BATCH_TASKS tasks (default 88) arriving at once (`submitTasks`, 64 a transaction) on a
+ *     second registration of the MNIST model that has its k = 4 and 11 verifiers, with 1, 2 and 4 workers in the
+ *     default "hybrid" settlement and `zkBatch` on (its default); tasks per minute from the submission to the last
+ *     ProofAccepted (seen by polling the market's logs, one request per 100 ms, not every task's status), the batch
+ *     sizes the workers used, and the ratio to one BatchProver proving full k = 11 batches back to back in this
+ *     process (the ceiling for any number of workers: they share this process and the machine's cores);
  *   - REDUNDANT tasks on the tiny ONNX model with 3 workers (a REDUNDANT task needs 3 providers);
  * for each setting submits REPEATS batches one after the other, polls every task's status and reports tasks per
  * minute (batch size / time from the batch's first submit to its last settlement; the median over the batches) and
@@ -41,6 +47,7 @@ import {
   quantiseImage,
   releaseProverThreads,
   buildCircuitInput,
+  BatchProver,
 } from "../sdk/src/zk/index.ts";
 import { TaskStatus } from "../sdk/src/tasks/index.ts";
 import { ProverPool } from "../worker/src/executors/prover-pool.ts";
@@ -51,7 +58,10 @@ import { encodeTensors } from "@eai/sdk/tasks/tensors";
 import { ACCOUNT, signerFor, startHarness, type Harness } from "../worker/test/harness.ts";
 import type { ProviderWorker } from "../worker/src/worker.ts";
 import type { ZkSettlement } from "../worker/src/ranking.ts";
-import { parseEther } from "viem";
+import { keccak256, parseEther, parseEventLogs, type Address } from "viem";
+import { uploadBlob } from "@eai/sdk/storage";
+import { buildTaskRequest } from "@eai/sdk/tasks/request";
+import { NO_RESOURCES, asTimelock } from "../test/integration/fixture.ts";
 import { median, percentile } from "./stats.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -62,6 +72,11 @@ const REPEATS = Number(process.env.REPEATS ?? 3);
 const WORKER_COUNTS = (process.env.WORKERS ?? "1,2,4").split(",").map(Number);
 if (WORKER_COUNTS.some((n) => !Number.isInteger(n) || n < 1 || n > 4)) {
   throw new Error(`WORKERS: expected a comma-separated list of 1..4, got ${process.env.WORKERS}`);
+}
+/** Tasks per batch of the batched-proof scenario (0 skips it); they arrive at once (`submitTasks`). */
+const ZK_BATCH_TASKS = Number(process.env.ZK_BATCH_TASKS ?? 88);
+if (!Number.isInteger(ZK_BATCH_TASKS) || ZK_BATCH_TASKS < 0 || ZK_BATCH_TASKS > 400) {
+  throw new Error(`ZK_BATCH_TASKS: expected an integer 0..400, got ${process.env.ZK_BATCH_TASKS}`);
 }
 const SETTLEMENTS = (process.env.ZK_SETTLEMENT ?? "hybrid,direct,claim").split(",").map((m) => m.trim());
 if (SETTLEMENTS.length === 0 || SETTLEMENTS.some((m) => m !== "hybrid" && m !== "direct" && m !== "claim")) {
@@ -93,6 +108,16 @@ interface Batch {
   /** Direct mode: proofs sent that lost the race on-chain / tasks dropped before proving (another settled first). */
   lostRaces?: number;
   takenBeforeProof?: number;
+  /** Batched scenario: batched proofs sent by size (circuit slots), summed over the workers and batches. */
+  proofsBySize?: Record<string, number>;
+  /** Batched scenario: one BatchProver proving full batches of `referenceBatchSize` back to back, tasks per minute. */
+  proverBackToBackPerMinute?: number;
+  referenceBatchSize?: number;
+  /**
+   * tasksPerMinute / proverBackToBackPerMinute: the workers share this process and the machine's cores with one
+   * another and the node, so the machine's one prover back to back is the ceiling for any number of them.
+   */
+  ratioToProver?: number;
 }
 
 /** Polls every task until all are Completed; returns throughput, claim→settled and available→settled latencies. */
@@ -166,6 +191,14 @@ async function batches(
     availableToSettledP50Ms: percentile(available, 50),
     availableToSettledP95Ms: percentile(available, 95),
   };
+}
+
+/** A ZK outcome counted by the workers (`eai_worker_zk_outcomes_total{outcome}`), summed over them. */
+async function zkOutcomeTotal(workers: readonly ProviderWorker[], outcome: string): Promise<number> {
+  let n = 0;
+  for (const w of workers)
+    for (const v of (await w.metrics.zkOutcomes.get()).values) if (v.labels.outcome === outcome) n += v.value;
+  return n;
 }
 
 /** Submits one task and notes when it became servable (submission mined, priority window skipped). */
@@ -247,17 +280,180 @@ try {
         settlement,
       );
       if (settlement !== "claim") {
-        const sum = async (outcome: string) => {
-          let n = 0;
-          for (const w of running)
-            for (const v of (await w.metrics.zkOutcomes.get()).values)
-              if (v.labels.outcome === outcome) n += v.value;
-          return n;
-        };
-        batch.lostRaces = await sum("lost-race");
-        batch.takenBeforeProof = await sum("taken-before-proof");
+        batch.lostRaces = await zkOutcomeTotal(running, "lost-race");
+        batch.takenBeforeProof = await zkOutcomeTotal(running, "taken-before-proof");
         console.log(`  lost races ${batch.lostRaces}, dropped before proving ${batch.takenBeforeProof}`);
       }
+      results.batches.push(batch);
+      await h.stopWorkers();
+      await Promise.all(pools.map((p) => p.close()));
+    }
+  }
+
+  if (ZK_BATCH_TASKS > 0) {
+    // A second registration of the MNIST model with its batch verifiers (the first keeps the single-proof figures
+    // comparable with earlier runs). Governance approves the batch verifiers' code; the creator sets them.
+    const { models, market, timelock } = h.p.contracts;
+    const batchModel = await h.registerModel(
+      0,
+      await modelCommitment(model),
+      h.p.contracts.mnistVerifier.address,
+      modelJson,
+    );
+    for (const [k, name] of [
+      [4, "MnistMlpB4Verifier"],
+      [11, "MnistMlpB11Verifier"],
+    ] as const) {
+      const v = await h.p.connection.viem.deployContract(name, []);
+      const code = await h.p.publicClient.getCode({ address: v.address });
+      if (!code) throw new Error(`${name} has no code`);
+      await asTimelock(h.p.connection, timelock.address, async (account) => {
+        await h.p.send(models.write.setVerifierCodeHashApproved([keccak256(code), true], { account }));
+      });
+      await h.p.send(
+        models.write.setBatchVerifier([batchModel, k, v.address as Address], {
+          account: h.p.wallets.creator.account,
+        }),
+      );
+    }
+    // The reference: one BatchProver, full k = 11 batches back to back (warm), in this process.
+    const REFERENCE_K = 11;
+    const reference = await BatchProver.load({ model, batchSize: REFERENCE_K });
+    const slotsOf = (r: number) =>
+      Array.from({ length: REFERENCE_K }, (_, i) => ({
+        input: samples[(r * REFERENCE_K + i) % samples.length]!,
+        taskBinding: BigInt(r * 100 + i + 1),
+      }));
+    await reference.prove(slotsOf(0));
+    const refMs: number[] = [];
+    for (let r = 1; r <= 3; r++) {
+      const t = performance.now();
+      await reference.prove(slotsOf(r));
+      refMs.push(performance.now() - t);
+    }
+    const proverPerMinute = (REFERENCE_K / median(refMs)) * 60_000;
+    console.log(`BatchProver k = ${REFERENCE_K} back to back: ${proverPerMinute.toFixed(1)} tasks/min`);
+    await releaseProverThreads();
+
+    for (const workers of WORKER_COUNTS) {
+      const pools = Array.from({ length: workers }, () => new ProverPool({ size: 1, jobTimeoutMs: 120_000 }));
+      const running: ProviderWorker[] = [];
+      for (let i = 0; i < workers; ++i) {
+        const w = await h.worker(`zk-batch-${workers}-${i}`, accounts[i]!, {
+          zkExecutor: new ZkMlpExecutor({ pool: pools[i]! }),
+          config: {
+            stakeTarget: parseEther("1000").toString(),
+            zkSettlement: "hybrid",
+            heartbeatIntervalMs: 10_000,
+            directLivenessSec: 3_600,
+            directRefreshMs: 2_000,
+            zkBatch: { maxQueued: Math.max(64, ZK_BATCH_TASKS) },
+          },
+        });
+        w.start();
+        running.push(w);
+      }
+      await new Promise((r) => setTimeout(r, 1_500));
+      console.log(`ZK batched: ${REPEATS} × ${ZK_BATCH_TASKS} tasks at once, ${workers} worker(s)…`);
+      const runs: number[] = [];
+      const available: number[] = [];
+      for (let b = 0; b < REPEATS; ++b) {
+        const now = BigInt(await h.p.connection.networkHelpers.time.latest());
+        const requests = [];
+        for (let i = 0; i < ZK_BATCH_TASKS; ++i) {
+          const x = samples[(b * ZK_BATCH_TASKS + i + 7) % samples.length]!;
+          const salt = BigInt(5_000_000 + workers * 100_000 + b * 1_000 + i);
+          const blob = await uploadBlob(h.blobs.url, writeZkInput(x, salt));
+          requests.push(
+            buildTaskRequest({
+              modelId: batchModel,
+              paymentToken: h.p.contracts.token.address,
+              reward: parseEther("10"),
+              deadline: Number(now + 86_400n),
+              mode: "zk",
+              modelMinResources: NO_RESOURCES,
+              inputCommitment: await inputCommitment(x, salt),
+              inputURI: blob.uri,
+            }),
+          );
+        }
+        const fromBlock = await h.p.publicClient.getBlockNumber();
+        const started = performance.now();
+        // submitTasks takes at most MAX_SUBMIT_BATCH (64) tasks a transaction: send them in consecutive ones
+        const submitted = [];
+        for (let i = 0; i < requests.length; i += 64) {
+          const receipt = await h.p.send(
+            market.write.submitTasks([requests.slice(i, i + 64)], { account: h.p.wallets.requester.account }),
+          );
+          submitted.push(
+            ...parseEventLogs({ abi: market.abi, logs: receipt.logs, eventName: "TaskSubmitted" }),
+          );
+        }
+        const ids = new Set(submitted.map((e) => e.args.taskId));
+        // Past the priority window (as the harness's submit does), so that tier-1 providers may serve them.
+        await h.p.connection.networkHelpers.time.increaseTo(submitted.at(-1)!.args.spec.priorityUntil);
+        const availableAt = performance.now();
+        const doneAt = new Map<bigint, number>();
+        const deadline = Date.now() + 600_000;
+        let cursor = fromBlock;
+        while (doneAt.size < ids.size) {
+          if (Date.now() > deadline)
+            throw new Error(`only ${doneAt.size}/${ids.size} batched tasks settled in time`);
+          const head = await h.p.publicClient.getBlockNumber();
+          if (head >= cursor) {
+            const seen = performance.now();
+            const logs = await h.p.publicClient.getContractEvents({
+              address: market.address,
+              abi: market.abi,
+              eventName: "ProofAccepted",
+              fromBlock: cursor,
+              toBlock: head,
+            });
+            for (const e of logs) {
+              const id = e.args.taskId;
+              if (id !== undefined && ids.has(id) && !doneAt.has(id)) doneAt.set(id, seen);
+            }
+            cursor = head + 1n;
+          }
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const last = Math.max(...doneAt.values());
+        const perMinute = (ids.size / (last - started)) * 60_000;
+        runs.push(perMinute);
+        available.push(...[...doneAt.values()].map((t) => t - availableAt));
+        console.log(`  batch ${b + 1}/${REPEATS}: ${perMinute.toFixed(1)} tasks/min`);
+      }
+      const proofsBySize: Record<string, number> = {};
+      const lostRaces = await zkOutcomeTotal(running, "lost-race");
+      for (const w of running) {
+        for (const v of (await w.metrics.zkBatches.get()).values) {
+          const k = String(v.labels.size);
+          proofsBySize[k] = (proofsBySize[k] ?? 0) + v.value;
+        }
+      }
+      const tasksPerMinute = median(runs);
+      const batch: Batch = {
+        scenario: "ZK batched (MNIST MLP, k ≤ 11, hybrid)",
+        workers,
+        tasks: ZK_BATCH_TASKS,
+        repeats: REPEATS,
+        tasksPerMinute,
+        tasksPerMinuteRuns: runs,
+        zkSettlement: "hybrid",
+        latency: "available→settled",
+        latencyP50Ms: percentile(available, 50),
+        latencyP95Ms: percentile(available, 95),
+        availableToSettledP50Ms: percentile(available, 50),
+        availableToSettledP95Ms: percentile(available, 95),
+        lostRaces,
+        proofsBySize,
+        proverBackToBackPerMinute: proverPerMinute,
+        referenceBatchSize: REFERENCE_K,
+        ratioToProver: tasksPerMinute / proverPerMinute,
+      };
+      console.log(
+        `  batched proofs by size ${JSON.stringify(proofsBySize)}, lost races ${lostRaces}, ratio to the prover back to back ${batch.ratioToProver!.toFixed(2)}`,
+      );
       results.batches.push(batch);
       await h.stopWorkers();
       await Promise.all(pools.map((p) => p.close()));

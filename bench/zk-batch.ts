@@ -10,8 +10,8 @@
  *     for a lone task, submitProof); verified tasks per minute from the first proof to the last settlement, and the
  *     ratio to the same prover proving full batches of the size used back to back (measured in this run);
  *  2. lone-task latency: --lone tasks one at a time on a quiet market, submit → ProofAccepted, p50 / p95.
- * Not measured here: several workers (separate processes) and the worker's own state machine, which does not use the
- * pipeline yet. Prints the figures and the load average; writes bench/results/zk-batch-<date>.json.
+ * Not measured here: several workers (separate processes) and the worker's task loop around the pipeline (its
+ * persisted states, RPC polling). Prints the figures and the load average; writes bench/results/zk-batch-<date>.json.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { loadavg } from "node:os";
