@@ -240,8 +240,8 @@ contract BridgeHandler is Test {
     }
 }
 
-/// @notice INV-B1 vault balance == spoke supply + in flight (emitted, not delivered) + queued on either side, so the
-///         vault always holds at least the spoke supply plus what is in flight. INV-B2 the accountant's outstanding
+/// @notice INV-BR1 vault balance == spoke supply + in flight (emitted, not delivered) + queued on either side, so the
+///         vault always holds at least the spoke supply plus what is in flight. INV-BR2 the accountant's outstanding
 ///         balance toward the spoke == spoke supply + what the spoke owes or is owed in flight.
 contract BridgeInvariantTest is BridgeFixture {
     BridgeHandler internal handler;
@@ -263,8 +263,8 @@ contract BridgeInvariantTest is BridgeFixture {
         uint256 inFlight = handler.pendToSpoke() + handler.pendToHub();
         uint256 queued = handler.qHubOut() + handler.qHubIn() + handler.qSpokeOut() + handler.qSpokeIn();
         uint256 locked = token.balanceOf(address(vault));
-        assertEq(locked, spokeToken.totalSupply() + inFlight + queued, "INV-B1");
-        assertGe(locked, spokeToken.totalSupply() + inFlight, "INV-B1 (>=)");
+        assertEq(locked, spokeToken.totalSupply() + inFlight + queued, "INV-BR1");
+        assertGe(locked, spokeToken.totalSupply() + inFlight, "INV-BR1 (>=)");
     }
 
     /// forge-config: default.invariant.fail-on-revert = true
@@ -276,7 +276,7 @@ contract BridgeInvariantTest is BridgeFixture {
                 handler.pendToHub() +
                 handler.qSpokeOut() +
                 handler.qSpokeIn(),
-            "INV-B2"
+            "INV-BR2"
         );
     }
 }
