@@ -242,7 +242,8 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
         if (t.status != Status.Challenged) revert OptimisticWrongStatus(taskId, t.status);
         emit DisputeVerdictApplied(taskId, verdict);
         if (verdict == Verdict.ProviderWins) {
-            _pay(taskId, t, 0);
+            // A passed audit was right: its fee is paid as an unchallenged settlement pays it.
+            _pay(taskId, t, t.audit == AuditState.Passed ? _auditFee(t.reward) : 0);
             return;
         }
         address provider = t.provider;
@@ -341,7 +342,7 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
         }
         uint256 auditFee;
         if (audit == AuditState.Passed) {
-            auditFee = (uint256(t.reward) * _params.auditFeeBps) / BPS;
+            auditFee = _auditFee(t.reward);
         } else if (audit == AuditState.Selected) {
             t.audit = AuditState.Unclaimed;
             emit AuditClosed(taskId, address(0), AuditState.Unclaimed);
@@ -468,6 +469,11 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
         emit TaskSettled(taskId, provider, providerAmount, creatorAmount, treasuryAmount, auditFee);
         _vault.releaseBond(provider, t.bond);
         if (t.rated) _reputation.record(provider, IReputation.Outcome.Success);
+    }
+
+    /// @dev The fee of a passed audit: `auditFeeBps` of the reward (paid out of the treasury share by `_pay`).
+    function _auditFee(uint256 reward) private view returns (uint256) {
+        return (reward * _params.auditFeeBps) / BPS;
     }
 
     /// @dev Credits the reward back to the requester and closes the task with `status`.

@@ -442,4 +442,28 @@ contract DisputeManagerTest is OptimisticFixture {
         assertEq(reputation.getRecord(p1).failed, 1);
         _balanceInvariant();
     }
+
+    /// @notice A passed audit keeps its fee when someone else later challenges and the provider wins: the auditor
+    ///         checked the result and was right, so it is paid as an unchallenged settlement would pay it.
+    function test_audit_PassedAuditFeePaidWhenProviderWinsLaterChallenge() public {
+        uint256 id = _postCommitted(p1, RIGHT);
+        vm.roll(block.number + 300);
+        opt.drawAudit(id);
+        uint256 at = opt.auditableAt(id, a1);
+        if (block.timestamp < at) vm.warp(at);
+        vm.prank(a1);
+        opt.takeAudit(id);
+        vm.prank(a1);
+        opt.confirmAudit(id);
+        assertLe(block.timestamp, opt.getTask(id).challengeEnds, "still inside the challenge window");
+        uint256 disputeId = _challengeAs(requester, id);
+        _runRound(disputeId, _votes(5, RIGHT));
+        assertEq(uint8(opt.getTask(id).status), uint8(IOptimisticMarket.Status.Settled));
+        assertEq(uint8(opt.getTask(id).audit), uint8(IOptimisticMarket.AuditState.Passed));
+        // the split of test_audit_PassPaysFeeFromTreasuryShare: 10% to the auditor out of the 15% treasury share
+        assertEq(opt.creditOf(a1), 1 ether, "audit fee");
+        assertEq(opt.creditOf(treasury), 0.5 ether, "15% - 10%");
+        assertEq(opt.creditOf(p1), 8 ether, "the provider's share is untouched");
+        _balanceInvariant();
+    }
 }
