@@ -23,7 +23,8 @@ interface IOptimisticMarket {
         Settled,
         Refunded,
         Overturned,
-        Voided
+        Voided,
+        Faulted
     }
 
     /// @notice Random audit state of a committed task.
@@ -194,6 +195,21 @@ interface IOptimisticMarket {
         address indexed provider,
         uint256 providerAmount,
         uint256 creatorAmount,
+        uint256 treasuryAmount,
+        uint256 auditFee
+    );
+
+    /// @notice Emitted when a task fault (the provider's committed `TASK_FAULT_RESULT`) stands: unchallenged, or
+    ///         upheld by a jury. The requester gets the reward back less the protocol fee; the provider earns nothing.
+    /// @param taskId The task.
+    /// @param provider The provider that reported the fault (its bond is released).
+    /// @param refund Credited to the requester: the reward minus the protocol fee.
+    /// @param treasuryAmount Credited to the treasury: the protocol fee minus the audit fee.
+    /// @param auditFee Credited to the auditor of a passed audit (out of the protocol fee).
+    event TaskFaulted(
+        uint256 indexed taskId,
+        address indexed provider,
+        uint256 refund,
         uint256 treasuryAmount,
         uint256 auditFee
     );

@@ -56,6 +56,8 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
     uint256 public constant MAX_DEADLINE = 30 days;
     /// @notice Top tier.
     uint8 public constant TOP_TIER = 3;
+    /// @dev The reserved result that reports a task fault (as DisputeManager.TASK_FAULT_RESULT and REDUNDANT's).
+    bytes32 private constant TASK_FAULT_RESULT = keccak256("eai.task-fault.v1");
 
     IERC20 private immutable _token;
     IStakingVault private immutable _vault;
@@ -243,7 +245,7 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
         emit DisputeVerdictApplied(taskId, verdict);
         if (verdict == Verdict.ProviderWins) {
             // A passed audit was right: its fee is paid as an unchallenged settlement pays it.
-            _pay(taskId, t, t.audit == AuditState.Passed ? _auditFee(t.reward) : 0);
+            _close(taskId, t, t.audit == AuditState.Passed ? _auditFee(t.reward) : 0);
             return;
         }
         address provider = t.provider;
@@ -356,7 +358,7 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
             t.auditorBond = 0;
             emit AuditClosed(taskId, missedAuditor, AuditState.Missed);
         }
-        _pay(taskId, t, auditFee);
+        _close(taskId, t, auditFee);
         if (missedAuditor != address(0)) {
             // A missed audit is slashed to the treasury and recorded apart from a failed one.
             _vault.slashBond(missedAuditor, missedBond);
@@ -469,6 +471,31 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
         emit TaskSettled(taskId, provider, providerAmount, creatorAmount, treasuryAmount, auditFee);
         _vault.releaseBond(provider, t.bond);
         if (t.rated) _reputation.record(provider, IReputation.Outcome.Success);
+    }
+
+    /// @dev Closes a task whose committed result stands: a task fault as `_fault`, any other result as `_pay`.
+    function _close(uint256 taskId, Task storage t, uint256 auditFee) private {
+        if (t.resultHash == TASK_FAULT_RESULT) _fault(taskId, t, auditFee);
+        else _pay(taskId, t, auditFee);
+    }
+
+    /// @dev A task fault that stands: the requester is credited the reward minus the protocol fee (a faulty request
+    ///      still costs its fee), the fee goes to the treasury less a passed audit's fee, the creator gets nothing
+    ///      (its model did not run), and the provider only its bond back, with no success recorded. Reporting a
+    ///      fault therefore never pays more than the work would, and a false one loses the bond to a challenger.
+    function _fault(uint256 taskId, Task storage t, uint256 auditFee) private {
+        uint256 reward = t.reward;
+        uint256 fee = (reward * _params.protocolFeeBps) / BPS;
+        if (auditFee > fee) auditFee = fee;
+        uint256 refund = reward - fee;
+        address provider = t.provider;
+        t.status = Status.Faulted;
+        _totalEscrow -= reward;
+        _credit(t.requester, refund);
+        _credit(_vault.treasury(), fee - auditFee);
+        if (auditFee != 0) _credit(t.auditor, auditFee);
+        emit TaskFaulted(taskId, provider, refund, fee - auditFee, auditFee);
+        _vault.releaseBond(provider, t.bond);
     }
 
     /// @dev The fee of a passed audit: `auditFeeBps` of the reward (paid out of the treasury share by `_pay`).

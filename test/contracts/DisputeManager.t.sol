@@ -466,4 +466,92 @@ contract DisputeManagerTest is OptimisticFixture {
         assertEq(opt.creditOf(p1), 8 ether, "the provider's share is untouched");
         _balanceInvariant();
     }
+
+    // ─────────────────────────────────────────── task faults ───────────────────────────────────────────
+
+    /// @dev Settles a committed task once its windows have passed (letting a selected audit run out unclaimed).
+    function _settleAfterWindows(uint256 id) internal {
+        IOptimisticMarket.Task memory t = opt.getTask(id);
+        vm.warp(uint256(t.challengeEnds) + 1);
+        vm.roll(uint256(t.commitBlock) + 2);
+        opt.settle(id);
+        if (opt.getTask(id).audit == IOptimisticMarket.AuditState.Selected) {
+            vm.warp(uint256(opt.getTask(id).auditDeadline) + 1);
+            opt.settle(id);
+        }
+    }
+
+    /// @notice Attack: a lazy provider claims tasks and reports a task fault on each without running anything. An
+    ///         unchallenged fault refunds the requester less the protocol fee and pays the provider nothing (before this
+    ///         rule it was paid the full provider share, 80% of the reward, for no work), records no success, and
+    ///         returns the bond. The same work done honestly earns 8 EAI per task.
+    function test_fault_LazyProviderReportingFaultsEarnsNothing() public {
+        bytes32 fault = dm.TASK_FAULT_RESULT();
+        uint256 before = _worth(p1);
+        uint256 requesterBefore = _worth(requester);
+        for (uint256 i; i < 3; ++i) {
+            uint256 id = _postCommitted(p1, fault);
+            _settleAfterWindows(id);
+            assertEq(uint8(opt.getTask(id).status), uint8(IOptimisticMarket.Status.Faulted));
+        }
+        assertEq(_worth(p1), before, "the provider earns nothing and loses nothing");
+        assertEq(vault.lockedOf(p1), 0, "bonds back");
+        assertEq(reputation.getRecord(p1).completed, 0, "no success for a fault");
+        // each fault costs the requester the 15% protocol fee; the creator gets nothing (its model did not run)
+        assertEq(opt.creditOf(requester), 3 * 8.5 ether, "refund = reward - protocol fee");
+        assertEq(_worth(requester), requesterBefore - 3 * 1.5 ether);
+        assertEq(opt.creditOf(treasury), 3 * 1.5 ether);
+        assertEq(opt.creditOf(creator), 0);
+        _balanceInvariant();
+    }
+
+    /// @notice A real fault challenged by the requester: the jury re-executes, also finds the fault, and the
+    ///         provider wins. The task still ends Faulted (no reward paid for a fault); the frivolous challenger's
+    ///         bond pays the provider, the jurors and the treasury as in any ProviderWins.
+    function test_fault_UpheldByJuryEndsFaulted() public {
+        bytes32 fault = dm.TASK_FAULT_RESULT();
+        uint256 id = _postCommitted(p1, fault);
+        uint256 disputeId = _challengeAs(requester, id);
+        _runRound(disputeId, _votes(5, fault));
+        assertEq(uint8(opt.getTask(id).status), uint8(IOptimisticMarket.Status.Faulted));
+        assertEq(opt.creditOf(p1), 0, "no reward for a fault");
+        assertEq(opt.creditOf(requester), 8.5 ether);
+        assertEq(dm.creditOf(p1), 7 ether, "the challenge bond's provider share (20: 10 treasury, 3 jurors)");
+        assertEq(vault.lockedOf(p1), 0);
+        _balanceInvariant();
+    }
+
+    /// @notice A false fault (the input was fine): a challenger's jury finds the real result and the provider loses
+    ///         its bond, as for any wrong result.
+    function test_fault_FalseFaultOverturnedAndSlashed() public {
+        uint256 id = _postCommitted(p1, dm.TASK_FAULT_RESULT());
+        uint256 disputeId = _challengeAs(p3, id);
+        _runRound(disputeId, _votes(5, RIGHT));
+        assertEq(uint8(opt.getTask(id).status), uint8(IOptimisticMarket.Status.Overturned));
+        assertEq(vault.stakeOf(p1), PROVIDER_STAKE - 20 ether, "bond slashed");
+        assertEq(opt.creditOf(requester), REWARD, "refunded in full");
+        assertEq(dm.creditOf(p3), 20 ether + 7 ether, "bond back plus the finder's share");
+        _balanceInvariant();
+    }
+
+    /// @notice A passed audit of a fault is paid its fee out of the protocol fee, like a passed audit of a result.
+    function test_fault_PassedAuditFeeComesOutOfTheProtocolFee() public {
+        uint256 id = _postCommitted(p1, dm.TASK_FAULT_RESULT());
+        vm.roll(block.number + 300);
+        opt.drawAudit(id);
+        uint256 at = opt.auditableAt(id, a1);
+        if (block.timestamp < at) vm.warp(at);
+        vm.prank(a1);
+        opt.takeAudit(id);
+        vm.prank(a1);
+        opt.confirmAudit(id);
+        vm.warp(uint256(opt.getTask(id).challengeEnds) + 1);
+        vm.expectEmit(true, true, false, true, address(opt));
+        emit IOptimisticMarket.TaskFaulted(id, p1, 8.5 ether, 0.5 ether, 1 ether);
+        opt.settle(id);
+        assertEq(opt.creditOf(a1), 1 ether);
+        assertEq(opt.creditOf(treasury), 0.5 ether);
+        assertEq(opt.creditOf(requester), 8.5 ether, "the requester's refund does not pay for the audit");
+        _balanceInvariant();
+    }
 }

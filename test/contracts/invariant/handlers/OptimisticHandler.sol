@@ -19,6 +19,7 @@ import {IStakingVault} from "../../../../contracts/interfaces/IStakingVault.sol"
 contract OptimisticHandler is Test {
     bytes32 internal constant RIGHT = keccak256("right result");
     bytes32 internal constant WRONG = keccak256("wrong result");
+    bytes32 internal constant TASK_FAULT = keccak256("eai.task-fault.v1");
     bytes32 internal constant INPUT_C = keccak256("input");
     uint256 internal constant REWARD_MIN = 1 ether;
     uint256 internal constant REWARD_MAX = 40 ether;
@@ -90,7 +91,7 @@ contract OptimisticHandler is Test {
     }
 
     /// @notice The honest provider or the cheater claims an open task at its turn and commits at once; the cheater
-    ///         commits the wrong result when `lie`.
+    ///         commits a wrong result or a false task fault when `lie` (every input here is valid).
     function claimAndCommit(uint256 taskSeed, bool byCheater, bool lie) external {
         (uint256 id, bool any) = _pick(taskSeed);
         if (!any) return;
@@ -118,8 +119,15 @@ contract OptimisticHandler is Test {
             return;
         }
         bool wrong = byCheater && lie;
+        // a lie is a wrong output, or (one in three) a false task fault
+        bytes32 result =
+            !wrong
+                ? RIGHT
+                : (taskSeed >> 128) % 3 == 0
+                    ? TASK_FAULT
+                    : WRONG;
         vm.prank(who);
-        _opt.commitResult(id, wrong ? WRONG : RIGHT, "eai://blob/out");
+        _opt.commitResult(id, result, "eai://blob/out");
         ghostWrong[id] = wrong;
         ++successes["commit"];
     }
