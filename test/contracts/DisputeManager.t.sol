@@ -420,16 +420,21 @@ contract DisputeManagerTest is OptimisticFixture {
         }
     }
 
-    /// @notice A failed audit: the auditor challenges, the jury agrees, the provider is recorded FailedAudit and the
-    ///         auditor gets the finder's share.
-    function test_audit_FailedAuditPaysFinder() public {
-        uint256 id = _postCommitted(p1, WRONG);
+    /// @dev Draws the audit of a committed task past its readable seed (so it is selected) and takes it as a1.
+    function _auditAsA1(uint256 id) internal {
         vm.roll(block.number + 300);
         opt.drawAudit(id);
         uint256 at = opt.auditableAt(id, a1);
         if (block.timestamp < at) vm.warp(at);
         vm.prank(a1);
         opt.takeAudit(id);
+    }
+
+    /// @notice A failed audit: the auditor challenges, the jury agrees, the provider is recorded FailedAudit and the
+    ///         auditor gets the finder's share.
+    function test_audit_FailedAuditPaysFinder() public {
+        uint256 id = _postCommitted(p1, WRONG);
+        _auditAsA1(id);
         uint256 before = _worth(a1);
         vm.prank(a1);
         uint256 disputeId = opt.challenge(id);
@@ -447,12 +452,7 @@ contract DisputeManagerTest is OptimisticFixture {
     ///         checked the result and was right, so it is paid as an unchallenged settlement would pay it.
     function test_audit_PassedAuditFeePaidWhenProviderWinsLaterChallenge() public {
         uint256 id = _postCommitted(p1, RIGHT);
-        vm.roll(block.number + 300);
-        opt.drawAudit(id);
-        uint256 at = opt.auditableAt(id, a1);
-        if (block.timestamp < at) vm.warp(at);
-        vm.prank(a1);
-        opt.takeAudit(id);
+        _auditAsA1(id);
         vm.prank(a1);
         opt.confirmAudit(id);
         assertLe(block.timestamp, opt.getTask(id).challengeEnds, "still inside the challenge window");
@@ -537,12 +537,7 @@ contract DisputeManagerTest is OptimisticFixture {
     /// @notice A passed audit of a fault is paid its fee out of the protocol fee, like a passed audit of a result.
     function test_fault_PassedAuditFeeComesOutOfTheProtocolFee() public {
         uint256 id = _postCommitted(p1, dm.TASK_FAULT_RESULT());
-        vm.roll(block.number + 300);
-        opt.drawAudit(id);
-        uint256 at = opt.auditableAt(id, a1);
-        if (block.timestamp < at) vm.warp(at);
-        vm.prank(a1);
-        opt.takeAudit(id);
+        _auditAsA1(id);
         vm.prank(a1);
         opt.confirmAudit(id);
         vm.warp(uint256(opt.getTask(id).challengeEnds) + 1);
