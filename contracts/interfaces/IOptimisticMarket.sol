@@ -177,6 +177,13 @@ interface IOptimisticMarket {
     /// @param bond The auditor bond locked.
     event AuditTaken(uint256 indexed taskId, address indexed auditor, uint128 bond);
 
+    /// @notice Emitted when a challenge overturns a result an auditor had passed: its bond (held since confirmAudit)
+    ///         is slashed to the treasury and WrongResult is recorded for it.
+    /// @param taskId The task.
+    /// @param auditor The auditor (owner) that passed the result.
+    /// @param bond The auditor bond slashed.
+    event PassedAuditOverturned(uint256 indexed taskId, address indexed auditor, uint128 bond);
+
     /// @notice Emitted when an audit ends without a dispute.
     /// @param taskId The task.
     /// @param auditor The auditor (zero when nobody took it).
@@ -355,6 +362,8 @@ interface IOptimisticMarket {
     function takeAudit(uint256 taskId) external;
 
     /// @notice The auditor confirms the result (its re-execution matched); the task settles once its window ended.
+    ///         The auditor bond stays locked until the task closes: released (with the audit fee) when the result
+    ///         stands or a dispute is void, slashed when a challenge overturns the result.
     /// @param taskId The task.
     function confirmAudit(uint256 taskId) external;
 

@@ -243,21 +243,37 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
         Task storage t = _tasks[taskId];
         if (t.status != Status.Challenged) revert OptimisticWrongStatus(taskId, t.status);
         emit DisputeVerdictApplied(taskId, verdict);
+        // A passed audit's bond is still locked (see confirmAudit): it follows the result it vouched for.
+        address passedAuditor = t.audit == AuditState.Passed ? t.auditor : address(0);
+        uint128 passedBond = t.auditorBond;
+        if (passedAuditor != address(0)) t.auditorBond = 0;
         if (verdict == Verdict.ProviderWins) {
             // A passed audit was right: its fee is paid as an unchallenged settlement pays it.
-            _close(taskId, t, t.audit == AuditState.Passed ? _auditFee(t.reward) : 0);
+            _close(taskId, t, passedAuditor != address(0) ? _auditFee(t.reward) : 0);
+            if (passedAuditor != address(0)) _vault.releaseBond(passedAuditor, passedBond);
             return;
         }
         address provider = t.provider;
         bool failedAudit = t.audit == AuditState.Disputed;
-        _refund(taskId, t, verdict == Verdict.ChallengerWins ? Status.Overturned : Status.Voided);
+        bool overturned = verdict == Verdict.ChallengerWins;
+        _refund(taskId, t, overturned ? Status.Overturned : Status.Voided);
+        if (overturned && passedAuditor != address(0)) emit PassedAuditOverturned(taskId, passedAuditor, passedBond);
         // Void: the bond goes back. ChallengerWins: the dispute manager releases and slashes it right after this call.
         if (verdict == Verdict.Void) _vault.releaseBond(provider, t.bond);
-        if (verdict == Verdict.ChallengerWins && t.rated) {
+        if (overturned && t.rated) {
             _reputation.record(
                 provider,
                 failedAudit ? IReputation.Outcome.FailedAudit : IReputation.Outcome.WrongResult
             );
+        }
+        if (passedAuditor == address(0)) return;
+        if (overturned) {
+            // It passed a result a jury overturned: its bond goes to the treasury (no finder profits from it), and
+            // it is recorded as having vouched for a wrong result.
+            _vault.slashBond(passedAuditor, passedBond);
+            if (t.rated) _reputation.record(passedAuditor, IReputation.Outcome.WrongResult);
+        } else {
+            _vault.releaseBond(passedAuditor, passedBond);
         }
     }
 
@@ -303,11 +319,10 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
         if (block.timestamp > t.auditDeadline) revert OptimisticTooLate(taskId, t.auditDeadline);
         address auditor = t.auditor;
         _requireActsFor(taskId, auditor);
-        uint128 bond = t.auditorBond;
+        // The bond stays locked until the task closes: the auditor vouches for the result until then, and a later
+        // challenge that overturns it slashes the bond (an auditor that confirms without re-executing risks it).
         t.audit = AuditState.Passed;
-        t.auditorBond = 0;
         emit AuditClosed(taskId, auditor, AuditState.Passed);
-        _vault.releaseBond(auditor, bond);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -343,8 +358,11 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
             if (block.timestamp <= t.auditDeadline) revert OptimisticTooEarly(taskId, uint256(t.auditDeadline) + 1);
         }
         uint256 auditFee;
+        uint128 passedBond;
         if (audit == AuditState.Passed) {
             auditFee = _auditFee(t.reward);
+            passedBond = t.auditorBond;
+            t.auditorBond = 0;
         } else if (audit == AuditState.Selected) {
             t.audit = AuditState.Unclaimed;
             emit AuditClosed(taskId, address(0), AuditState.Unclaimed);
@@ -359,6 +377,7 @@ contract OptimisticMarket is IOptimisticMarket, AccessControl, ReentrancyGuardTr
             emit AuditClosed(taskId, missedAuditor, AuditState.Missed);
         }
         _close(taskId, t, auditFee);
+        if (passedBond != 0) _vault.releaseBond(t.auditor, passedBond);
         if (missedAuditor != address(0)) {
             // A missed audit is slashed to the treasury and recorded apart from a failed one.
             _vault.slashBond(missedAuditor, missedBond);

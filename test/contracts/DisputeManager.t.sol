@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Vm} from "forge-std/Vm.sol";
 import {OptimisticFixture} from "./utils/OptimisticFixture.sol";
 import {DisputeManager} from "../../contracts/optimistic/DisputeManager.sol";
 import {OptimisticMarket} from "../../contracts/optimistic/OptimisticMarket.sol";
@@ -547,6 +548,59 @@ contract DisputeManagerTest is OptimisticFixture {
         assertEq(opt.creditOf(a1), 1 ether);
         assertEq(opt.creditOf(treasury), 0.5 ether);
         assertEq(opt.creditOf(requester), 8.5 ether, "the requester's refund does not pay for the audit");
+        _balanceInvariant();
+    }
+
+    /// @notice Attack: a lazy auditor confirms a wrong result without re-executing, hoping nobody challenges. A
+    ///         watcher does; the jury overturns the result, and the auditor's bond (held since it confirmed) is
+    ///         slashed to the treasury, with WrongResult recorded. Before this rule its bond came back at
+    ///         confirmation and nothing happened to it. The challenger gets no share of the auditor's bond.
+    function test_audit_LazyAuditorPassingWrongResultIsSlashedWhenOverturned() public {
+        uint256 id = _postCommitted(p1, WRONG);
+        _auditAsA1(id);
+        vm.prank(a1);
+        opt.confirmAudit(id);
+        uint256 a1Before = _worth(a1);
+        uint32 failedBefore = reputation.getRecord(a1).failed;
+        uint256 disputeId = _challengeAs(p3, id);
+        vm.recordLogs();
+        _runRound(disputeId, _votes(5, RIGHT));
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 found;
+        for (uint256 i; i < logs.length; ++i) {
+            if (
+                logs[i].emitter != address(opt) || logs[i].topics[0] != IOptimisticMarket.PassedAuditOverturned.selector
+            ) continue;
+            ++found;
+            assertEq(logs[i].topics[1], bytes32(id));
+            assertEq(logs[i].topics[2], bytes32(uint256(uint160(a1))));
+            assertEq(abi.decode(logs[i].data, (uint128)), 20 ether);
+        }
+        assertEq(found, 1, "PassedAuditOverturned emitted once");
+        assertEq(uint8(opt.getTask(id).status), uint8(IOptimisticMarket.Status.Overturned));
+        assertEq(vault.stakeOf(a1), PROVIDER_STAKE - 20 ether, "the auditor's bond is slashed");
+        assertEq(vault.lockedOf(a1), 0);
+        assertEq(_worth(a1), a1Before - 20 ether, "and no fee");
+        assertEq(reputation.getRecord(a1).failed, failedBefore + 1, "WrongResult recorded");
+        assertEq(dm.creditOf(p3), 20 ether + 7 ether, "the challenger's share comes from the provider's bond only");
+        _balanceInvariant();
+    }
+
+    /// @notice A void dispute proves nothing: a passed audit's bond comes back, without a fee.
+    function test_audit_PassedAuditBondReleasedWhenDisputeVoid() public {
+        uint256 id = _postCommitted(p1, RIGHT);
+        _auditAsA1(id);
+        vm.prank(a1);
+        opt.confirmAudit(id);
+        uint256 a1Before = _worth(a1);
+        uint256 disputeId = _challengeAs(p3, id);
+        address[] memory m1 = _runRound(disputeId, _votes(5, 0));
+        // the silent jurors fell below tier 2; bring them back so the second round can be seated
+        for (uint256 i; i < m1.length; ++i) _promote(m1[i], 20);
+        _runRound(disputeId, _votes(5, 0));
+        assertEq(uint8(opt.getTask(id).status), uint8(IOptimisticMarket.Status.Voided));
+        assertEq(vault.lockedOf(a1), 0, "released");
+        assertEq(_worth(a1), a1Before, "nothing lost, nothing earned");
         _balanceInvariant();
     }
 }

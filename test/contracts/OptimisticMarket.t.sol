@@ -258,7 +258,8 @@ contract OptimisticMarketTest is OptimisticFixture {
         opt.takeAudit(id);
     }
 
-    /// @notice A passed audit pays the auditor its fee out of the treasury share, never from the requester.
+    /// @notice A passed audit pays the auditor its fee out of the treasury share, never from the requester; its bond
+    ///         stays locked from the confirmation until the settlement.
     function test_audit_PassPaysFeeFromTreasuryShare() public {
         uint256 id = _selectedTask();
         vm.prank(p2); // tier 1 cannot audit a tier-1 provider
@@ -271,9 +272,10 @@ contract OptimisticMarketTest is OptimisticFixture {
         assertEq(vault.lockedOf(a1), 20 ether);
         vm.prank(a1);
         opt.confirmAudit(id);
-        assertEq(vault.lockedOf(a1), 0);
+        assertEq(vault.lockedOf(a1), 20 ether, "the auditor vouches for the result until the task closes");
         vm.warp(uint256(opt.getTask(id).challengeEnds) + 1);
         opt.settle(id);
+        assertEq(vault.lockedOf(a1), 0, "released once the result stands");
         assertEq(uint8(opt.getTask(id).status), uint8(IOptimisticMarket.Status.Settled));
         assertEq(opt.creditOf(a1), 1 ether, "10% of the reward");
         assertEq(opt.creditOf(treasury), 0.5 ether, "15% - 10%");
