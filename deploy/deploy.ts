@@ -25,6 +25,7 @@ import EAIProtocol, {
   TimelockModule,
 } from "./ignition/modules/EAIProtocol.ts";
 import { PROTOCOL_CONTRACTS, parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
+import { DEFAULT_DISPUTE_PARAMS, DEFAULT_OPTIMISTIC_PARAMS } from "./optimistic.ts";
 
 export const DEPLOYMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "deployments");
 
@@ -104,7 +105,7 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
     mnistCreator: fallback,
     // local networks: one-second draw steps, so a REDUNDANT task's draws fill in seconds (production: 10 s)
     ...(dev ? { settlementParams: { ...DEFAULT_SETTLEMENT, drawStep: 1 } } : {}),
-    // local networks: one-hour reward epochs and a one-minute challenge window (production: one day, one day)
+    // local networks: one-hour reward epochs and a one-minute challenge window (production: one day, one day),
     ...(dev
       ? {
           rewardsEpochLength: 3600n,
@@ -113,6 +114,25 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
             posterBond: 10n * 10n ** 18n,
             challengeWindow: 60,
             resolutionWindow: 3600,
+          },
+          // OPTIMISTIC: the shortest windows the contracts accept (10 min; production 2 h), one-second draws, and
+          // every tier may audit, challenge and sit on a jury of 3 (a new local network has no tier-2 provider;
+          // production: tier 2 and up, juries of 5)
+          optimisticParams: {
+            ...DEFAULT_OPTIMISTIC_PARAMS,
+            challengeWindow: 600,
+            auditWindow: 600,
+            drawStep: 1,
+            minChallengerTier: 1,
+            minAuditorTier: 1,
+          },
+          disputeParams: {
+            ...DEFAULT_DISPUTE_PARAMS,
+            jurySize: 3,
+            jurorMinTier: 1,
+            voteWindow: 600,
+            revealWindow: 600,
+            drawStep: 1,
           },
         }
       : {}),
@@ -158,7 +178,11 @@ export async function deployProtocol(connection: NetworkConnection, options: Dep
     log(`  ${name.padEnd(17)} ${address}  block ${startBlock}`);
   }
   // Contracts beyond the protocol's fixed set (the deployment schema accepts extra entries).
-  const extras = { MiningRewards: "rewards" } as const satisfies Record<string, keyof typeof contracts>;
+  const extras = {
+    MiningRewards: "rewards",
+    OptimisticMarket: "optimistic",
+    DisputeManager: "disputes",
+  } as const satisfies Record<string, keyof typeof contracts>;
   for (const [name, key] of Object.entries(extras)) {
     const address = contracts[key].address;
     const startBlock = await creationBlock(publicClient, address, fromBlock, toBlock);

@@ -2,7 +2,10 @@
  * Deploys the OPTIMISTIC verification contracts (docs/AUDITS.md): `OptimisticMarket` and `DisputeManager` next to an
  * existing protocol deployment, both administered by its timelock (the deployer keeps no role), and returns the
  * governance calls that switch them on. Until a proposal executes those calls the contracts hold no role anywhere:
- * nothing can be claimed (the vault refuses the bond) and no dispute can slash. Not wired into `npm start` yet.
+ * nothing can be claimed (the vault refuses the bond) and no dispute can slash. New deployments do not need this
+ * module: the protocol's Ignition module deploys both contracts and makes the same six grants before handing the admin
+ * role to the timelock (docs/PROTOCOL.md, "Parameters, reputation and deployment"); this is for a deployment made
+ * before. The defaults below are also the Ignition module's (deploy/deploy.ts shortens the windows on local chains).
  *
  * The calls, in order (each `target.call(data)` by the timelock):
  *  1. `OptimisticMarket.setDisputeManager(disputes)` — challenges open disputes there, verdicts come only from it;

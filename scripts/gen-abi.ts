@@ -46,6 +46,8 @@ export const CONTRACTS: Record<string, string> = {
   BridgeVault: "bridge/BridgeVault.sol/BridgeVault.json",
   SpokeBridge: "bridge/SpokeBridge.sol/SpokeBridge.json",
   EAISpokeToken: "bridge/EAISpokeToken.sol/EAISpokeToken.json",
+  OptimisticMarket: "optimistic/OptimisticMarket.sol/OptimisticMarket.json",
+  DisputeManager: "optimistic/DisputeManager.sol/DisputeManager.json",
 };
 
 const Artifact = z.object({ contractName: z.string(), abi: z.array(z.unknown()) });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { keccak256, toHex, zeroAddress, type Hex } from "viem";
+import { DEFAULT_DISPUTE_PARAMS, DEFAULT_OPTIMISTIC_PARAMS } from "../../optimistic.ts";
 import { BATCH_VERIFIER_CODE_HASHES, VERIFIER_CODE_HASHES } from "../../../sdk/src/generated/verifiers.ts";
 
 /** The committed MNIST MLP circuit: its weights commitment and the content address of its model file. */
@@ -101,6 +102,7 @@ export const ROLES = {
   MARKET: keccak256(toHex("MARKET_ROLE")),
   REPORTER: keccak256(toHex("REPORTER_ROLE")),
   GUARDIAN: keccak256(toHex("GUARDIAN_ROLE")),
+  SLASHER: keccak256(toHex("SLASHER_ROLE")),
   PROPOSER: keccak256(toHex("PROPOSER_ROLE")),
   CANCELLER: keccak256(toHex("CANCELLER_ROLE")),
   EXECUTOR: keccak256(toHex("EXECUTOR_ROLE")),
@@ -181,6 +183,26 @@ export default buildModule("EAIProtocol", (m) => {
     m.getParameter("rewardParams", DEFAULT_REWARD_PARAMS),
   ]);
 
+  // OPTIMISTIC verification (issue #14, docs/AUDITS.md): one drawn provider posts a bonded result, random audits and
+  // challenges decided by a re-executing jury. The six role grants that deploy/optimistic.ts returns as governance
+  // calls for an existing deployment are made here, before the admin goes to the timelock.
+  const optimistic = m.contract("OptimisticMarket", [
+    deployer,
+    vault,
+    providers,
+    models,
+    reputation,
+    m.getParameter("optimisticParams", DEFAULT_OPTIMISTIC_PARAMS),
+  ]);
+  const disputes = m.contract("DisputeManager", [
+    deployer,
+    optimistic,
+    vault,
+    providers,
+    reputation,
+    m.getParameter("disputeParams", DEFAULT_DISPUTE_PARAMS),
+  ]);
+
   // The first ZK model: the MNIST digits MLP with its generated Groth16 verifier, approved for rated tasks.
   const mnistVerifier = m.contract("MnistMlpVerifier");
   const registered = m.call(
@@ -244,9 +266,25 @@ export default buildModule("EAIProtocol", (m) => {
     creatorHandedOn,
     m.call(token, "grantRole", [ROLES.MINTER, rewards], { id: "token_grant_minter_rewards" }),
     m.call(market, "setTreasury", [rewards], { id: "market_treasury_rewards" }),
+    m.call(optimistic, "setDisputeManager", [disputes], { id: "optimistic_set_disputes" }),
+    m.call(vault, "grantRole", [ROLES.MARKET, optimistic], { id: "vault_grant_market_optimistic" }),
+    m.call(vault, "grantRole", [ROLES.MARKET, disputes], { id: "vault_grant_market_disputes" }),
+    m.call(vault, "grantRole", [ROLES.SLASHER, disputes], { id: "vault_grant_slasher_disputes" }),
+    m.call(reputation, "grantRole", [ROLES.REPORTER, optimistic], { id: "reputation_grant_optimistic" }),
+    m.call(reputation, "grantRole", [ROLES.REPORTER, disputes], { id: "reputation_grant_disputes" }),
   ];
 
-  const owned = { token, vault, providers, models, reputation, market, rewards } as const;
+  const owned = {
+    token,
+    vault,
+    providers,
+    models,
+    reputation,
+    market,
+    rewards,
+    optimistic,
+    disputes,
+  } as const;
   for (const [name, contract] of Object.entries(owned)) {
     const grant = m.call(contract, "grantRole", [ROLES.DEFAULT_ADMIN, timelock], {
       id: `${name}_grant_admin_timelock`,
@@ -275,5 +313,7 @@ export default buildModule("EAIProtocol", (m) => {
     redundantLib,
     zkLib,
     rewards,
+    optimistic,
+    disputes,
   };
 });
