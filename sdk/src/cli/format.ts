@@ -8,10 +8,10 @@ import { formatTime } from "../client/explain.ts";
 
 /** Keys whose bigint values are token amounts (18 decimals). */
 const AMOUNT_KEY =
-  /^(stake|locked|free|amount|reward|bond|marketCredit|vaultCredit|balance|credit|refund|providerPayout|treasuryFee|creatorFee|minRatedValue|value|total)$/i;
+  /^(stake|locked|free|amount|reward|bond|marketCredit|vaultCredit|balance|credit|refund|providerPayout|treasuryFee|creatorFee|minRatedValue|value|total|challengeBond|providerBond|toWinner|toJurors|toTreasury|disputeCredit)$/i;
 /** Keys whose number values are unix seconds. */
 const TIME_KEY =
-  /^(deadline|createdAt|priorityUntil|phaseDeadline|releaseAt|executableAt|registeredAt|notBefore|settledAt|updatedAt|timestamp)$/;
+  /^(deadline|createdAt|priorityUntil|phaseDeadline|releaseAt|executableAt|registeredAt|notBefore|settledAt|updatedAt|timestamp|challengeEnds|voteEnds|revealEnds|roundStart|chainTime)$/;
 
 /**
  * The JSON form: amounts as EAI decimal strings ("12.5"), other bigints as decimal strings, times as unix seconds

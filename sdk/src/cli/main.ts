@@ -30,6 +30,7 @@ import type { BlobStorage } from "../storage/index.ts";
 import { openCliStorage, STORAGE_HELP, STORAGE_OPTIONS, StorageFlagError } from "./storage.ts";
 import { describeProvider, providerSummary } from "../farm/summary.ts";
 import { REWARDS_COMMANDS } from "./rewards.ts";
+import { DISPUTE_COMMANDS, OPTIMISTIC_COMMANDS } from "./optimistic.ts";
 
 /** A result that is already sentences (printed as they are). */
 class Words {
@@ -1021,6 +1022,8 @@ eai provider operator accept|renounce PROVIDER_ADDRESS  (as the operator)
     },
   },
   rewards: REWARDS_COMMANDS,
+  optimistic: OPTIMISTIC_COMMANDS,
+  dispute: DISPUTE_COMMANDS,
 };
 
 function topHelp(): string {

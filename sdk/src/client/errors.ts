@@ -5,10 +5,12 @@
  */
 import { BaseError, decodeErrorResult, type Abi, type Hex } from "viem";
 import {
+  disputeManagerAbi,
   eaiGovernorAbi,
   eaiTimelockAbi,
   eaiTokenAbi,
   modelRegistryAbi,
+  optimisticMarketAbi,
   providerRegistryAbi,
   reputationAbi,
   stakingVaultAbi,
@@ -31,6 +33,8 @@ export const PROTOCOL_ERRORS_ABI: readonly AbiError[] = (() => {
     eaiTokenAbi,
     eaiGovernorAbi,
     eaiTimelockAbi,
+    optimisticMarketAbi,
+    disputeManagerAbi,
   ];
   for (const abi of all) {
     for (const item of abi) {

@@ -15,6 +15,30 @@ export const TASK_STATUS_NAMES = [
   "Refunded",
   "Faulted",
 ] as const;
+/** `IOptimisticMarket.Status` names by value (OPTIMISTIC tasks). */
+export const OPTIMISTIC_STATUS_NAMES = [
+  "None",
+  "Open",
+  "Claimed",
+  "Committed",
+  "Challenged",
+  "Settled",
+  "Refunded",
+  "Overturned",
+  "Voided",
+  "Faulted",
+] as const;
+/** `IOptimisticMarket.AuditState` names by value. */
+export const AUDIT_STATE_NAMES = [
+  "Undrawn",
+  "NotSelected",
+  "Selected",
+  "Taken",
+  "Passed",
+  "Missed",
+  "Disputed",
+  "Unclaimed",
+] as const;
 /** `VerificationMode` names by value. */
 export const MODE_NAMES = ["ZK", "REDUNDANT"] as const;
 /** `ModelKind` names by value. */
@@ -85,6 +109,10 @@ function plainArg(name: string, type: string, value: unknown, errorName: string)
     if (AMOUNT_ARG.test(name) && type === "uint256") return formatEai(BigInt(value));
     if (TIME_ARG.test(name) && !/Draw/.test(errorName)) return formatTime(value);
     if (name === "status" && errorName.startsWith("TaskMarket")) return taskStatusWord(value);
+    if (name === "status" && errorName.startsWith("Optimistic"))
+      return OPTIMISTIC_STATUS_NAMES[Number(value)] ?? String(value);
+    if (name === "state" && errorName.startsWith("Optimistic"))
+      return AUDIT_STATE_NAMES[Number(value)] ?? String(value);
     if (name === "mode" && errorName.startsWith("TaskMarket"))
       return MODE_NAMES[Number(value)] ?? String(value);
     if (name === "kind") return MODEL_KIND_NAMES[Number(value)] ?? String(value);
@@ -109,6 +137,95 @@ export function formatContractError(
   return `${name}(${parts.join(", ")})`;
 }
 
+/** The status(es) each OptimisticMarket call needs (keyed by function name, labels `OptimisticMarket.<fn>`). */
+const OPTIMISTIC_EXPECTED_STATUS: Record<string, string> = {
+  claim: "Open",
+  commitResult: "Claimed",
+  challenge: "Committed",
+  drawAudit: "Committed",
+  takeAudit: "Committed",
+  confirmAudit: "Committed",
+  settle: "Open, Claimed or Committed",
+  applyVerdict: "Challenged",
+};
+
+/** Sentences for the custom errors of OptimisticMarket and DisputeManager (undefined for the others). */
+function explainOptimisticError(
+  name: string,
+  a: readonly (bigint | number | string)[],
+  fn: string,
+): string | undefined {
+  const n = (i: number) => BigInt(a[i] as bigint | number);
+  const s = (i: number) => String(a[i]);
+  switch (name) {
+    case "OptimisticWrongStatus": {
+      const status = OPTIMISTIC_STATUS_NAMES[Number(n(1))] ?? `an unknown status (${n(1)})`;
+      const expected = OPTIMISTIC_EXPECTED_STATUS[fn];
+      return expected
+        ? `OPTIMISTIC task ${n(0)} is ${status}, not ${expected}`
+        : `OPTIMISTIC task ${n(0)} is ${status}, which this call does not accept`;
+    }
+    case "OptimisticWrongAuditState":
+      return `the audit of OPTIMISTIC task ${n(0)} is ${AUDIT_STATE_NAMES[Number(n(1))] ?? n(1)}, which this call does not accept`;
+    case "OptimisticInvalidRequest":
+      return `the OPTIMISTIC task request is invalid: ${s(0)}`;
+    case "OptimisticModelInactive":
+      return `model ${n(0)} is inactive`;
+    case "OptimisticIneligible":
+      return `${s(0)} is not an active, unsuspended, unbanned provider (or its operator) allowed to do this`;
+    case "OptimisticTierTooLow":
+      return `provider ${s(0)} is tier ${n(1)}, this needs tier ${n(2)}`;
+    case "OptimisticNotYourTurn":
+      return n(2) === 2n ** 256n - 1n
+        ? `OPTIMISTIC task ${n(0)}: ${s(1)} is not drawn for it (no stake in the draw)`
+        : `OPTIMISTIC task ${n(0)}: not ${s(1)}'s turn before ${formatTime(n(2))}`;
+    case "OptimisticDrawPending":
+      return `OPTIMISTIC task ${n(0)}: the draw's seed block ${n(1)} is not mined yet; try again in a block`;
+    case "OptimisticNotAssigned":
+      return `${s(1)} does not act for the provider (or auditor) of OPTIMISTIC task ${n(0)}`;
+    case "OptimisticTooLate":
+      return fn === "challenge"
+        ? `OPTIMISTIC task ${n(0)}: the challenge window closed ${formatTime(n(1))}`
+        : `OPTIMISTIC task ${n(0)}: too late, the limit was ${formatTime(n(1))}`;
+    case "OptimisticTooEarly":
+      return `OPTIMISTIC task ${n(0)}: too early, possible from ${formatTime(n(1))}`;
+    case "OptimisticZeroResult":
+      return "the result hash must not be zero";
+    case "OptimisticSelfChallenge":
+      return `${s(1)} acts for the provider of OPTIMISTIC task ${n(0)}: a provider may not challenge its own result`;
+    case "OptimisticNothingToWithdraw":
+      return `${s(0)} has no OptimisticMarket credit to withdraw`;
+    case "OptimisticNotDisputeManager":
+      return `only the DisputeManager may apply a verdict, not ${s(0)}`;
+    case "DisputeNotOpen":
+      return `dispute ${n(0)} does not exist or is already resolved`;
+    case "DisputeJurorIneligible":
+      return `${s(1)} may not sit on the jury of dispute ${n(0)} (not an eligible provider of the juror tier, or a party to it)`;
+    case "DisputeNotYourTurn":
+      return n(2) === 2n ** 256n - 1n
+        ? `dispute ${n(0)}: no free seat will come to ${s(1)} (no stake in the draw, or every seat is taken)`
+        : `dispute ${n(0)}: not ${s(1)}'s turn for a seat before ${formatTime(n(2))}`;
+    case "DisputeDrawPending":
+      return `dispute ${n(0)}: the jury's seed block ${n(1)} is not mined yet; try again in a block`;
+    case "DisputeNotJuror":
+      return `${s(1)} holds no seat in the current round of dispute ${n(0)}`;
+    case "DisputeTooLate":
+      return `dispute ${n(0)}: too late, the limit was ${formatTime(n(1))}`;
+    case "DisputeTooEarly":
+      return `dispute ${n(0)}: too early, possible from ${formatTime(n(1))}`;
+    case "DisputeBadCommit":
+      return `dispute ${n(0)}: ${s(1)} already committed (or committed zero)`;
+    case "DisputeBadReveal":
+      return `dispute ${n(0)}: the reveal of ${s(1)} does not match its commitment (or repeats, or is zero)`;
+    case "DisputeNothingToWithdraw":
+      return `${s(0)} has no DisputeManager credit to withdraw`;
+    case "DisputeNotMarket":
+      return `only the OptimisticMarket may open a dispute, not ${s(0)}`;
+    default:
+      return undefined;
+  }
+}
+
 /**
  * A sentence for the custom errors a requester or provider meets, or undefined for the others (they are shown as
  * `Name(arg=value, …)`). `label` is the call, e.g. `TaskMarket.cancelTask`.
@@ -121,6 +238,7 @@ export function explainContractError(
   const a = args as readonly (bigint | number | string)[];
   const n = (i: number) => BigInt(a[i] as bigint | number);
   const fn = label?.split(".").pop() ?? "";
+  if (name.startsWith("Optimistic") || name.startsWith("Dispute")) return explainOptimisticError(name, a, fn);
   switch (name) {
     case "TaskMarketWrongStatus": {
       const expected = EXPECTED_STATUS[fn];
