@@ -183,6 +183,47 @@ describe("worker config", () => {
     expect(parseWorkerConfig({ ...rest, contracts }).contracts?.TaskMarket).toBe(TOKEN);
   });
 
+  it("has an optimistic section: per-role switches, defaults, env overrides, paired contract addresses", () => {
+    const cfg = parseWorkerConfig(base);
+    expect(cfg.optimistic).toEqual({
+      provider: true,
+      auditor: true,
+      juror: true,
+      challenger: false,
+      drawAudit: true,
+      maxConcurrentTasks: 4,
+      maxVotesPerDispute: 15,
+      prepareLeadSec: 5,
+      recheckSec: 30,
+      withdrawIntervalMs: 600_000,
+    });
+    expect(cfg.optimistic.enabled).toBeUndefined(); // decided by whether the deployment has an OptimisticMarket
+    const env = parseWorkerConfig(base, { EAI_WORKER_OPTIMISTIC: "false", EAI_WORKER_OPTIMISTIC_JUROR: "0" });
+    expect(env.optimistic.enabled).toBe(false);
+    expect(env.optimistic.juror).toBe(false);
+    expect(() => parseWorkerConfig({ ...base, optimistic: { auditors: true } })).toThrow(/optimistic/);
+    expect(() => parseWorkerConfig({ ...base, optimistic: { withdrawIntervalMs: 5 } })).toThrow(
+      /optimistic\.withdrawIntervalMs/,
+    );
+    const { deploymentsDir: _omit, ...rest } = base;
+    const contracts = {
+      TaskMarket: TOKEN,
+      ProviderRegistry: TOKEN,
+      StakingVault: TOKEN,
+      ModelRegistry: TOKEN,
+      EAIToken: TOKEN,
+      Reputation: TOKEN,
+    };
+    const both = parseWorkerConfig({
+      ...rest,
+      contracts: { ...contracts, OptimisticMarket: TOKEN, DisputeManager: TOKEN },
+    });
+    expect(both.contracts?.DisputeManager).toBe(TOKEN);
+    expect(() =>
+      parseWorkerConfig({ ...rest, contracts: { ...contracts, OptimisticMarket: TOKEN } }),
+    ).toThrow(/contracts\.DisputeManager.*both OptimisticMarket and DisputeManager/);
+  });
+
   it("applies EAI_WORKER_* overrides and names the variable in errors", () => {
     const cfg = parseWorkerConfig(base, {
       EAI_WORKER_RPC_URL: "https://rpc.example",

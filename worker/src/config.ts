@@ -26,6 +26,9 @@ export const REQUIRED_CONTRACTS = [
   "Reputation",
 ] as const;
 
+/** OPTIMISTIC contracts: optional in `contracts` (both or neither); absent = OPTIMISTIC tasks are not served. */
+export const OPTIMISTIC_CONTRACTS = ["OptimisticMarket", "DisputeManager"] as const;
+
 const address = z
   .string({ error: "expected a 0x-prefixed 20-byte hex address" })
   .regex(/^0x[0-9a-fA-F]{40}$/, { error: "expected a 0x-prefixed 20-byte hex address" })
@@ -72,12 +75,14 @@ export const workerConfigSchema = z
     chainId: int(1, 2 ** 53 - 1, "a positive integer chain id"),
     deploymentsDir: path.optional(),
     contracts: z
-      .object(
-        Object.fromEntries(REQUIRED_CONTRACTS.map((n) => [n, address])) as Record<
+      .object({
+        ...(Object.fromEntries(REQUIRED_CONTRACTS.map((n) => [n, address])) as Record<
           (typeof REQUIRED_CONTRACTS)[number],
           typeof address
-        >,
-      )
+        >),
+        OptimisticMarket: address.optional(),
+        DisputeManager: address.optional(),
+      })
       .strict()
       .optional(),
     stateDir: path,
@@ -360,6 +365,54 @@ export const workerConfigSchema = z
         maxBatchSize: 64,
         maxQueued: 64,
       }),
+    /**
+     * OPTIMISTIC tasks (docs/WORKER.md, "OPTIMISTIC tasks"): serve OptimisticMarket as provider, auditor and juror.
+     * `enabled` defaults to whether the deployment (or `contracts`) has an OptimisticMarket address.
+     */
+    optimistic: z
+      .object({
+        enabled: z.boolean({ error: "expected true or false" }).optional(),
+        /** Claim, execute and commit OPTIMISTIC tasks at this provider's draw turn; settle them after the window. */
+        provider: z.boolean({ error: "expected true or false" }).default(true),
+        /** Take random audits of others' tasks at this provider's turn, re-execute, confirm or challenge. */
+        auditor: z.boolean({ error: "expected true or false" }).default(true),
+        /** Sit on dispute juries at this provider's turn, re-execute, commit and reveal the vote, resolve. */
+        juror: z.boolean({ error: "expected true or false" }).default(true),
+        /**
+         * Watch: re-execute every committed result of other providers (models it can run) and challenge a result
+         * that differs within the challenge window. One execution per task: off by default.
+         */
+        challenger: z.boolean({ error: "expected true or false" }).default(false),
+        /** Provider: read the audit draw (drawAudit) as soon as its seed block exists, not only at settlement. */
+        drawAudit: z.boolean({ error: "expected true or false" }).default(true),
+        /** OPTIMISTIC tasks this provider holds at once (claimed and not settled). */
+        maxConcurrentTasks: int(1, 256, "an integer between 1 and 256").default(4),
+        /** Most draws (votes) taken on one jury round. */
+        maxVotesPerDispute: int(1, 15, "an integer between 1 and 15").default(15),
+        /** Seconds before a turn (claim, audit, seat) at which the worker starts executing. */
+        prepareLeadSec: int(0, 3_600, "seconds between 0 and 3600").default(5),
+        /** How often a task or dispute that waits on others is re-read (chain seconds). */
+        recheckSec: int(1, 3_600, "seconds between 1 and 3600").default(30),
+        /** How often credits are withdrawn from both contracts (also after each settlement and verdict); 0: never. */
+        withdrawIntervalMs: z
+          .union([z.literal(0), int(1_000, 86_400_000, "0 or milliseconds between 1000 and 86400000")], {
+            error: "expected 0 (off) or milliseconds between 1000 and 86400000",
+          })
+          .default(600_000),
+      })
+      .strict()
+      .default({
+        provider: true,
+        auditor: true,
+        juror: true,
+        challenger: false,
+        drawAudit: true,
+        maxConcurrentTasks: 4,
+        maxVotesPerDispute: 15,
+        prepareLeadSec: 5,
+        recheckSec: 30,
+        withdrawIntervalMs: 600_000,
+      }),
     logLevel: z
       .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
         error: "expected fatal, error, warn, info, debug, trace or silent",
@@ -380,6 +433,19 @@ export const workerConfigSchema = z
         code: "custom",
         path: ["storage", "ipfs", "apiUrl"],
         message: 'expected the kubo RPC API URL (required with storage.backend "kubo")',
+      });
+    }
+    if (
+      cfg.contracts !== undefined &&
+      (cfg.contracts.OptimisticMarket === undefined) !== (cfg.contracts.DisputeManager === undefined)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: [
+          "contracts",
+          cfg.contracts.OptimisticMarket === undefined ? "OptimisticMarket" : "DisputeManager",
+        ],
+        message: "expected both OptimisticMarket and DisputeManager, or neither",
       });
     }
     if (cfg.deploymentsDir === undefined && cfg.contracts === undefined) {
@@ -459,6 +525,11 @@ export const ENV_OVERRIDES: Readonly<Record<string, { path: readonly string[]; k
   EAI_WORKER_EXECUTION_ATTEMPTS: { path: ["limits", "executionAttempts"], kind: "int" },
   EAI_WORKER_PROVER_PROCESSES: { path: ["prover", "processes"], kind: "int" },
   EAI_WORKER_PROVER_JOB_TIMEOUT_MS: { path: ["prover", "jobTimeoutMs"], kind: "int" },
+  EAI_WORKER_OPTIMISTIC: { path: ["optimistic", "enabled"], kind: "bool" },
+  EAI_WORKER_OPTIMISTIC_PROVIDER: { path: ["optimistic", "provider"], kind: "bool" },
+  EAI_WORKER_OPTIMISTIC_AUDITOR: { path: ["optimistic", "auditor"], kind: "bool" },
+  EAI_WORKER_OPTIMISTIC_JUROR: { path: ["optimistic", "juror"], kind: "bool" },
+  EAI_WORKER_OPTIMISTIC_CHALLENGER: { path: ["optimistic", "challenger"], kind: "bool" },
   EAI_WORKER_LOG_LEVEL: { path: ["logLevel"], kind: "string" },
 };
 

@@ -25,3 +25,5 @@ export * from "./chain/errors.ts";
 export * from "./chain/registration.ts";
 export * from "./chain/submitter.ts";
 export * from "./chain/watcher.ts";
+export * from "./optimistic/service.ts";
+export * from "./optimistic/state.ts";

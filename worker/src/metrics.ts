@@ -41,6 +41,16 @@ export interface WorkerMetrics {
   controlCommands: Counter<"action" | "result">;
   /** Bonds slashed, by outcome (wrong-result, missed-deadline, no-reveal). */
   slashes: Counter<"outcome">;
+  /**
+   * OPTIMISTIC actions by result ("ok", "lost-race": another party acted first or the call no longer applies,
+   * "failed"): claim, commit, draw-audit, settle, take-audit, confirm-audit, challenge, take-seat, commit-vote,
+   * reveal-vote, resolve, withdraw.
+   */
+  optimisticActions: Counter<"action" | "result">;
+  /** OPTIMISTIC outcomes of this provider's tasks and audits (settled, faulted, overturned, voided, refunded, ...). */
+  optimisticOutcomes: Counter<"outcome">;
+  /** EAI withdrawn from OptimisticMarket and DisputeManager credits. */
+  optimisticWithdrawnEai: Counter<"contract">;
   /** Worker version label (value 1). */
   info: Gauge<"version">;
   /** Account figures for the alert rules (worker/alerts), refreshed every minute. */
@@ -166,6 +176,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Worke
       name: "eai_worker_slashes_total",
       help: "Bonds of this provider slashed, by outcome",
       labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    optimisticActions: new Counter({
+      name: "eai_worker_optimistic_actions_total",
+      help: "OPTIMISTIC transactions by action and result (ok, lost-race, failed)",
+      labelNames: ["action", "result"],
+      registers: [registry],
+    }),
+    optimisticOutcomes: new Counter({
+      name: "eai_worker_optimistic_outcomes_total",
+      help: "Final outcomes of this provider's OPTIMISTIC tasks, audits and jury seats",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    optimisticWithdrawnEai: new Counter({
+      name: "eai_worker_optimistic_withdrawn_eai_total",
+      help: "EAI withdrawn from OptimisticMarket and DisputeManager credits",
+      labelNames: ["contract"],
       registers: [registry],
     }),
     info: new Gauge({

@@ -75,6 +75,7 @@ import type { Signer } from "./keystore.ts";
 import { StateStore, type InFlightTask } from "./state.ts";
 import { resolveRewardsAddresses, RewardsClaimer } from "./rewards.ts";
 import { claimsWhenRanked, firstRanked, ProviderDirectory, rankOf, turnSteps } from "./ranking.ts";
+import { OptimisticService, optimisticEnabled, resolveOptimisticAddresses } from "./optimistic/service.ts";
 
 export interface WorkerOptions {
   config: WorkerConfig;
@@ -256,6 +257,8 @@ export class ProviderWorker {
   /** Usable batch sizes per model (1 and every size with a trusted registered batch verifier), cached. */
   readonly #batchSizes = new Map<bigint, { at: number; sizes: number[] }>();
   #watcher: TaskWatcher | undefined;
+  /** OPTIMISTIC roles (optimistic/service.ts); undefined when off or not deployed. */
+  #optimistic: OptimisticService | undefined;
   #tick: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #rewardsClaimer: RewardsClaimer | undefined;
@@ -385,6 +388,23 @@ export class ProviderWorker {
       { ...options, metrics },
       { ctx, store, keys, resources, submitter, storage, ownsStorage: options.storage === undefined },
     );
+    const optimisticAddresses = await resolveOptimisticAddresses(config);
+    if (optimisticEnabled(config, optimisticAddresses) && optimisticAddresses) {
+      worker.#optimistic = await OptimisticService.create({
+        ctx,
+        submitter,
+        config,
+        addresses: optimisticAddresses,
+        models: worker.#models,
+        storage,
+        executors: worker.#executors,
+        enabled: worker.#enabled,
+        keys,
+        metrics: worker.metrics,
+        log,
+        accepting: () => !worker.#claimsPaused && !worker.#draining && !worker.#stopping,
+      });
+    }
     log.info(
       {
         provider: ctx.provider,
@@ -396,6 +416,11 @@ export class ProviderWorker {
       "worker ready",
     );
     return worker;
+  }
+
+  /** The OPTIMISTIC roles, when enabled (docs/WORKER.md, "OPTIMISTIC tasks"). */
+  get optimistic(): OptimisticService | undefined {
+    return this.#optimistic;
   }
 
   /** Resumes persisted tasks, starts watching the market and sending heartbeats. */
@@ -424,6 +449,7 @@ export class ProviderWorker {
       onRpcError: () => this.metrics.rpcErrors.inc({ source: "watcher" }),
     });
     this.#watcher.start();
+    this.#optimistic?.start();
     this.metrics.heartbeatIntervalSeconds.set(this.config.heartbeatIntervalMs / 1000);
     this.#accountTimer = setInterval(() => void this.refreshAccountMetrics(), ACCOUNT_METRICS_MS);
     this.#accountTimer.unref();
@@ -485,6 +511,7 @@ export class ProviderWorker {
       }),
     ]);
     clearTimeout(timer);
+    await this.#optimistic?.stop(timedOut ? 0 : graceMs);
     this.submitter.close();
     await watcher?.stop();
     if (this.#ownsStorage) await this.#storage.close();

@@ -317,6 +317,9 @@ export async function startHarness(): Promise<Harness> {
         heartbeatIntervalMs: 0,
         shutdownGraceMs: 2_000,
         logLevel: "silent",
+        // Tests written for TaskMarket run without the OPTIMISTIC roles (their RPC records and timings stay as they
+        // were); worker/test/optimistic.test.ts switches them on.
+        optimistic: { enabled: false },
         ...overrides,
       });
 
