@@ -25,7 +25,7 @@ import EAIProtocol, {
   TimelockModule,
 } from "./ignition/modules/EAIProtocol.ts";
 import { PROTOCOL_CONTRACTS, parseDeployment, type Deployment } from "../sdk/src/deployments.ts";
-import { DEFAULT_DISPUTE_PARAMS, DEFAULT_OPTIMISTIC_PARAMS } from "./optimistic.ts";
+import { DEFAULT_DISPUTE_PARAMS, DEFAULT_OPTIMISTIC_PARAMS } from "./optimistic-params.ts";
 
 export const DEPLOYMENTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "deployments");
 

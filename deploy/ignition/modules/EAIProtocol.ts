@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 import { keccak256, toHex, zeroAddress, type Hex } from "viem";
-import { DEFAULT_DISPUTE_PARAMS, DEFAULT_OPTIMISTIC_PARAMS } from "../../optimistic.ts";
+import { DEFAULT_DISPUTE_PARAMS, DEFAULT_OPTIMISTIC_PARAMS } from "../../optimistic-params.ts";
 import { BATCH_VERIFIER_CODE_HASHES, VERIFIER_CODE_HASHES } from "../../../sdk/src/generated/verifiers.ts";
 
 /** The committed MNIST MLP circuit: its weights commitment and the content address of its model file. */
