@@ -2,7 +2,8 @@
  * Ponder configuration of the EAI indexer.
  *
  * Addresses and start blocks come from the deployment record `deploy/deployments/<chainId>.json` (written by every
- * deploy), ABIs from the SDK's generated `as const` exports. Environment:
+ * deploy), ABIs from the SDK's generated `as const` exports. OptimisticMarket and DisputeManager may be missing from
+ * an older record (`optionalAt`). Environment:
  *
  *   EAI_CHAIN_ID          chain id of the deployment to index (default 31337, the local Hardhat node)
  *   EAI_RPC_URL           JSON-RPC endpoint (default http://127.0.0.1:8545)
@@ -25,11 +26,13 @@ import { createConfig } from "ponder";
 import { z } from "zod";
 
 import {
+  disputeManagerAbi,
   eaiGovernorAbi,
   eaiTimelockAbi,
   eaiTokenAbi,
   miningRewardsAbi,
   modelRegistryAbi,
+  optimisticMarketAbi,
   providerRegistryAbi,
   reputationAbi,
   stakingVaultAbi,
@@ -108,6 +111,31 @@ function at(name: keyof typeof deployment.contracts) {
   return { chain: "eai" as const, address: c.address, startBlock: c.startBlock };
 }
 
+/**
+ * A contract that older deployment records lack (OptimisticMarket, DisputeManager): its handlers are registered
+ * whatever the record, and ponder refuses a handler of a contract missing from the config, so a missing one is
+ * configured as the zero address over one block, the market's deploy block (no logs; the chain's sync starts
+ * where it did), and its tables stay empty.
+ */
+function optionalAt(name: string) {
+  const c = deployment.contracts[name];
+  if (c) return { chain: "eai" as const, address: c.address, startBlock: c.startBlock };
+  console.info(
+    JSON.stringify({
+      level: "info",
+      service: "eai-indexer",
+      msg: `the deployment record has no ${name}: its tables stay empty`,
+      contract: name,
+    }),
+  );
+  return {
+    chain: "eai" as const,
+    address: "0x0000000000000000000000000000000000000000" as const,
+    startBlock: deployment.contracts.TaskMarket.startBlock,
+    endBlock: deployment.contracts.TaskMarket.startBlock,
+  };
+}
+
 export default createConfig({
   database: DATABASE_URL
     ? { kind: "postgres", connectionString: DATABASE_URL }
@@ -130,5 +158,7 @@ export default createConfig({
     EAIGovernor: { abi: eaiGovernorAbi, ...at("EAIGovernor") },
     EAITimelock: { abi: eaiTimelockAbi, ...at("EAITimelock") },
     MiningRewards: { abi: miningRewardsAbi, ...at("MiningRewards") },
+    OptimisticMarket: { abi: optimisticMarketAbi, ...optionalAt("OptimisticMarket") },
+    DisputeManager: { abi: disputeManagerAbi, ...optionalAt("DisputeManager") },
   },
 });

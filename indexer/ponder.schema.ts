@@ -714,6 +714,283 @@ export const rewardDaily = onchainTable("reward_daily", (t) => ({
   fees: t.bigint().notNull(),
 }));
 
+// ─────────────────────────────────────────── OPTIMISTIC ───────────────────────────────────────────
+
+/** Life-cycle state of an OPTIMISTIC task, as `IOptimisticMarket.Status` (None is never stored). */
+export const OPTIMISTIC_STATUSES = [
+  "Open",
+  "Claimed",
+  "Committed",
+  "Challenged",
+  "Settled",
+  "Refunded",
+  "Overturned",
+  "Voided",
+  "Faulted",
+] as const;
+export type OptimisticStatus = (typeof OPTIMISTIC_STATUSES)[number];
+
+/** Random audit state of a committed task, as `IOptimisticMarket.AuditState`. */
+export const AUDIT_STATES = [
+  "Undrawn",
+  "NotSelected",
+  "Selected",
+  "Taken",
+  "Passed",
+  "Missed",
+  "Disputed",
+  "Unclaimed",
+] as const;
+export type AuditState = (typeof AUDIT_STATES)[number];
+
+/** How a dispute ended, as `IOptimisticMarket.Verdict`. */
+export const VERDICTS = ["ProviderWins", "ChallengerWins", "Void"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/**
+ * What an audit came to, for the auditor's history: `pending` (selected or taken, not closed), `passed` (confirmed and
+ * the result stood), `overturned` (confirmed, then a jury overturned the result: the auditor's bond slashed),
+ * `missed` (taken, deadline passed: slashed), `unclaimed` (nobody took it, or another party's challenge made it
+ * moot), `disputed` (the auditor challenged; the jury has not decided), `upheld` (the auditor's challenge won: a
+ * failed audit of the provider), `rejected` (the auditor's challenge lost), `void` (its dispute was void).
+ */
+export const AUDIT_OUTCOMES = [
+  "pending",
+  "passed",
+  "overturned",
+  "missed",
+  "unclaimed",
+  "disputed",
+  "upheld",
+  "rejected",
+  "void",
+] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * OPTIMISTIC tasks (OptimisticMarket), one row per task, kept from the market's events: as `getTask(id)` for the
+ * fields the events carry, plus how the task ended (settlement split, fault refund or refund).
+ */
+export const optimisticTask = onchainTable(
+  "optimistic_tasks",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    requester: t.hex().notNull(),
+    modelId: t.bigint().notNull(),
+    reward: t.bigint().notNull(),
+    /** Time by which a result must be committed. */
+    deadline: t.integer().notNull(),
+    minTier: t.integer().notNull(),
+    inputCommitment: t.hex().notNull(),
+    inputUri: t.text().notNull(),
+    status: t.text().$type<OptimisticStatus>().notNull(),
+    /** The provider (owner) that claimed, and the account that sent the claim (it or an operator). */
+    provider: t.hex(),
+    claimedBy: t.hex(),
+    bond: t.bigint(),
+    claimedAt: t.integer(),
+    resultHash: t.hex(),
+    resultUri: t.text(),
+    committedAt: t.integer(),
+    /** Last second of the challenge window (`ResultPosted.challengeEnds`). */
+    challengeEnds: t.integer(),
+    audit: t.text().$type<AuditState>(),
+    /** The audit draw used the fallback (seed block too old): always audited. */
+    auditFallback: t.boolean(),
+    auditDeadline: t.integer(),
+    auditor: t.hex(),
+    auditorBond: t.bigint(),
+    challenger: t.hex(),
+    challengeBond: t.bigint(),
+    challengedByAuditor: t.boolean(),
+    challengedAt: t.integer(),
+    disputeId: t.bigint(),
+    verdict: t.text().$type<Verdict>(),
+    // settlement (TaskSettled), fault (TaskFaulted) or refund (TaskRefunded)
+    providerAmount: t.bigint(),
+    creatorAmount: t.bigint(),
+    treasuryAmount: t.bigint(),
+    auditFee: t.bigint(),
+    refundAmount: t.bigint(),
+    closedAt: t.integer(),
+    createdAt: t.integer().notNull(),
+    createdBlock: t.bigint().notNull(),
+    postedTx: t.hex().notNull(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({
+    requesterIdx: index().on(table.requester),
+    providerIdx: index().on(table.provider),
+    statusIdx: index().on(table.status),
+    auditorIdx: index().on(table.auditor),
+  }),
+);
+
+/** Timeline of an OPTIMISTIC task: every market event naming it (`kind` is the event name, `data` its fields). */
+export const optimisticTaskEvent = onchainTable(
+  "optimistic_task_events",
+  (t) => ({
+    /** `<txHash>-<logIndex>` */
+    id: t.text().primaryKey(),
+    taskId: t.bigint().notNull(),
+    kind: t.text().notNull(),
+    account: t.hex(),
+    data: t.json().$type<Record<string, unknown>>().notNull(),
+    blockNumber: t.bigint().notNull(),
+    logIndex: t.integer().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ taskIdx: index().on(table.taskId, table.blockNumber, table.logIndex) }),
+);
+
+/**
+ * Random audits of OPTIMISTIC tasks: one row per task selected for audit (`AuditDrawn.selected`), with its auditor
+ * once taken and what it came to (`AUDIT_OUTCOMES`). The history of a provider as auditor and as audited provider.
+ */
+export const optimisticAudit = onchainTable(
+  "optimistic_audits",
+  (t) => ({
+    taskId: t.bigint().primaryKey(),
+    /** The audited provider. */
+    provider: t.hex().notNull(),
+    auditor: t.hex(),
+    bond: t.bigint(),
+    state: t.text().$type<AuditState>().notNull(),
+    outcome: t.text().$type<AuditOutcome>().notNull(),
+    fallbackUsed: t.boolean().notNull(),
+    selectedAt: t.integer().notNull(),
+    deadline: t.integer().notNull(),
+    takenAt: t.integer(),
+    closedAt: t.integer(),
+    /** The auditor's fee of a passed audit (paid at settlement). */
+    fee: t.bigint(),
+    /** The auditor's bond slashed (missed audit, or a passed result a jury overturned). */
+    slashed: t.bigint(),
+    disputeId: t.bigint(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({ providerIdx: index().on(table.provider), auditorIdx: index().on(table.auditor) }),
+);
+
+/** Disputes of OPTIMISTIC results (DisputeManager): the parties, bonds, jury rounds and the verdict. */
+export const dispute = onchainTable(
+  "disputes",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    taskId: t.bigint().notNull(),
+    provider: t.hex().notNull(),
+    challenger: t.hex().notNull(),
+    byAuditor: t.boolean().notNull(),
+    providerResult: t.hex().notNull(),
+    providerBond: t.bigint().notNull(),
+    challengeBond: t.bigint().notNull(),
+    /** open | resolved */
+    status: t.text().$type<"open" | "resolved">().notNull(),
+    /** The current (last) round, 0-based, and the rounds started (a restart on a new seed counts once). */
+    round: t.integer().notNull(),
+    rounds: t.integer().notNull(),
+    failedRounds: t.integer().notNull(),
+    roundStart: t.integer().notNull(),
+    seedBlock: t.bigint().notNull(),
+    verdict: t.text().$type<Verdict>(),
+    majorityResult: t.hex(),
+    toWinner: t.bigint(),
+    toJurors: t.bigint(),
+    toTreasury: t.bigint(),
+    /** Σ juror bonds slashed over the rounds (`JurorPenalized.amount`; the vault keeps its treasury share of each). */
+    forfeited: t.bigint().notNull(),
+    openedAt: t.integer().notNull(),
+    resolvedAt: t.integer(),
+    openedTx: t.hex().notNull(),
+    resolvedTx: t.hex(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({
+    taskIdx: index().on(table.taskId),
+    providerIdx: index().on(table.provider),
+    challengerIdx: index().on(table.challenger),
+  }),
+);
+
+/** Jury rounds of a dispute. */
+export const juryRound = onchainTable(
+  "jury_rounds",
+  (t) => ({
+    disputeId: t.bigint().notNull(),
+    round: t.integer().notNull(),
+    seedBlock: t.bigint().notNull(),
+    startedAt: t.integer().notNull(),
+    /** Restarts on a new seed (nobody sat within 256 blocks of the seed block). */
+    restarts: t.integer().notNull(),
+    jurors: t.integer().notNull(),
+    draws: t.integer().notNull(),
+    commits: t.integer().notNull(),
+    reveals: t.integer().notNull(),
+    /** open | failed (no strict majority: a new round) | decided */
+    outcome: t.text().$type<"open" | "failed" | "decided">().notNull(),
+    endedAt: t.integer(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.disputeId, table.round] }) }),
+);
+
+/** A juror's seat in one round: its draws (votes), its commitment, its revealed result, penalty and pay. */
+export const jurySeat = onchainTable(
+  "jury_seats",
+  (t) => ({
+    disputeId: t.bigint().notNull(),
+    round: t.integer().notNull(),
+    juror: t.hex().notNull(),
+    /** Bit mask of the draws held, and their number (the juror's votes). */
+    draws: t.integer().notNull(),
+    votes: t.integer().notNull(),
+    seatedAt: t.integer().notNull(),
+    commitment: t.hex(),
+    committedAt: t.integer(),
+    result: t.hex(),
+    revealedAt: t.integer(),
+    /** Penalised: its bonds forfeited (`penaltyRevealed`: with the losing minority; else it did not reveal). */
+    penalized: t.boolean().notNull(),
+    penalty: t.bigint(),
+    penaltyRevealed: t.boolean(),
+    /** Credited to it by the dispute (majority juror share). */
+    paid: t.bigint().notNull(),
+    updatedAt: t.integer().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.disputeId, table.round, table.juror] }),
+    jurorIdx: index().on(table.juror),
+  }),
+);
+
+/** Credits of the dispute manager (`Credited`): winner, jurors, treasury, a void dispute's bond back. */
+export const disputeCredit = onchainTable(
+  "dispute_credits",
+  (t) => ({
+    id: t.text().primaryKey(),
+    disputeId: t.bigint().notNull(),
+    account: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ disputeIdx: index().on(table.disputeId), accountIdx: index().on(table.account) }),
+);
+
+/** Withdrawals from the OPTIMISTIC market and the dispute manager (each holds its own credits). */
+export const optimisticWithdrawal = onchainTable(
+  "optimistic_withdrawals",
+  (t) => ({
+    id: t.text().primaryKey(),
+    source: t.text().$type<"optimistic_market" | "dispute_manager">().notNull(),
+    account: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    timestamp: t.integer().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (table) => ({ accountIdx: index().on(table.account) }),
+);
+
 // ───────────────────────────────────────────── relations ─────────────────────────────────────────────
 
 export const taskRelations = relations(task, ({ many, one }) => ({
@@ -756,4 +1033,26 @@ export const modelRelations = relations(model, ({ many }) => ({ taskList: many(t
 export const proposalRelations = relations(proposal, ({ many }) => ({ votes: many(vote) }));
 export const voteRelations = relations(vote, ({ one }) => ({
   proposal: one(proposal, { fields: [vote.proposalId], references: [proposal.id] }),
+}));
+export const optimisticTaskRelations = relations(optimisticTask, ({ many }) => ({
+  events: many(optimisticTaskEvent),
+  disputes: many(dispute),
+}));
+export const optimisticTaskEventRelations = relations(optimisticTaskEvent, ({ one }) => ({
+  task: one(optimisticTask, { fields: [optimisticTaskEvent.taskId], references: [optimisticTask.id] }),
+}));
+export const disputeRelations = relations(dispute, ({ many, one }) => ({
+  task: one(optimisticTask, { fields: [dispute.taskId], references: [optimisticTask.id] }),
+  juryRounds: many(juryRound),
+  seats: many(jurySeat),
+  credits: many(disputeCredit),
+}));
+export const juryRoundRelations = relations(juryRound, ({ one }) => ({
+  dispute: one(dispute, { fields: [juryRound.disputeId], references: [dispute.id] }),
+}));
+export const jurySeatRelations = relations(jurySeat, ({ one }) => ({
+  dispute: one(dispute, { fields: [jurySeat.disputeId], references: [dispute.id] }),
+}));
+export const disputeCreditRelations = relations(disputeCredit, ({ one }) => ({
+  dispute: one(dispute, { fields: [disputeCredit.disputeId], references: [dispute.id] }),
 }));

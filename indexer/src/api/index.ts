@@ -8,6 +8,9 @@
  *   /providers/:address  a provider's profile, standing, balances and history
  *   /tasks/:id         a task with its full timeline, claims and payments
  *   /proposals, /proposals/:id  governance proposals with their current state and votes
+ *   /optimistic/tasks, /optimistic/tasks/:id  OPTIMISTIC tasks; one with its timeline, challenge window, audit, disputes
+ *   /disputes, /disputes/:id  disputes of OPTIMISTIC results; one with its jury rounds, seats (votes) and credits
+ *   /providers/:address/audits  a provider's audits, as auditor and as audited provider, with counts
  * Amounts are decimal strings (uint256 does not fit a JSON number). Limits and settings: docs/INDEXER.md.
  */
 import { db } from "ponder:api";
@@ -65,7 +68,8 @@ function replay(answer: CachedAnswer): Response {
  * by path here: hono's `/proposals/*` also matches `/proposals`, and a second cache layer around the same request
  * would wait for its own answer (the entry in flight) forever.
  */
-const CACHED_REST = /^\/(stats|leaderboard|proposals|proposals\/[^/]+|providers\/[^/]+|tasks\/[^/]+)$/;
+const CACHED_REST =
+  /^\/(stats|leaderboard|proposals|proposals\/[^/]+|providers\/[^/]+|providers\/[^/]+\/audits|tasks\/[^/]+|optimistic\/tasks|optimistic\/tasks\/[^/]+|disputes|disputes\/[^/]+)$/;
 app.use("*", async (c, next) => {
   if (c.req.method !== "GET") return next();
   const url = new URL(c.req.url);
@@ -609,6 +613,221 @@ app.get("/proposals/:id", async (c) => {
   return send(c, { head: chainHead, ...(await proposalView(row, BigInt(chainHead.timestamp))), votes });
 });
 
+// ─── OPTIMISTIC: /optimistic/tasks, /disputes, /providers/:address/audits ───
+
+const OPTIMISTIC_STATUS_VALUES = [
+  "Open",
+  "Claimed",
+  "Committed",
+  "Challenged",
+  "Settled",
+  "Refunded",
+  "Overturned",
+  "Voided",
+  "Faulted",
+] as const;
+
+const optimisticTasksQuery = z.object({
+  status: z.enum(OPTIMISTIC_STATUS_VALUES).optional(),
+  provider: addressParam.optional(),
+  requester: addressParam.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** Where the challenge window and the audit of a task stand at the indexed head (`now`). */
+function optimisticPhase(t: typeof schema.optimisticTask.$inferSelect, now: number) {
+  const ends = t.challengeEnds;
+  return {
+    challengeWindow:
+      ends === null
+        ? null
+        : {
+            endsAt: ends,
+            open: t.status === "Committed" && now <= ends,
+            secondsLeft: Math.max(0, ends - now),
+          },
+    auditWindow:
+      t.auditDeadline === null
+        ? null
+        : {
+            deadline: t.auditDeadline,
+            open: (t.audit === "Selected" || t.audit === "Taken") && now <= t.auditDeadline,
+            secondsLeft: Math.max(0, t.auditDeadline - now),
+          },
+  };
+}
+
+app.get("/optimistic/tasks", async (c) => {
+  const q = parse(c, "query", optimisticTasksQuery, c.req.query());
+  if (q instanceof Response) return q;
+  const filters = [
+    q.status === undefined ? undefined : eq(schema.optimisticTask.status, q.status),
+    q.provider === undefined ? undefined : eq(schema.optimisticTask.provider, q.provider),
+    q.requester === undefined ? undefined : eq(schema.optimisticTask.requester, q.requester),
+  ].filter((f) => f !== undefined);
+  const [chainHead, rows] = await Promise.all([
+    head(),
+    db
+      .select()
+      .from(schema.optimisticTask)
+      .where(filters.length ? and(...filters) : undefined)
+      .orderBy(desc(schema.optimisticTask.id))
+      .limit(q.limit),
+  ]);
+  return send(c, {
+    head: chainHead,
+    tasks: rows.map((t) => ({ ...t, ...optimisticPhase(t, chainHead.timestamp) })),
+  });
+});
+
+app.get("/optimistic/tasks/:id", async (c) => {
+  const id = parse(c, "task id", uint256Param, c.req.param("id"));
+  if (id instanceof Response) return id;
+  const [row] = await db.select().from(schema.optimisticTask).where(eq(schema.optimisticTask.id, id));
+  if (!row) return send(c, { error: `OPTIMISTIC task ${id} is not indexed` }, 404);
+  const [chainHead, timeline, [audit], disputes] = await Promise.all([
+    head(),
+    db
+      .select()
+      .from(schema.optimisticTaskEvent)
+      .where(eq(schema.optimisticTaskEvent.taskId, id))
+      .orderBy(asc(schema.optimisticTaskEvent.blockNumber), asc(schema.optimisticTaskEvent.logIndex)),
+    db.select().from(schema.optimisticAudit).where(eq(schema.optimisticAudit.taskId, id)),
+    db.select().from(schema.dispute).where(eq(schema.dispute.taskId, id)).orderBy(asc(schema.dispute.id)),
+  ]);
+  return send(c, {
+    head: chainHead,
+    ...row,
+    ...optimisticPhase(row, chainHead.timestamp),
+    auditRecord: audit ?? null,
+    disputes,
+    timeline,
+  });
+});
+
+const disputesQuery = z.object({
+  status: z.enum(["open", "resolved"]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+app.get("/disputes", async (c) => {
+  const q = parse(c, "query", disputesQuery, c.req.query());
+  if (q instanceof Response) return q;
+  const [chainHead, rows] = await Promise.all([
+    head(),
+    db
+      .select()
+      .from(schema.dispute)
+      .where(q.status === undefined ? undefined : eq(schema.dispute.status, q.status))
+      .orderBy(desc(schema.dispute.id))
+      .limit(q.limit),
+  ]);
+  return send(c, { head: chainHead, disputes: rows });
+});
+
+app.get("/disputes/:id", async (c) => {
+  const id = parse(c, "dispute id", uint256Param, c.req.param("id"));
+  if (id instanceof Response) return id;
+  const [row] = await db.select().from(schema.dispute).where(eq(schema.dispute.id, id));
+  if (!row) return send(c, { error: `dispute ${id} is not indexed` }, 404);
+  const [chainHead, [task], rounds, seats, credits, [params]] = await Promise.all([
+    head(),
+    db.select().from(schema.optimisticTask).where(eq(schema.optimisticTask.id, row.taskId)),
+    db
+      .select()
+      .from(schema.juryRound)
+      .where(eq(schema.juryRound.disputeId, id))
+      .orderBy(asc(schema.juryRound.round)),
+    db
+      .select()
+      .from(schema.jurySeat)
+      .where(eq(schema.jurySeat.disputeId, id))
+      .orderBy(asc(schema.jurySeat.round), asc(schema.jurySeat.seatedAt), asc(schema.jurySeat.juror)),
+    db
+      .select()
+      .from(schema.disputeCredit)
+      .where(eq(schema.disputeCredit.disputeId, id))
+      .orderBy(asc(schema.disputeCredit.timestamp), asc(schema.disputeCredit.id)),
+    db.select().from(schema.protocolParam).where(eq(schema.protocolParam.key, "disputes")),
+  ]);
+  // The current parameters (a dispute keeps those of its opening; they change only by governance).
+  const voteWindow = Number(params?.value.voteWindow ?? 0);
+  const revealWindow = Number(params?.value.revealWindow ?? 0);
+  return send(c, {
+    head: chainHead,
+    ...row,
+    task: task ?? null,
+    /** The jury rounds (`rounds` is their number), each with its seats. */
+    juryRounds: rounds.map((r) => ({
+      ...r,
+      voteEnds: r.startedAt + voteWindow,
+      revealEnds: r.startedAt + voteWindow + revealWindow,
+      seats: seats.filter((s) => s.round === r.round),
+    })),
+    credits,
+  });
+});
+
+/** A row of `optimistic_audits`. */
+type AuditRow = typeof schema.optimisticAudit.$inferSelect;
+
+function auditSummary(asAuditor: AuditRow[], asProvider: AuditRow[]) {
+  const count = (rows: AuditRow[], outcome: AuditRow["outcome"]) =>
+    rows.filter((r) => r.outcome === outcome).length;
+  return {
+    asAuditor: {
+      taken: asAuditor.length,
+      confirmed: count(asAuditor, "passed") + count(asAuditor, "overturned"),
+      passed: count(asAuditor, "passed"),
+      overturned: count(asAuditor, "overturned"),
+      missed: count(asAuditor, "missed"),
+      challenged: asAuditor.filter((r) => r.disputeId !== null).length,
+      upheld: count(asAuditor, "upheld"),
+      rejected: count(asAuditor, "rejected"),
+      pending: count(asAuditor, "pending") + count(asAuditor, "disputed"),
+      fees: asAuditor.reduce((s, r) => s + (r.fee ?? 0n), 0n),
+      slashed: asAuditor.reduce((s, r) => s + (r.slashed ?? 0n), 0n),
+    },
+    asProvider: {
+      audited: asProvider.length,
+      /** Results an auditor confirmed and that stood. */
+      passed: count(asProvider, "passed"),
+      /** An auditor's challenge the jury upheld (recorded as FailedAudit). */
+      failed: count(asProvider, "upheld"),
+      unclaimed: count(asProvider, "unclaimed"),
+      missedByAuditor: count(asProvider, "missed"),
+      pending: count(asProvider, "pending") + count(asProvider, "disputed"),
+    },
+  };
+}
+
+app.get("/providers/:address/audits", async (c) => {
+  const address = parse(c, "provider address", addressParam, c.req.param("address"));
+  if (address instanceof Response) return address;
+  const [chainHead, asAuditor, asProvider] = await Promise.all([
+    head(),
+    db
+      .select()
+      .from(schema.optimisticAudit)
+      .where(eq(schema.optimisticAudit.auditor, address))
+      .orderBy(desc(schema.optimisticAudit.selectedAt), desc(schema.optimisticAudit.taskId))
+      .limit(500),
+    db
+      .select()
+      .from(schema.optimisticAudit)
+      .where(eq(schema.optimisticAudit.provider, address))
+      .orderBy(desc(schema.optimisticAudit.selectedAt), desc(schema.optimisticAudit.taskId))
+      .limit(500),
+  ]);
+  return send(c, {
+    head: chainHead,
+    address,
+    summary: auditSummary(asAuditor, asProvider),
+    asAuditor,
+    asProvider,
+  });
+});
+
 app.onError((err, c) => {
   if (/statement timeout/i.test(err.message))
     return c.json(
@@ -636,6 +855,11 @@ app.notFound((c) =>
         "/proposals/:id",
         "/rewards",
         "/rewards/:address",
+        "/optimistic/tasks",
+        "/optimistic/tasks/:id",
+        "/disputes",
+        "/disputes/:id",
+        "/providers/:address/audits",
       ],
     },
     404,
