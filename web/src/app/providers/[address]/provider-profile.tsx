@@ -10,6 +10,7 @@ import { providerDetailSchema, type ProviderDetail, parser } from "@/lib/indexer
 import { indexerErrorMessage } from "@/lib/read-state.ts";
 import { describeResources } from "@/lib/resources.ts";
 import { StandingBadge, standingOf } from "../standing.tsx";
+import { ProviderAuditsSection } from "./provider-audits.tsx";
 import styles from "../providers.module.css";
 
 /** "YYYY-MM-DD HH:MM" (UTC): labels of history points, several of which can fall on one day. */
@@ -275,7 +276,10 @@ export function ProviderProfile({ address }: { address: Address }) {
       </h1>
       <p className="mono muted">{address}</p>
       {profile.data ? (
-        <ProviderProfileView p={profile.data} eaiToken={deployment.contracts.EAIToken.address} />
+        <>
+          <ProviderProfileView p={profile.data} eaiToken={deployment.contracts.EAIToken.address} />
+          <ProviderAuditsSection address={address} />
+        </>
       ) : notIndexed ? (
         <p role="alert" className="error">
           Provider not found: {address} has never staked or registered as a provider.{" "}

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { filtersFromSearch } from "@/lib/all-tasks.ts";
 import { AllTasks } from "./all-tasks.tsx";
 
@@ -14,7 +15,8 @@ export default async function AllTasksPage({ searchParams }: Props) {
       <h1>All tasks</h1>
       <p className="muted">
         Every task of the network, newest first, from the indexer. Filter by status, mode, model, requester or
-        provider; the filters are part of the address, so a filtered list can be shared.
+        provider; the filters are part of the address, so a filtered list can be shared.{" "}
+        <Link href="/tasks/optimistic">OPTIMISTIC tasks</Link> are listed apart.
       </p>
       <AllTasks initialFilters={filters} initialErrors={errors} />
     </>
