@@ -23,7 +23,7 @@ import { freePort } from "../../test/support/ports.ts";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const MNEMONIC = "test test test test test test test test test test test junk";
 /** Ports of this harness's chains (test/support/ports.ts hands them out across test processes). */
-export const BRIDGE_TEST_PORTS = [8800, 8849] as const;
+export const BRIDGE_TEST_PORTS = [45400, 45449] as const;
 export const HUB_CHAIN = 31337;
 export const L2_CHAIN = 31338;
 

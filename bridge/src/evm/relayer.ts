@@ -7,7 +7,6 @@
 import {
   BaseError,
   ContractFunctionRevertedError,
-  createPublicClient,
   createWalletClient,
   http,
   type Address,
@@ -21,6 +20,7 @@ import { bridgeVaultAbi, spokeBridgeAbi } from "@eai/sdk/abis";
 import { attestationSchema, recoverSigner, type Attestation } from "./attest.ts";
 import type { EvmChainConfig, RelayerConfig } from "./config.ts";
 import { Counters, type Logger } from "./log.ts";
+import { PollLoop, publicClientFor } from "./loop.ts";
 
 export interface RelayerOptions {
   config: RelayerConfig;
@@ -66,47 +66,37 @@ export class BridgeRelayer {
   readonly #hub: Chain;
   readonly #cursors = new Map<string, number>();
   readonly #groups = new Map<string, Group>();
-  #timer: NodeJS.Timeout | undefined;
-  #polling: Promise<void> | undefined;
-  #stopped = false;
+  readonly #loop: PollLoop;
 
   constructor(options: RelayerOptions) {
     this.#config = options.config;
     this.#log = options.logger;
     this.#fetch = options.fetch ?? fetch;
     for (const c of options.config.chains) {
-      const client =
-        options.clients?.get(c.chainId) ??
-        (createPublicClient({ transport: http(c.rpcUrl), pollingInterval: 500 }) as PublicClient);
+      const client = publicClientFor(c, options.clients);
       const wallet = createWalletClient({ account: options.account, transport: http(c.rpcUrl) });
       this.#chains.set(BigInt(c.chainId), { config: c, id: BigInt(c.chainId), client, wallet });
     }
     const hub = [...this.#chains.values()].find((c) => c.config.role === "hub");
     if (!hub) throw new Error("no hub chain configured");
     this.#hub = hub;
+    this.#loop = new PollLoop(
+      () => this.pollOnce(),
+      this.#config.pollIntervalMs,
+      (err: unknown) => {
+        this.counters.inc("poll_errors_total", "Polls that failed; retried next interval");
+        this.#log.warn("poll failed", { err: err instanceof Error ? err.message : String(err) });
+      },
+    );
   }
 
   start(): void {
     this.#log.info("relayer started", { validators: this.#config.validators });
-    this.#schedule(0);
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#polling;
-  }
-
-  #schedule(ms: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#polling = this.pollOnce()
-        .catch((err: unknown) => {
-          this.counters.inc("poll_errors_total", "Polls that failed; retried next interval");
-          this.#log.warn("poll failed", { err: err instanceof Error ? err.message : String(err) });
-        })
-        .finally(() => this.#schedule(this.#config.pollIntervalMs));
-    }, ms);
+    await this.#loop.stop();
   }
 
   /** Messages it has seen and not yet relayed (or seen relayed): for status and tests. */
@@ -130,7 +120,7 @@ export class BridgeRelayer {
     const sets = new Map<bigint, { members: Set<Address>; threshold: number }>();
     for (const [key, g] of this.#groups) {
       if (g.done) this.#groups.delete(key); // a late signature re-creates it, and `executed` ends it again
-      if (g.done || this.#stopped) continue;
+      if (g.done || this.#loop.stopped) continue;
       const dst = this.#chains.get(g.domainChain);
       if (!dst) continue;
       let set = sets.get(dst.id);

@@ -5,13 +5,14 @@
 // less what this validator has already signed from it and not yet seen arrive), signs the EIP-712 digest of the
 // contract that will verify it and serves its signatures to relayers over HTTP. It sends no transactions.
 import { createServer, type Server } from "node:http";
-import { createPublicClient, getAddress, http, type Address, type Hex, type PublicClient } from "viem";
+import { getAddress, type Address, type Hex, type PublicClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { bridgeVaultAbi, spokeBridgeAbi } from "@eai/sdk/abis";
 import { MESSAGE_VERSION, messageId, type BridgeMessage } from "../message.ts";
 import { attestationToJson, signMessage, type Attestation, type AttestationKind } from "./attest.ts";
 import type { EvmChainConfig, ValidatorConfig } from "./config.ts";
 import { Counters, type Logger } from "./log.ts";
+import { PollLoop, publicClientFor } from "./loop.ts";
 import { ValidatorStore } from "./store.ts";
 
 /** 18-decimal wei per 8-decimal bridge unit. */
@@ -51,9 +52,7 @@ export class BridgeValidator {
   readonly #hub: Chain;
   #store: ValidatorStore | undefined;
   #server: Server | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #polling: Promise<void> | undefined;
-  #stopped = false;
+  readonly #loop: PollLoop;
 
   constructor(options: ValidatorOptions) {
     this.#config = options.config;
@@ -61,14 +60,20 @@ export class BridgeValidator {
     this.#log = options.logger;
     this.address = options.account.address;
     for (const c of options.config.chains) {
-      const client =
-        options.clients?.get(c.chainId) ??
-        (createPublicClient({ transport: http(c.rpcUrl), pollingInterval: 500 }) as PublicClient);
+      const client = publicClientFor(c, options.clients);
       this.#chains.set(BigInt(c.chainId), { config: c, id: BigInt(c.chainId), client });
     }
     const hub = [...this.#chains.values()].find((c) => c.config.role === "hub");
     if (!hub) throw new Error("no hub chain configured");
     this.#hub = hub;
+    this.#loop = new PollLoop(
+      () => this.pollOnce(),
+      this.#config.pollIntervalMs,
+      (err: unknown) => {
+        this.counters.inc("poll_errors_total", "Polls that failed (RPC errors); retried next interval");
+        this.#log.warn("poll failed", { err: err instanceof Error ? err.message : String(err) });
+      },
+    );
   }
 
   get store(): ValidatorStore {
@@ -86,28 +91,14 @@ export class BridgeValidator {
       chains: this.#config.chains.map((c) => ({ chainId: c.chainId, role: c.role, bridge: c.bridge })),
       signed: this.#store.count,
     });
-    this.#schedule(0);
+    this.#loop.start();
     return port;
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#polling;
+    await this.#loop.stop();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
     this.#log.info("validator stopped", { signed: this.#store?.count ?? 0 });
-  }
-
-  #schedule(ms: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#polling = this.pollOnce()
-        .catch((err: unknown) => {
-          this.counters.inc("poll_errors_total", "Polls that failed (RPC errors); retried next interval");
-          this.#log.warn("poll failed", { err: err instanceof Error ? err.message : String(err) });
-        })
-        .finally(() => this.#schedule(this.#config.pollIntervalMs));
-    }, ms);
   }
 
   /** One pass over every chain up to its final block, then the accountant's pending list. */
@@ -120,7 +111,7 @@ export class BridgeValidator {
       this.counters.set("final_block", "Newest block treated as final, per chain", Number(safe), {
         chain: chain.id.toString(),
       });
-      while (from <= safe && !this.#stopped) {
+      while (from <= safe && !this.#loop.stopped) {
         const to =
           safe < from + BigInt(chain.config.maxBlockRange) - 1n
             ? safe

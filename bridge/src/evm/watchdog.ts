@@ -7,18 +7,12 @@
 // transfer completing between the reads errs on the safe side; a violation must also hold on `violationChecks`
 // consecutive checks before it pauses (reads on different chains are never one snapshot). Only EVM spokes are summed
 // here; Solana and TON supplies are not read yet (docs/BRIDGE.md says so).
-import {
-  createPublicClient,
-  createWalletClient,
-  http,
-  type Address,
-  type PublicClient,
-  type WalletClient,
-} from "viem";
+import { createWalletClient, http, type Address, type PublicClient, type WalletClient } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { bridgeVaultAbi, eaiSpokeTokenAbi, eaiTokenAbi, spokeBridgeAbi } from "@eai/sdk/abis";
 import type { EvmChainConfig, WatchdogConfig } from "./config.ts";
 import { Counters, type Logger } from "./log.ts";
+import { PollLoop, publicClientFor } from "./loop.ts";
 
 export interface WatchdogOptions {
   config: WatchdogConfig;
@@ -53,23 +47,27 @@ export class SupplyWatchdog {
   readonly #hub: Chain;
   #streak = 0;
   #paused = false;
-  #timer: NodeJS.Timeout | undefined;
-  #polling: Promise<unknown> | undefined;
-  #stopped = false;
+  readonly #loop: PollLoop;
 
   constructor(options: WatchdogOptions) {
     this.#config = options.config;
     this.#log = options.logger;
     for (const c of options.config.chains) {
-      const client =
-        options.clients?.get(c.chainId) ??
-        (createPublicClient({ transport: http(c.rpcUrl), pollingInterval: 500 }) as PublicClient);
+      const client = publicClientFor(c, options.clients);
       const wallet = createWalletClient({ account: options.account, transport: http(c.rpcUrl) });
       this.#chains.push({ config: c, client, wallet });
     }
     const hub = this.#chains.find((c) => c.config.role === "hub");
     if (!hub) throw new Error("no hub chain configured");
     this.#hub = hub;
+    this.#loop = new PollLoop(
+      () => this.checkOnce(),
+      this.#config.pollIntervalMs,
+      (err: unknown) => {
+        this.counters.inc("check_errors_total", "Checks that failed (RPC errors)");
+        this.#log.warn("check failed", { err: err instanceof Error ? err.message : String(err) });
+      },
+    );
   }
 
   /** Whether this watchdog has paused the bridges. */
@@ -79,25 +77,11 @@ export class SupplyWatchdog {
 
   start(): void {
     this.#log.info("watchdog started", { chains: this.#config.chains.map((c) => c.chainId) });
-    this.#schedule(0);
+    this.#loop.start();
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#polling;
-  }
-
-  #schedule(ms: number): void {
-    if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      this.#polling = this.checkOnce()
-        .catch((err: unknown) => {
-          this.counters.inc("check_errors_total", "Checks that failed (RPC errors)");
-          this.#log.warn("check failed", { err: err instanceof Error ? err.message : String(err) });
-        })
-        .finally(() => this.#schedule(this.#config.pollIntervalMs));
-    }, ms);
+    await this.#loop.stop();
   }
 
   /** Reads the supplies once; pauses every bridge after `violationChecks` violating checks in a row. */
