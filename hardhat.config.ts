@@ -56,5 +56,12 @@ export default defineConfig({
       chainType: "l1",
       ...(process.env.EAI_DEPLOYER_KEY ? { accounts: [process.env.EAI_DEPLOYER_KEY] } : {}),
     },
+    // The second local chain `npm start` runs as an L2 (chain 31338; deploy/bridge-run.ts), or EAI_L2_RPC_URL.
+    l2: {
+      type: "http",
+      url: process.env.EAI_L2_RPC_URL ?? "http://127.0.0.1:8546",
+      chainType: "l1",
+      ...(process.env.EAI_DEPLOYER_KEY ? { accounts: [process.env.EAI_DEPLOYER_KEY] } : {}),
+    },
   },
 });

@@ -55,6 +55,7 @@ function launch(): Launcher {
     [
       "scripts/start.ts",
       "--no-web",
+      "--no-bridge",
       "--workers",
       "1",
       "--state-dir",

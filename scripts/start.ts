@@ -10,6 +10,9 @@
  *                                          are funded only on a local node)
  *   npm start -- --no-indexer              skip the indexer (and the web app, which reads from it)
  *   npm start -- --no-web                  skip the web app
+ *   npm start -- --no-bridge               skip the bridge: the second local chain (an L2, chain 31338, on --l2-port,
+ *                                          default 8546), the hub vault and L2 spoke, three validators, a relayer and
+ *                                          the supply watchdog (ports --bridge-port, default 7601, to 7605)
  *   npm start -- --web-port 3001           other ports: --blob-port, --indexer-port, --web-port, --metrics-port
  *                                          (first worker's; the others count up)
  *   npm start -- --state-dir /tmp/eai      keep state (and the deployment record) elsewhere than .state/
@@ -73,6 +76,9 @@ const args = parseArgs({
     "indexer-port": { type: "string", default: "42069" },
     "no-indexer": { type: "boolean", default: false },
     "no-web": { type: "boolean", default: false },
+    "no-bridge": { type: "boolean", default: false },
+    "l2-port": { type: "string", default: "8546" },
+    "bridge-port": { type: "string", default: "7601" },
     "web-port": { type: "string", default: "3000" },
     "metrics-port": { type: "string", default: "9464" },
     "state-dir": { type: "string" },
@@ -83,7 +89,8 @@ const args = parseArgs({
 if (args.values.help) {
   console.log(
     "usage: npm start [-- --port N] [--rpc URL] [--workers N] [--blob-port N] [--indexer-port N] [--web-port N]\n" +
-      "                    [--metrics-port N] [--state-dir DIR] [--fresh] [--no-indexer] [--no-web]",
+      "                    [--metrics-port N] [--state-dir DIR] [--fresh] [--no-indexer] [--no-web]\n" +
+      "                    [--no-bridge] [--l2-port N] [--bridge-port N]",
   );
   process.exit(0);
 }
@@ -112,6 +119,11 @@ const metricsPort = option("--metrics-port", tcpPort, args.values["metrics-port"
 const withIndexer = !args.values["no-indexer"];
 const withWeb = withIndexer && !args.values["no-web"];
 const localChain = !args.values.rpc;
+const l2Port = option("--l2-port", tcpPort, args.values["l2-port"]);
+const bridgePort = option("--bridge-port", tcpPort, args.values["bridge-port"]);
+/** The bridge runs on local chains only (its hub-side setup impersonates the timelock, a local-node feature). */
+const withBridge = localChain && !args.values["no-bridge"];
+const l2RpcUrl = `http://127.0.0.1:${l2Port}`;
 const STATE = args.values["state-dir"] ? resolve(args.values["state-dir"]) : join(ROOT, ".state");
 /** Deployment records: the repository's deploy/deployments, or the state folder when one is given. */
 const DEPLOYMENTS_DIR = args.values["state-dir"]
@@ -121,6 +133,17 @@ const WEB = join(ROOT, "web");
 
 /** The local chain's state (anvil --state): loaded at start, written every CHAIN_STATE_INTERVAL_S and at stop. */
 const CHAIN_STATE = join(STATE, "chain", "state.json");
+/** The L2's state, kept like the hub's. */
+const L2_STATE = join(STATE, "chain-l2", "state.json");
+/** The bridge: its record (deploy/bridge.ts, LocalBridgeRecord), the daemons' configs and their state folders. */
+const BRIDGE_DIR = join(STATE, "bridge");
+const BRIDGE_RECORD = join(BRIDGE_DIR, "bridge.json");
+/** Development accounts of the bridge (the workers use 2..9): validators, relayer, watchdog guardian. */
+const BRIDGE_VALIDATOR_ACCOUNTS = [13, 14, 15] as const;
+const BRIDGE_RELAYER_ACCOUNT = 16;
+const BRIDGE_GUARDIAN_ACCOUNT = 17;
+/** Blocks a bridge message must be buried under before validators sign it (1 s blocks here; real chains: finality). */
+const BRIDGE_CONFIRMATIONS = 2;
 /** What the kept state belongs to (chain, deployment, indexer code): a mismatch rebuilds the index. */
 const INDEX_OWNER_FILE = join(STATE, "indexer-owner.json");
 const DEMO_MODELS_FILE = join(STATE, "demo-models.json");
@@ -137,6 +160,7 @@ const WORKER_SHUTDOWN_GRACE_MS = 3_000;
 
 let supervisor: Supervisor | undefined;
 let chainProcess: ChildProcess | undefined;
+let l2Process: ChildProcess | undefined;
 let blobStore: BlobStore | undefined;
 let stopping = false;
 
@@ -153,7 +177,7 @@ function stop(code = 0, why?: string): void {
   setTimeout(() => process.exit(code), CHAIN_STOP_GRACE_MS + DEFAULT_STOP_GRACE_MS + 10_000).unref();
   void (async () => {
     try {
-      await stopChain();
+      await Promise.all([stopChain(chainProcess, "the chain"), stopChain(l2Process, "the L2")]);
       const killed = (await supervisor?.stopAll()) ?? [];
       if (killed.length > 0) {
         console.log(
@@ -167,11 +191,10 @@ function stop(code = 0, why?: string): void {
     }
   })();
 }
-/** Stops the local chain first, giving it time to write its state file (anvil does so on SIGTERM). */
-async function stopChain(): Promise<void> {
-  const chain = chainProcess;
+/** Stops a local chain first, giving it time to write its state file (anvil does so on SIGTERM). */
+async function stopChain(chain: ChildProcess | undefined, what: string): Promise<void> {
   if (!chain?.pid || chain.exitCode !== null || chain.signalCode !== null) return;
-  console.log("  saving the chain's state…");
+  console.log(`  saving ${what}'s state…`);
   const exited = new Promise<boolean>((done) => {
     const timer = setTimeout(() => done(false), CHAIN_STOP_GRACE_MS);
     chain.once("exit", () => {
@@ -184,7 +207,7 @@ async function stopChain(): Promise<void> {
   } catch {
     return; // gone
   }
-  if (!(await exited)) console.log(`  the chain did not stop within ${CHAIN_STOP_GRACE_MS / 1000} s`);
+  if (!(await exited)) console.log(`  ${what} did not stop within ${CHAIN_STOP_GRACE_MS / 1000} s`);
 }
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => stop(0, signal));
 // Under `npm start` the parent is npm, which exits on SIGTERM without passing it on: this process is then
@@ -357,6 +380,14 @@ async function checkPorts(): Promise<void> {
     wanted.push({ port: metricsPort + i, what: `worker ${i + 1}'s metrics, --metrics-port` });
   }
   if (withWeb) wanted.push({ port: webPort, what: "the web app, --web-port" });
+  if (withBridge) {
+    wanted.push({ port: l2Port, what: "the L2 chain, --l2-port" });
+    for (let i = 0; i < 5; i++) {
+      const who =
+        i < 3 ? `bridge validator ${i + 1}` : i === 3 ? "the bridge relayer" : "the bridge watchdog";
+      wanted.push({ port: bridgePort + i, what: `${who}, --bridge-port` });
+    }
+  }
   const seen = new Map<number, string>();
   for (const w of wanted) {
     const other = seen.get(w.port);
@@ -486,6 +517,141 @@ async function fundWorkers(
   }
 }
 
+const bridgeRecordSchema = z.object({
+  chains: z
+    .array(
+      z.object({
+        chainId: z.number().int(),
+        name: z.string(),
+        role: z.enum(["hub", "spoke"]),
+        rpcUrl: z.string(),
+        bridge: z.string(),
+        token: z.string(),
+        fromBlock: z.number().int(),
+      }),
+    )
+    .length(2),
+  validators: z.array(z.string()),
+  threshold: z.number().int(),
+  guardians: z.array(z.string()),
+});
+type BridgeRecord = z.infer<typeof bridgeRecordSchema>;
+
+/**
+ * The bridge (docs/BRIDGE.md, "Daemons"): the L2 chain (kept with the hub's state), the vault and spoke deployed
+ * once (deploy/bridge-run.ts), and the three validators, the relayer and the watchdog as supervised processes.
+ */
+async function startBridge(keep: boolean, deploymentsDir: string): Promise<BridgeRecord> {
+  const keepL2 = keep && existsSync(L2_STATE) && existsSync(BRIDGE_RECORD);
+  if (!keepL2) await rm(join(STATE, "chain-l2"), { recursive: true, force: true });
+  if (!keepL2) await rm(BRIDGE_DIR, { recursive: true, force: true });
+  await mkdir(join(STATE, "chain-l2"), { recursive: true });
+  await mkdir(BRIDGE_DIR, { recursive: true });
+  console.log(`starting the L2 chain (31338) on ${l2RpcUrl}…`);
+  l2Process = service(
+    "the L2 chain",
+    "chain-l2",
+    [
+      anvilBin(),
+      ...["--host", "127.0.0.1", "--port", String(l2Port), "--chain-id", "31338", "--accounts", "20"],
+      ...["--block-time", "1", "--mixed-mining"],
+      ...["--state", L2_STATE, "--state-interval", String(CHAIN_STATE_INTERVAL_S)],
+    ],
+    { ports: [l2Port] },
+  );
+  await waitFor(keepL2 ? "L2 chain (state loaded)" : "L2 chain", () => rpc(l2RpcUrl, "eth_chainId"), 600_000);
+  if (!keepL2) {
+    await run(
+      "the bridge deployment",
+      [...bin("hardhat"), "run", "deploy/bridge-run.ts", "--network", "localhost"],
+      {
+        EAI_RPC_URL: rpcUrl,
+        EAI_L2_RPC_URL: l2RpcUrl,
+        EAI_DEPLOYMENTS_DIR: deploymentsDir,
+        EAI_BRIDGE_VALIDATORS: BRIDGE_VALIDATOR_ACCOUNTS.map((i) => devAccount(i).address).join(","),
+        EAI_BRIDGE_GUARDIANS: devAccount(BRIDGE_GUARDIAN_ACCOUNT).address,
+        EAI_BRIDGE_RECORD: BRIDGE_RECORD,
+      },
+    );
+  }
+  const record = bridgeRecordSchema.parse(JSON.parse(await readFile(BRIDGE_RECORD, "utf8")));
+  // The daemons' chain entries: the record's, at this start's ports (a kept state may have had others).
+  const chains = record.chains.map((c) => ({
+    chainId: c.chainId,
+    name: c.name,
+    rpcUrl: c.role === "hub" ? rpcUrl : l2RpcUrl,
+    role: c.role,
+    bridge: c.bridge,
+    token: c.token,
+    confirmations: BRIDGE_CONFIRMATIONS,
+    fromBlock: c.fromBlock,
+  }));
+  await writeFile(BRIDGE_RECORD, `${JSON.stringify({ ...record, chains }, null, 2)}\n`);
+  const daemons: {
+    name: string;
+    role: string;
+    account: number;
+    config: Record<string, unknown>;
+    port: number;
+  }[] = [
+    ...BRIDGE_VALIDATOR_ACCOUNTS.map((account, i) => ({
+      name: `bridge-validator-${i + 1}`,
+      role: "validator",
+      account,
+      port: bridgePort + i,
+      config: {
+        chains,
+        key: { env: "EAI_BRIDGE_KEY" },
+        stateDir: join(BRIDGE_DIR, `validator-${i + 1}`),
+        listen: { port: bridgePort + i },
+        pollIntervalMs: 500,
+      },
+    })),
+    {
+      name: "bridge-relayer",
+      role: "relayer",
+      account: BRIDGE_RELAYER_ACCOUNT,
+      port: bridgePort + 3,
+      config: {
+        chains,
+        key: { env: "EAI_BRIDGE_KEY" },
+        validators: BRIDGE_VALIDATOR_ACCOUNTS.map((_, i) => `http://127.0.0.1:${bridgePort + i}`),
+        pollIntervalMs: 500,
+        listen: { port: bridgePort + 3 },
+      },
+    },
+    {
+      name: "bridge-watchdog",
+      role: "watchdog",
+      account: BRIDGE_GUARDIAN_ACCOUNT,
+      port: bridgePort + 4,
+      config: {
+        chains,
+        key: { env: "EAI_BRIDGE_KEY" },
+        pollIntervalMs: 5_000,
+        listen: { port: bridgePort + 4 },
+      },
+    },
+  ];
+  for (const d of daemons) {
+    const file = join(BRIDGE_DIR, `${d.name}.json`);
+    await writeFile(file, `${JSON.stringify(d.config, null, 2)}\n`);
+    service(
+      d.name.replace(/-/g, " "),
+      d.name,
+      [process.execPath, "bridge/bin/eai-bridge.js", d.role, "--config", file],
+      {
+        env: { EAI_BRIDGE_KEY: devAccount(d.account).key },
+        ports: [d.port],
+      },
+    );
+  }
+  for (const d of daemons) {
+    await waitFor(d.name.replace(/-/g, " "), () => httpOk(`http://127.0.0.1:${d.port}/healthz`), 120_000);
+  }
+  return { ...record, chains };
+}
+
 async function main(): Promise<void> {
   await clearLeftovers();
   await checkPorts();
@@ -552,6 +718,8 @@ async function main(): Promise<void> {
   const deployment = parseDeployment(
     JSON.parse(await readFile(join(deploymentsDir, `${chainId}.json`), "utf8")),
   );
+
+  const bridge = withBridge ? await startBridge(keep, deploymentsDir) : undefined;
 
   // Blob store, with the demo model's weights file (its content address is the URI the deployment registered).
   blobStore = await startBlobStore({ dir: join(STATE, "blobs"), port: blobPort, host: "127.0.0.1" });
@@ -709,6 +877,18 @@ async function main(): Promise<void> {
     console.log(`  worker ${i + 1}         ${w.address}  metrics http://127.0.0.1:${w.metricsPort}/metrics`);
   }
   if (withWeb) console.log(`  web app          http://127.0.0.1:${webPort}`);
+  if (bridge) {
+    const [hub, l2] = bridge.chains;
+    console.log(`  L2 RPC           ${l2RpcUrl} (chain ${l2?.chainId})`);
+    console.log(`  BridgeVault      ${hub?.bridge}  (hub; L2 SpokeBridge ${l2?.bridge}, EAI ${l2?.token})`);
+    console.log(
+      `  bridge           ${bridge.threshold} of ${bridge.validators.length} validators on ` +
+        `http://127.0.0.1:${bridgePort}..${bridgePort + 2}, relayer :${bridgePort + 3}, watchdog :${bridgePort + 4}` +
+        ` (record ${BRIDGE_RECORD})`,
+    );
+  } else if (localChain) {
+    console.log("  bridge           off (--no-bridge)");
+  }
   for (const [name, c] of Object.entries(deployment.contracts))
     console.log(`  ${name.padEnd(16)} ${c.address}`);
   console.log("\nModels (sample inputs in " + join(STATE, "demo") + "):");
@@ -739,6 +919,16 @@ async function main(): Promise<void> {
     ...(localChain ? ["chain"] : []),
     ...(withIndexer ? ["indexer"] : []),
     ...workers.map((_, i) => `worker-${i + 1}`),
+    ...(bridge
+      ? [
+          "chain-l2",
+          "bridge-validator-1",
+          "bridge-validator-2",
+          "bridge-validator-3",
+          "bridge-relayer",
+          "bridge-watchdog",
+        ]
+      : []),
   ]) {
     console.log(`  ${logFile(f)}`);
   }

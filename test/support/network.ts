@@ -42,6 +42,8 @@ export interface NetworkPorts {
   metrics: number;
   /** Needed unless the network starts without the web app. */
   web?: number;
+  /** The bridge's L2 chain and its first daemon port (five from there); without them the network has no bridge. */
+  bridge?: { l2: number; daemons: number };
 }
 
 export interface NetworkOptions {
@@ -112,6 +114,9 @@ export async function startNetwork(options: NetworkOptions): Promise<Network> {
     stateDir,
     ...(web ? ["--web-port", String(ports.web)] : ["--no-web"]),
     ...(fresh ? ["--fresh"] : []),
+    ...(ports.bridge
+      ? ["--l2-port", String(ports.bridge.l2), "--bridge-port", String(ports.bridge.daemons)]
+      : ["--no-bridge"]),
   ];
   // The launcher itself, on this Node (the project's, as vitest runs on it): not through npx, which exits on
   // SIGTERM at once while the launcher is still stopping its services, so that waiting for `child` to exit would
