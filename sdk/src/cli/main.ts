@@ -31,6 +31,7 @@ import { openCliStorage, STORAGE_HELP, STORAGE_OPTIONS, StorageFlagError } from 
 import { describeProvider, providerSummary } from "../farm/summary.ts";
 import { REWARDS_COMMANDS } from "./rewards.ts";
 import { DISPUTE_COMMANDS, OPTIMISTIC_COMMANDS } from "./optimistic.ts";
+import { BRIDGE_COMMANDS } from "./bridge.ts";
 
 /** A result that is already sentences (printed as they are). */
 class Words {
@@ -1024,6 +1025,7 @@ eai provider operator accept|renounce PROVIDER_ADDRESS  (as the operator)
   rewards: REWARDS_COMMANDS,
   optimistic: OPTIMISTIC_COMMANDS,
   dispute: DISPUTE_COMMANDS,
+  bridge: BRIDGE_COMMANDS,
 };
 
 function topHelp(): string {
