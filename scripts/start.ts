@@ -138,6 +138,7 @@ const L2_STATE = join(STATE, "chain-l2", "state.json");
 /** The bridge: its record (deploy/bridge.ts, LocalBridgeRecord), the daemons' configs and their state folders. */
 const BRIDGE_DIR = join(STATE, "bridge");
 const BRIDGE_RECORD = join(BRIDGE_DIR, "bridge.json");
+const BRIDGE_CLI_CONFIG = join(BRIDGE_DIR, "cli.json");
 /** Development accounts of the bridge (the workers use 2..9): validators, relayer, watchdog guardian. */
 const BRIDGE_VALIDATOR_ACCOUNTS = [13, 14, 15] as const;
 const BRIDGE_RELAYER_ACCOUNT = 16;
@@ -633,6 +634,11 @@ async function startBridge(keep: boolean, deploymentsDir: string): Promise<Bridg
       },
     },
   ];
+  // For `eai bridge send|status --bridge-config` (the chains and the validators' signature endpoints).
+  await writeFile(
+    BRIDGE_CLI_CONFIG,
+    `${JSON.stringify({ chains, validators: BRIDGE_VALIDATOR_ACCOUNTS.map((_, i) => `http://127.0.0.1:${bridgePort + i}`) }, null, 2)}\n`,
+  );
   for (const d of daemons) {
     const file = join(BRIDGE_DIR, `${d.name}.json`);
     await writeFile(file, `${JSON.stringify(d.config, null, 2)}\n`);
@@ -913,6 +919,11 @@ async function main(): Promise<void> {
       console.log(`  ${a.address}  key ${a.key}`);
     }
     console.log("Try: npm run eai -- task submit --help");
+    if (bridge) {
+      console.log(
+        `     npm run eai -- bridge send --bridge-config ${BRIDGE_CLI_CONFIG} --to-chain l2 --to <address> --amount 10 --wait`,
+      );
+    }
   }
   console.log(`\nLogs (one JSON object a line for the workers): ${LOGS}/`);
   for (const f of [
