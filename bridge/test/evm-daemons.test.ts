@@ -49,6 +49,57 @@ let validators: BridgeValidator[];
 let relayer: BridgeRelayer;
 let watchdog: SupplyWatchdog;
 let liar: Server;
+let flood: Server;
+let floodUrl = "";
+
+/**
+ * A hostile "validator" endpoint for the relayer: pages of 500 signatures without end (`next` always grows), each
+ * valid over a distinct message but by a key that is no member of any set. It must neither hold up the honest
+ * validators' signatures nor fill the relayer's memory.
+ */
+async function floodingValidator(): Promise<string> {
+  const stranger = privateKeyToAccount(`0x${"42".repeat(32)}`);
+  const page: Record<string, unknown>[] = [];
+  for (let i = 0; i < 500; i++) {
+    const m: BridgeMessage = {
+      version: 1,
+      srcChain: BigInt(HUB_CHAIN),
+      dstChain: BigInt(L2_CHAIN),
+      nonce: 10_000n + BigInt(i),
+      sender: evmAddressToBytes32(stranger.address),
+      recipient: evmAddressToBytes32(stranger.address),
+      amount8: 10n ** 8n,
+    };
+    const domain = { chainId: BigInt(L2_CHAIN), verifyingContract: net.spoke };
+    page.push({
+      kind: "bridgeIn",
+      msgId: messageId(m),
+      message: Object.fromEntries(
+        Object.entries(m).map(([k, v]) => [k, typeof v === "bigint" ? v.toString() : v]),
+      ),
+      domain: { chainId: String(L2_CHAIN), verifyingContract: net.spoke },
+      signer: stranger.address,
+      signature: await signMessage(stranger, m, domain),
+      source: { block: "1", tx: `0x${"ee".repeat(32)}` },
+    });
+  }
+  flood = createServer((req, res) => {
+    const after = Number(new URL(req.url ?? "/", "http://x").searchParams.get("after") ?? "0");
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(
+      JSON.stringify({
+        signer: stranger.address,
+        attestations: page.map((a, i) => ({ ...a, seq: after + i + 1 })),
+        next: after + page.length,
+      }),
+    );
+  });
+  await new Promise<void>((r) => flood.listen(0, "127.0.0.1", r));
+  const addr = flood.address();
+  if (typeof addr !== "object" || !addr) throw new Error("no flood port");
+  floodUrl = `http://127.0.0.1:${addr.port}`;
+  return floodUrl;
+}
 
 function chains(hubRpc = net.hub.rpcUrl): EvmChainConfig[] {
   const common = { confirmations: CONFIRMATIONS, fromBlock: 0, maxBlockRange: 2_000 };
@@ -167,7 +218,7 @@ beforeAll(async () => {
       {
         chains: chains(),
         key: { env: "UNUSED" },
-        validators: ports.map((p) => `http://127.0.0.1:${p}`),
+        validators: [...ports.map((p) => `http://127.0.0.1:${p}`), await floodingValidator()],
         pollIntervalMs: 200,
       },
       "relayer",
@@ -193,6 +244,7 @@ afterAll(async () => {
   await relayer?.stop();
   await Promise.all((validators ?? []).map((v) => v.stop()));
   await new Promise<void>((r) => (liar ? liar.close(() => r()) : r()));
+  await new Promise<void>((r) => (flood ? flood.close(() => r()) : r()));
   await net?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
@@ -219,6 +271,9 @@ describe("EVM bridge daemons", () => {
       () => relayer.counters.get("relayed_total", { kind: "bridgeIn" }) >= 1,
     );
     expect(relayer.counters.get("relayed_total", { kind: "bridgeIn" })).toBe(1);
+    // The flooding endpoint was read (and dropped) on every poll, a bounded number of pages each time.
+    expect(relayer.counters.get("non_member_total", { validator: floodUrl })).toBeGreaterThan(0);
+    expect(relayer.pendingCount()).toBeLessThan(10);
 
     await net.send(net.l2, accounts.user, net.spoke, spokeBridgeAbi, "bridgeOut", [
       BigInt(HUB_CHAIN),

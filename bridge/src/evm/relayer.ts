@@ -48,9 +48,13 @@ interface Group {
   done: boolean;
 }
 
+/** Pages read from one validator per poll: a validator serving pages without end cannot hold up the others. */
+export const MAX_PAGES_PER_POLL = 8;
+const PAGE_SIZE = 500;
+
 const pageSchema = z.object({
   signer: z.string(),
-  attestations: z.array(z.unknown()),
+  attestations: z.array(z.unknown()).max(PAGE_SIZE),
   next: z.number().int().min(0),
 });
 
@@ -106,9 +110,20 @@ export class BridgeRelayer {
 
   /** Reads every validator once, then relays every message that has enough signatures. */
   async pollOnce(): Promise<void> {
+    // Each chain's current validator set, read once a poll: signatures of anyone else are dropped on arrival (before
+    // any signature is recovered), so a validator serving strangers' signatures cannot fill the relayer's memory.
+    const sets = new Map<bigint, { members: Set<Address>; threshold: number }>();
+    for (const c of this.#chains.values()) {
+      const [, validators, threshold] = await c.client.readContract({
+        address: c.config.bridge,
+        abi: spokeBridgeAbi,
+        functionName: "validatorSet",
+      });
+      sets.set(c.id, { members: new Set(validators), threshold });
+    }
     for (const url of this.#config.validators) {
       try {
-        await this.#read(url);
+        await this.#read(url, sets);
       } catch (err) {
         // One unreachable or lying validator must not stop the others' signatures from being relayed.
         this.counters.inc("validator_errors_total", "Failed reads of a validator's signatures", {
@@ -117,32 +132,24 @@ export class BridgeRelayer {
         this.#log.warn("validator unreadable", { validator: url, err: (err as Error).message });
       }
     }
-    const sets = new Map<bigint, { members: Set<Address>; threshold: number }>();
     for (const [key, g] of this.#groups) {
       if (g.done) this.#groups.delete(key); // a late signature re-creates it, and `executed` ends it again
       if (g.done || this.#loop.stopped) continue;
       const dst = this.#chains.get(g.domainChain);
-      if (!dst) continue;
-      let set = sets.get(dst.id);
-      if (!set) {
-        const [, validators, threshold] = await dst.client.readContract({
-          address: dst.config.bridge,
-          abi: spokeBridgeAbi,
-          functionName: "validatorSet",
-        });
-        set = { members: new Set(validators), threshold };
-        sets.set(dst.id, set);
-      }
+      const set = sets.get(g.domainChain);
+      if (!dst || !set) continue;
       const valid = [...g.signatures.entries()].filter(([signer]) => set.members.has(signer));
       if (valid.length < set.threshold) continue;
       await this.#relay(dst, g, valid, set.threshold);
     }
   }
 
-  async #read(url: string): Promise<void> {
-    for (;;) {
+  async #read(url: string, sets: ReadonlyMap<bigint, { members: Set<Address> }>): Promise<void> {
+    for (let pages = 0; pages < MAX_PAGES_PER_POLL; pages++) {
       const after = this.#cursors.get(url) ?? 0;
-      const res = await this.#fetch(`${url.replace(/\/$/, "")}/v1/signatures?after=${after}&limit=500`);
+      const res = await this.#fetch(
+        `${url.replace(/\/$/, "")}/v1/signatures?after=${after}&limit=${PAGE_SIZE}`,
+      );
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const page = pageSchema.parse(await res.json());
       for (const raw of page.attestations) {
@@ -157,10 +164,20 @@ export class BridgeRelayer {
           );
           continue;
         }
+        if (!sets.get(parsed.data.domain.chainId)?.members.has(parsed.data.signer)) {
+          this.counters.inc(
+            "non_member_total",
+            "Attestations dropped: the signer is not in the verifying set",
+            {
+              validator: url,
+            },
+          );
+          continue;
+        }
         await this.#add(url, parsed.data);
       }
       this.#cursors.set(url, page.next);
-      if (page.attestations.length < 500 || page.next === after) return;
+      if (page.attestations.length < PAGE_SIZE || page.next === after) return;
     }
   }
 
