@@ -94,7 +94,8 @@ async function floodingValidator(): Promise<string> {
       }),
     );
   });
-  await new Promise<void>((r) => flood.listen(0, "127.0.0.1", r));
+  const floodPort = await freePort(BRIDGE_TEST_PORTS);
+  await new Promise<void>((r) => flood.listen(floodPort, "127.0.0.1", r));
   const addr = flood.address();
   if (typeof addr !== "object" || !addr) throw new Error("no flood port");
   floodUrl = `http://127.0.0.1:${addr.port}`;
@@ -141,7 +142,8 @@ async function lyingRpc(forged: () => Log | undefined): Promise<string> {
       })();
     });
   });
-  await new Promise<void>((r) => liar.listen(0, "127.0.0.1", r));
+  const liarPort = await freePort(BRIDGE_TEST_PORTS);
+  await new Promise<void>((r) => liar.listen(liarPort, "127.0.0.1", r));
   const addr = liar.address();
   if (typeof addr !== "object" || !addr) throw new Error("no proxy port");
   return `http://127.0.0.1:${addr.port}`;
@@ -192,6 +194,10 @@ beforeAll(async () => {
   net = await startBridgeNet();
   dir = await mkdtemp(join(tmpdir(), "eai-bridge-"));
   const liarUrl = await lyingRpc(() => forgedLog);
+  // Every server on a claimed port (test/support/ports.ts), none on an ephemeral one: port 0 can land in another
+  // file's claimed range (test/support/ports.test.ts needs all of 45300-45319 free).
+  const listenPorts: number[] = [];
+  for (let i = 0; i < accounts.validators.length; i++) listenPorts.push(await freePort(BRIDGE_TEST_PORTS));
   validators = accounts.validators.map(
     (v, i) =>
       new BridgeValidator({
@@ -202,7 +208,7 @@ beforeAll(async () => {
             chains: chains(i === 2 ? liarUrl : net.hub.rpcUrl),
             key: { env: "UNUSED" },
             stateDir: join(dir, `validator-${i}`),
-            listen: { port: 0 },
+            listen: { port: listenPorts[i]! },
             pollIntervalMs: 200,
           },
           "validator",
