@@ -19,6 +19,7 @@ import { BridgeRelayer } from "../../../bridge/src/evm/relayer.ts";
 import { BridgeValidator } from "../../../bridge/src/evm/validator.ts";
 import {
   accounts,
+  BRIDGE_TEST_PORTS,
   HUB_CHAIN,
   L2_CHAIN,
   privateKeyOf,
@@ -26,6 +27,7 @@ import {
   waitFor,
   type BridgeNet,
 } from "../../../bridge/test/evm-harness.ts";
+import { freePort } from "../../../test/support/ports.ts";
 import { main } from "../cli/main.ts";
 import { bridgeVaultAbi, eaiSpokeTokenAbi, eaiTokenAbi, spokeBridgeAbi } from "../generated/abis.ts";
 import {
@@ -115,6 +117,9 @@ const hubNonce = (chain: bigint) =>
 beforeAll(async () => {
   net = await startBridgeNet();
   dir = await mkdtemp(join(tmpdir(), "eai-sdk-bridge-"));
+  // Claimed ports (test/support/ports.ts), not ephemeral ones that could land in another file's claimed range.
+  const listenPorts: number[] = [];
+  for (let i = 0; i < accounts.validators.length; i++) listenPorts.push(await freePort(BRIDGE_TEST_PORTS));
   validators = accounts.validators.map(
     (v, i) =>
       new BridgeValidator({
@@ -124,7 +129,7 @@ beforeAll(async () => {
             chains: daemonChains(),
             key: { env: "UNUSED" },
             stateDir: join(dir, `validator-${i}`),
-            listen: { port: 0 },
+            listen: { port: listenPorts[i]! },
             pollIntervalMs: 200,
           },
           "validator",
